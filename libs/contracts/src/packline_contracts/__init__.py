@@ -1,0 +1,52 @@
+"""Packline's wire format: the envelope, the order-state events and the topic names."""
+
+from packline_contracts.envelope import Envelope, new_event_id, utcnow
+from packline_contracts.events import (
+    ALL_EVENTS,
+    BundleFormed,
+    BundleMember,
+    Event,
+    Marketplace,
+    MatchedLine,
+    OrderCancelled,
+    OrderCollected,
+    OrderLine,
+    OrderMatched,
+    OrderRef,
+    Recipient,
+    Shipped,
+    ShippedOrder,
+    SkuLine,
+    StockAllocated,
+    WaybillIssued,
+    parse_event,
+)
+from packline_contracts.topics import ConsumerGroup, Topic, partition_key, topic_for
+
+__all__ = [
+    "ALL_EVENTS",
+    "BundleFormed",
+    "BundleMember",
+    "ConsumerGroup",
+    "Envelope",
+    "Event",
+    "Marketplace",
+    "MatchedLine",
+    "OrderCancelled",
+    "OrderCollected",
+    "OrderLine",
+    "OrderMatched",
+    "OrderRef",
+    "Recipient",
+    "Shipped",
+    "ShippedOrder",
+    "SkuLine",
+    "StockAllocated",
+    "Topic",
+    "WaybillIssued",
+    "new_event_id",
+    "parse_event",
+    "partition_key",
+    "topic_for",
+    "utcnow",
+]

@@ -1,0 +1,74 @@
+"""The order-state events, one module each, and a parser that picks the model by event_type."""
+
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter
+
+from packline_contracts.events.base import Event
+from packline_contracts.events.bundle_formed import BundleFormed
+from packline_contracts.events.common import (
+    BundleMember,
+    Marketplace,
+    MatchedLine,
+    OrderLine,
+    OrderRef,
+    Recipient,
+    ShippedOrder,
+    SkuLine,
+)
+from packline_contracts.events.order_cancelled import OrderCancelled
+from packline_contracts.events.order_collected import OrderCollected
+from packline_contracts.events.order_matched import OrderMatched
+from packline_contracts.events.shipped import Shipped
+from packline_contracts.events.stock_allocated import StockAllocated
+from packline_contracts.events.waybill_issued import WaybillIssued
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    OrderCollected,
+    OrderMatched,
+    BundleFormed,
+    StockAllocated,
+    WaybillIssued,
+    Shipped,
+    OrderCancelled,
+)
+
+AnyEvent = Annotated[
+    OrderCollected
+    | OrderMatched
+    | BundleFormed
+    | StockAllocated
+    | WaybillIssued
+    | Shipped
+    | OrderCancelled,
+    Field(discriminator="event_type"),
+]
+_any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
+
+
+def parse_event(raw: bytes | str) -> Event:
+    """Parse any Packline event from JSON; raises pydantic.ValidationError when malformed."""
+    return _any_event.validate_json(raw)
+
+
+__all__ = [
+    "ALL_EVENTS",
+    "AnyEvent",
+    "BundleFormed",
+    "BundleMember",
+    "Event",
+    "Marketplace",
+    "MatchedLine",
+    "OrderCancelled",
+    "OrderCollected",
+    "OrderLine",
+    "OrderMatched",
+    "OrderRef",
+    "Recipient",
+    "Shipped",
+    "ShippedOrder",
+    "SkuLine",
+    "StockAllocated",
+    "WaybillIssued",
+    "parse_event",
+]

@@ -1,0 +1,18 @@
+"""StockAllocated (할당): on-hand stock reserved for a whole bundle."""
+
+import uuid
+from typing import Literal
+
+from pydantic import Field
+
+from packline_contracts.events.base import Event
+from packline_contracts.events.common import BundleMember, Recipient, SkuLine
+
+
+class StockAllocated(Event):
+    event_type: Literal["StockAllocated"] = "StockAllocated"
+    schema_version: Literal[1] = 1
+    bundle_id: uuid.UUID
+    recipient: Recipient
+    members: tuple[BundleMember, ...] = Field(min_length=1)
+    allocated: tuple[SkuLine, ...] = Field(min_length=1, description="Stock reserved, per SKU")

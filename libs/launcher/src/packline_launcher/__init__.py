@@ -1,0 +1,1 @@
+"""The `packline` command: run the stack, migrate, and play the demo."""

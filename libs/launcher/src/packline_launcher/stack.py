@@ -1,0 +1,185 @@
+"""Start and stop the whole pipeline: broker, database, topics, migrations, service processes.
+
+With PACKLINE_KAFKA_BOOTSTRAP / PACKLINE_DATABASE_URL set, those are used and nothing embedded
+starts. Service processes are started in their own sessions and stopped explicitly, in order.
+"""
+
+import asyncio
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
+from packline_runtime.kafka import ensure_topics
+
+SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM if the launcher itself is killed."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    index: int
+    port: int
+    log_path: Path
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}-{self.index}"
+
+
+@dataclass
+class Stack:
+    workdir: Path
+    replicas: int = 1
+    fresh: bool = True
+    partitions: int = 8
+    env: dict[str, str] = field(default_factory=dict)
+    broker: EmbeddedBroker | None = None
+    postgres: EmbeddedPostgres | None = None
+    kafka_bootstrap: str = ""
+    database_url: str = ""
+    processes: list[ServiceProcess] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "logs").mkdir(exist_ok=True)
+        try:
+            self._start_infrastructure()
+            asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions))
+            for name in SERVICES:
+                self._migrate(name)
+            for name in SERVICES:
+                for index in range(self.replicas):
+                    self.processes.append(self._spawn(name, index))
+            self.wait_ready(self.processes)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start_infrastructure(self) -> None:
+        self.kafka_bootstrap = self.env.get("PACKLINE_KAFKA_BOOTSTRAP") or os.environ.get(
+            "PACKLINE_KAFKA_BOOTSTRAP", ""
+        )
+        self.database_url = self.env.get("PACKLINE_DATABASE_URL") or os.environ.get(
+            "PACKLINE_DATABASE_URL", ""
+        )
+        if not self.kafka_bootstrap:
+            self.broker = EmbeddedBroker(self.workdir / "logs" / "tansu.log")
+            self.broker.start()
+            self.kafka_bootstrap = self.broker.bootstrap
+        if not self.database_url:
+            self.postgres = EmbeddedPostgres(self.workdir / "pgdata", fresh=self.fresh)
+            self.postgres.start()
+            self.database_url = self.postgres.url
+
+    def child_env(self, port: int) -> dict[str, str]:
+        env = {**os.environ, **self.env}
+        env.update(
+            PACKLINE_KAFKA_BOOTSTRAP=self.kafka_bootstrap,
+            PACKLINE_DATABASE_URL=self.database_url,
+            PACKLINE_HTTP_HOST="127.0.0.1",
+            PACKLINE_HTTP_PORT=str(port),
+            PYTHONUNBUFFERED="1",
+        )
+        return env
+
+    def _migrate(self, name: str) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", f"packline_{name}", "migrate"],
+            env=self.child_env(0),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"migrating {name} failed:\n{result.stderr[-3000:]}")
+
+    def _spawn(self, name: str, index: int, port: int | None = None) -> ServiceProcess:
+        port = port or free_port()
+        sp = ServiceProcess(name, index, port, self.workdir / "logs" / f"{name}-{index}.log")
+        with sp.log_path.open("ab") as out:
+            sp.process = subprocess.Popen(
+                [sys.executable, "-m", f"packline_{name}"],
+                env=self.child_env(port),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+        return sp
+
+    def wait_ready(self, processes: list[ServiceProcess], timeout: float = 90.0) -> None:
+        deadline = time.monotonic() + timeout
+        pending = list(processes)
+        with httpx.Client(timeout=2.0) as client:
+            while pending:
+                sp = pending[0]
+                assert sp.process is not None
+                if sp.process.poll() is not None:
+                    tail = sp.log_path.read_text(errors="replace")[-3000:]
+                    raise RuntimeError(f"{sp.label} exited with {sp.process.returncode}:\n{tail}")
+                try:
+                    if client.get(f"{sp.url}/health/ready").status_code == 200:
+                        pending.pop(0)
+                        continue
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{sp.label} not ready after {timeout}s; see {sp.log_path}")
+                time.sleep(0.2)
+
+    def urls(self, name: str) -> list[str]:
+        return [sp.url for sp in self.processes if sp.name == name]
+
+    def url(self, name: str) -> str:
+        return self.urls(name)[0]
+
+    def kill(self, sp: ServiceProcess) -> None:
+        """SIGKILL, as a crash would: no shutdown code runs."""
+        assert sp.process is not None
+        sp.process.kill()
+        sp.process.wait(10)
+
+    def restart(self, sp: ServiceProcess) -> ServiceProcess:
+        replacement = self._spawn(sp.name, sp.index, sp.port)
+        self.processes[self.processes.index(sp)] = replacement
+        self.wait_ready([replacement])
+        return replacement
+
+    def stop(self) -> None:
+        running = [sp for sp in self.processes if sp.process and sp.process.poll() is None]
+        for sp in running:
+            assert sp.process is not None
+            sp.process.terminate()
+        for sp in running:
+            assert sp.process is not None
+            stop_process(sp.process, sp.label, grace=15.0)
+        self.processes.clear()
+        if self.broker is not None:
+            self.broker.stop()
+            self.broker = None
+        if self.postgres is not None:
+            self.postgres.stop()
+            self.postgres = None

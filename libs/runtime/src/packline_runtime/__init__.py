@@ -1,0 +1,1 @@
+"""Shared plumbing for Packline services; knows no service and no stage's domain."""

@@ -1,0 +1,40 @@
+"""The service command line: `python -m packline_<stage> [serve|migrate]`."""
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from packline_runtime.db import create_pool
+from packline_runtime.migrations import migrate
+from packline_runtime.service import serve
+from packline_runtime.settings import Settings
+
+
+async def _migrate(settings: Settings, schema: str, directory: Path) -> list[str]:
+    pool = await create_pool(settings.database_url, schema, min_size=1, max_size=1)
+    try:
+        async with pool.acquire() as conn:
+            return await migrate(conn, schema, directory)
+    finally:
+        await pool.close()
+
+
+def run(
+    service: str,
+    settings: Settings,
+    migrations: Path,
+    create_app: Callable[[Settings], FastAPI],
+    argv: list[str] | None = None,
+) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    command = args[0] if args else "serve"
+    if command == "migrate":
+        applied = asyncio.run(_migrate(settings, service, migrations))
+        print(f"{service}: {len(applied)} migration(s) applied {applied}")
+    elif command == "serve":
+        serve(create_app(settings), settings)
+    else:
+        raise SystemExit(f"usage: python -m packline_{service} [serve|migrate]")

@@ -1,0 +1,191 @@
+"""Batch consumption: parse, dedupe through the inbox, apply, write the outbox — one transaction.
+
+A message that can never succeed (malformed, wrong type, a PermanentError from the domain)
+goes to the dead-letter table, so it never blocks its partition. Transient trouble (database
+or network) propagates, so the subscriber's NACK policy redelivers the whole batch.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+from opentelemetry import propagate, trace
+from opentelemetry.context import Context
+from pydantic import ValidationError
+
+from packline_contracts import Event, Topic, parse_event
+from packline_runtime import dead_letters, inbox, metrics
+from packline_runtime.dead_letters import DeadLetter
+from packline_runtime.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+tracer = trace.get_tracer("packline.consumer")
+
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.SerializationError,
+    asyncpg.InterfaceError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    ConnectionError,
+    TimeoutError,
+    OSError,
+)
+
+
+class PermanentError(Exception):
+    """This event can never be applied (illegal transition, unknown reference): dead-letter it."""
+
+
+Handler = Callable[[UnitOfWork, Sequence[Event]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What one service consumes: topics, the event types it accepts, and the use case."""
+
+    group: str
+    topics: tuple[Topic, ...]
+    accepts: tuple[type[Event], ...]
+    handle: Handler
+    description: str
+
+
+@dataclass
+class _Parsed:
+    event: Event
+    record: Any
+    context: Context = field(default_factory=Context)
+
+
+class BatchConsumer:
+    def __init__(self, pool: Callable[[], asyncpg.Pool], service: str, subscription: Subscription) -> None:
+        self._pool = pool
+        self._service = service
+        self._sub = subscription
+
+    async def process(self, records: Sequence[Any]) -> None:
+        started = time.perf_counter()
+        parsed, dead = self._parse(records)
+        with tracer.start_as_current_span(
+            f"{self._service} consume",
+            links=[trace.Link(trace.get_current_span(p.context).get_span_context()) for p in parsed[:64]],
+            attributes={"messaging.batch.message_count": len(records)},
+        ):
+            try:
+                await self._apply(parsed, dead)
+            except TRANSIENT_ERRORS:
+                await asyncio.sleep(0.5)  # let the database or broker recover before redelivery
+                raise
+            except Exception as exc:
+                log.warning(
+                    "%s: batch of %d failed (%s: %s); applying one by one",
+                    self._service, len(parsed), type(exc).__name__, exc,
+                )
+                await self._apply_one_by_one(parsed, dead)
+        metrics.HANDLER_SECONDS.record(time.perf_counter() - started, {"service": self._service})
+
+    def _parse(self, records: Sequence[Any]) -> tuple[list[_Parsed], list[DeadLetter]]:
+        parsed: list[_Parsed] = []
+        dead: list[DeadLetter] = []
+        for record in records:
+            payload: bytes = record.value or b""
+            try:
+                event = parse_event(payload)
+            except ValidationError as exc:
+                dead.append(self._letter(record, f"malformed event: {_short(exc)}"))
+                continue
+            if not isinstance(event, self._sub.accepts):
+                dead.append(
+                    self._letter(record, f"{event.event_type} is not accepted on {record.topic}", event)
+                )
+                continue
+            carrier = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
+            parsed.append(_Parsed(event, record, propagate.extract(carrier)))
+        return parsed, dead
+
+    async def _apply(self, parsed: list[_Parsed], dead: list[DeadLetter]) -> None:
+        async with self._pool().acquire() as conn, conn.transaction():
+            await self._apply_in(conn, parsed)
+            await self._record_dead(conn, dead)
+
+    async def _apply_in(self, conn: asyncpg.Connection, parsed: list[_Parsed]) -> None:
+        fresh_ids = await inbox.claim_new(conn, self._sub.group, [p.event.event_id for p in parsed])
+        fresh: list[_Parsed] = []
+        for item in parsed:  # a batch may hold the same event twice
+            if item.event.event_id in fresh_ids:
+                fresh_ids.discard(item.event.event_id)
+                fresh.append(item)
+        duplicates = len(parsed) - len(fresh)
+        if duplicates:
+            metrics.DUPLICATES.add(duplicates, {"service": self._service})
+        if not fresh:
+            return
+        uow = UnitOfWork(conn, trace_contexts={p.event.event_id: p.context for p in fresh})
+        await self._sub.handle(uow, [p.event for p in fresh])
+        for item in fresh:
+            metrics.EVENTS_IN.add(1, {"service": self._service, "event_type": item.event.event_type})
+        for event in uow.emitted:
+            metrics.EVENTS_OUT.add(1, {"service": self._service, "event_type": event.event_type})
+        await uow.flush()
+
+    async def _apply_one_by_one(self, parsed: list[_Parsed], dead: list[DeadLetter]) -> None:
+        await self._record_dead_now(dead)
+        for item in parsed:
+            try:
+                async with self._pool().acquire() as conn, conn.transaction():
+                    await self._apply_in(conn, [item])
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as exc:
+                log.error(
+                    "%s: dead-lettering %s %s: %s: %s",
+                    self._service, item.event.event_type, item.event.event_id, type(exc).__name__, exc,
+                )
+                async with self._pool().acquire() as conn, conn.transaction():
+                    await inbox.claim_new(conn, self._sub.group, [item.event.event_id])
+                    await self._record_dead(
+                        conn, [self._letter(item.record, f"{type(exc).__name__}: {exc}", item.event)]
+                    )
+
+    async def _record_dead_now(self, dead: list[DeadLetter]) -> None:
+        if dead:
+            async with self._pool().acquire() as conn:
+                await self._record_dead(conn, dead)
+
+    async def _record_dead(self, conn: asyncpg.Connection, dead: list[DeadLetter]) -> None:
+        if not dead:
+            return
+        for letter in dead:
+            log.error(
+                "%s: dead letter from %s[%d]@%d: %s",
+                self._service, letter.topic, letter.partition, letter.offset, letter.error,
+            )
+        await dead_letters.record(conn, dead)
+        metrics.DEAD_LETTERS.add(len(dead), {"service": self._service})
+
+    def _letter(self, record: Any, error: str, event: Event | None = None) -> DeadLetter:
+        return DeadLetter(
+            consumer=self._sub.group,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            payload=record.value or b"",
+            error=error,
+            event_id=str(event.event_id) if event else "",
+            event_type=event.event_type if event else "",
+        )
+
+
+def _short(exc: ValidationError) -> str:
+    """Validation errors name fields and problems, never the (possibly personal) input values."""
+    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors()[:5]]
+    more = exc.error_count() - len(parts)
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+

@@ -1,0 +1,189 @@
+"""What every service process shares: pool, migrations, relay, subscribers and health endpoints.
+
+A service's `bootstrap.py` builds one `ServiceRuntime`, registers its subscription and HTTP
+routes on it, and hands `app` to uvicorn. Nothing connects until the app's lifespan starts.
+"""
+
+import asyncio
+import contextlib
+import logging
+import typing
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, FastAPI, Response
+from faststream import AckPolicy
+from faststream.kafka import KafkaMessage
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import SkipValidation
+
+from packline_runtime import dead_letters
+from packline_runtime.consumer import BatchConsumer, Subscription
+from packline_runtime.db import create_pool
+from packline_runtime.kafka import make_broker, make_producer
+from packline_runtime.migrations import migrate
+from packline_runtime.outbox_relay import OutboxRelay
+from packline_runtime.settings import Settings
+from packline_runtime.telemetry import setup_telemetry
+from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+
+log = logging.getLogger(__name__)
+
+Hook = Callable[["ServiceRuntime"], AbstractAsyncContextManager[None]]
+
+
+class ServiceRuntime:
+    def __init__(self, service: str, settings: Settings, migrations: Path) -> None:
+        self.service = service
+        self.settings = settings
+        self.migrations = migrations
+        self.broker = make_broker(settings, service)
+        self._pool: asyncpg.Pool | None = None
+        self._relay: OutboxRelay | None = None
+        self._background: list[Hook] = []
+        self.subscriptions: list[Subscription] = []
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            raise RuntimeError(f"{self.service}: database pool used before startup")
+        return self._pool
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        return unit_of_work(self.pool)
+
+    def subscribe(self, subscription: Subscription) -> None:
+        """Register a batch subscriber with an explicit ack policy: commit after the DB commit,
+        seek back (redeliver) on transient failure."""
+        consumer = BatchConsumer(lambda: self.pool, self.service, subscription)
+        payload = typing.Union[subscription.accepts]  # type: ignore[valid-type]  # noqa: UP007
+
+        async def handle_batch(body: Any, message: KafkaMessage) -> None:
+            await consumer.process(message.raw_message)  # type: ignore[arg-type]
+
+        # documents the payload in AsyncAPI; validation is ours, per message, inside process()
+        handle_batch.__annotations__["body"] = list[SkipValidation[payload]]  # type: ignore[valid-type]
+        handle_batch.__name__ = f"{self.service}_consume"
+        s = self.settings
+        self.broker.subscriber(
+            *[topic.value for topic in subscription.topics],
+            group_id=subscription.group,
+            batch=True,
+            max_records=s.batch_max_records,
+            batch_timeout_ms=s.batch_timeout_ms,
+            fetch_max_wait_ms=50,
+            auto_offset_reset="earliest",
+            session_timeout_ms=s.kafka_session_timeout_ms,
+            heartbeat_interval_ms=max(500, s.kafka_session_timeout_ms // 5),
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{self.service}:consume",
+            description=subscription.description,
+        )(handle_batch)
+        self.subscriptions.append(subscription)
+
+    def in_background(self, hook: Hook) -> None:
+        """A context manager entered after startup and left before shutdown (e.g. a sealer loop)."""
+        self._background.append(hook)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
+        s = self.settings
+        setup_telemetry(self.service, otlp_endpoint=s.otlp_endpoint, log_level=s.log_level)
+        self._pool = await create_pool(
+            s.database_url, self.service, min_size=s.db_pool_min, max_size=s.db_pool_max
+        )
+        async with self._pool.acquire() as conn:
+            applied = await migrate(conn, self.service, self.migrations)
+        if applied:
+            log.info("%s: applied migrations %s", self.service, ", ".join(applied))
+        producer = make_producer(s, self.service)
+        await producer.start()
+        self._relay = OutboxRelay(
+            self._pool,
+            producer,
+            schema=self.service,
+            batch_size=s.outbox_batch_size,
+            poll_seconds=s.outbox_poll_seconds,
+        )
+        relay_task = asyncio.create_task(self._relay.run(), name=f"{self.service}-relay")
+        async with contextlib.AsyncExitStack() as stack:
+            for hook in self._background:
+                await stack.enter_async_context(hook(self))
+            await self.broker.start()
+            log.info("%s: consuming; HTTP on %s:%d", self.service, s.http_host, s.http_port)
+            try:
+                yield
+            finally:
+                await self.broker.stop()
+        await self._relay.stop()
+        relay_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await relay_task
+        await producer.stop()
+        await self._pool.close()
+        self._pool = None
+
+    def health_router(self) -> APIRouter:
+        router = APIRouter(tags=["operations"])
+
+        @router.get("/health/live")
+        async def live() -> dict[str, str]:
+            return {"status": "ok", "service": self.service}
+
+        @router.get("/health/ready")
+        async def ready(response: Response) -> dict[str, Any]:
+            checks: dict[str, str] = {}
+            try:
+                async with self.pool.acquire() as conn:
+                    await conn.fetchval("SELECT 1")
+                checks["database"] = "ok"
+            except Exception as exc:
+                checks["database"] = f"failed: {type(exc).__name__}"
+            try:
+                checks["broker"] = "ok" if await self.broker.ping(timeout=2.0) else "unreachable"
+            except Exception as exc:
+                checks["broker"] = f"failed: {type(exc).__name__}"
+            ok = all(v == "ok" for v in checks.values())
+            response.status_code = 200 if ok else 503
+            return {"status": "ok" if ok else "unavailable", "service": self.service, **checks}
+
+        @router.get("/metrics")
+        async def prometheus_metrics() -> Response:
+            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+        @router.get("/dead-letters")
+        async def list_dead_letters(limit: int = 100) -> list[dict[str, Any]]:
+            async with self.pool.acquire() as conn:
+                return await dead_letters.list_recent(conn, limit)
+
+        @router.get("/outbox/backlog")
+        async def outbox_backlog() -> dict[str, int]:
+            assert self._relay is not None
+            return {"unpublished": await self._relay.backlog()}
+
+        return router
+
+    def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
+        app = FastAPI(title=title, lifespan=self.lifespan)
+        app.include_router(self.health_router())
+        for router in routers:
+            app.include_router(router)
+        return app
+
+
+def serve(app: FastAPI, settings: Settings) -> None:
+    """Run one service process (the `python -m packline_<stage>` entry point)."""
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )

@@ -1,0 +1,1 @@
+"""Packline allocator service."""

@@ -1,0 +1,85 @@
+"""SQL for the collector's orders table."""
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from packline_contracts import OrderCollected, OrderRef
+
+
+async def insert_new(
+    conn: asyncpg.Connection, events: Sequence[OrderCollected], batch_id: uuid.UUID | None
+) -> set[str]:
+    """Insert orders not seen before; returns the uids (marketplace:id) actually inserted."""
+    rows = await conn.fetch(
+        """
+        INSERT INTO orders (marketplace, marketplace_order_id, seller_id, recipient_key, source,
+                            batch_id, event_id, paid_at)
+        SELECT m, o, s, k, src, $6::uuid, e, p
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::uuid[],
+                    $8::timestamptz[]) AS t(m, o, s, k, src, e, p)
+        ON CONFLICT (marketplace, marketplace_order_id) DO NOTHING
+        RETURNING marketplace, marketplace_order_id
+        """,
+        [e.order.marketplace.value for e in events],
+        [e.order.marketplace_order_id for e in events],
+        [e.seller_id for e in events],
+        [e.recipient_key for e in events],
+        [e.source for e in events],
+        batch_id,
+        [e.event_id for e in events],
+        [e.paid_at for e in events],
+    )
+    return {f"{r['marketplace']}:{r['marketplace_order_id']}" for r in rows}
+
+
+async def lock(conn: asyncpg.Connection, ref: OrderRef) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        """
+        SELECT marketplace, marketplace_order_id, seller_id, recipient_key, status, event_id
+        FROM orders WHERE marketplace = $1 AND marketplace_order_id = $2 FOR UPDATE
+        """,
+        ref.marketplace.value,
+        ref.marketplace_order_id,
+    )
+    return dict(row) if row else None
+
+
+async def set_status(conn: asyncpg.Connection, refs: Sequence[OrderRef], status: str) -> None:
+    await conn.execute(
+        """
+        UPDATE orders SET status = $3, updated_at = now()
+        FROM unnest($1::text[], $2::text[]) AS t(m, o)
+        WHERE marketplace = t.m AND marketplace_order_id = t.o
+        """,
+        [r.marketplace.value for r in refs],
+        [r.marketplace_order_id for r in refs],
+        status,
+    )
+
+
+async def get(conn: asyncpg.Connection, ref: OrderRef) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        """
+        SELECT marketplace, marketplace_order_id, seller_id, source, batch_id, status,
+               paid_at, collected_at, updated_at
+        FROM orders WHERE marketplace = $1 AND marketplace_order_id = $2
+        """,
+        ref.marketplace.value,
+        ref.marketplace_order_id,
+    )
+    return dict(row) if row else None
+
+
+async def counts_by_status(conn: asyncpg.Connection, seller_id: str | None) -> dict[str, int]:
+    rows = await conn.fetch(
+        """
+        SELECT status, count(*) AS n FROM orders
+        WHERE $1::text IS NULL OR seller_id = $1
+        GROUP BY status
+        """,
+        seller_id,
+    )
+    return {r["status"]: int(r["n"]) for r in rows}

@@ -1,0 +1,77 @@
+"""An order as a seller or an API hands it to us, and the OrderCollected fact it becomes."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from packline_contracts import Marketplace, OrderCollected, OrderLine, OrderRef, Recipient, new_event_id
+from packline_recipients import normalise, recipient_key
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+class NewOrder(BaseModel):
+    """One marketplace shipment unit to register. Naive times are read as Asia/Seoul."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seller_id: str = Field(min_length=1, max_length=64)
+    marketplace: Marketplace
+    marketplace_order_id: str = Field(min_length=1, max_length=64)
+    ordered_at: datetime
+    paid_at: datetime
+    recipient: Recipient
+    orderer_name: str = Field(default="", max_length=100)
+    lines: tuple[OrderLine, ...] = Field(min_length=1)
+    shipping_fee_krw: int = Field(default=0, ge=0)
+
+    @field_validator("ordered_at", "paid_at")
+    @classmethod
+    def _aware_utc(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=SEOUL)
+        return value.astimezone(UTC)
+
+    @field_validator("marketplace_order_id")
+    @classmethod
+    def _digits_text(cls, value: str) -> str:
+        value = value.strip()
+        if "E+" in value.upper():
+            raise ValueError(f"{value!r} looks like a number Excel rounded; send ids as text")
+        return value
+
+    @model_validator(mode="after")
+    def _distinct_lines(self) -> "NewOrder":
+        ids = [line.line_id for line in self.lines]
+        if len(set(ids)) != len(ids):
+            raise ValueError("line_id values must be unique within an order")
+        return self
+
+    @property
+    def ref(self) -> OrderRef:
+        return OrderRef(marketplace=self.marketplace, marketplace_order_id=self.marketplace_order_id)
+
+    def recipient_key(self) -> str:
+        r = self.recipient
+        return recipient_key(
+            self.seller_id, normalise(r.name, r.address1, r.address2, r.phone, r.mobile)
+        )
+
+    def collected(self, source: str) -> OrderCollected:
+        """The fact this order becomes; it starts its own event chain."""
+        event_id = new_event_id()
+        return OrderCollected(
+            event_id=event_id,
+            correlation_id=event_id,
+            seller_id=self.seller_id,
+            order=self.ref,
+            recipient_key=self.recipient_key(),
+            ordered_at=self.ordered_at,
+            paid_at=self.paid_at,
+            recipient=self.recipient,
+            orderer_name=self.orderer_name,
+            lines=self.lines,
+            shipping_fee_krw=self.shipping_fee_krw,
+            source=source,  # type: ignore[arg-type]
+        )

@@ -1,0 +1,109 @@
+"""Collector HTTP API (주문등록): register one order, import a JSON-lines file, cancel, look up."""
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query, Request
+from pydantic import BaseModel, ValidationError
+
+from packline_collector.adapters import orders_repository as repo
+from packline_collector.domain.orders import NewOrder
+from packline_collector.service_layer import use_cases
+from packline_contracts import Marketplace, OrderRef
+from packline_runtime.service import ServiceRuntime
+
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+
+
+class CancelRequest(BaseModel):
+    reason: str = ""
+
+
+def _line_errors(exc: ValidationError) -> list[str]:
+    # field paths and messages only: the rejected values may be personal data
+    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
+
+
+def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
+    """Every line validated; errors name the line and field, so the whole file can be fixed."""
+    orders: list[NewOrder] = []
+    errors: list[dict[str, Any]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            orders.append(NewOrder.model_validate(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            errors.append({"line": number, "errors": [f"not JSON: {exc.msg} at column {exc.colno}"]})
+        except ValidationError as exc:
+            errors.append({"line": number, "errors": _line_errors(exc)})
+    return orders, errors
+
+
+def router(runtime: ServiceRuntime) -> APIRouter:
+    api = APIRouter(prefix="/orders", tags=["orders"])
+
+    @api.post("", status_code=201)
+    async def register_order(order: Annotated[NewOrder, Body()]) -> dict[str, Any]:
+        async with runtime.unit_of_work() as uow:
+            result = await use_cases.register_orders(uow, [order], source="MANUAL")
+        return {"created": result.created, "duplicates": result.duplicates}
+
+    @api.post("/import", status_code=201)
+    async def import_jsonl(request: Request) -> dict[str, Any]:
+        """Body: one JSON order per line. All or nothing: any bad line rejects the file."""
+        body = await request.body()
+        if len(body) > MAX_IMPORT_BYTES:
+            raise HTTPException(413, f"file is larger than {MAX_IMPORT_BYTES // 2**20} MiB")
+        try:
+            text = body.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise HTTPException(422, f"file is not UTF-8 (byte {exc.start})") from exc
+        orders, errors = parse_jsonl(text)
+        if errors:
+            raise HTTPException(
+                422, {"message": f"{len(errors)} line(s) invalid; nothing imported", "lines": errors}
+            )
+        if not orders:
+            raise HTTPException(422, "the file holds no orders")
+        batch_id = uuid.uuid4()
+        async with runtime.unit_of_work() as uow:
+            result = await use_cases.register_orders(uow, orders, source="FILE", batch_id=batch_id)
+        return {
+            "batch_id": str(batch_id),
+            "created": len(result.created),
+            "duplicates": len(result.duplicates),
+        }
+
+    @api.post("/{marketplace}/{marketplace_order_id}/cancel")
+    async def cancel(
+        marketplace: Marketplace, marketplace_order_id: str, body: CancelRequest | None = None
+    ) -> dict[str, Any]:
+        ref = OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+        try:
+            async with runtime.unit_of_work() as uow:
+                event = await use_cases.cancel_order(
+                    uow, ref, body.reason if body else "", source="CONSOLE"
+                )
+        except use_cases.OrderNotFound as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except use_cases.CancelRefused as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return {"order": ref.uid, "cancelled": True, "already_cancelled": event is None}
+
+    @api.get("/{marketplace}/{marketplace_order_id}")
+    async def get_order(marketplace: Marketplace, marketplace_order_id: str) -> dict[str, Any]:
+        ref = OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+        async with runtime.pool.acquire() as conn:
+            row = await repo.get(conn, ref)
+        if row is None:
+            raise HTTPException(404, f"no order {ref.uid}")
+        return row
+
+    @api.get("")
+    async def summary(seller_id: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+        async with runtime.pool.acquire() as conn:
+            return {"by_status": await repo.counts_by_status(conn, seller_id)}
+
+    return api

@@ -1,0 +1,1 @@
+"""Packline matcher service."""

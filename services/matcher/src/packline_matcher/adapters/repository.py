@@ -1,0 +1,167 @@
+"""SQL for mappings, the unmatched queue and cancellation tombstones."""
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import asyncpg
+
+from packline_contracts import OrderCollected, SkuLine
+from packline_matcher.domain.matching import ListingKey
+
+MappingKey = tuple[str, str, str, str]  # seller, marketplace, listing, option
+
+
+async def lock_listings(conn: asyncpg.Connection, keys: Iterable[MappingKey], exclusive: bool) -> None:
+    """Orders take these shared, a new mapping exclusive: an order is never held while its
+    mapping is being added, and a mapping never misses an order being held."""
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    for key in sorted(set(keys)):
+        await conn.execute(f"SELECT {fn}(hashtextextended($1, 0))", "\x1f".join(key))
+
+
+async def load_mappings(
+    conn: asyncpg.Connection, keys: Iterable[MappingKey]
+) -> dict[MappingKey, tuple[SkuLine, ...]]:
+    keys = list(set(keys))
+    if not keys:
+        return {}
+    rows = await conn.fetch(
+        """
+        SELECT m.seller_id, m.marketplace, m.listing_id, m.option_id, m.skus
+        FROM mappings m
+        JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(s, mp, l, o)
+          ON m.seller_id = k.s AND m.marketplace = k.mp AND m.listing_id = k.l AND m.option_id = k.o
+        """,
+        *[list(col) for col in zip(*keys, strict=True)],
+    )
+    return {
+        (r["seller_id"], r["marketplace"], r["listing_id"], r["option_id"]): tuple(
+            SkuLine.model_validate(s) for s in json.loads(r["skus"])
+        )
+        for r in rows
+    }
+
+
+async def upsert_mapping(
+    conn: asyncpg.Connection, key: MappingKey, skus: Sequence[SkuLine], created_by: str
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO mappings (seller_id, marketplace, listing_id, option_id, skus, created_by)
+        VALUES ($1, $2, $3, $4, $5::jsonb, $6)
+        ON CONFLICT (seller_id, marketplace, listing_id, option_id)
+        DO UPDATE SET skus = EXCLUDED.skus, created_by = EXCLUDED.created_by, created_at = now()
+        """,
+        *key,
+        json.dumps([s.model_dump() for s in skus]),
+        created_by,
+    )
+
+
+async def cancelled_among(conn: asyncpg.Connection, uids: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT order_uid FROM cancelled_orders WHERE order_uid = ANY($1::text[])", list(uids)
+    )
+    return {r["order_uid"] for r in rows}
+
+
+async def hold(conn: asyncpg.Connection, order: OrderCollected, missing: list[ListingKey]) -> None:
+    await conn.execute(
+        """
+        INSERT INTO held_orders (order_uid, seller_id, event, missing)
+        VALUES ($1, $2, $3::jsonb, $4::jsonb) ON CONFLICT (order_uid) DO NOTHING
+        """,
+        order.order.uid,
+        order.seller_id,
+        order.model_dump_json(),
+        json.dumps(missing),
+    )
+
+
+async def record_matched(conn: asyncpg.Connection, orders: Sequence[OrderCollected]) -> set[str]:
+    """Returns the uids newly recorded; an order already matched is not matched again."""
+    rows = await conn.fetch(
+        """
+        INSERT INTO matched_orders (order_uid, seller_id)
+        SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING order_uid
+        """,
+        [o.order.uid for o in orders],
+        [o.seller_id for o in orders],
+    )
+    return {r["order_uid"] for r in rows}
+
+
+async def held_for_listing(conn: asyncpg.Connection, key: MappingKey) -> list[OrderCollected]:
+    seller, marketplace, listing, option = key
+    rows = await conn.fetch(
+        """
+        SELECT event FROM held_orders
+        WHERE seller_id = $1 AND event->'order'->>'marketplace' = $2
+          AND missing @> jsonb_build_array(jsonb_build_array($3::text, $4::text))
+        ORDER BY held_at
+        FOR UPDATE
+        """,
+        seller,
+        marketplace,
+        listing,
+        option,
+    )
+    return [OrderCollected.model_validate_json(r["event"]) for r in rows]
+
+
+async def release(conn: asyncpg.Connection, uids: Sequence[str]) -> None:
+    await conn.execute("DELETE FROM held_orders WHERE order_uid = ANY($1::text[])", list(uids))
+
+
+async def set_missing(conn: asyncpg.Connection, uid: str, missing: list[ListingKey]) -> None:
+    await conn.execute(
+        "UPDATE held_orders SET missing = $2::jsonb WHERE order_uid = $1", uid, json.dumps(missing)
+    )
+
+
+async def tombstone(conn: asyncpg.Connection, uids: Sequence[str]) -> None:
+    await conn.execute(
+        """
+        INSERT INTO cancelled_orders (order_uid) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING
+        """,
+        list(uids),
+    )
+
+
+async def unmatched(conn: asyncpg.Connection, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines
+        FROM held_orders WHERE $1::text IS NULL OR seller_id = $1
+        ORDER BY held_at LIMIT $2
+        """,
+        seller_id,
+        limit,
+    )
+    return [
+        {
+            "order": r["order_uid"],
+            "seller_id": r["seller_id"],
+            "held_at": r["held_at"],
+            "missing": json.loads(r["missing"]),
+            "lines": [
+                {k: line[k] for k in ("line_id", "listing_id", "option_id", "product_name", "option_name", "quantity")}
+                for line in json.loads(r["lines"])
+            ],
+        }
+        for r in rows
+    ]
+
+
+async def stats(conn: asyncpg.Connection) -> dict[str, int]:
+    row = await conn.fetchrow(
+        """
+        SELECT (SELECT count(*) FROM matched_orders) AS matched,
+               (SELECT count(*) FROM held_orders) AS unmatched,
+               (SELECT count(*) FROM mappings) AS mappings,
+               (SELECT count(*) FROM cancelled_orders) AS cancelled
+        """
+    )
+    assert row is not None
+    return {k: int(v) for k, v in dict(row).items()}

@@ -1,0 +1,31 @@
+"""Composition root of the matcher: settings, runtime, subscriber and HTTP routes."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from packline_matcher.entrypoints import http, subscriber
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+
+SERVICE = "matcher"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class MatcherSettings(Settings):
+    http_port: int = 8102
+
+
+def load_settings() -> MatcherSettings:
+    return MatcherSettings()
+
+
+def build_runtime(settings: Settings) -> ServiceRuntime:
+    runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
+    runtime.subscribe(subscriber.subscription())
+    return runtime
+
+
+def create_app(settings: Settings) -> FastAPI:
+    runtime = build_runtime(settings)
+    return runtime.create_app("Packline matcher (매칭)", http.router(runtime))
