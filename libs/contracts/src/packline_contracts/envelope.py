@@ -4,7 +4,6 @@ import os
 import time
 import uuid
 from datetime import UTC, datetime
-
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator

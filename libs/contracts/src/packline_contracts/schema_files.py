@@ -15,7 +15,9 @@ def schema_path(model: type[Event]) -> Path:
 
 
 def render(model: type[Event]) -> str:
-    return json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return (
+        json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )
 
 
 def main() -> int:

@@ -72,7 +72,9 @@ def validate_tracking_number(courier_code: str, raw: str) -> tuple[str, list[str
     if len(number) in courier.mod7_lengths | courier.mod7_warn_lengths:
         expected = check_digit_mod7(number[:-1])
         if expected != int(number[-1]):
-            message = f"{number}: check digit should be {expected} (first {len(number) - 1} digits mod 7)"
+            message = (
+                f"{number}: check digit should be {expected} (first {len(number) - 1} digits mod 7)"
+            )
             if len(number) in courier.mod7_lengths:
                 raise InvalidTrackingNumber(message)
             warnings.append(message)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from packline_runtime.kafka import ensure_topics
 
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
-from packline_runtime.kafka import ensure_topics
 
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
 
@@ -104,8 +104,11 @@ class Stack:
         return env
 
     def _migrate(self, name: str) -> None:
+        command = [sys.executable, "-m", f"packline_{name}", "migrate"]
+        if self.broker is not None and not self.fresh:
+            command.append("--replay-outbox")  # the embedded broker started empty
         result = subprocess.run(
-            [sys.executable, "-m", f"packline_{name}", "migrate"],
+            command,
             env=self.child_env(0),
             capture_output=True,
             text=True,

@@ -13,11 +13,16 @@ from packline_runtime.service import serve
 from packline_runtime.settings import Settings
 
 
-async def _migrate(settings: Settings, schema: str, directory: Path) -> list[str]:
+async def _migrate(settings: Settings, schema: str, directory: Path, replay: bool) -> list[str]:
     pool = await create_pool(settings.database_url, schema, min_size=1, max_size=1)
     try:
         async with pool.acquire() as conn:
-            return await migrate(conn, schema, directory)
+            applied = await migrate(conn, schema, directory)
+            if replay:
+                # a fresh, empty broker (the embedded one keeps nothing): send everything again;
+                # consumers' inboxes turn what they already handled into no-ops
+                await conn.execute("UPDATE outbox SET published_at = NULL")
+            return applied
     finally:
         await pool.close()
 
@@ -32,9 +37,10 @@ def run(
     args = sys.argv[1:] if argv is None else argv
     command = args[0] if args else "serve"
     if command == "migrate":
-        applied = asyncio.run(_migrate(settings, service, migrations))
+        replay = "--replay-outbox" in args[1:]
+        applied = asyncio.run(_migrate(settings, service, migrations, replay))
         print(f"{service}: {len(applied)} migration(s) applied {applied}")
     elif command == "serve":
         serve(create_app(settings), settings)
     else:
-        raise SystemExit(f"usage: python -m packline_{service} [serve|migrate]")
+        raise SystemExit(f"usage: python -m packline_{service} [serve | migrate [--replay-outbox]]")

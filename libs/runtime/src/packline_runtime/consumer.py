@@ -15,10 +15,11 @@ from typing import Any
 import asyncpg
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
+from packline_contracts import Event, Topic, parse_event
 from pydantic import ValidationError
 
-from packline_contracts import Event, Topic, parse_event
 from packline_runtime import dead_letters, inbox, metrics
+from packline_runtime.db import Conn
 from packline_runtime.dead_letters import DeadLetter
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -64,7 +65,9 @@ class _Parsed:
 
 
 class BatchConsumer:
-    def __init__(self, pool: Callable[[], asyncpg.Pool], service: str, subscription: Subscription) -> None:
+    def __init__(
+        self, pool: Callable[[], asyncpg.Pool], service: str, subscription: Subscription
+    ) -> None:
         self._pool = pool
         self._service = service
         self._sub = subscription
@@ -74,7 +77,10 @@ class BatchConsumer:
         parsed, dead = self._parse(records)
         with tracer.start_as_current_span(
             f"{self._service} consume",
-            links=[trace.Link(trace.get_current_span(p.context).get_span_context()) for p in parsed[:64]],
+            links=[
+                trace.Link(trace.get_current_span(p.context).get_span_context())
+                for p in parsed[:64]
+            ],
             attributes={"messaging.batch.message_count": len(records)},
         ):
             try:
@@ -85,7 +91,10 @@ class BatchConsumer:
             except Exception as exc:
                 log.warning(
                     "%s: batch of %d failed (%s: %s); applying one by one",
-                    self._service, len(parsed), type(exc).__name__, exc,
+                    self._service,
+                    len(parsed),
+                    type(exc).__name__,
+                    exc,
                 )
                 await self._apply_one_by_one(parsed, dead)
         metrics.HANDLER_SECONDS.record(time.perf_counter() - started, {"service": self._service})
@@ -102,7 +111,9 @@ class BatchConsumer:
                 continue
             if not isinstance(event, self._sub.accepts):
                 dead.append(
-                    self._letter(record, f"{event.event_type} is not accepted on {record.topic}", event)
+                    self._letter(
+                        record, f"{event.event_type} is not accepted on {record.topic}", event
+                    )
                 )
                 continue
             carrier = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
@@ -114,7 +125,7 @@ class BatchConsumer:
             await self._apply_in(conn, parsed)
             await self._record_dead(conn, dead)
 
-    async def _apply_in(self, conn: asyncpg.Connection, parsed: list[_Parsed]) -> None:
+    async def _apply_in(self, conn: Conn, parsed: list[_Parsed]) -> None:
         fresh_ids = await inbox.claim_new(conn, self._sub.group, [p.event.event_id for p in parsed])
         fresh: list[_Parsed] = []
         for item in parsed:  # a batch may hold the same event twice
@@ -129,7 +140,9 @@ class BatchConsumer:
         uow = UnitOfWork(conn, trace_contexts={p.event.event_id: p.context for p in fresh})
         await self._sub.handle(uow, [p.event for p in fresh])
         for item in fresh:
-            metrics.EVENTS_IN.add(1, {"service": self._service, "event_type": item.event.event_type})
+            metrics.EVENTS_IN.add(
+                1, {"service": self._service, "event_type": item.event.event_type}
+            )
         for event in uow.emitted:
             metrics.EVENTS_OUT.add(1, {"service": self._service, "event_type": event.event_type})
         await uow.flush()
@@ -145,12 +158,17 @@ class BatchConsumer:
             except Exception as exc:
                 log.error(
                     "%s: dead-lettering %s %s: %s: %s",
-                    self._service, item.event.event_type, item.event.event_id, type(exc).__name__, exc,
+                    self._service,
+                    item.event.event_type,
+                    item.event.event_id,
+                    type(exc).__name__,
+                    exc,
                 )
                 async with self._pool().acquire() as conn, conn.transaction():
                     await inbox.claim_new(conn, self._sub.group, [item.event.event_id])
                     await self._record_dead(
-                        conn, [self._letter(item.record, f"{type(exc).__name__}: {exc}", item.event)]
+                        conn,
+                        [self._letter(item.record, f"{type(exc).__name__}: {exc}", item.event)],
                     )
 
     async def _record_dead_now(self, dead: list[DeadLetter]) -> None:
@@ -158,13 +176,17 @@ class BatchConsumer:
             async with self._pool().acquire() as conn:
                 await self._record_dead(conn, dead)
 
-    async def _record_dead(self, conn: asyncpg.Connection, dead: list[DeadLetter]) -> None:
+    async def _record_dead(self, conn: Conn, dead: list[DeadLetter]) -> None:
         if not dead:
             return
         for letter in dead:
             log.error(
                 "%s: dead letter from %s[%d]@%d: %s",
-                self._service, letter.topic, letter.partition, letter.offset, letter.error,
+                self._service,
+                letter.topic,
+                letter.partition,
+                letter.offset,
+                letter.error,
             )
         await dead_letters.record(conn, dead)
         metrics.DEAD_LETTERS.add(len(dead), {"service": self._service})
@@ -184,8 +206,8 @@ class BatchConsumer:
 
 def _short(exc: ValidationError) -> str:
     """Validation errors name fields and problems, never the (possibly personal) input values."""
-    parts = [f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors()[:5]]
+    parts = [
+        f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in exc.errors()[:5]
+    ]
     more = exc.error_count() - len(parts)
     return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
-
-

@@ -1,6 +1,7 @@
 """asyncpg pool per service, bound to the service's own Postgres schema."""
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 
 async def create_pool(
@@ -22,3 +23,7 @@ async def create_pool(
     )
     assert pool is not None
     return pool
+
+
+# what a pool hands out and what asyncpg.connect returns; adapters accept either
+Conn = asyncpg.Connection | PoolConnectionProxy

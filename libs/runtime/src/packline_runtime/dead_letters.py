@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-import asyncpg
+from packline_runtime.db import Conn
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,7 @@ class DeadLetter:
     event_type: str = ""
 
 
-async def record(conn: asyncpg.Connection, letters: list[DeadLetter]) -> None:
+async def record(conn: Conn, letters: list[DeadLetter]) -> None:
     if not letters:
         return
     await conn.executemany(
@@ -28,13 +28,22 @@ async def record(conn: asyncpg.Connection, letters: list[DeadLetter]) -> None:
         ON CONFLICT DO NOTHING
         """,
         [
-            (d.consumer, d.topic, d.partition, d.offset, d.event_id, d.event_type, d.error[:4000], d.payload)
+            (
+                d.consumer,
+                d.topic,
+                d.partition,
+                d.offset,
+                d.event_id,
+                d.event_type,
+                d.error[:4000],
+                d.payload,
+            )
             for d in letters
         ],
     )
 
 
-async def list_recent(conn: asyncpg.Connection, limit: int = 100) -> list[dict[str, object]]:
+async def list_recent(conn: Conn, limit: int = 100) -> list[dict[str, object]]:
     rows = await conn.fetch(
         """
         SELECT id, consumer, topic, kafka_partition, kafka_offset, event_id, event_type, error,

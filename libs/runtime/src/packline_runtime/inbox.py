@@ -2,10 +2,10 @@
 
 import uuid
 
-import asyncpg
+from packline_runtime.db import Conn
 
 
-async def claim_new(conn: asyncpg.Connection, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+async def claim_new(conn: Conn, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Record the ids; return those never seen before (inside the caller's transaction)."""
     if not event_ids:
         return set()

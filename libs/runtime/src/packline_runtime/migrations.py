@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import asyncpg
+from packline_runtime.db import Conn
 
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 RUNTIME_MIGRATIONS = Path(str(resources.files("packline_runtime") / "sql"))
@@ -34,7 +34,7 @@ def load(directory: Path) -> list[Migration]:
     return found
 
 
-async def migrate(conn: asyncpg.Connection, schema: str, directory: Path) -> list[str]:
+async def migrate(conn: Conn, schema: str, directory: Path) -> list[str]:
     """Apply the runtime's and then the service's pending migrations; returns what was applied.
 
     An advisory lock keyed on the schema makes concurrent replicas wait for each other.

@@ -12,6 +12,7 @@ from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
+from asyncpg.pool import PoolConnectionProxy
 
 from packline_runtime import metrics
 
@@ -35,7 +36,7 @@ class OutboxRelay:
         self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._listener: asyncpg.Connection | None = None
+        self._listener: PoolConnectionProxy | None = None
 
     @property
     def channel(self) -> str:
@@ -117,8 +118,9 @@ class OutboxRelay:
     async def _ensure_listener(self) -> None:
         if self._listener is not None and not self._listener.is_closed():
             return
-        self._listener = await self._pool.acquire()
-        await self._listener.add_listener(self.channel, self._on_notify)
+        listener = await self._pool.acquire()
+        self._listener = listener
+        await listener.add_listener(self.channel, self._on_notify)
 
     async def _drop_listener(self) -> None:
         conn, self._listener = self._listener, None

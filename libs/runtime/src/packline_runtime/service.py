@@ -6,9 +6,10 @@ routes on it, and hands `app` to uvicorn. Nothing connects until the app's lifes
 
 import asyncio
 import contextlib
+import functools
 import logging
-import typing
-from collections.abc import AsyncIterator, Callable
+import operator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,13 @@ class ServiceRuntime:
         """Register a batch subscriber with an explicit ack policy: commit after the DB commit,
         seek back (redeliver) on transient failure."""
         consumer = BatchConsumer(lambda: self.pool, self.service, subscription)
-        payload = typing.Union[subscription.accepts]  # type: ignore[valid-type]  # noqa: UP007
+        payload: Any = functools.reduce(operator.or_, subscription.accepts)
 
         async def handle_batch(body: Any, message: KafkaMessage) -> None:
-            await consumer.process(message.raw_message)  # type: ignore[arg-type]
+            await consumer.process(message.raw_message)
 
         # documents the payload in AsyncAPI; validation is ours, per message, inside process()
-        handle_batch.__annotations__["body"] = list[SkipValidation[payload]]  # type: ignore[valid-type]
+        handle_batch.__annotations__["body"] = list[SkipValidation[payload]]
         handle_batch.__name__ = f"{self.service}_consume"
         s = self.settings
         self.broker.subscriber(
@@ -83,6 +84,34 @@ class ServiceRuntime:
             description=subscription.description,
         )(handle_batch)
         self.subscriptions.append(subscription)
+
+    def every(self, seconds: float, name: str, job: Callable[[], Awaitable[int]]) -> None:
+        """Run `job` repeatedly while the service is up: again at once while it reports work
+        done, otherwise after `seconds`. Failures are logged and retried, never fatal."""
+
+        async def loop() -> None:
+            while True:
+                try:
+                    done = await job()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("%s: %s failed; retrying in %.1fs", self.service, name, seconds)
+                    done = 0
+                if not done:
+                    await asyncio.sleep(seconds)
+
+        @contextlib.asynccontextmanager
+        async def hook(_: "ServiceRuntime") -> AsyncIterator[None]:
+            task = asyncio.create_task(loop(), name=f"{self.service}-{name}")
+            try:
+                yield
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+        self._background.append(hook)
 
     def in_background(self, hook: Hook) -> None:
         """A context manager entered after startup and left before shutdown (e.g. a sealer loop)."""

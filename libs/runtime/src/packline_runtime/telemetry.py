@@ -19,7 +19,9 @@ def setup_telemetry(service: str, *, otlp_endpoint: str = "", log_level: str = "
     if _configured:
         return
     _configured = True
-    resource = Resource.create({"service.name": f"packline-{service}", "service.namespace": "packline"})
+    resource = Resource.create(
+        {"service.name": f"packline-{service}", "service.namespace": "packline"}
+    )
     tracer_provider = TracerProvider(resource=resource)
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

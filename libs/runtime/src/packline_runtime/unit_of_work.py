@@ -9,16 +9,15 @@ from typing import Any
 import asyncpg
 from opentelemetry import propagate
 from opentelemetry.context import Context
-
 from packline_contracts import Event, partition_key, topic_for
+
+from packline_runtime.db import Conn
 
 
 class UnitOfWork:
     """Collects events during a transaction; `flush` writes them to the outbox in one statement."""
 
-    def __init__(
-        self, conn: asyncpg.Connection, trace_contexts: dict[uuid.UUID, Context] | None = None
-    ) -> None:
+    def __init__(self, conn: Conn, trace_contexts: dict[uuid.UUID, Context] | None = None) -> None:
         self.conn = conn
         self._pending: list[tuple[Event, dict[str, str]]] = []
         # trace context of each consumed event, so what it causes joins the same trace

@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-
-from packline_collector.entrypoints import http, subscriber
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
+
+from packline_collector.entrypoints import http, subscriber
 
 SERVICE = "collector"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,4 +28,6 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
 
 def create_app(settings: Settings) -> FastAPI:
     runtime = build_runtime(settings)
-    return runtime.create_app("Packline collector (주문수집)", http.router(runtime))
+    return runtime.create_app(
+        "Packline collector (주문수집)", http.router(runtime), http.stats_router(runtime)
+    )

@@ -1,6 +1,5 @@
 """Base class of every order-state event."""
 
-
 from packline_contracts.envelope import Envelope
 
 

@@ -46,10 +46,14 @@ class OrderLine(Value):
 
     line_id: str = Field(min_length=1, max_length=64)
     listing_id: str = Field(min_length=1, max_length=64, description="Product/listing id")
-    option_id: str = Field(default="", max_length=64, description="Option id (Coupang vendorItemId)")
+    option_id: str = Field(
+        default="", max_length=64, description="Option id (Coupang vendorItemId)"
+    )
     product_name: str = Field(default="", max_length=300)
     option_name: str = Field(default="", max_length=300)
-    seller_sku_code: str = Field(default="", max_length=64, description="externalVendorSkuCode etc.")
+    seller_sku_code: str = Field(
+        default="", max_length=64, description="externalVendorSkuCode etc."
+    )
     quantity: int = Field(ge=1)
     unit_price_krw: int = Field(ge=0)
     amount_krw: int = Field(ge=0, description="Paid amount of the line, integer KRW")

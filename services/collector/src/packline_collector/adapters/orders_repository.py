@@ -4,13 +4,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
-
 from packline_contracts import OrderCollected, OrderRef
+from packline_runtime.db import Conn
 
 
 async def insert_new(
-    conn: asyncpg.Connection, events: Sequence[OrderCollected], batch_id: uuid.UUID | None
+    conn: Conn, events: Sequence[OrderCollected], batch_id: uuid.UUID | None
 ) -> set[str]:
     """Insert orders not seen before; returns the uids (marketplace:id) actually inserted."""
     rows = await conn.fetch(
@@ -35,7 +34,7 @@ async def insert_new(
     return {f"{r['marketplace']}:{r['marketplace_order_id']}" for r in rows}
 
 
-async def lock(conn: asyncpg.Connection, ref: OrderRef) -> dict[str, Any] | None:
+async def lock(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         """
         SELECT marketplace, marketplace_order_id, seller_id, recipient_key, status, event_id
@@ -47,7 +46,7 @@ async def lock(conn: asyncpg.Connection, ref: OrderRef) -> dict[str, Any] | None
     return dict(row) if row else None
 
 
-async def set_status(conn: asyncpg.Connection, refs: Sequence[OrderRef], status: str) -> None:
+async def set_status(conn: Conn, refs: Sequence[OrderRef], status: str) -> None:
     await conn.execute(
         """
         UPDATE orders SET status = $3, updated_at = now()
@@ -60,7 +59,7 @@ async def set_status(conn: asyncpg.Connection, refs: Sequence[OrderRef], status:
     )
 
 
-async def get(conn: asyncpg.Connection, ref: OrderRef) -> dict[str, Any] | None:
+async def get(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         """
         SELECT marketplace, marketplace_order_id, seller_id, source, batch_id, status,
@@ -73,7 +72,7 @@ async def get(conn: asyncpg.Connection, ref: OrderRef) -> dict[str, Any] | None:
     return dict(row) if row else None
 
 
-async def counts_by_status(conn: asyncpg.Connection, seller_id: str | None) -> dict[str, int]:
+async def counts_by_status(conn: Conn, seller_id: str | None) -> dict[str, int]:
     rows = await conn.fetch(
         """
         SELECT status, count(*) AS n FROM orders

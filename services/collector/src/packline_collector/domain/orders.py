@@ -3,10 +3,16 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from packline_contracts import Marketplace, OrderCollected, OrderLine, OrderRef, Recipient, new_event_id
+from packline_contracts import (
+    Marketplace,
+    OrderCollected,
+    OrderLine,
+    OrderRef,
+    Recipient,
+    new_event_id,
+)
 from packline_recipients import normalise, recipient_key
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SEOUL = ZoneInfo("Asia/Seoul")
 
@@ -50,7 +56,9 @@ class NewOrder(BaseModel):
 
     @property
     def ref(self) -> OrderRef:
-        return OrderRef(marketplace=self.marketplace, marketplace_order_id=self.marketplace_order_id)
+        return OrderRef(
+            marketplace=self.marketplace, marketplace_order_id=self.marketplace_order_id
+        )
 
     def recipient_key(self) -> str:
         r = self.recipient
@@ -73,5 +81,5 @@ class NewOrder(BaseModel):
             orderer_name=self.orderer_name,
             lines=self.lines,
             shipping_fee_krw=self.shipping_fee_krw,
-            source=source,  # type: ignore[arg-type]
+            source=source,
         )

@@ -5,13 +5,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
+from packline_contracts import Marketplace, OrderRef
+from packline_runtime.service import ServiceRuntime
 from pydantic import BaseModel, ValidationError
 
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.orders import NewOrder
 from packline_collector.service_layer import use_cases
-from packline_contracts import Marketplace, OrderRef
-from packline_runtime.service import ServiceRuntime
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -35,7 +35,9 @@ def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
         try:
             orders.append(NewOrder.model_validate(json.loads(line)))
         except json.JSONDecodeError as exc:
-            errors.append({"line": number, "errors": [f"not JSON: {exc.msg} at column {exc.colno}"]})
+            errors.append(
+                {"line": number, "errors": [f"not JSON: {exc.msg} at column {exc.colno}"]}
+            )
         except ValidationError as exc:
             errors.append({"line": number, "errors": _line_errors(exc)})
     return orders, errors
@@ -63,7 +65,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         orders, errors = parse_jsonl(text)
         if errors:
             raise HTTPException(
-                422, {"message": f"{len(errors)} line(s) invalid; nothing imported", "lines": errors}
+                422,
+                {"message": f"{len(errors)} line(s) invalid; nothing imported", "lines": errors},
             )
         if not orders:
             raise HTTPException(422, "the file holds no orders")
@@ -105,5 +108,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def summary(seller_id: Annotated[str | None, Query()] = None) -> dict[str, Any]:
         async with runtime.pool.acquire() as conn:
             return {"by_status": await repo.counts_by_status(conn, seller_id)}
+
+    return api
+
+
+def stats_router(runtime: ServiceRuntime) -> APIRouter:
+    api = APIRouter(tags=["orders"])
+
+    @api.get("/stats")
+    async def stats() -> dict[str, int]:
+        async with runtime.pool.acquire() as conn:
+            counts = await repo.counts_by_status(conn, None)
+        return {k.lower(): v for k, v in counts.items()}
 
     return api

@@ -4,10 +4,18 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from packline_contracts import (
+    Event,
+    OrderCancelled,
+    OrderCollected,
+    OrderRef,
+    Shipped,
+    new_event_id,
+)
+from packline_runtime.unit_of_work import UnitOfWork
+
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.orders import NewOrder
-from packline_contracts import Event, OrderCancelled, OrderRef, Shipped, new_event_id
-from packline_runtime.unit_of_work import UnitOfWork
 
 
 @dataclass
@@ -28,7 +36,7 @@ async def register_orders(
     uow: UnitOfWork, orders: Sequence[NewOrder], source: str, batch_id: uuid.UUID | None = None
 ) -> Registration:
     """Insert the orders we have not seen and emit OrderCollected for exactly those."""
-    events = {}
+    events: dict[str, OrderCollected] = {}
     for order in orders:
         events.setdefault(order.ref.uid, order.collected(source))  # first copy in a file wins
     created = await repo.insert_new(uow.conn, list(events.values()), batch_id)
@@ -43,7 +51,9 @@ async def register_orders(
     return result
 
 
-async def cancel_order(uow: UnitOfWork, ref: OrderRef, reason: str, source: str) -> OrderCancelled | None:
+async def cancel_order(
+    uow: UnitOfWork, ref: OrderRef, reason: str, source: str
+) -> OrderCancelled | None:
     """Cancel before shipping; a second cancel is a no-op (returns None)."""
     row = await repo.lock(uow.conn, ref)
     if row is None:
@@ -62,7 +72,7 @@ async def cancel_order(uow: UnitOfWork, ref: OrderRef, reason: str, source: str)
         order=ref,
         recipient_key=row["recipient_key"],
         reason=reason,
-        source=source,  # type: ignore[arg-type]
+        source=source,
     )
     uow.emit(event)
     return event

@@ -4,15 +4,15 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import asyncpg
-
 from packline_contracts import OrderCollected, SkuLine
+from packline_runtime.db import Conn
+
 from packline_matcher.domain.matching import ListingKey
 
 MappingKey = tuple[str, str, str, str]  # seller, marketplace, listing, option
 
 
-async def lock_listings(conn: asyncpg.Connection, keys: Iterable[MappingKey], exclusive: bool) -> None:
+async def lock_listings(conn: Conn, keys: Iterable[MappingKey], exclusive: bool) -> None:
     """Orders take these shared, a new mapping exclusive: an order is never held while its
     mapping is being added, and a mapping never misses an order being held."""
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
@@ -21,7 +21,7 @@ async def lock_listings(conn: asyncpg.Connection, keys: Iterable[MappingKey], ex
 
 
 async def load_mappings(
-    conn: asyncpg.Connection, keys: Iterable[MappingKey]
+    conn: Conn, keys: Iterable[MappingKey]
 ) -> dict[MappingKey, tuple[SkuLine, ...]]:
     keys = list(set(keys))
     if not keys:
@@ -44,7 +44,7 @@ async def load_mappings(
 
 
 async def upsert_mapping(
-    conn: asyncpg.Connection, key: MappingKey, skus: Sequence[SkuLine], created_by: str
+    conn: Conn, key: MappingKey, skus: Sequence[SkuLine], created_by: str
 ) -> None:
     await conn.execute(
         """
@@ -59,14 +59,14 @@ async def upsert_mapping(
     )
 
 
-async def cancelled_among(conn: asyncpg.Connection, uids: Sequence[str]) -> set[str]:
+async def cancelled_among(conn: Conn, uids: Sequence[str]) -> set[str]:
     rows = await conn.fetch(
         "SELECT order_uid FROM cancelled_orders WHERE order_uid = ANY($1::text[])", list(uids)
     )
     return {r["order_uid"] for r in rows}
 
 
-async def hold(conn: asyncpg.Connection, order: OrderCollected, missing: list[ListingKey]) -> None:
+async def hold(conn: Conn, order: OrderCollected, missing: list[ListingKey]) -> None:
     await conn.execute(
         """
         INSERT INTO held_orders (order_uid, seller_id, event, missing)
@@ -79,7 +79,7 @@ async def hold(conn: asyncpg.Connection, order: OrderCollected, missing: list[Li
     )
 
 
-async def record_matched(conn: asyncpg.Connection, orders: Sequence[OrderCollected]) -> set[str]:
+async def record_matched(conn: Conn, orders: Sequence[OrderCollected]) -> set[str]:
     """Returns the uids newly recorded; an order already matched is not matched again."""
     rows = await conn.fetch(
         """
@@ -92,7 +92,7 @@ async def record_matched(conn: asyncpg.Connection, orders: Sequence[OrderCollect
     return {r["order_uid"] for r in rows}
 
 
-async def held_for_listing(conn: asyncpg.Connection, key: MappingKey) -> list[OrderCollected]:
+async def held_for_listing(conn: Conn, key: MappingKey) -> list[OrderCollected]:
     seller, marketplace, listing, option = key
     rows = await conn.fetch(
         """
@@ -110,17 +110,17 @@ async def held_for_listing(conn: asyncpg.Connection, key: MappingKey) -> list[Or
     return [OrderCollected.model_validate_json(r["event"]) for r in rows]
 
 
-async def release(conn: asyncpg.Connection, uids: Sequence[str]) -> None:
+async def release(conn: Conn, uids: Sequence[str]) -> None:
     await conn.execute("DELETE FROM held_orders WHERE order_uid = ANY($1::text[])", list(uids))
 
 
-async def set_missing(conn: asyncpg.Connection, uid: str, missing: list[ListingKey]) -> None:
+async def set_missing(conn: Conn, uid: str, missing: list[ListingKey]) -> None:
     await conn.execute(
         "UPDATE held_orders SET missing = $2::jsonb WHERE order_uid = $1", uid, json.dumps(missing)
     )
 
 
-async def tombstone(conn: asyncpg.Connection, uids: Sequence[str]) -> None:
+async def tombstone(conn: Conn, uids: Sequence[str]) -> None:
     await conn.execute(
         """
         INSERT INTO cancelled_orders (order_uid) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING
@@ -129,7 +129,7 @@ async def tombstone(conn: asyncpg.Connection, uids: Sequence[str]) -> None:
     )
 
 
-async def unmatched(conn: asyncpg.Connection, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
+async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines
@@ -146,7 +146,17 @@ async def unmatched(conn: asyncpg.Connection, seller_id: str | None, limit: int)
             "held_at": r["held_at"],
             "missing": json.loads(r["missing"]),
             "lines": [
-                {k: line[k] for k in ("line_id", "listing_id", "option_id", "product_name", "option_name", "quantity")}
+                {
+                    k: line[k]
+                    for k in (
+                        "line_id",
+                        "listing_id",
+                        "option_id",
+                        "product_name",
+                        "option_name",
+                        "quantity",
+                    )
+                }
                 for line in json.loads(r["lines"])
             ],
         }
@@ -154,7 +164,7 @@ async def unmatched(conn: asyncpg.Connection, seller_id: str | None, limit: int)
     ]
 
 
-async def stats(conn: asyncpg.Connection) -> dict[str, int]:
+async def stats(conn: Conn) -> dict[str, int]:
     row = await conn.fetchrow(
         """
         SELECT (SELECT count(*) FROM matched_orders) AS matched,

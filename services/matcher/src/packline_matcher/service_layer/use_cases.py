@@ -3,9 +3,10 @@
 from collections.abc import Sequence
 
 from packline_contracts import Event, OrderCancelled, OrderCollected, SkuLine
+from packline_runtime.unit_of_work import UnitOfWork
+
 from packline_matcher.adapters import repository as repo
 from packline_matcher.domain.matching import ListingKey, listing_keys, match
-from packline_runtime.unit_of_work import UnitOfWork
 
 
 def _mapping_keys(order: OrderCollected) -> list[repo.MappingKey]:
@@ -20,7 +21,11 @@ async def _match_orders(uow: UnitOfWork, orders: Sequence[OrderCollected]) -> li
     matched, waiting = [], []
     for order in orders:
         mp = order.order.marketplace.value
-        own = {(k[2], k[3]): skus for k, skus in known.items() if k[0] == order.seller_id and k[1] == mp}
+        own = {
+            (k[2], k[3]): skus
+            for k, skus in known.items()
+            if k[0] == order.seller_id and k[1] == mp
+        }
         result = match(order, own)
         if isinstance(result, list):
             waiting.append((order, result))
@@ -45,7 +50,9 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
         return
     cancelled = await repo.cancelled_among(uow.conn, [o.order.uid for o in orders])
     orders = [o for o in orders if o.order.uid not in cancelled]
-    await repo.lock_listings(uow.conn, [k for o in orders for k in _mapping_keys(o)], exclusive=False)
+    await repo.lock_listings(
+        uow.conn, [k for o in orders for k in _mapping_keys(o)], exclusive=False
+    )
     await _match_orders(uow, orders)
 
 

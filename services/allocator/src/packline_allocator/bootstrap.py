@@ -1,0 +1,31 @@
+"""Composition root of the allocator: settings, runtime, subscriber and HTTP routes."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+
+from packline_allocator.entrypoints import http, subscriber
+
+SERVICE = "allocator"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class AllocatorSettings(Settings):
+    http_port: int = 8104
+
+
+def load_settings() -> AllocatorSettings:
+    return AllocatorSettings()
+
+
+def build_runtime(settings: Settings) -> ServiceRuntime:
+    runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
+    runtime.subscribe(subscriber.subscription())
+    return runtime
+
+
+def create_app(settings: Settings) -> FastAPI:
+    runtime = build_runtime(settings)
+    return runtime.create_app("Packline allocator (할당)", http.router(runtime))

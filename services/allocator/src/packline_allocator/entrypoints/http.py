@@ -1,0 +1,57 @@
+"""Allocator HTTP API: stock levels (재고), the 할당처리 button, counts."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query
+from packline_runtime.service import ServiceRuntime
+from pydantic import BaseModel, Field
+
+from packline_allocator.adapters import repository as repo
+from packline_allocator.service_layer import use_cases
+
+
+class StockLevel(BaseModel):
+    sku: str = Field(min_length=1, max_length=64)
+    on_hand: int = Field(ge=0)
+
+
+class SetStock(BaseModel):
+    seller_id: str = Field(min_length=1, max_length=64)
+    items: tuple[StockLevel, ...] = Field(min_length=1)
+
+
+class WaveRequest(BaseModel):
+    seller_id: str = Field(min_length=1, max_length=64)
+
+
+def router(runtime: ServiceRuntime) -> APIRouter:
+    api = APIRouter(tags=["allocation"])
+
+    @api.put("/stock")
+    async def set_stock(body: SetStock) -> dict[str, Any]:
+        levels = {item.sku: item.on_hand for item in body.items}
+        if len(levels) != len(body.items):
+            raise HTTPException(422, "a SKU appears twice in items")
+        try:
+            async with runtime.unit_of_work() as uow:
+                allocated = await use_cases.set_stock(uow, body.seller_id, levels)
+        except repo.StockBelowReserved as exc:
+            raise HTTPException(409, str(exc)) from exc
+        return {"updated": len(levels), "bundles_allocated": allocated}
+
+    @api.get("/stock")
+    async def get_stock(seller_id: Annotated[str, Query(min_length=1)]) -> list[dict[str, Any]]:
+        async with runtime.pool.acquire() as conn:
+            return await repo.stock_levels(conn, seller_id)
+
+    @api.post("/allocation/waves")
+    async def run_wave(body: WaveRequest) -> dict[str, int]:
+        async with runtime.unit_of_work() as uow:
+            return {"bundles_allocated": await use_cases.run_wave_now(uow, body.seller_id)}
+
+    @api.get("/stats")
+    async def stats() -> dict[str, int]:
+        async with runtime.pool.acquire() as conn:
+            return await repo.stats(conn)
+
+    return api

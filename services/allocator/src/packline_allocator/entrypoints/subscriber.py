@@ -1,0 +1,16 @@
+"""Allocator subscription: sealed bundles, cancellations and shipments (stock out)."""
+
+from packline_contracts import BundleFormed, ConsumerGroup, OrderCancelled, Shipped, Topic
+from packline_runtime.consumer import Subscription
+
+from packline_allocator.service_layer import use_cases
+
+
+def subscription() -> Subscription:
+    return Subscription(
+        group=ConsumerGroup.ALLOCATOR,
+        topics=(Topic.BUNDLE_FORMED, Topic.ORDER_CANCELLED, Topic.SHIPPED),
+        accepts=(BundleFormed, OrderCancelled, Shipped),
+        handle=use_cases.handle_events,
+        description="할당: reserves stock for whole bundles in paid_at order; releases on cancel.",
+    )

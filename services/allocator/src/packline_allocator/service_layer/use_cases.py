@@ -1,0 +1,94 @@
+"""Allocator use cases: take in bundles, run allocation waves, release on cancel, stock out."""
+
+import logging
+from collections.abc import Mapping, Sequence
+
+from packline_contracts import BundleFormed, Event, OrderCancelled, Shipped
+from packline_runtime.unit_of_work import UnitOfWork
+
+from packline_allocator.adapters import repository as repo
+from packline_allocator.domain.allocation import run_wave, stock_allocated
+
+log = logging.getLogger(__name__)
+
+
+async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    sellers = {e.seller_id for e in events}
+    await repo.lock_sellers(uow.conn, sellers)
+    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
+    if cancels:
+        await _cancel(uow, cancels)
+    formed = [e for e in events if isinstance(e, BundleFormed)]
+    if formed:
+        member_uids = [m.order.uid for b in formed for m in b.members]
+        cancelled = await repo.cancelled_among(uow.conn, member_uids)
+        await repo.insert_bundles(uow.conn, formed, cancelled)
+        await repo.settle_bundles(uow.conn, [b.bundle_id for b in formed])
+    shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
+    if shipped:
+        await _stock_out(uow, shipped)
+    for seller in sorted(sellers):
+        await allocation_wave(uow, seller)
+
+
+async def _cancel(uow: UnitOfWork, uids: list[str]) -> None:
+    """취소: a live order leaves its bundle; stock reserved for it is released."""
+    await repo.tombstone(uow.conn, uids)
+    rows = [r for r in await repo.orders(uow.conn, uids) if r["status"] == "LIVE"]
+    live = [r["order_uid"] for r in rows]
+    if not live:
+        return
+    await repo.release(uow.conn, live, shipped=False)
+    await repo.set_order_status(uow.conn, live, "CANCELLED")
+    await repo.settle_bundles(uow.conn, list({r["bundle_id"] for r in rows}))
+
+
+async def _stock_out(uow: UnitOfWork, uids: list[str]) -> None:
+    rows = await repo.orders(uow.conn, uids)
+    live = [r["order_uid"] for r in rows if r["status"] == "LIVE"]
+    late = [r["order_uid"] for r in rows if r["status"] == "CANCELLED"]
+    if late:
+        # the shipper shipped before it heard of the cancel: a return (반품) must follow
+        log.warning("%d order(s) shipped after their cancellation was released here", len(late))
+    await repo.release(uow.conn, live, shipped=True)
+    await repo.set_order_status(uow.conn, live, "SHIPPED")
+    await repo.settle_bundles(uow.conn, list({r["bundle_id"] for r in rows}))
+
+
+async def allocation_wave(uow: UnitOfWork, seller_id: str) -> int:
+    """One wave: waiting bundles in paid_at order get stock if they can ship whole.
+    The caller holds the seller's allocation lock."""
+    waiting = await repo.waiting(uow.conn, seller_id)
+    if not waiting:
+        return 0
+    skus = {sku for b in waiting for sku in b.demand}
+    chosen = run_wave(waiting, await repo.available(uow.conn, seller_id, skus))
+    if not chosen:
+        return 0
+    await repo.reserve(uow.conn, seller_id, [b.bundle_id for b in chosen])
+    stored = await repo.bundle_events(uow.conn, [b.bundle_id for b in chosen])
+    for bundle in chosen:
+        formed, live = stored[bundle.bundle_id]
+        uow.emit(stock_allocated(formed, live, bundle.demand))
+    return len(chosen)
+
+
+async def set_stock(uow: UnitOfWork, seller_id: str, levels: Mapping[str, int]) -> int:
+    """Set on-hand quantities (all or nothing), then allocate what now fits."""
+    await repo.lock_sellers(uow.conn, [seller_id])
+    current = {s["sku"]: s for s in await repo.stock_levels(uow.conn, seller_id)}
+    too_low = [
+        f"{sku}: {qty} < {current[sku]['allocated']} reserved"
+        for sku, qty in levels.items()
+        if sku in current and qty < current[sku]["allocated"]
+    ]
+    if too_low:
+        raise repo.StockBelowReserved("on-hand below reserved stock: " + "; ".join(too_low))
+    await repo.set_on_hand(uow.conn, seller_id, levels)
+    return await allocation_wave(uow, seller_id)
+
+
+async def run_wave_now(uow: UnitOfWork, seller_id: str) -> int:
+    """할당처리: the console's button."""
+    await repo.lock_sellers(uow.conn, [seller_id])
+    return await allocation_wave(uow, seller_id)

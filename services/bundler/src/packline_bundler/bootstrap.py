@@ -1,0 +1,37 @@
+"""Composition root of the bundler: settings, runtime, subscriber, sealer loop, HTTP routes."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+
+from packline_bundler.entrypoints import http, subscriber
+from packline_bundler.service_layer import use_cases
+
+SERVICE = "bundler"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class BundlerSettings(Settings):
+    http_port: int = 8103
+    bundle_hold_seconds: float = 120.0  # how long a bundle stays open for more orders
+    bundle_seal_interval_seconds: float = 0.5
+
+
+def load_settings() -> BundlerSettings:
+    return BundlerSettings()
+
+
+def create_app(settings: Settings) -> FastAPI:
+    assert isinstance(settings, BundlerSettings)
+    runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
+    runtime.subscribe(subscriber.subscription(timedelta(seconds=settings.bundle_hold_seconds)))
+
+    async def seal_due() -> int:
+        async with runtime.unit_of_work() as uow:
+            return await use_cases.seal(uow)
+
+    runtime.every(settings.bundle_seal_interval_seconds, "sealer", seal_due)
+    return runtime.create_app("Packline bundler (합포)", http.router(runtime))

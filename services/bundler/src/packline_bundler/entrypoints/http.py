@@ -1,0 +1,35 @@
+"""Bundler HTTP API: the console's 합포처리 button (seal now) and counts."""
+
+from typing import Any
+
+from fastapi import APIRouter
+from packline_runtime.service import ServiceRuntime
+from pydantic import BaseModel, Field
+
+from packline_bundler.adapters import repository as repo
+from packline_bundler.service_layer import use_cases
+
+
+class SealRequest(BaseModel):
+    seller_id: str = Field(min_length=1, max_length=64)
+
+
+def router(runtime: ServiceRuntime) -> APIRouter:
+    api = APIRouter(tags=["bundling"])
+
+    @api.post("/bundles/seal")
+    async def seal_now(body: SealRequest) -> dict[str, Any]:
+        total = 0
+        while True:  # in chunks, so one click on thousands of bundles is not one huge transaction
+            async with runtime.unit_of_work() as uow:
+                sealed = await use_cases.seal(uow, limit=500, seller_id=body.seller_id, now=True)
+            total += sealed
+            if sealed == 0:
+                return {"sealed": total}
+
+    @api.get("/stats")
+    async def stats() -> dict[str, int]:
+        async with runtime.pool.acquire() as conn:
+            return await repo.stats(conn)
+
+    return api

@@ -1,0 +1,23 @@
+"""Bundler subscription: matched orders and cancellations."""
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from packline_contracts import ConsumerGroup, Event, OrderCancelled, OrderMatched, Topic
+from packline_runtime.consumer import Subscription
+from packline_runtime.unit_of_work import UnitOfWork
+
+from packline_bundler.service_layer import use_cases
+
+
+def subscription(hold: timedelta) -> Subscription:
+    async def handle(uow: UnitOfWork, events: Sequence[Event]) -> None:
+        await use_cases.handle_events(uow, events, hold)
+
+    return Subscription(
+        group=ConsumerGroup.BUNDLER,
+        topics=(Topic.ORDER_MATCHED, Topic.ORDER_CANCELLED),
+        accepts=(OrderMatched, OrderCancelled),
+        handle=handle,
+        description="합포: orders to the same recipient join one open bundle until it is sealed.",
+    )
