@@ -1,0 +1,85 @@
+"""Bundling against real PostgreSQL: replicas racing on one recipient make one bundle."""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+from packline_bundler.bootstrap import MIGRATIONS
+from packline_bundler.service_layer import use_cases
+from packline_contracts import BundleFormed, OrderCancelled
+from packline_launcher.testing import collected, matched, recipient
+from packline_runtime.unit_of_work import unit_of_work
+
+HOLD = timedelta(seconds=60)
+
+
+async def test_racing_replicas_put_one_recipients_orders_in_one_bundle_once(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="bund")
+    orders = [matched(collected(n), {"A": 1}) for n in range(12)]
+
+    async def replica(part: list[Any]) -> None:
+        for o in part:
+            async with unit_of_work(pool) as uow:
+                await use_cases.handle_events(uow, [o], HOLD)
+
+    # every order delivered twice, to both replicas at once
+    await asyncio.gather(replica(orders), replica(list(reversed(orders))))
+    assert await pool.fetchval("SELECT count(*) FROM bundles") == 1
+    assert await pool.fetchval("SELECT count(*) FROM bundle_members") == 12
+    async with unit_of_work(pool) as uow:
+        assert await use_cases.seal(uow, now=True) == 1
+        [event] = uow.emitted
+    assert isinstance(event, BundleFormed) and len(event.members) == 12
+
+
+async def test_different_recipients_get_different_bundles(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="bund")
+    a = matched(collected(1, to=recipient(mobile="010-1111-1111")), {"A": 1})
+    b = matched(collected(2, to=recipient(mobile="010-2222-2222")), {"A": 1})
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [a, b], HOLD)
+    assert await pool.fetchval("SELECT count(*) FROM bundles") == 2
+
+
+async def test_a_cancelled_order_leaves_its_open_bundle_and_an_empty_bundle_is_not_sealed(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="bund")
+    order = matched(collected(1), {"A": 1})
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [order], HOLD)
+    cancel = OrderCancelled(
+        **order.follow_up(), order=order.order, recipient_key=order.recipient_key
+    )
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [cancel], HOLD)
+    async with unit_of_work(pool) as uow:
+        assert await use_cases.seal(uow, now=True) == 0
+        assert uow.emitted == []
+    assert await pool.fetchval("SELECT status FROM bundles") == "CANCELLED"
+
+
+async def test_an_order_cancelled_before_it_arrives_never_joins_a_bundle(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="bund")
+    order = matched(collected(1), {"A": 1})
+    cancel = OrderCancelled(
+        **order.follow_up(), order=order.order, recipient_key=order.recipient_key
+    )
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [cancel], HOLD)
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [order], HOLD)
+    assert await pool.fetchval("SELECT count(*) FROM bundle_members") == 0
+
+
+async def test_the_hold_window_seals_only_due_bundles(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="bund")
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [matched(collected(1), {"A": 1})], timedelta(0))
+        await use_cases.handle_events(
+            uow, [matched(collected(2, to=recipient(name="박지호")), {"A": 1})], HOLD
+        )
+    async with unit_of_work(pool) as uow:
+        assert await use_cases.seal(uow) == 1

@@ -1,0 +1,66 @@
+"""Orders as they arrive: Seoul times, ids as text, duplicate lines refused."""
+
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import ValidationError
+
+from packline_collector.domain.orders import NewOrder
+from packline_collector.entrypoints.http import parse_jsonl
+
+BASE = {
+    "seller_id": "s1",
+    "marketplace": "NAVER",
+    "marketplace_order_id": "2026112812345678",
+    "ordered_at": "2026-11-28T09:00:00",
+    "paid_at": "2026-11-28T09:05:00+09:00",
+    "recipient": {
+        "name": "이서연",
+        "mobile": "010-2222-3333",
+        "address1": "부산 해운대구 센텀중앙로 1",
+    },
+    "lines": [
+        {
+            "line_id": "1",
+            "listing_id": "L",
+            "quantity": 1,
+            "unit_price_krw": 9900,
+            "amount_krw": 9900,
+        }
+    ],
+}
+
+
+def test_naive_times_are_read_as_seoul_and_kept_in_utc() -> None:
+    order = NewOrder.model_validate(BASE)
+    assert order.ordered_at == datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
+    assert order.paid_at == datetime(2026, 11, 28, 0, 5, tzinfo=UTC)
+
+
+def test_excel_rounded_ids_are_refused() -> None:
+    with pytest.raises(ValidationError, match="Excel"):
+        NewOrder.model_validate({**BASE, "marketplace_order_id": "5.21853E+11"})
+
+
+def test_duplicate_line_ids_are_refused() -> None:
+    with pytest.raises(ValidationError, match="unique"):
+        NewOrder.model_validate({**BASE, "lines": BASE["lines"] * 2})
+
+
+def test_collected_event_carries_a_recipient_key_and_starts_its_chain() -> None:
+    event = NewOrder.model_validate(BASE).collected("MANUAL")
+    assert event.correlation_id == event.event_id and event.causation_id is None
+    assert len(event.recipient_key) == 32
+
+
+def test_jsonl_errors_name_line_and_field_and_never_echo_values() -> None:
+    import json
+
+    bad_phone_line = json.dumps({**BASE, "marketplace": "TMON"})
+    text = "\n".join([json.dumps(BASE), "{broken", bad_phone_line])
+    orders, errors = parse_jsonl(text)
+    assert len(orders) == 1
+    assert [e["line"] for e in errors] == [2, 3]
+    assert "not JSON" in errors[0]["errors"][0]
+    assert errors[1]["errors"][0].startswith("marketplace:")
+    assert "이서연" not in json.dumps(errors, ensure_ascii=False)
