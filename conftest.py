@@ -8,6 +8,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+
 from packline_launcher.embedded import EmbeddedPostgres
 from packline_runtime.db import create_pool
 from packline_runtime.migrations import migrate

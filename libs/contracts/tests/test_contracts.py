@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+
 from packline_contracts import (
     ALL_EVENTS,
     OrderCancelled,
@@ -22,7 +24,6 @@ from packline_contracts import (
     topic_for,
 )
 from packline_contracts.schema_files import render, schema_path
-from pydantic import ValidationError
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "packline_contracts"
 

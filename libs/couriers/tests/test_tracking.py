@@ -40,5 +40,5 @@ def test_excel_exponent_form_is_refused_with_advice() -> None:
 
 
 def test_unknown_courier_lists_the_known_codes() -> None:
-    with pytest.raises(InvalidTrackingNumber, match="LOTTE.*CJGLS"):
+    with pytest.raises(InvalidTrackingNumber, match=r"LOTTE.*CJGLS"):
         validate_tracking_number("LOTTE", "123456789012")

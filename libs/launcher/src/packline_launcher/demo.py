@@ -130,9 +130,9 @@ class Demo:
     def progress_line(self, st: dict[str, dict[str, int]]) -> str:
         c, m, b, a, w, s = (st[x] for x in STAGES)
         return (
-            f"collected {sum(c.values()):4d} | matched {m['matched']:4d} (unmatched {m['unmatched']}) | "
+            f"collected {c['collected']:4d} | matched {m['matched']:4d} (unmatched {m['unmatched']}) | "
             f"bundles {b.get('sealed', 0):4d} sealed | allocated {a.get('allocated', 0) + a.get('shipped', 0):4d} "
-            f"(waiting {a.get('waiting', 0)}) | waybills {sum(w.values()):4d} | shipped {s.get('shipped', 0):4d}"
+            f"(waiting {a.get('waiting', 0)}) | waybills {w.get('issued', 0):4d} | shipped {s.get('shipped', 0):4d}"
         )
 
     def run(self, timeout: float = 300.0) -> dict[str, int]:
@@ -168,7 +168,7 @@ class Demo:
     def summary(st: dict[str, dict[str, int]]) -> dict[str, int]:
         c = st["collector"]
         return {
-            "collected": sum(c.values()),
+            "collected": c["collected"],
             "shipped": c.get("shipped", 0),
             "waiting": st["allocator"].get("waiting_orders", 0),
             "cancelled": c.get("cancelled", 0),

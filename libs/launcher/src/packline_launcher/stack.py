@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from packline_runtime.kafka import ensure_topics
 
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
+from packline_runtime.kafka import ensure_topics
 
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
 

@@ -15,9 +15,9 @@ from typing import Any
 import asyncpg
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
-from packline_contracts import Event, Topic, parse_event
 from pydantic import ValidationError
 
+from packline_contracts import Event, Topic, parse_event
 from packline_runtime import dead_letters, inbox, metrics
 from packline_runtime.db import Conn
 from packline_runtime.dead_letters import DeadLetter

@@ -6,8 +6,8 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
-from packline_contracts import Topic
 
+from packline_contracts import Topic
 from packline_runtime.settings import Settings
 
 # Large producer batches: the default 16 KB holds ~30 events and costs 3-4x throughput.

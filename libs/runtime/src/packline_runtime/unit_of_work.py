@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 from opentelemetry import propagate
 from opentelemetry.context import Context
-from packline_contracts import Event, partition_key, topic_for
 
+from packline_contracts import Event, partition_key, topic_for
 from packline_runtime.db import Conn
 
 

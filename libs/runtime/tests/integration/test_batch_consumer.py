@@ -7,6 +7,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+
 from packline_contracts import ConsumerGroup, Event, OrderCancelled, OrderCollected, Topic
 from packline_runtime.consumer import BatchConsumer, PermanentError, Subscription
 from packline_runtime.unit_of_work import UnitOfWork

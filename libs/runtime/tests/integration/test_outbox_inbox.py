@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
 from packline_contracts import OrderCancelled, OrderRef, Topic
 from packline_runtime import inbox
 from packline_runtime.migrations import migrate

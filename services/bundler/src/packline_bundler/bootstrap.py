@@ -4,11 +4,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 
 from packline_bundler.entrypoints import http, subscriber
 from packline_bundler.service_layer import use_cases
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
 
 SERVICE = "bundler"
 MIGRATIONS = Path(__file__).parent / "migrations"

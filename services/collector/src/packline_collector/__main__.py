@@ -1,8 +1,7 @@
 """`python -m packline_collector [serve|migrate]`: run or migrate the collector service."""
 
-from packline_runtime.cli import run
-
 from packline_collector.bootstrap import MIGRATIONS, SERVICE, create_app, load_settings
+from packline_runtime.cli import run
 
 if __name__ == "__main__":
     run(SERVICE, load_settings(), MIGRATIONS, create_app)

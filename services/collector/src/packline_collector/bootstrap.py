@@ -3,10 +3,10 @@
 from pathlib import Path
 
 from fastapi import FastAPI
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 
 from packline_collector.entrypoints import http, subscriber
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
 
 SERVICE = "collector"
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,1 +1,1 @@
-"""Packline waybill service."""
+"""Waybill (송장): one courier tracking number per allocated bundle, from a number band."""

@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import asyncpg
-from packline_contracts import BundleFormed
-from packline_runtime.db import Conn
 
 from packline_allocator.domain.allocation import WaitingBundle, order_demand
+from packline_contracts import BundleFormed
+from packline_runtime.db import Conn
 
 
 async def lock_sellers(conn: Conn, sellers: Iterable[str]) -> None:

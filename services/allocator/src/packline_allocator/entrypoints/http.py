@@ -3,11 +3,11 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
-from packline_runtime.service import ServiceRuntime
 from pydantic import BaseModel, Field
 
 from packline_allocator.adapters import repository as repo
 from packline_allocator.service_layer import use_cases
+from packline_runtime.service import ServiceRuntime
 
 
 class StockLevel(BaseModel):

@@ -1,9 +1,8 @@
 """Allocator subscription: sealed bundles, cancellations and shipments (stock out)."""
 
+from packline_allocator.service_layer import use_cases
 from packline_contracts import BundleFormed, ConsumerGroup, OrderCancelled, Shipped, Topic
 from packline_runtime.consumer import Subscription
-
-from packline_allocator.service_layer import use_cases
 
 
 def subscription() -> Subscription:

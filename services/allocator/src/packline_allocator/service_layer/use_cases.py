@@ -3,11 +3,10 @@
 import logging
 from collections.abc import Mapping, Sequence
 
-from packline_contracts import BundleFormed, Event, OrderCancelled, Shipped
-from packline_runtime.unit_of_work import UnitOfWork
-
 from packline_allocator.adapters import repository as repo
 from packline_allocator.domain.allocation import run_wave, stock_allocated
+from packline_contracts import BundleFormed, Event, OrderCancelled, Shipped
+from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -3,11 +3,11 @@
 from typing import Any
 
 from fastapi import APIRouter
-from packline_runtime.service import ServiceRuntime
 from pydantic import BaseModel, Field
 
 from packline_bundler.adapters import repository as repo
 from packline_bundler.service_layer import use_cases
+from packline_runtime.service import ServiceRuntime
 
 
 class SealRequest(BaseModel):

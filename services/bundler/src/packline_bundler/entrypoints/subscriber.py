@@ -3,11 +3,10 @@
 from collections.abc import Sequence
 from datetime import timedelta
 
+from packline_bundler.service_layer import use_cases
 from packline_contracts import ConsumerGroup, Event, OrderCancelled, OrderMatched, Topic
 from packline_runtime.consumer import Subscription
 from packline_runtime.unit_of_work import UnitOfWork
-
-from packline_bundler.service_layer import use_cases
 
 
 def subscription(hold: timedelta) -> Subscription:

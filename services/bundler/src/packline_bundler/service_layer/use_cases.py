@@ -4,11 +4,10 @@ import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
-from packline_contracts import Event, OrderCancelled, OrderMatched, utcnow
-from packline_runtime.unit_of_work import UnitOfWork
-
 from packline_bundler.adapters import repository as repo
 from packline_bundler.domain.bundles import bundle_key, formed
+from packline_contracts import Event, OrderCancelled, OrderMatched, utcnow
+from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 

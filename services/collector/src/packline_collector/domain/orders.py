@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
 from packline_contracts import (
     Marketplace,
     OrderCollected,
@@ -12,7 +14,6 @@ from packline_contracts import (
     new_event_id,
 )
 from packline_recipients import normalise, recipient_key
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SEOUL = ZoneInfo("Asia/Seoul")
 

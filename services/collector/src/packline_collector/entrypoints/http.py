@@ -5,13 +5,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
-from packline_contracts import Marketplace, OrderRef
-from packline_runtime.service import ServiceRuntime
 from pydantic import BaseModel, ValidationError
 
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.orders import NewOrder
 from packline_collector.service_layer import use_cases
+from packline_contracts import Marketplace, OrderRef
+from packline_runtime.service import ServiceRuntime
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -119,6 +119,11 @@ def stats_router(runtime: ServiceRuntime) -> APIRouter:
     async def stats() -> dict[str, int]:
         async with runtime.pool.acquire() as conn:
             counts = await repo.counts_by_status(conn, None)
-        return {k.lower(): v for k, v in counts.items()}
+        return {
+            "collected": sum(counts.values()),
+            "in_progress": counts.get("COLLECTED", 0),
+            "shipped": counts.get("SHIPPED", 0),
+            "cancelled": counts.get("CANCELLED", 0),
+        }
 
     return api

@@ -1,9 +1,8 @@
 """The collector listens for Shipped, so an order's status here says whether it left."""
 
+from packline_collector.service_layer import use_cases
 from packline_contracts import ConsumerGroup, Shipped, Topic
 from packline_runtime.consumer import Subscription
-
-from packline_collector.service_layer import use_cases
 
 
 def subscription() -> Subscription:

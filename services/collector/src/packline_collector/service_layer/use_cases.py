@@ -4,6 +4,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from packline_collector.adapters import orders_repository as repo
+from packline_collector.domain.orders import NewOrder
 from packline_contracts import (
     Event,
     OrderCancelled,
@@ -13,9 +15,6 @@ from packline_contracts import (
     new_event_id,
 )
 from packline_runtime.unit_of_work import UnitOfWork
-
-from packline_collector.adapters import orders_repository as repo
-from packline_collector.domain.orders import NewOrder
 
 
 @dataclass

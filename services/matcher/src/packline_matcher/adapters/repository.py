@@ -5,9 +5,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from packline_contracts import OrderCollected, SkuLine
-from packline_runtime.db import Conn
-
 from packline_matcher.domain.matching import ListingKey
+from packline_runtime.db import Conn
 
 MappingKey = tuple[str, str, str, str]  # seller, marketplace, listing, option
 

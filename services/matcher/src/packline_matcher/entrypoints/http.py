@@ -3,12 +3,12 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from packline_contracts import Marketplace, SkuLine
-from packline_runtime.service import ServiceRuntime
 from pydantic import BaseModel, Field
 
+from packline_contracts import Marketplace, SkuLine
 from packline_matcher.adapters import repository as repo
 from packline_matcher.service_layer import use_cases
+from packline_runtime.service import ServiceRuntime
 
 
 class NewMapping(BaseModel):

@@ -1,9 +1,8 @@
 """Matcher subscription: collected orders and cancellations."""
 
 from packline_contracts import ConsumerGroup, OrderCancelled, OrderCollected, Topic
-from packline_runtime.consumer import Subscription
-
 from packline_matcher.service_layer import use_cases
+from packline_runtime.consumer import Subscription
 
 
 def subscription() -> Subscription:

@@ -3,10 +3,9 @@
 from collections.abc import Sequence
 
 from packline_contracts import Event, OrderCancelled, OrderCollected, SkuLine
-from packline_runtime.unit_of_work import UnitOfWork
-
 from packline_matcher.adapters import repository as repo
 from packline_matcher.domain.matching import ListingKey, listing_keys, match
+from packline_runtime.unit_of_work import UnitOfWork
 
 
 def _mapping_keys(order: OrderCollected) -> list[repo.MappingKey]:

@@ -1,0 +1,128 @@
+"""SQL for parcels and cancellation tombstones."""
+
+import json
+import uuid
+from collections.abc import Sequence
+
+import asyncpg
+
+from packline_contracts import MatchedLine, OrderRef
+from packline_runtime.db import Conn
+from packline_shipper.domain.parcel import Parcel, ParcelMember
+
+_PARCEL_COLUMNS = """tracking_number, bundle_id, courier_code, seller_id, correlation_id,
+                     causation_id, members, status, shipped_at, shipped_by"""
+
+
+def _members_json(parcel: Parcel) -> str:
+    return json.dumps(
+        [
+            {
+                "uid": m.order.uid,
+                "order": m.order.model_dump(mode="json"),
+                "line_ids": list(m.line_ids),
+                "matched_lines": [line.model_dump(mode="json") for line in m.matched_lines],
+                "cancelled": m.cancelled,
+            }
+            for m in parcel.members
+        ]
+    )
+
+
+def _parcel(row: asyncpg.Record) -> Parcel:
+    return Parcel(
+        tracking_number=row["tracking_number"],
+        bundle_id=row["bundle_id"],
+        courier_code=row["courier_code"],
+        seller_id=row["seller_id"],
+        correlation_id=row["correlation_id"],
+        waybill_event_id=row["causation_id"],
+        members=[
+            ParcelMember(
+                order=OrderRef.model_validate(m["order"]),
+                line_ids=tuple(m["line_ids"]),
+                matched_lines=tuple(MatchedLine.model_validate(x) for x in m["matched_lines"]),
+                cancelled=m["cancelled"],
+            )
+            for m in json.loads(row["members"])
+        ],
+        status=row["status"],
+        shipped_at=row["shipped_at"],
+        shipped_by=row["shipped_by"],
+    )
+
+
+async def recorded_pairs(
+    conn: Conn, bundle_ids: Sequence[uuid.UUID], numbers: Sequence[str]
+) -> set[tuple[uuid.UUID, str]]:
+    """(bundle_id, tracking_number) of parcels sharing a bundle or a number with these."""
+    rows = await conn.fetch(
+        """
+        SELECT bundle_id, tracking_number FROM parcels
+        WHERE bundle_id = ANY($1::uuid[]) OR tracking_number = ANY($2::text[])
+        """,
+        list(bundle_ids),
+        list(numbers),
+    )
+    return {(r["bundle_id"], r["tracking_number"]) for r in rows}
+
+
+async def insert_new(conn: Conn, parcels: Sequence[Parcel]) -> None:
+    await conn.execute(
+        """
+        INSERT INTO parcels (tracking_number, bundle_id, courier_code, seller_id, correlation_id,
+                             causation_id, members, order_uids, status)
+        SELECT t, b, c, s, cor, cau, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'uid'), st
+        FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],
+                    $7::jsonb[], $8::text[]) AS p(t, b, c, s, cor, cau, m, st)
+        ON CONFLICT (tracking_number) DO NOTHING
+        """,
+        [p.tracking_number for p in parcels],
+        [p.bundle_id for p in parcels],
+        [p.courier_code for p in parcels],
+        [p.seller_id for p in parcels],
+        [p.correlation_id for p in parcels],
+        [p.waybill_event_id for p in parcels],
+        [_members_json(p) for p in parcels],
+        [p.status for p in parcels],
+    )
+
+
+async def lock_holding(conn: Conn, uids: Sequence[str]) -> list[Parcel]:
+    """Parcels with any of these orders, row-locked in tracking-number order (no deadlocks)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_PARCEL_COLUMNS} FROM parcels WHERE order_uids && $1::text[]
+        ORDER BY tracking_number FOR UPDATE
+        """,
+        list(uids),
+    )
+    return [_parcel(r) for r in rows]
+
+
+async def lock_numbers(conn: Conn, numbers: Sequence[str]) -> dict[str, Parcel]:
+    """The scanned parcels, row-locked in sorted order, so two scanners never both ship one."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_PARCEL_COLUMNS} FROM parcels WHERE tracking_number = ANY($1::text[])
+        ORDER BY tracking_number FOR UPDATE
+        """,
+        sorted(numbers),
+    )
+    return {r["tracking_number"]: _parcel(r) for r in rows}
+
+
+async def save_states(conn: Conn, parcels: Sequence[Parcel]) -> None:
+    await conn.execute(
+        """
+        UPDATE parcels SET members = p.m, status = p.s, shipped_at = p.at, shipped_by = p.by
+        FROM unnest($1::text[], $2::jsonb[], $3::text[], $4::timestamptz[], $5::text[])
+             AS p(t, m, s, at, by)
+        WHERE tracking_number = p.t
+        """,
+        [p.tracking_number for p in parcels],
+        [_members_json(p) for p in parcels],
+        [p.status for p in parcels],
+        [p.shipped_at for p in parcels],
+        [p.shipped_by for p in parcels],
+    )

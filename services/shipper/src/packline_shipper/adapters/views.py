@@ -1,0 +1,49 @@
+"""Read-only SQL behind the shipper's HTTP views (no personal data is stored here)."""
+
+import json
+from typing import Any
+
+from packline_runtime.db import Conn
+
+
+async def get(conn: Conn, tracking_number: str) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        """
+        SELECT tracking_number, bundle_id, courier_code, seller_id, status, members,
+               created_at, shipped_at, shipped_by
+        FROM parcels WHERE tracking_number = $1
+        """,
+        tracking_number,
+    )
+    if row is None:
+        return None
+    members = [
+        {"order": m["uid"], "line_ids": m["line_ids"], "cancelled": m["cancelled"]}
+        for m in json.loads(row["members"])
+    ]
+    return {**dict(row), "members": members}
+
+
+async def list_by_status(conn: Conn, status: str, limit: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT tracking_number, bundle_id, courier_code, seller_id, status, created_at, shipped_at
+        FROM parcels WHERE status = $1
+        ORDER BY created_at, tracking_number LIMIT $2
+        """,
+        status,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def counts(conn: Conn) -> dict[str, int]:
+    """Parcels per status (lower case) and the cancellations this stage has heard of."""
+    rows = await conn.fetch("SELECT status, count(*) AS n FROM parcels GROUP BY status")
+    found = {"ready": 0, "shipped": 0, "stopped": 0} | {
+        r["status"].lower(): int(r["n"]) for r in rows
+    }
+    found["cancelled_orders"] = int(
+        await conn.fetchval("SELECT count(*) FROM cancelled_orders") or 0
+    )
+    return found

@@ -1,0 +1,31 @@
+"""Composition root of the shipper service: settings, runtime, subscriber and HTTP routes."""
+
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+from packline_shipper.entrypoints import http, subscriber
+
+SERVICE = "shipper"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class ShipperSettings(Settings):
+    http_port: int = 8106
+
+
+def load_settings() -> ShipperSettings:
+    return ShipperSettings()
+
+
+def build_runtime(settings: Settings) -> ServiceRuntime:
+    runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
+    runtime.subscribe(subscriber.subscription())
+    return runtime
+
+
+def create_app(settings: Settings) -> FastAPI:
+    runtime = build_runtime(settings)
+    return runtime.create_app("Packline shipper (배송)", http.router(runtime))

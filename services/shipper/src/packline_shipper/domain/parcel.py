@@ -1,0 +1,101 @@
+"""A parcel (택배) waiting on the shipping line: READY until scanned (SHIPPED) or, once every
+order in it is cancelled, STOPPED (출고 중지)."""
+
+import uuid
+from collections.abc import Set
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from packline_contracts import MatchedLine, OrderRef, Shipped, WaybillIssued
+from packline_shipper.domain.shipment import shipped_event
+
+ParcelStatus = Literal["READY", "SHIPPED", "STOPPED"]
+CancelOutcome = Literal["CANCELLED", "STOPPED", "UNCHANGED", "ALREADY_SHIPPED"]
+
+
+class IllegalParcelStep(ValueError):
+    """A transition the parcel cannot make; the message says which and why."""
+
+
+class ParcelStopped(IllegalParcelStep):
+    """Every order of the parcel was cancelled: it must not leave (출고 중지)."""
+
+
+@dataclass
+class ParcelMember:
+    order: OrderRef
+    line_ids: tuple[str, ...]
+    matched_lines: tuple[MatchedLine, ...]
+    cancelled: bool = False
+
+
+@dataclass
+class Parcel:
+    tracking_number: str
+    bundle_id: uuid.UUID
+    courier_code: str
+    seller_id: str
+    correlation_id: uuid.UUID
+    waybill_event_id: uuid.UUID  # the Shipped it leads to is caused by this WaybillIssued
+    members: list[ParcelMember]
+    status: ParcelStatus = "READY"
+    shipped_at: datetime | None = None
+    shipped_by: str | None = field(default=None)
+
+    @classmethod
+    def from_waybill(cls, event: WaybillIssued, cancelled: Set[str]) -> "Parcel":
+        """A new parcel; orders cancelled before the waybill arrived are marked at once."""
+        parcel = cls(
+            tracking_number=event.tracking_number,
+            bundle_id=event.bundle_id,
+            courier_code=event.courier_code,
+            seller_id=event.seller_id,
+            correlation_id=event.correlation_id,
+            waybill_event_id=event.event_id,
+            members=[
+                ParcelMember(m.order, tuple(line.line_id for line in m.lines), m.matched_lines)
+                for m in event.members
+            ],
+        )
+        for member in parcel.members:
+            if member.order.uid in cancelled:
+                parcel.cancel_order(member.order.uid)
+        return parcel
+
+    @property
+    def live_members(self) -> list[ParcelMember]:
+        return [m for m in self.members if not m.cancelled]
+
+    def holds(self, uid: str) -> bool:
+        return any(m.order.uid == uid for m in self.members)
+
+    def cancel_order(self, uid: str) -> CancelOutcome:
+        """Mark one order cancelled; the last one stops the parcel. After shipping, nothing
+        changes here (the package has left: that is a return, 반품)."""
+        member = next((m for m in self.members if m.order.uid == uid), None)
+        if member is None:
+            raise IllegalParcelStep(f"order {uid} is not in parcel {self.tracking_number}")
+        if self.status == "SHIPPED":
+            return "ALREADY_SHIPPED"
+        if member.cancelled:
+            return "UNCHANGED"
+        member.cancelled = True
+        if not self.live_members:
+            self.status = "STOPPED"
+            return "STOPPED"
+        return "CANCELLED"
+
+    def ship(self, scanned_by: str, at: datetime) -> Shipped | None:
+        """Scanned at the line: the Shipped fact, or None when it already shipped (re-scan)."""
+        if self.status == "SHIPPED":
+            return None
+        if self.status == "STOPPED":
+            raise ParcelStopped(
+                f"{self.tracking_number}: 출고 중지 — every order in this parcel was cancelled; "
+                "take it off the line"
+            )
+        self.status = "SHIPPED"
+        self.shipped_at = at
+        self.shipped_by = scanned_by
+        return shipped_event(self, at)

@@ -1,0 +1,30 @@
+"""Which WaybillIssued events become parcels: replays skipped, contradictions refused."""
+
+import uuid
+
+import pytest
+
+from packline_shipper.domain.waybills import ConflictingWaybill, new_waybills
+
+from .conftest import WaybillFactory
+
+
+def test_a_replayed_waybill_is_not_recorded_twice(waybill: WaybillFactory) -> None:
+    issued = waybill()
+
+    assert new_waybills([issued, issued], recorded=set()) == [issued]
+    assert new_waybills([issued], recorded={(issued.bundle_id, issued.tracking_number)}) == []
+
+
+def test_a_second_number_for_a_bundle_is_refused(waybill: WaybillFactory) -> None:
+    issued = waybill(tracking_number="300000000006")
+
+    with pytest.raises(ConflictingWaybill, match="second number 300000000006"):
+        new_waybills([issued], recorded={(issued.bundle_id, "300000000013")})
+
+
+def test_a_number_already_on_another_bundle_is_refused(waybill: WaybillFactory) -> None:
+    issued = waybill(tracking_number="300000000006")
+
+    with pytest.raises(ConflictingWaybill, match="already belongs to bundle"):
+        new_waybills([issued], recorded={(uuid.uuid4(), "300000000006")})
