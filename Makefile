@@ -51,7 +51,9 @@ schemas: install ## write JSON Schemas for new event versions
 	$(PY) -m packline_contracts.schema_files
 
 asyncapi: install ## regenerate docs/asyncapi/ from the services' FastStream brokers
-	$(PY) -m packline_launcher.asyncapi docs/asyncapi
+	@for s in collector matcher bundler allocator waybill shipper; do \
+		$(PY) -m packline_$$s asyncapi > docs/asyncapi/$$s.json && echo "wrote docs/asyncapi/$$s.json"; \
+	done
 
 bench: install
 	$(PY) -m pytest -q -p no:cacheprovider tests/bench -s

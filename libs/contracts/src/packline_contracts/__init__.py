@@ -21,7 +21,7 @@ from packline_contracts.events import (
     WaybillIssued,
     parse_event,
 )
-from packline_contracts.topics import ConsumerGroup, Topic, partition_key, topic_for
+from packline_contracts.topics import ConsumerGroup, Topic, partition_key, topic_for, topic_of
 
 __all__ = [
     "ALL_EVENTS",
@@ -48,5 +48,6 @@ __all__ = [
     "parse_event",
     "partition_key",
     "topic_for",
+    "topic_of",
     "utcnow",
 ]

@@ -49,6 +49,10 @@ def topic_for(event: Event) -> Topic:
     return _TOPIC_OF[type(event)]
 
 
+def topic_of(model: type[Event]) -> Topic:
+    return _TOPIC_OF[model]
+
+
 def partition_key(event: Event) -> str:
     """recipient_key up to bundling, so orders that may bundle share a partition; then bundle_id."""
     if isinstance(event, OrderCollected | OrderMatched | OrderCancelled):

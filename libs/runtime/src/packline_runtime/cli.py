@@ -40,7 +40,12 @@ def run(
         replay = "--replay-outbox" in args[1:]
         applied = asyncio.run(_migrate(settings, service, migrations, replay))
         print(f"{service}: {len(applied)} migration(s) applied {applied}")
+    elif command == "asyncapi":
+        runtime = create_app(settings).state.packline
+        print(runtime.asyncapi(), end="")
     elif command == "serve":
         serve(create_app(settings), settings)
     else:
-        raise SystemExit(f"usage: python -m packline_{service} [serve | migrate [--replay-outbox]]")
+        raise SystemExit(
+            f"usage: python -m packline_{service} [serve | migrate [--replay-outbox] | asyncapi]"
+        )

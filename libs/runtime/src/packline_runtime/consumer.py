@@ -55,6 +55,7 @@ class Subscription:
     accepts: tuple[type[Event], ...]
     handle: Handler
     description: str
+    publishes: tuple[type[Event], ...] = ()
 
 
 @dataclass

@@ -7,6 +7,7 @@ routes on it, and hands `app` to uvicorn. Nothing connects until the app's lifes
 import asyncio
 import contextlib
 import functools
+import json
 import logging
 import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,9 +19,11 @@ import asyncpg
 from fastapi import APIRouter, FastAPI, Response
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
+from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
+from packline_contracts import Event, topic_of
 from packline_runtime import dead_letters
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
@@ -84,6 +87,28 @@ class ServiceRuntime:
             description=subscription.description,
         )(handle_batch)
         self.subscriptions.append(subscription)
+        for model in subscription.publishes:
+            self.document_publisher(model)
+
+    def document_publisher(self, model: type[Event]) -> None:
+        """Declare (for AsyncAPI) an event this service emits. Only the outbox relay sends it."""
+        self.broker.publisher(
+            topic_of(model).value,
+            title=f"{self.service}:{model.__name__}",
+            description=f"{model.__doc__ or model.__name__} Written to the outbox, sent by the relay.",
+            schema=model,
+        )
+
+    def asyncapi(self) -> str:
+        """The AsyncAPI 3.0 document of this service's consumers and the events it emits."""
+        spec = AsyncAPI(
+            self.broker,
+            title=f"Packline {self.service}",
+            version="1",
+            description=f"Events consumed and emitted by the Packline {self.service} service.",
+        )
+        document = json.loads(spec.to_specification().to_json())
+        return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
     def every(self, seconds: float, name: str, job: Callable[[], Awaitable[int]]) -> None:
         """Run `job` repeatedly while the service is up: again at once while it reports work
@@ -197,6 +222,7 @@ class ServiceRuntime:
 
     def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
         app = FastAPI(title=title, lifespan=self.lifespan)
+        app.state.packline = self
         app.include_router(self.health_router())
         for router in routers:
             app.include_router(router)

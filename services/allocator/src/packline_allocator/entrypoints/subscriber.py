@@ -1,7 +1,14 @@
 """Allocator subscription: sealed bundles, cancellations and shipments (stock out)."""
 
 from packline_allocator.service_layer import use_cases
-from packline_contracts import BundleFormed, ConsumerGroup, OrderCancelled, Shipped, Topic
+from packline_contracts import (
+    BundleFormed,
+    ConsumerGroup,
+    OrderCancelled,
+    Shipped,
+    StockAllocated,
+    Topic,
+)
 from packline_runtime.consumer import Subscription
 
 
@@ -12,4 +19,5 @@ def subscription() -> Subscription:
         accepts=(BundleFormed, OrderCancelled, Shipped),
         handle=use_cases.handle_events,
         description="할당: reserves stock for whole bundles in paid_at order; releases on cancel.",
+        publishes=(StockAllocated,),
     )

@@ -4,7 +4,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from packline_bundler.service_layer import use_cases
-from packline_contracts import ConsumerGroup, Event, OrderCancelled, OrderMatched, Topic
+from packline_contracts import (
+    BundleFormed,
+    ConsumerGroup,
+    Event,
+    OrderCancelled,
+    OrderMatched,
+    Topic,
+)
 from packline_runtime.consumer import Subscription
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -19,4 +26,5 @@ def subscription(hold: timedelta) -> Subscription:
         accepts=(OrderMatched, OrderCancelled),
         handle=handle,
         description="합포: orders to the same recipient join one open bundle until it is sealed.",
+        publishes=(BundleFormed,),
     )

@@ -1,6 +1,6 @@
 """Shipper subscription: issued waybills become parcels on the line; cancels stop them."""
 
-from packline_contracts import ConsumerGroup, OrderCancelled, Topic, WaybillIssued
+from packline_contracts import ConsumerGroup, OrderCancelled, Shipped, Topic, WaybillIssued
 from packline_runtime.consumer import Subscription
 from packline_shipper.service_layer import use_cases
 
@@ -13,4 +13,5 @@ def subscription() -> Subscription:
         handle=use_cases.handle_events,
         description="배송: parcels wait for their scan; a parcel whose orders are all cancelled "
         "is stopped (출고 중지).",
+        publishes=(Shipped,),
     )

@@ -2,7 +2,14 @@
 
 from collections.abc import Sequence
 
-from packline_contracts import ConsumerGroup, Event, OrderCancelled, StockAllocated, Topic
+from packline_contracts import (
+    ConsumerGroup,
+    Event,
+    OrderCancelled,
+    StockAllocated,
+    Topic,
+    WaybillIssued,
+)
 from packline_runtime.consumer import Subscription
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.domain.numbers import NumberBand
@@ -19,4 +26,5 @@ def subscription(band: NumberBand) -> Subscription:
         accepts=(StockAllocated, OrderCancelled),
         handle=handle,
         description=f"송장: issues {band.courier_code} tracking numbers; voids fully cancelled ones.",
+        publishes=(WaybillIssued,),
     )
