@@ -16,6 +16,13 @@ def _raise_interrupt(signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
+def _stop_on_signals() -> None:
+    """Ctrl-C, kill and a closed terminal all stop everything we started. SIGINT is set
+    explicitly: a shell starts background jobs with it ignored."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_interrupt)
+
+
 def _print_stack(stack: Stack) -> None:
     print(f"broker   {stack.kafka_bootstrap}" + ("  (embedded Tansu)" if stack.broker else ""))
     where = stack.postgres.url if stack.postgres else "PACKLINE_DATABASE_URL"
@@ -27,7 +34,7 @@ def _print_stack(stack: Stack) -> None:
 
 def up(args: argparse.Namespace) -> int:
     stack = Stack(Path(args.data_dir), replicas=args.replicas, fresh=args.fresh)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    _stop_on_signals()
     try:
         print("starting Packline ...", flush=True)
         stack.start()
@@ -50,7 +57,7 @@ def up(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="packline-demo-"))
     stack = Stack(workdir, replicas=1, fresh=True, env={"PACKLINE_BUNDLE_HOLD_SECONDS": "3"})
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    _stop_on_signals()
     try:
         print("starting Packline on the embedded broker and PostgreSQL ...", flush=True)
         stack.start()
@@ -72,6 +79,20 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def read(args: argparse.Namespace) -> int:
+    """Print a topic's events as JSON lines, from the beginning, until it has been idle."""
+    import asyncio
+    import os
+
+    from packline_launcher.topic_reader import print_topic
+
+    bootstrap = args.bootstrap or os.environ.get("PACKLINE_KAFKA_BOOTSTRAP", "")
+    if not bootstrap:
+        print("give --bootstrap host:port (printed by `packline up`) or PACKLINE_KAFKA_BOOTSTRAP")
+        return 2
+    return asyncio.run(print_topic(bootstrap, args.topic, args.idle))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="packline", description="Packline order-fulfilment pipeline"
@@ -86,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--orders", type=int, default=300)
     p_demo.add_argument("--once", action="store_true", help="exit 0 once the demo has settled")
     p_demo.set_defaults(func=demo)
+    p_read = sub.add_parser("read", help="print a topic's events as JSON lines (e.g. shipped)")
+    p_read.add_argument("topic", help="a Topic name such as shipped, or a full topic name")
+    p_read.add_argument("--bootstrap", default="", help="broker host:port")
+    p_read.add_argument("--idle", type=float, default=3.0, help="stop after this many idle seconds")
+    p_read.set_defaults(func=read)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

@@ -1,0 +1,133 @@
+"""`packline up` starts everything on loopback and Ctrl-C leaves no process behind."""
+
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import jsonschema
+import psutil
+import pytest
+
+pytestmark = pytest.mark.e2e
+PACKLINE = Path(sys.executable).parent / "packline"
+SHIPPED_SCHEMA = Path(__file__).resolve().parents[2] / "libs/contracts/schemas/Shipped.v1.json"
+
+
+def _started_by(data_dir: Path, ports: list[str]) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["cmdline", "status"]):
+        if proc.info["status"] == psutil.STATUS_ZOMBIE:
+            continue
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if (
+            str(data_dir) in cmd
+            or any(f"127.0.0.1:{p}" in cmd for p in ports)
+            or ("packline_" in cmd and "-m" in cmd and proc.ppid() == 1)
+        ):
+            found.append(proc)
+    return found
+
+
+def ship_one_order(urls: dict[str, str]) -> None:
+    from packline_launcher import sample_orders
+
+    http = httpx.Client(timeout=30)
+    order = sample_orders.generate(1, seller_id="s-up")[0]
+    for line in order["lines"]:
+        listing = next(
+            li
+            for li in sample_orders.CATALOGUE
+            if (li.listing_id, li.option_id) == (line["listing_id"], line["option_id"])
+        )
+        http.post(
+            f"{urls['matcher']}/mappings",
+            json={
+                "seller_id": "s-up",
+                "marketplace": order["marketplace"],
+                "listing_id": listing.listing_id,
+                "option_id": listing.option_id,
+                "skus": [{"sku": s, "quantity": q} for s, q in listing.skus],
+            },
+        ).raise_for_status()
+    stock = [{"sku": s, "on_hand": q} for s, q in sample_orders.demand([order]).items()]
+    http.put(
+        f"{urls['allocator']}/stock", json={"seller_id": "s-up", "items": stock}
+    ).raise_for_status()
+    http.post(f"{urls['collector']}/orders", json=order).raise_for_status()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        http.post(f"{urls['bundler']}/bundles/seal", json={"seller_id": "s-up"}).raise_for_status()
+        ready = http.get(f"{urls['shipper']}/parcels?status=READY").json()
+        if ready:
+            http.post(
+                f"{urls['shipper']}/scan",
+                json={
+                    "tracking_numbers": [p["tracking_number"] for p in ready],
+                    "scanned_by": "test",
+                },
+            ).raise_for_status()
+            return
+        time.sleep(0.5)
+    raise AssertionError("the order never reached the shipper")
+
+
+def test_up_serves_every_stage_and_ctrl_c_stops_everything(tmp_path: Path) -> None:
+    up = subprocess.Popen(
+        [str(PACKLINE), "up", "--fresh", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    assert up.stdout is not None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        line = up.stdout.readline()
+        lines.append(line)
+        if "press Ctrl-C" in line or up.poll() is not None:
+            break
+    output = "".join(lines)
+    assert "press Ctrl-C" in output, output
+    urls = dict(re.findall(r"^(\w+)-0\s+(http://127\.0\.0\.1:\d+)", output, re.M))
+    assert set(urls) == {"collector", "matcher", "bundler", "allocator", "waybill", "shipper"}
+    broker_port = re.search(r"^broker\s+127\.0\.0\.1:(\d+)", output, re.M).group(1)  # type: ignore[union-attr]
+    for url in urls.values():
+        assert httpx.get(f"{url}/health/ready", timeout=5).json()["status"] == "ok"
+
+    ship_one_order(urls)
+    # the Shipped topic is readable with an ordinary client and matches its committed schema
+    reader = subprocess.run(
+        [
+            str(PACKLINE),
+            "read",
+            "shipped",
+            "--bootstrap",
+            f"127.0.0.1:{broker_port}",
+            "--idle",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    schema = json.loads(SHIPPED_SCHEMA.read_text(encoding="utf-8"))
+    shipped = reader.stdout.splitlines()
+    assert len(shipped) == 1, reader.stderr
+    for line in shipped:
+        jsonschema.validate(json.loads(line), schema)
+
+    ports = [broker_port, *(u.rsplit(":", 1)[1] for u in urls.values())]
+    assert _started_by(tmp_path, ports), "the check below must be able to see the processes"
+    up.send_signal(signal.SIGINT)
+    up.wait(60)
+    assert "stopped" in up.stdout.read()
+    deadline = time.monotonic() + 15
+    while _started_by(tmp_path, ports) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _started_by(tmp_path, ports) == []
