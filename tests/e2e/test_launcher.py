@@ -122,6 +122,9 @@ def test_up_serves_every_stage_and_ctrl_c_stops_everything(tmp_path: Path) -> No
     for line in shipped:
         jsonschema.validate(json.loads(line), schema)
 
+    metrics = httpx.get(f"{urls['allocator']}/metrics", timeout=5).text
+    for name in ("packline_events_in", "packline_handler_seconds", "packline_outbox_published"):
+        assert name in metrics, name
     ports = [broker_port, *(u.rsplit(":", 1)[1] for u in urls.values())]
     assert _started_by(tmp_path, ports), "the check below must be able to see the processes"
     up.send_signal(signal.SIGINT)

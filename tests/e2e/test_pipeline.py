@@ -164,9 +164,16 @@ def test_a_thousand_orders_ship_exactly_once_through_replicas_replays_and_a_cras
     schema = json.loads((SCHEMAS / "Shipped.v1.json").read_text(encoding="utf-8"))
     records = read_topic(stack.kafka_bootstrap, Topic.SHIPPED)
     events: dict[str, dict[str, Any]] = {}
+    collected_traces = {
+        json.loads(r.value)["correlation_id"]: _trace_id(r)
+        for r in read_topic(stack.kafka_bootstrap, Topic.ORDER_COLLECTED, idle_seconds=3)
+        if r.key != b"poison"
+    }
     for r in records:
         payload = json.loads(r.value)
         jsonschema.validate(payload, schema)
+        # the trace context travelled in Kafka headers through all six stages
+        assert _trace_id(r) == collected_traces[payload["correlation_id"]]
         events[payload["event_id"]] = payload  # a relay re-send repeats an id: one fact
     shipped_in: dict[str, set[str]] = defaultdict(set)
     bundles_of: dict[str, set[str]] = defaultdict(set)
@@ -227,6 +234,12 @@ def test_a_thousand_orders_ship_exactly_once_through_replicas_replays_and_a_cras
     # --- the poison message is a dead letter, not a blocked partition ----------------------
     letters = db(stack, "SELECT error FROM matcher.dead_letters")
     assert any("malformed event" in r["error"] for r in letters)
+
+
+def _trace_id(record: Any) -> str:
+    headers = dict(record.headers or ())
+    assert "traceparent" in headers, f"no trace context on {record.topic}"
+    return str(headers["traceparent"].decode().split("-")[1])
 
 
 def _poison() -> Any:

@@ -63,6 +63,7 @@ class _Parsed:
     event: Event
     record: Any
     context: Context = field(default_factory=Context)
+    traceparent: str = ""
 
 
 class BatchConsumer:
@@ -118,7 +119,9 @@ class BatchConsumer:
                 )
                 continue
             carrier = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
-            parsed.append(_Parsed(event, record, propagate.extract(carrier)))
+            parsed.append(
+                _Parsed(event, record, propagate.extract(carrier), carrier.get("traceparent", ""))
+            )
         return parsed, dead
 
     async def _apply(self, parsed: list[_Parsed], dead: list[DeadLetter]) -> None:
@@ -127,7 +130,12 @@ class BatchConsumer:
             await self._record_dead(conn, dead)
 
     async def _apply_in(self, conn: Conn, parsed: list[_Parsed]) -> None:
-        fresh_ids = await inbox.claim_new(conn, self._sub.group, [p.event.event_id for p in parsed])
+        fresh_ids = await inbox.claim_new(
+            conn,
+            self._sub.group,
+            [p.event.event_id for p in parsed],
+            [p.traceparent for p in parsed],
+        )
         fresh: list[_Parsed] = []
         for item in parsed:  # a batch may hold the same event twice
             if item.event.event_id in fresh_ids:

@@ -24,7 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
 from packline_contracts import Event, topic_of
-from packline_runtime import dead_letters
+from packline_runtime import dead_letters, metrics
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
 from packline_runtime.kafka import make_broker, make_producer
@@ -49,6 +49,8 @@ class ServiceRuntime:
         self._relay: OutboxRelay | None = None
         self._background: list[Hook] = []
         self.subscriptions: list[Subscription] = []
+        self._kafka_subscribers: list[Any] = []
+        self.every(5.0, "metrics-sampler", self._sample_gauges)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -72,7 +74,7 @@ class ServiceRuntime:
         handle_batch.__annotations__["body"] = list[SkipValidation[payload]]
         handle_batch.__name__ = f"{self.service}_consume"
         s = self.settings
-        self.broker.subscriber(
+        kafka_subscriber = self.broker.subscriber(
             *[topic.value for topic in subscription.topics],
             group_id=subscription.group,
             batch=True,
@@ -85,10 +87,31 @@ class ServiceRuntime:
             ack_policy=AckPolicy.NACK_ON_ERROR,
             title=f"{self.service}:consume",
             description=subscription.description,
-        )(handle_batch)
+        )
+        kafka_subscriber(handle_batch)
+        self._kafka_subscribers.append(kafka_subscriber)
         self.subscriptions.append(subscription)
         for model in subscription.publishes:
             self.document_publisher(model)
+
+    async def _sample_gauges(self) -> int:
+        """Outbox backlog and consumer lag, for the observable gauges in `metrics`."""
+        if self._relay is not None:
+            backlog = await self._relay.backlog()
+            metrics.SAMPLES["backlog"][(("service", self.service),)] = backlog
+        lag: dict[str, float] = {}
+        for kafka_subscriber in self._kafka_subscribers:
+            consumer = getattr(kafka_subscriber, "consumer", None)
+            if consumer is None:
+                continue
+            for tp in consumer.assignment():
+                end = consumer.highwater(tp)
+                if end is not None:
+                    lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - await consumer.position(tp))
+        metrics.SAMPLES["lag"] = {
+            (("service", self.service), ("topic", topic)): value for topic, value in lag.items()
+        }
+        return 0
 
     def document_publisher(self, model: type[Event]) -> None:
         """Declare (for AsyncAPI) an event this service emits. Only the outbox relay sends it."""

@@ -3,6 +3,9 @@ CREATE TABLE inbox (
     consumer    text        NOT NULL,
     event_id    uuid        NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
+    -- trace context the event arrived with, so work it causes later (a seal, a wave, a scan)
+    -- joins the same trace
+    traceparent text        NOT NULL DEFAULT '',
     PRIMARY KEY (consumer, event_id)
 );
 
