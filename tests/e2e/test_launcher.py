@@ -38,22 +38,11 @@ def ship_one_order(urls: dict[str, str]) -> None:
 
     http = httpx.Client(timeout=30)
     order = sample_orders.generate(1, seller_id="s-up")[0]
-    for line in order["lines"]:
-        listing = next(
-            li
-            for li in sample_orders.CATALOGUE
-            if (li.listing_id, li.option_id) == (line["listing_id"], line["option_id"])
-        )
-        http.post(
-            f"{urls['matcher']}/mappings",
-            json={
-                "seller_id": "s-up",
-                "marketplace": order["marketplace"],
-                "listing_id": listing.listing_id,
-                "option_id": listing.option_id,
-                "skus": [{"sku": s, "quantity": q} for s, q in listing.skus],
-            },
-        ).raise_for_status()
+    listings = tuple(
+        sample_orders.find_listing(li["listing_id"], li["option_id"]) for li in order["lines"]
+    )
+    for body in sample_orders.mapping_bodies("s-up", listings, [order["marketplace"]]):
+        http.post(f"{urls['matcher']}/mappings", json=body).raise_for_status()
     stock = [{"sku": s, "on_hand": q} for s, q in sample_orders.demand([order]).items()]
     http.put(
         f"{urls['allocator']}/stock", json={"seller_id": "s-up", "items": stock}

@@ -69,20 +69,8 @@ def test_a_thousand_orders_ship_exactly_once_through_replicas_replays_and_a_cras
     should_wait = short - cancelled
     assert should_ship and should_wait and cancelled
 
-    for listing in sample_orders.CATALOGUE:
-        for marketplace in sample_orders.MARKETPLACES:
-            api.call(
-                "POST",
-                "matcher",
-                "/mappings",
-                json={
-                    "seller_id": SELLER,
-                    "marketplace": marketplace,
-                    "listing_id": listing.listing_id,
-                    "option_id": listing.option_id,
-                    "skus": [{"sku": s, "quantity": q} for s, q in listing.skus],
-                },
-            )
+    for body in sample_orders.mapping_bodies(SELLER):
+        api.call("POST", "matcher", "/mappings", json=body)
     need = sample_orders.demand(orders)
     initial = {sku: (0 if sku == sample_orders.SHORT_SKU else q + 5) for sku, q in need.items()}
     api.call(

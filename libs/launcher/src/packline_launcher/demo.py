@@ -33,22 +33,10 @@ class Demo:
 
     def setup(self) -> list[dict[str, Any]]:
         orders = sample_orders.generate(self.count, seller_id=SELLER)
-        for listing in sample_orders.CATALOGUE:
-            if listing == sample_orders.UNMAPPED:
-                continue  # left for a person to match once orders wait for it
-            for marketplace in sample_orders.MARKETPLACES:
-                self.post(
-                    "matcher",
-                    "/mappings",
-                    json={
-                        "seller_id": SELLER,
-                        "marketplace": marketplace,
-                        "listing_id": listing.listing_id,
-                        "option_id": listing.option_id,
-                        "skus": [{"sku": s, "quantity": q} for s, q in listing.skus],
-                        "created_by": "demo",
-                    },
-                )
+        mapped = tuple(li for li in sample_orders.CATALOGUE if li != sample_orders.UNMAPPED)
+        # the unmapped listing is left for a person to match once orders wait for it
+        for body in sample_orders.mapping_bodies(SELLER, mapped, created_by="demo"):
+            self.post("matcher", "/mappings", json=body)
         need = sample_orders.demand(orders)
         stock = {
             sku: (q // 3 if sku == sample_orders.SHORT_SKU else q + 10) for sku, q in need.items()
@@ -97,21 +85,10 @@ class Demo:
         waiting = self.post("matcher", f"/unmatched?seller_id={SELLER}", method="GET")
         marketplaces = sorted({row["order"].split(":")[0] for row in waiting})
         released = 0
-        for marketplace in marketplaces:
-            released += len(
-                self.post(
-                    "matcher",
-                    "/mappings",
-                    json={
-                        "seller_id": SELLER,
-                        "marketplace": marketplace,
-                        "listing_id": listing.listing_id,
-                        "option_id": listing.option_id,
-                        "skus": [{"sku": s, "quantity": q} for s, q in listing.skus],
-                        "created_by": "demo-operator",
-                    },
-                )["released_orders"]
-            )
+        for body in sample_orders.mapping_bodies(
+            SELLER, (listing,), marketplaces, created_by="demo-operator"
+        ):
+            released += len(self.post("matcher", "/mappings", json=body)["released_orders"])
         self.say(
             f"매칭: a person mapped '{listing.product_name}' → {released} waiting orders released"
         )

@@ -176,3 +176,28 @@ def demand(orders: list[dict[str, Any]]) -> dict[str, int]:
             for sku, per in by_key[(line["listing_id"], line["option_id"])].skus:
                 need[sku] = need.get(sku, 0) + per * line["quantity"]
     return need
+
+
+def mapping_bodies(
+    seller_id: str,
+    listings: tuple[Listing, ...] = CATALOGUE,
+    marketplaces: list[str] = MARKETPLACES,
+    created_by: str = "sample",
+) -> list[dict[str, Any]]:
+    """Matcher `POST /mappings` bodies for the listings on the marketplaces."""
+    return [
+        {
+            "seller_id": seller_id,
+            "marketplace": marketplace,
+            "listing_id": listing.listing_id,
+            "option_id": listing.option_id,
+            "skus": [{"sku": sku, "quantity": q} for sku, q in listing.skus],
+            "created_by": created_by,
+        }
+        for listing in listings
+        for marketplace in marketplaces
+    ]
+
+
+def find_listing(listing_id: str, option_id: str) -> Listing:
+    return next(li for li in CATALOGUE if (li.listing_id, li.option_id) == (listing_id, option_id))

@@ -37,8 +37,3 @@ CREATE TABLE reservations (
     quantity  integer NOT NULL CHECK (quantity > 0),
     PRIMARY KEY (order_uid, sku)
 );
-
-CREATE TABLE cancelled_orders (
-    order_uid    text        PRIMARY KEY,
-    cancelled_at timestamptz NOT NULL DEFAULT now()
-);

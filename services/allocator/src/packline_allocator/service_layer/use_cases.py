@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from packline_allocator.adapters import repository as repo
 from packline_allocator.domain.allocation import run_wave, stock_allocated
 from packline_contracts import BundleFormed, Event, OrderCancelled, Shipped
+from packline_runtime import tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -20,7 +21,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     formed = [e for e in events if isinstance(e, BundleFormed)]
     if formed:
         member_uids = [m.order.uid for b in formed for m in b.members]
-        cancelled = await repo.cancelled_among(uow.conn, member_uids)
+        cancelled = await tombstones.cancelled_among(uow.conn, member_uids)
         await repo.insert_bundles(uow.conn, formed, cancelled)
         await repo.settle_bundles(uow.conn, [b.bundle_id for b in formed])
     shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
@@ -32,7 +33,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
 
 async def _cancel(uow: UnitOfWork, uids: list[str]) -> None:
     """취소: a live order leaves its bundle; stock reserved for it is released."""
-    await repo.tombstone(uow.conn, uids)
+    await tombstones.record(uow.conn, uids)
     rows = [r for r in await repo.orders(uow.conn, uids) if r["status"] == "LIVE"]
     live = [r["order_uid"] for r in rows]
     if not live:

@@ -1,4 +1,4 @@
-"""SQL for bundles, their members and cancellation tombstones."""
+"""SQL for bundles and their members."""
 
 import uuid
 from collections.abc import Sequence
@@ -53,20 +53,6 @@ async def add_member(conn: Conn, bundle_id: uuid.UUID, order: OrderMatched) -> b
         order.paid_at,
     )
     return status.endswith(" 1")
-
-
-async def tombstone(conn: Conn, uids: Sequence[str]) -> None:
-    await conn.execute(
-        "INSERT INTO cancelled_orders (order_uid) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-        list(uids),
-    )
-
-
-async def cancelled_among(conn: Conn, uids: Sequence[str]) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT order_uid FROM cancelled_orders WHERE order_uid = ANY($1::text[])", list(uids)
-    )
-    return {r["order_uid"] for r in rows}
 
 
 async def leave_open_bundles(conn: Conn, uids: Sequence[str]) -> int:

@@ -22,8 +22,3 @@ CREATE TABLE bundle_members (
     joined_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX bundle_members_bundle ON bundle_members (bundle_id);
-
-CREATE TABLE cancelled_orders (
-    order_uid    text        PRIMARY KEY,
-    cancelled_at timestamptz NOT NULL DEFAULT now()
-);

@@ -7,6 +7,7 @@ from datetime import timedelta
 from packline_bundler.adapters import repository as repo
 from packline_bundler.domain.bundles import bundle_key, formed
 from packline_contracts import Event, OrderCancelled, OrderMatched, utcnow
+from packline_runtime import tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -15,13 +16,13 @@ log = logging.getLogger(__name__)
 async def handle_events(uow: UnitOfWork, events: Sequence[Event], hold: timedelta) -> None:
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
     if cancels:
-        await repo.tombstone(uow.conn, cancels)
+        await tombstones.record(uow.conn, cancels)
         await repo.leave_open_bundles(uow.conn, cancels)
         await repo.mark_cancelled(uow.conn, cancels)
     orders = [e for e in events if isinstance(e, OrderMatched)]
     if not orders:
         return
-    cancelled = await repo.cancelled_among(uow.conn, [o.order.uid for o in orders])
+    cancelled = await tombstones.cancelled_among(uow.conn, [o.order.uid for o in orders])
     seal_after = utcnow() + hold
     # one recipient at a time, in a fixed order, so two replicas never deadlock on bundle rows
     for order in sorted(orders, key=lambda o: (bundle_key(o), o.order.uid)):

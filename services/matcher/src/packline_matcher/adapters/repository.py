@@ -1,4 +1,4 @@
-"""SQL for mappings, the unmatched queue and cancellation tombstones."""
+"""SQL for mappings, the unmatched queue and matched orders."""
 
 import json
 from collections.abc import Iterable, Sequence
@@ -58,13 +58,6 @@ async def upsert_mapping(
     )
 
 
-async def cancelled_among(conn: Conn, uids: Sequence[str]) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT order_uid FROM cancelled_orders WHERE order_uid = ANY($1::text[])", list(uids)
-    )
-    return {r["order_uid"] for r in rows}
-
-
 async def hold(conn: Conn, order: OrderCollected, missing: list[ListingKey]) -> None:
     await conn.execute(
         """
@@ -116,15 +109,6 @@ async def release(conn: Conn, uids: Sequence[str]) -> None:
 async def set_missing(conn: Conn, uid: str, missing: list[ListingKey]) -> None:
     await conn.execute(
         "UPDATE held_orders SET missing = $2::jsonb WHERE order_uid = $1", uid, json.dumps(missing)
-    )
-
-
-async def tombstone(conn: Conn, uids: Sequence[str]) -> None:
-    await conn.execute(
-        """
-        INSERT INTO cancelled_orders (order_uid) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING
-        """,
-        list(uids),
     )
 
 

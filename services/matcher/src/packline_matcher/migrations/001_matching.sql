@@ -19,11 +19,6 @@ CREATE TABLE held_orders (
 );
 CREATE INDEX held_orders_seller ON held_orders (seller_id, held_at);
 
-CREATE TABLE cancelled_orders (
-    order_uid    text        PRIMARY KEY,
-    cancelled_at timestamptz NOT NULL DEFAULT now()
-);
-
 CREATE TABLE matched_orders (
     order_uid  text        PRIMARY KEY,
     seller_id  text        NOT NULL,

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from packline_contracts import Event, OrderCancelled, OrderCollected, SkuLine
 from packline_matcher.adapters import repository as repo
 from packline_matcher.domain.matching import ListingKey, listing_keys, match
+from packline_runtime import tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
 
@@ -42,12 +43,12 @@ async def _match_orders(uow: UnitOfWork, orders: Sequence[OrderCollected]) -> li
 async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
     if cancels:
-        await repo.tombstone(uow.conn, cancels)
+        await tombstones.record(uow.conn, cancels)
         await repo.release(uow.conn, cancels)  # a cancelled order leaves the unmatched queue
     orders = [e for e in events if isinstance(e, OrderCollected)]
     if not orders:
         return
-    cancelled = await repo.cancelled_among(uow.conn, [o.order.uid for o in orders])
+    cancelled = await tombstones.cancelled_among(uow.conn, [o.order.uid for o in orders])
     orders = [o for o in orders if o.order.uid not in cancelled]
     await repo.lock_listings(
         uow.conn, [k for o in orders for k in _mapping_keys(o)], exclusive=False

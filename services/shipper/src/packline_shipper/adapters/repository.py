@@ -1,4 +1,4 @@
-"""SQL for parcels and cancellation tombstones."""
+"""SQL for parcels."""
 
 import json
 import uuid

@@ -17,8 +17,3 @@ CREATE TABLE parcels (
 );
 CREATE INDEX parcels_order_uids ON parcels USING gin (order_uids);
 CREATE INDEX parcels_status_created ON parcels (status, created_at);
-
-CREATE TABLE cancelled_orders (
-    order_uid    text        PRIMARY KEY,
-    cancelled_at timestamptz NOT NULL DEFAULT now()
-);

@@ -4,10 +4,10 @@ import logging
 from collections.abc import Sequence
 
 from packline_contracts import Event, OrderCancelled, WaybillIssued
+from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_shipper.adapters import repository as repo
-from packline_shipper.adapters import tombstones
 from packline_shipper.domain.parcel import Parcel
 from packline_shipper.domain.waybills import ConflictingWaybill, new_waybills
 
@@ -26,7 +26,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
 
 async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
     """Tombstone the orders (a cancel may come before its waybill) and mark their parcels."""
-    await tombstones.tombstone(uow.conn, uids)
+    await tombstones.record(uow.conn, uids)
     changed: list[Parcel] = []
     for parcel in await repo.lock_holding(uow.conn, uids):
         outcomes = [parcel.cancel_order(uid) for uid in uids if parcel.holds(uid)]

@@ -1,4 +1,4 @@
-"""SQL for waybills and cancellation tombstones."""
+"""SQL for waybills."""
 
 import json
 import uuid
@@ -24,20 +24,6 @@ def _waybill(row: asyncpg.Record) -> Waybill:
         status=row["status"],
         voided_at=row["voided_at"],
     )
-
-
-async def tombstone(conn: Conn, uids: Sequence[str]) -> None:
-    await conn.execute(
-        "INSERT INTO cancelled_orders (order_uid) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-        list(uids),
-    )
-
-
-async def cancelled_among(conn: Conn, uids: Sequence[str]) -> set[str]:
-    rows = await conn.fetch(
-        "SELECT order_uid FROM cancelled_orders WHERE order_uid = ANY($1::text[])", list(uids)
-    )
-    return {r["order_uid"] for r in rows}
 
 
 async def bundles_with_waybill(conn: Conn, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:

@@ -23,8 +23,3 @@ CREATE TABLE waybills (
 );
 CREATE INDEX waybills_order_uids ON waybills USING gin (order_uids);
 CREATE INDEX waybills_status_issued ON waybills (status, issued_at);
-
-CREATE TABLE cancelled_orders (
-    order_uid    text        PRIMARY KEY,
-    cancelled_at timestamptz NOT NULL DEFAULT now()
-);

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Sequence
 
 from packline_contracts import Event, OrderCancelled, StockAllocated, utcnow
+from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import bands
@@ -31,7 +32,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event], band: NumberBa
 
 async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
     """Tombstone the orders; mark them on their waybills and void those left with no live order."""
-    await repo.tombstone(uow.conn, uids)
+    await tombstones.record(uow.conn, uids)
     now = utcnow()
     changed = []
     for waybill in await repo.lock_holding(uow.conn, uids):
@@ -55,7 +56,7 @@ async def issue_waybills(
     known = await repo.bundles_with_waybill(uow.conn, list(first))
     pending = [e for bundle_id, e in first.items() if bundle_id not in known]
     uids = [m.order.uid for e in pending for m in e.members]
-    cancelled = await repo.cancelled_among(uow.conn, uids) if uids else set()
+    cancelled = await tombstones.cancelled_among(uow.conn, uids) if uids else set()
     to_issue = [e for e in pending if live_members(e, cancelled)]
     if len(to_issue) < len(pending):
         log.info("%d bundle(s) get no waybill: every order cancelled", len(pending) - len(to_issue))
