@@ -10,7 +10,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 PACKAGES := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 
-.PHONY: install demo up test test-unit test-integration test-e2e lint typecheck format bench schemas asyncapi clean
+.PHONY: install demo up test test-unit test-e2e lint format bench schemas asyncapi clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -56,7 +56,7 @@ asyncapi: install ## regenerate docs/asyncapi/ from the services' FastStream bro
 	done
 
 bench: install
-	$(PY) -m pytest -q -p no:cacheprovider tests/bench -s
+	$(PY) tests/bench/pipeline.py $(if $(ORDERS),--orders $(ORDERS))
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .packline

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from packline_contracts.events import (
     BundleFormed,
+    DeadLettered,
     Event,
     OrderCancelled,
     OrderCollected,
@@ -42,6 +43,7 @@ _TOPIC_OF: dict[type[Event], Topic] = {
     WaybillIssued: Topic.WAYBILL_ISSUED,
     Shipped: Topic.SHIPPED,
     OrderCancelled: Topic.ORDER_CANCELLED,
+    DeadLettered: Topic.DEAD_LETTER,
 }
 
 
@@ -59,4 +61,6 @@ def partition_key(event: Event) -> str:
         return event.recipient_key
     if isinstance(event, BundleFormed | StockAllocated | WaybillIssued | Shipped):
         return str(event.bundle_id)
+    if isinstance(event, DeadLettered):
+        return event.consumer
     raise TypeError(f"no partition key rule for {type(event).__name__}")

@@ -182,7 +182,7 @@ class BatchConsumer:
 
     async def _record_dead_now(self, dead: list[DeadLetter]) -> None:
         if dead:
-            async with self._pool().acquire() as conn:
+            async with self._pool().acquire() as conn, conn.transaction():
                 await self._record_dead(conn, dead)
 
     async def _record_dead(self, conn: Conn, dead: list[DeadLetter]) -> None:
@@ -197,8 +197,13 @@ class BatchConsumer:
                 letter.offset,
                 letter.error,
             )
-        await dead_letters.record(conn, dead)
-        metrics.DEAD_LETTERS.add(len(dead), {"service": self._service})
+        fresh = await dead_letters.record(conn, dead)
+        metrics.DEAD_LETTERS.add(len(fresh), {"service": self._service})
+        # announced on the dead-letter topic for consoles and alerts, through the outbox
+        uow = UnitOfWork(conn)
+        for letter in fresh:
+            uow.emit(dead_letters.announcement(letter))
+        await uow.flush()
 
     def _letter(self, record: Any, error: str, event: Event | None = None) -> DeadLetter:
         return DeadLetter(
@@ -210,6 +215,8 @@ class BatchConsumer:
             error=error,
             event_id=str(event.event_id) if event else "",
             event_type=event.event_type if event else "",
+            seller_id=event.seller_id if event else "unknown",
+            correlation_id=event.correlation_id if event else None,
         )
 
 

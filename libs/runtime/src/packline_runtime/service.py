@@ -23,7 +23,7 @@ from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
-from packline_contracts import Event, topic_of
+from packline_contracts import DeadLettered, Event, topic_of
 from packline_runtime import dead_letters, metrics
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
@@ -91,7 +91,8 @@ class ServiceRuntime:
         kafka_subscriber(handle_batch)
         self._kafka_subscribers.append(kafka_subscriber)
         self.subscriptions.append(subscription)
-        for model in subscription.publishes:
+        emitted: tuple[type[Event], ...] = (*subscription.publishes, DeadLettered)
+        for model in emitted:
             self.document_publisher(model)
 
     async def _sample_gauges(self) -> int:

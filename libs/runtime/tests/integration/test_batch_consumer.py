@@ -82,9 +82,15 @@ async def test_poison_messages_go_to_dead_letters_and_the_rest_is_applied(new_sc
     letters = await pool.fetch("SELECT kafka_offset, error FROM dead_letters ORDER BY kafka_offset")
     assert [r["kafka_offset"] for r in letters] == [0, 2]
     assert "malformed event" in letters[0]["error"]
-    # redelivery of the same poison does not duplicate the dead letter
+    # each is announced on the dead-letter topic through the outbox
+    announced = await pool.fetch(
+        "SELECT topic, payload FROM outbox WHERE event_type = 'DeadLettered'"
+    )
+    assert [r["topic"] for r in announced] == [Topic.DEAD_LETTER.value] * 2
+    # redelivery of the same poison does not duplicate the dead letter nor its announcement
     await consumer(pool, handler).process(records([b"not json at all"]))
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 2
+    assert await pool.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'DeadLettered'") == 2
 
 
 async def test_an_event_of_a_type_the_service_does_not_take_is_dead_lettered(

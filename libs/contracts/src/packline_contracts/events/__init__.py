@@ -16,6 +16,7 @@ from packline_contracts.events.common import (
     ShippedOrder,
     SkuLine,
 )
+from packline_contracts.events.dead_lettered import DeadLettered
 from packline_contracts.events.order_cancelled import OrderCancelled
 from packline_contracts.events.order_collected import OrderCollected
 from packline_contracts.events.order_matched import OrderMatched
@@ -31,6 +32,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     WaybillIssued,
     Shipped,
     OrderCancelled,
+    DeadLettered,
 )
 
 AnyEvent = Annotated[
@@ -40,7 +42,8 @@ AnyEvent = Annotated[
     | StockAllocated
     | WaybillIssued
     | Shipped
-    | OrderCancelled,
+    | OrderCancelled
+    | DeadLettered,
     Field(discriminator="event_type"),
 ]
 _any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
@@ -56,6 +59,7 @@ __all__ = [
     "AnyEvent",
     "BundleFormed",
     "BundleMember",
+    "DeadLettered",
     "Event",
     "Marketplace",
     "MatchedLine",
