@@ -1,21 +1,34 @@
 """Korean recipient normalisation: one place decides when two recipients are the same."""
 
+from packline_recipients.address import Address, normalise_address, parse_address
+from packline_recipients.compare import Agreement, FieldComparison, Outcome, Verdict, compare
+from packline_recipients.names import is_masked, name_key, normalise_name
 from packline_recipients.normalise import (
     NormalisedRecipient,
     bundle_key,
+    field_hashes,
     normalise,
-    normalise_address,
-    normalise_name,
-    normalise_phone,
     recipient_key,
 )
+from packline_recipients.phones import is_safe_number, normalise_phone
 
 __all__ = [
+    "Address",
+    "Agreement",
+    "FieldComparison",
     "NormalisedRecipient",
+    "Outcome",
+    "Verdict",
     "bundle_key",
+    "compare",
+    "field_hashes",
+    "is_masked",
+    "is_safe_number",
+    "name_key",
     "normalise",
     "normalise_address",
     "normalise_name",
     "normalise_phone",
+    "parse_address",
     "recipient_key",
 ]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from packline_bundler.entrypoints import http, subscriber
+from packline_bundler.entrypoints import http, review_http, settings_http, subscriber
 from packline_bundler.service_layer import use_cases
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
@@ -27,11 +27,17 @@ def load_settings() -> BundlerSettings:
 def create_app(settings: Settings) -> FastAPI:
     assert isinstance(settings, BundlerSettings)
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
-    runtime.subscribe(subscriber.subscription(timedelta(seconds=settings.bundle_hold_seconds)))
+    hold = timedelta(seconds=settings.bundle_hold_seconds)
+    runtime.subscribe(subscriber.subscription(hold))
 
     async def seal_due() -> int:
         async with runtime.unit_of_work() as uow:
             return await use_cases.seal(uow)
 
     runtime.every(settings.bundle_seal_interval_seconds, "sealer", seal_due)
-    return runtime.create_app("Packline bundler (합포)", http.router(runtime))
+    return runtime.create_app(
+        "Packline bundler (합포)",
+        http.router(runtime),
+        review_http.router(runtime),
+        settings_http.router(runtime, hold),
+    )

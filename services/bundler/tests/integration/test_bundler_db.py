@@ -79,7 +79,19 @@ async def test_the_hold_window_seals_only_due_bundles(new_schema: Any) -> None:
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, [matched(collected(1), {"A": 1})], timedelta(0))
         await use_cases.handle_events(
-            uow, [matched(collected(2, to=recipient(name="박지호")), {"A": 1})], HOLD
+            uow,
+            [
+                matched(
+                    collected(
+                        2,
+                        to=recipient(
+                            name="박지호", mobile="010-9999-8888", address1="부산 중구 중앙대로 1"
+                        ),
+                    ),
+                    {"A": 1},
+                )
+            ],
+            HOLD,
         )
     async with unit_of_work(pool) as uow:
         assert await use_cases.seal(uow) == 1

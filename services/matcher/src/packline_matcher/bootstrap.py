@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from packline_matcher.entrypoints import http, subscriber
+from packline_matcher.entrypoints import catalogue_http, http, subscriber
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
@@ -28,4 +28,6 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
 
 def create_app(settings: Settings) -> FastAPI:
     runtime = build_runtime(settings)
-    return runtime.create_app("Packline matcher (매칭)", http.router(runtime))
+    return runtime.create_app(
+        "Packline matcher (매칭)", http.router(runtime), catalogue_http.router(runtime)
+    )

@@ -5,17 +5,25 @@ from typing import Any
 
 from packline_contracts import OrderMatched, SkuLine
 from packline_launcher.testing import collected, line
+from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS
+from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.service_layer import use_cases
 from packline_runtime.unit_of_work import unit_of_work
 
 KEY = ("s1", "COUPANG", "7001", "70011")
 
 
+async def _catalogue(pool: Any, *skus: str) -> None:
+    async with unit_of_work(pool) as uow:
+        await catalogue.upsert(uow.conn, "s1", [CatalogueItem(s, s) for s in skus], "tester")
+
+
 async def test_a_learned_mapping_releases_every_waiting_order_and_later_ones_match(
     new_schema: Any,
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="match")
+    await _catalogue(pool, "RICE")
     waiting = [collected(n, line("7001", "70011")) for n in range(3)]
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, waiting)
@@ -37,6 +45,7 @@ async def test_an_order_arriving_while_its_mapping_is_added_is_never_stranded(
     new_schema: Any,
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="match")
+    await _catalogue(pool, "RICE")
     orders = [collected(n, line("7001", "70011")) for n in range(30)]
 
     async def deliver() -> None:
@@ -59,6 +68,7 @@ async def test_an_order_arriving_while_its_mapping_is_added_is_never_stranded(
 
 async def test_a_redelivered_order_is_matched_once(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS, prefix="match")
+    await _catalogue(pool, "RICE")
     async with unit_of_work(pool) as uow:
         await use_cases.add_mapping(uow, KEY, [SkuLine(sku="RICE", quantity=1)], "tester")
     order = collected(1, line("7001", "70011"))

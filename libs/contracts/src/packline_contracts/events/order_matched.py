@@ -9,11 +9,15 @@ from packline_contracts.events.common import MatchedLine, OrderLine, OrderRef, R
 
 
 class OrderMatched(Event):
+    """Version 2 added `orderer_name` (Coupang invoices need orderer and recipient equal);
+    version 1 messages still parse, with an unknown orderer."""
+
     event_type: Literal["OrderMatched"] = "OrderMatched"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2
     order: OrderRef
     recipient_key: str = Field(min_length=16, max_length=128)
     paid_at: AwareDatetime
     recipient: Recipient
     lines: tuple[OrderLine, ...] = Field(min_length=1)
     matched_lines: tuple[MatchedLine, ...] = Field(min_length=1)
+    orderer_name: str = Field(default="", max_length=100, description="주문자; never logged")

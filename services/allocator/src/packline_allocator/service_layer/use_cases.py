@@ -4,6 +4,7 @@ import logging
 from collections.abc import Mapping, Sequence
 
 from packline_allocator.adapters import repository as repo
+from packline_allocator.adapters import revisions
 from packline_allocator.domain.allocation import run_wave, stock_allocated
 from packline_contracts import BundleFormed, Event, OrderCancelled, Shipped
 from packline_runtime import tombstones
@@ -20,15 +21,40 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
         await _cancel(uow, cancels)
     formed = [e for e in events if isinstance(e, BundleFormed)]
     if formed:
-        member_uids = [m.order.uid for b in formed for m in b.members]
-        cancelled = await tombstones.cancelled_among(uow.conn, member_uids)
-        await repo.insert_bundles(uow.conn, formed, cancelled)
-        await repo.settle_bundles(uow.conn, [b.bundle_id for b in formed])
+        await _take_in(uow, formed)
     shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
     if shipped:
         await _stock_out(uow, shipped)
     for seller in sorted(sellers):
         await allocation_wave(uow, seller)
+
+
+async def _take_in(uow: UnitOfWork, formed: list[BundleFormed]) -> None:
+    """New bundles are stored; a revision of a stored, still waiting bundle replaces it (members
+    that left drop out); a bundle's members still waiting in an older bundle move to it."""
+    known = await revisions.stored_revisions(uow.conn, [b.bundle_id for b in formed])
+    newest: dict[object, BundleFormed] = {}
+    for b in formed:
+        if b.bundle_id not in newest or b.revision > newest[b.bundle_id].revision:
+            newest[b.bundle_id] = b
+    fresh = [b for b in newest.values() if b.bundle_id not in known]
+    revised = [
+        b
+        for b in newest.values()
+        if b.bundle_id in known
+        and known[b.bundle_id][0] == "WAITING"
+        and b.revision > known[b.bundle_id][1]
+    ]
+    for b in revised:
+        await revisions.apply_revision(uow.conn, b)
+    member_uids = [m.order.uid for b in fresh for m in b.members]
+    cancelled = await tombstones.cancelled_among(uow.conn, member_uids)
+    await repo.insert_bundles(uow.conn, fresh, cancelled)
+    touched = {b.bundle_id for b in [*fresh, *revised]}
+    for b in fresh:
+        touched.update(await revisions.adopt(uow.conn, b))
+    await repo.settle_bundles(uow.conn, sorted(touched))
+    await revisions.settle_empty(uow.conn, sorted(touched))
 
 
 async def _cancel(uow: UnitOfWork, uids: list[str]) -> None:

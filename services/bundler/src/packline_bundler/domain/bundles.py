@@ -1,19 +1,28 @@
 """합포 (combined packing): which orders share a box, and the BundleFormed fact of a sealed box."""
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from packline_contracts import BundleFormed, BundleMember, OrderMatched, new_event_id
+from packline_contracts import BundleFormed, BundleMember, Marketplace, OrderMatched, new_event_id
+from packline_recipients import NormalisedRecipient, name_key, normalise
 from packline_recipients import bundle_key as _bundle_key
-from packline_recipients import normalise
+
+
+def recipient_of(order: OrderMatched) -> NormalisedRecipient:
+    r = order.recipient
+    return normalise(r.name, r.address1, r.address2, r.phone, r.mobile, postcode=r.postcode)
 
 
 def bundle_key(order: OrderMatched) -> str:
     """Exact rule: same normalised name, address, phone and mobile."""
-    r = order.recipient
-    return _bundle_key(
-        order.seller_id, normalise(r.name, r.address1, r.address2, r.phone, r.mobile)
-    )
+    return _bundle_key(order.seller_id, recipient_of(order))
+
+
+def is_solo(order: OrderMatched, skus: Collection[str], marketplaces: Collection[str]) -> bool:
+    """Never bundled: the seller excluded its marketplace or one of its SKUs."""
+    if order.order.marketplace.value in marketplaces:
+        return True
+    return any(s.sku in skus for line in order.matched_lines for s in line.skus)
 
 
 def member(order: OrderMatched) -> BundleMember:
@@ -26,12 +35,27 @@ def member(order: OrderMatched) -> BundleMember:
     )
 
 
-def formed(bundle_id: uuid.UUID, orders: Sequence[OrderMatched]) -> BundleFormed:
-    """The sealed bundle; the chain continues from its earliest order."""
-    if not orders:
-        raise ValueError(f"bundle {bundle_id} has no live orders to seal")
+def separate_invoices(orders: Sequence[OrderMatched]) -> bool:
+    """Coupang takes one invoice number for several boxes only when orderer and recipient are
+    identical (normalised); otherwise each box needs its own."""
+    coupang = [o for o in orders if o.order.marketplace is Marketplace.COUPANG]
+    who = {(name_key(o.orderer_name), recipient_of(o)) for o in coupang}
+    return len(who) > 1
+
+
+def formed(
+    bundle_id: uuid.UUID,
+    orders: Sequence[OrderMatched],
+    revision: int = 1,
+    anchor: OrderMatched | None = None,
+) -> BundleFormed:
+    """The sealed bundle (or its revision); the chain continues from its earliest order. A
+    revision with no live order left dissolves the bundle; `anchor`, a former member, then
+    gives it a recipient and a chain."""
     ordered = sorted(orders, key=lambda o: (o.paid_at, o.order.uid))
-    first = ordered[0]
+    first = ordered[0] if ordered else anchor
+    if first is None:
+        raise ValueError(f"bundle {bundle_id} has no live orders to seal")
     return BundleFormed(
         event_id=new_event_id(),
         seller_id=first.seller_id,
@@ -42,4 +66,6 @@ def formed(bundle_id: uuid.UUID, orders: Sequence[OrderMatched]) -> BundleFormed
         recipient=first.recipient,
         paid_at=first.paid_at,
         members=tuple(member(o) for o in ordered),
+        revision=revision,
+        separate_invoices=separate_invoices(ordered),
     )

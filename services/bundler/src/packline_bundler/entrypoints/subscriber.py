@@ -1,4 +1,5 @@
-"""Bundler subscription: matched orders and cancellations."""
+"""Bundler subscription: matched orders, cancellations, unmatches (a deleted mapping) and
+allocations (after which a bundle no longer changes here)."""
 
 from collections.abc import Sequence
 from datetime import timedelta
@@ -10,6 +11,8 @@ from packline_contracts import (
     Event,
     OrderCancelled,
     OrderMatched,
+    OrderUnmatched,
+    StockAllocated,
     Topic,
 )
 from packline_runtime.consumer import Subscription
@@ -22,8 +25,13 @@ def subscription(hold: timedelta) -> Subscription:
 
     return Subscription(
         group=ConsumerGroup.BUNDLER,
-        topics=(Topic.ORDER_MATCHED, Topic.ORDER_CANCELLED),
-        accepts=(OrderMatched, OrderCancelled),
+        topics=(
+            Topic.ORDER_MATCHED,
+            Topic.ORDER_CANCELLED,
+            Topic.ORDER_UNMATCHED,
+            Topic.STOCK_ALLOCATED,
+        ),
+        accepts=(OrderMatched, OrderCancelled, OrderUnmatched, StockAllocated),
         handle=handle,
         description="합포: orders to the same recipient join one open bundle until it is sealed.",
         publishes=(BundleFormed,),

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from packline_contracts import OrderCollected, SkuLine
-from packline_matcher.domain.matching import ListingKey
+from packline_matcher.domain.matching import ListingKey, Matched
 from packline_runtime.db import Conn
 
 MappingKey = tuple[str, str, str, str]  # seller, marketplace, listing, option
@@ -62,7 +62,8 @@ async def hold(conn: Conn, order: OrderCollected, missing: list[ListingKey]) -> 
     await conn.execute(
         """
         INSERT INTO held_orders (order_uid, seller_id, event, missing)
-        VALUES ($1, $2, $3::jsonb, $4::jsonb) ON CONFLICT (order_uid) DO NOTHING
+        VALUES ($1, $2, $3::jsonb, $4::jsonb)
+        ON CONFLICT (order_uid) DO UPDATE SET missing = EXCLUDED.missing
         """,
         order.order.uid,
         order.seller_id,
@@ -71,15 +72,22 @@ async def hold(conn: Conn, order: OrderCollected, missing: list[ListingKey]) -> 
     )
 
 
-async def record_matched(conn: Conn, orders: Sequence[OrderCollected]) -> set[str]:
+async def record_matched(conn: Conn, matched: Sequence[tuple[OrderCollected, Matched]]) -> set[str]:
     """Returns the uids newly recorded; an order already matched is not matched again."""
     rows = await conn.fetch(
         """
-        INSERT INTO matched_orders (order_uid, seller_id)
-        SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING order_uid
+        INSERT INTO matched_orders
+            (order_uid, seller_id, marketplace, event, matched_event_id, listings)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::uuid[],
+                             $6::jsonb[])
+        ON CONFLICT DO NOTHING RETURNING order_uid
         """,
-        [o.order.uid for o in orders],
-        [o.seller_id for o in orders],
+        [o.order.uid for o, _ in matched],
+        [o.seller_id for o, _ in matched],
+        [o.order.marketplace.value for o, _ in matched],
+        [o.model_dump_json() for o, _ in matched],
+        [m.event.event_id for _, m in matched],
+        [json.dumps(m.via_mappings) for _, m in matched],
     )
     return {r["order_uid"] for r in rows}
 
@@ -106,12 +114,6 @@ async def release(conn: Conn, uids: Sequence[str]) -> None:
     await conn.execute("DELETE FROM held_orders WHERE order_uid = ANY($1::text[])", list(uids))
 
 
-async def set_missing(conn: Conn, uid: str, missing: list[ListingKey]) -> None:
-    await conn.execute(
-        "UPDATE held_orders SET missing = $2::jsonb WHERE order_uid = $1", uid, json.dumps(missing)
-    )
-
-
 async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
@@ -125,6 +127,7 @@ async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[
     return [
         {
             "order": r["order_uid"],
+            "marketplace": r["order_uid"].split(":", 1)[0],
             "seller_id": r["seller_id"],
             "held_at": r["held_at"],
             "missing": json.loads(r["missing"]),

@@ -1,14 +1,17 @@
-"""Matcher HTTP API: the unmatched queue and adding a mapping (which releases held orders)."""
+"""Matcher HTTP API: the unmatched queue, mappings (add, review, delete) and decisions."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from packline_contracts import Marketplace, SkuLine
+from packline_matcher.adapters import decisions, unmatching
 from packline_matcher.adapters import repository as repo
-from packline_matcher.service_layer import use_cases
+from packline_matcher.service_layer import queue, use_cases
 from packline_runtime.service import ServiceRuntime
+
+Seller = Annotated[str, Query(min_length=1, max_length=64)]
 
 
 class NewMapping(BaseModel):
@@ -17,7 +20,8 @@ class NewMapping(BaseModel):
     listing_id: str = Field(min_length=1, max_length=64)
     option_id: str = Field(default="", max_length=64)
     skus: tuple[SkuLine, ...] = Field(min_length=1, description="Per one unit of the listing")
-    created_by: str = Field(default="console", max_length=64)
+    created_by: str = Field(default="console", min_length=1, max_length=64)
+    reason: str = Field(default="", max_length=300)
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -25,17 +29,67 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.post("/mappings", status_code=201)
     async def add_mapping(body: NewMapping) -> dict[str, Any]:
+        """매칭: map a listing+option to SKUs; every order waiting for it is released."""
+        if len({s.sku for s in body.skus}) != len(body.skus):
+            raise HTTPException(422, "a SKU appears twice in skus; give it once with its quantity")
         key = (body.seller_id, body.marketplace.value, body.listing_id, body.option_id)
-        async with runtime.unit_of_work() as uow:
-            released = await use_cases.add_mapping(uow, key, body.skus, body.created_by)
+        try:
+            async with runtime.unit_of_work() as uow:
+                released = await use_cases.add_mapping(
+                    uow, key, body.skus, body.created_by, body.reason
+                )
+        except use_cases.UnknownSkus as exc:
+            raise HTTPException(422, str(exc)) from exc
         return {"mapping": list(key), "released_orders": released}
+
+    @api.get("/mappings")
+    async def list_mappings(
+        seller_id: Seller,
+        marketplace: Marketplace | None = None,
+        listing_id: str | None = None,
+        sku: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    ) -> list[dict[str, Any]]:
+        mp = marketplace.value if marketplace else None
+        async with runtime.pool.acquire() as conn:
+            return await unmatching.list_mappings(conn, seller_id, mp, listing_id, sku, limit)
+
+    @api.delete("/mappings")
+    async def delete_mapping(
+        seller_id: Seller,
+        marketplace: Marketplace,
+        listing_id: Annotated[str, Query(min_length=1, max_length=64)],
+        decided_by: Annotated[str, Query(min_length=1, max_length=64)],
+        reason: Annotated[str, Query(min_length=1, max_length=300)],
+        option_id: Annotated[str, Query(max_length=64)] = "",
+    ) -> dict[str, Any]:
+        """Delete a wrong mapping: orders it matched that are not allocated go back to the queue."""
+        key = (seller_id, marketplace.value, listing_id, option_id)
+        try:
+            async with runtime.unit_of_work() as uow:
+                orders = await use_cases.delete_mapping(uow, key, decided_by, reason)
+        except use_cases.MappingNotFound as exc:
+            raise HTTPException(404, str(exc)) from exc
+        return {"deleted": list(key), "unmatched_orders": orders}
 
     @api.get("/unmatched")
     async def unmatched(
-        seller_id: Annotated[str | None, Query()] = None, limit: int = 200
+        seller_id: Annotated[str | None, Query()] = None,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+        suggestions: Annotated[int, Query(ge=0, le=20)] = 5,
     ) -> list[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
-            return await repo.unmatched(conn, seller_id, limit)
+            return await queue.unmatched(conn, seller_id, limit, suggestions)
+
+    @api.get("/decisions")
+    async def list_decisions(
+        seller_id: Seller,
+        action: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """Who decided what, when and why: matches, mapping deletions, late allocations."""
+        async with runtime.pool.acquire() as conn:
+            return await decisions.recent(conn, seller_id, action, limit)
 
     @api.get("/stats")
     async def stats() -> dict[str, int]:

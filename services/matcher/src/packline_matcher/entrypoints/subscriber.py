@@ -1,6 +1,15 @@
-"""Matcher subscription: collected orders and cancellations."""
+"""Matcher subscription: collected orders, cancellations, and allocations (which end the
+window in which a deleted mapping can still take an order back)."""
 
-from packline_contracts import ConsumerGroup, OrderCancelled, OrderCollected, OrderMatched, Topic
+from packline_contracts import (
+    ConsumerGroup,
+    OrderCancelled,
+    OrderCollected,
+    OrderMatched,
+    OrderUnmatched,
+    StockAllocated,
+    Topic,
+)
 from packline_matcher.service_layer import use_cases
 from packline_runtime.consumer import Subscription
 
@@ -8,9 +17,9 @@ from packline_runtime.consumer import Subscription
 def subscription() -> Subscription:
     return Subscription(
         group=ConsumerGroup.MATCHER,
-        topics=(Topic.ORDER_COLLECTED, Topic.ORDER_CANCELLED),
-        accepts=(OrderCollected, OrderCancelled),
+        topics=(Topic.ORDER_COLLECTED, Topic.ORDER_CANCELLED, Topic.STOCK_ALLOCATED),
+        accepts=(OrderCollected, OrderCancelled, StockAllocated),
         handle=use_cases.handle_events,
         description="매칭: resolves order lines to SKUs; unmatched orders wait for a mapping.",
-        publishes=(OrderMatched,),
+        publishes=(OrderMatched, OrderUnmatched),
     )

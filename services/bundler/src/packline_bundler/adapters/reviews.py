@@ -1,0 +1,163 @@
+"""SQL for 확인필요 reviews, remembered pair decisions and merge groups."""
+
+import json
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from packline_runtime.db import Conn
+
+
+async def group_keys(conn: Conn, seller_id: str, keys: Sequence[str]) -> dict[str, str]:
+    rows = await conn.fetch(
+        "SELECT bundle_key, group_key FROM merge_groups WHERE seller_id = $1 "
+        "AND bundle_key = ANY($2::text[])",
+        seller_id,
+        list(keys),
+    )
+    found = {r["bundle_key"]: r["group_key"] for r in rows}
+    return {k: found.get(k, k) for k in keys}
+
+
+async def join_groups(conn: Conn, seller_id: str, a: str, b: str) -> str:
+    """Merge the groups of two recipients; the smaller group key names the union."""
+    groups = await group_keys(conn, seller_id, [a, b])
+    target = min(groups.values())
+    await conn.execute(
+        """
+        INSERT INTO merge_groups (seller_id, bundle_key, group_key)
+        SELECT $1, k, $3 FROM unnest($2::text[]) k
+        ON CONFLICT (seller_id, bundle_key) DO UPDATE SET group_key = EXCLUDED.group_key
+        """,
+        seller_id,
+        [a, b],
+        target,
+    )
+    await conn.execute(
+        "UPDATE merge_groups SET group_key = $3 WHERE seller_id = $1 AND group_key = ANY($2)",
+        seller_id,
+        list(groups.values()),
+        target,
+    )
+    return target
+
+
+async def decided(conn: Conn, seller_id: str, pair: tuple[str, str]) -> str | None:
+    value = await conn.fetchval(
+        "SELECT decision FROM pair_decisions WHERE seller_id = $1 AND key_a = $2 AND key_b = $3",
+        seller_id,
+        *pair,
+    )
+    return str(value) if value else None
+
+
+async def decide(
+    conn: Conn, seller_id: str, pair: tuple[str, str], decision: str, by: str, reason: str
+) -> None:
+    await conn.execute(
+        """
+        INSERT INTO pair_decisions (seller_id, key_a, key_b, decision, decided_by, reason)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (seller_id, key_a, key_b) DO UPDATE
+        SET decision = EXCLUDED.decision, decided_by = EXCLUDED.decided_by,
+            reason = EXCLUDED.reason, decided_at = now()
+        """,
+        seller_id,
+        *pair,
+        decision,
+        by,
+        reason,
+    )
+
+
+async def open_review(
+    conn: Conn,
+    seller_id: str,
+    pair: tuple[str, str],
+    bundles: tuple[uuid.UUID, uuid.UUID],
+    orders: tuple[str, str],
+    fields: list[dict[str, Any]],
+) -> None:
+    """Side a is the pair's first key; one pending review per pair."""
+    await conn.execute(
+        """
+        INSERT INTO reviews (seller_id, key_a, key_b, bundle_a, bundle_b, order_a, order_b,
+                             fields)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+        ON CONFLICT (seller_id, key_a, key_b) WHERE status = 'PENDING' DO NOTHING
+        """,
+        seller_id,
+        *pair,
+        *bundles,
+        *orders,
+        json.dumps(fields, ensure_ascii=False),
+    )
+
+
+async def lock_review(conn: Conn, review_id: int) -> dict[str, Any] | None:
+    row = await conn.fetchrow("SELECT * FROM reviews WHERE review_id = $1 FOR UPDATE", review_id)
+    return dict(row) if row else None
+
+
+async def close(conn: Conn, review_id: int, status: str) -> None:
+    await conn.execute(
+        "UPDATE reviews SET status = $2, decided_at = now() WHERE review_id = $1",
+        review_id,
+        status,
+    )
+
+
+async def repoint(conn: Conn, old: uuid.UUID, new: uuid.UUID) -> None:
+    """Reviews that named a bundle merged away now name the bundle it joined."""
+    await conn.execute("UPDATE reviews SET bundle_a = $2 WHERE bundle_a = $1", old, new)
+    await conn.execute("UPDATE reviews SET bundle_b = $2 WHERE bundle_b = $1", old, new)
+
+
+async def pending(conn: Conn, seller_id: str, status: str, limit: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT r.review_id, r.status, r.fields, r.created_at, r.decided_at, r.bundle_a,
+               r.bundle_b, a.event AS order_a, b.event AS order_b
+        FROM reviews r
+        LEFT JOIN bundle_members a ON a.order_uid = r.order_a
+        LEFT JOIN bundle_members b ON b.order_uid = r.order_b
+        WHERE r.seller_id = $1 AND r.status = $2
+        ORDER BY r.review_id LIMIT $3
+        """,
+        seller_id,
+        status,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def obsolete_for_orders(conn: Conn, uids: Sequence[str]) -> None:
+    """A pending review about an order that left (cancelled, unmatched) no longer holds."""
+    await conn.execute(
+        """
+        UPDATE reviews SET status = 'OBSOLETE', decided_at = now()
+        WHERE status = 'PENDING' AND (order_a = ANY($1::text[]) OR order_b = ANY($1::text[]))
+        """,
+        list(uids),
+    )
+
+
+async def merge_bundles(conn: Conn, survivor: uuid.UUID, loser: uuid.UUID, group: str) -> None:
+    """The loser's members join the survivor, which takes the group's key and the earlier
+    sealing time; the loser is over."""
+    await conn.execute(
+        "UPDATE bundle_members SET bundle_id = $1 WHERE bundle_id = $2", survivor, loser
+    )
+    await conn.execute(
+        """
+        UPDATE bundles s SET seal_after = CASE
+            WHEN s.seal_after IS NULL OR l.seal_after IS NULL THEN coalesce(s.seal_after, l.seal_after)
+            ELSE least(s.seal_after, l.seal_after) END
+        FROM bundles l WHERE s.bundle_id = $1 AND l.bundle_id = $2
+        """,
+        survivor,
+        loser,
+    )
+    await conn.execute("UPDATE bundles SET status = 'CANCELLED' WHERE bundle_id = $1", loser)
+    await conn.execute("UPDATE bundles SET bundle_key = $2 WHERE bundle_id = $1", survivor, group)
+    await repoint(conn, loser, survivor)

@@ -1,0 +1,78 @@
+"""SQL for the seller's SKU catalogue."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from packline_matcher.domain.catalogue import CatalogueItem
+from packline_runtime.db import Conn
+
+
+async def upsert(conn: Conn, seller_id: str, items: Sequence[CatalogueItem], by: str) -> None:
+    await conn.execute(
+        """
+        INSERT INTO catalogue (seller_id, sku, name, option, barcode, updated_by)
+        SELECT $1, *, $6 FROM unnest($2::text[], $3::text[], $4::text[], $5::text[])
+        ON CONFLICT (seller_id, sku) DO UPDATE
+        SET name = EXCLUDED.name, option = EXCLUDED.option, barcode = EXCLUDED.barcode,
+            updated_by = EXCLUDED.updated_by, updated_at = now()
+        """,
+        seller_id,
+        [i.sku for i in items],
+        [i.name for i in items],
+        [i.option for i in items],
+        [i.barcode for i in items],
+        by,
+    )
+
+
+async def known_skus(conn: Conn, seller_id: str, skus: Iterable[str]) -> set[str]:
+    rows = await conn.fetch(
+        "SELECT sku FROM catalogue WHERE seller_id = $1 AND sku = ANY($2::text[])",
+        seller_id,
+        sorted(set(skus)),
+    )
+    return {r["sku"] for r in rows}
+
+
+async def known_pairs(conn: Conn, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (seller, sku) pairs are in a catalogue: for many sellers in one statement."""
+    pairs = sorted(set(pairs))
+    if not pairs:
+        return set()
+    rows = await conn.fetch(
+        """
+        SELECT c.seller_id, c.sku FROM catalogue c
+        JOIN unnest($1::text[], $2::text[]) AS k(s, sku) ON c.seller_id = k.s AND c.sku = k.sku
+        """,
+        [p[0] for p in pairs],
+        [p[1] for p in pairs],
+    )
+    return {(r["seller_id"], r["sku"]) for r in rows}
+
+
+async def items_of(conn: Conn, seller_ids: Iterable[str]) -> dict[str, list[CatalogueItem]]:
+    rows = await conn.fetch(
+        """
+        SELECT seller_id, sku, name, option, barcode FROM catalogue
+        WHERE seller_id = ANY($1::text[]) ORDER BY seller_id, sku
+        """,
+        sorted(set(seller_ids)),
+    )
+    found: dict[str, list[CatalogueItem]] = {}
+    for r in rows:
+        found.setdefault(r["seller_id"], []).append(
+            CatalogueItem(r["sku"], r["name"], r["option"], r["barcode"])
+        )
+    return found
+
+
+async def listing(conn: Conn, seller_id: str, limit: int) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT sku, name, option, barcode, updated_by, updated_at FROM catalogue
+        WHERE seller_id = $1 ORDER BY sku LIMIT $2
+        """,
+        seller_id,
+        limit,
+    )
+    return [dict(r) for r in rows]

@@ -1,0 +1,86 @@
+"""Matcher HTTP API for the SKU catalogue: JSON and Excel imports (all or nothing), listing."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from pydantic import BaseModel, Field
+
+from packline_matcher.adapters import catalogue, catalogue_excel
+from packline_matcher.domain.catalogue import CatalogueItem, CatalogueRejected, check_items
+from packline_runtime.service import ServiceRuntime
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class Item(BaseModel):
+    sku: str = Field(min_length=1, max_length=64, description="The seller's SKU code")
+    name: str = Field(min_length=1, max_length=300)
+    option: str = Field(default="", max_length=300)
+    barcode: str = Field(default="", max_length=64)
+
+
+class CatalogueImport(BaseModel):
+    seller_id: str = Field(min_length=1, max_length=64)
+    items: tuple[Item, ...] = Field(min_length=1)
+    updated_by: str = Field(default="console", min_length=1, max_length=64)
+
+
+def _rejected(exc: CatalogueRejected) -> HTTPException:
+    return HTTPException(
+        422,
+        {
+            "message": "nothing was imported; fix these and send the whole file again",
+            "errors": [e.__dict__ for e in exc.errors],
+        },
+    )
+
+
+def router(runtime: ServiceRuntime) -> APIRouter:
+    api = APIRouter(tags=["catalogue"])
+
+    async def store(seller_id: str, items: list[CatalogueItem], by: str) -> dict[str, Any]:
+        async with runtime.unit_of_work() as uow:
+            await catalogue.upsert(uow.conn, seller_id, items, by)
+        return {"imported": len(items)}
+
+    @api.post("/catalogue")
+    async def import_json(body: CatalogueImport) -> dict[str, Any]:
+        """상품 등록: upsert SKUs; rows are numbered from 1 in errors."""
+        rows = [
+            (
+                n,
+                CatalogueItem(i.sku.strip(), i.name.strip(), i.option.strip(), i.barcode.strip()),
+                {"sku": "sku", "name": "name", "barcode": "barcode"},
+            )
+            for n, i in enumerate(body.items, start=1)
+        ]
+        try:
+            items = check_items(rows)
+        except CatalogueRejected as exc:
+            raise _rejected(exc) from exc
+        return await store(body.seller_id, items, body.updated_by)
+
+    @api.post("/catalogue/import")
+    async def import_excel(
+        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        content: Annotated[bytes, Body(media_type=XLSX)],
+        updated_by: Annotated[str, Query(min_length=1, max_length=64)] = "console",
+    ) -> dict[str, Any]:
+        """Excel (.xlsx) body; columns by header (SKU/상품코드, 상품명, 옵션, 바코드)."""
+        try:
+            items = catalogue_excel.read(content)
+        except CatalogueRejected as exc:
+            raise _rejected(exc) from exc
+        if not items:
+            raise HTTPException(422, "the sheet has a header but no SKU rows")
+        return await store(seller_id, items, updated_by)
+
+    @api.get("/catalogue")
+    async def list_catalogue(
+        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
+    ) -> list[dict[str, Any]]:
+        async with runtime.pool.acquire() as conn:
+            return await catalogue.listing(conn, seller_id, limit)
+
+    return api
