@@ -1,10 +1,27 @@
-"""Composition root of the collector: settings, runtime, subscriber and HTTP routes."""
+"""Composition root of the collector: settings, runtime, subscriber, marketplace gateways,
+automatic collection and HTTP routes."""
 
+import contextlib
+import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 from fastapi import FastAPI
 
-from packline_collector.entrypoints import http, subscriber
+from packline_collector.adapters.http_retry import RetryPolicy
+from packline_collector.adapters.marketplaces import Gateways
+from packline_collector.domain.accounts import Account
+from packline_collector.domain.remote import Gateway
+from packline_collector.entrypoints import (
+    accounts_http,
+    collections_http,
+    excel_http,
+    http,
+    subscriber,
+    validation,
+)
+from packline_collector.service_layer.collection import Collection
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
@@ -14,10 +31,41 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class CollectorSettings(Settings):
     http_port: int = 8101
+    collect_tick_seconds: float = 30.0  # how often due accounts are looked for
+    collect_lease_seconds: float = 900.0
+    marketplace_timeout_seconds: float = 30.0
+    marketplace_attempts: int = 5
+    marketplace_backoff_seconds: float = 0.5
 
 
 def load_settings() -> CollectorSettings:
     return CollectorSettings()
+
+
+class _Marketplaces:
+    """The httpx client lives from startup to shutdown, never at import."""
+
+    def __init__(self, settings: CollectorSettings) -> None:
+        self.settings = settings
+        self.gateways: Gateways | None = None
+
+    def gateway_for(self, account: Account) -> Gateway:
+        if self.gateways is None:
+            raise RuntimeError("marketplace gateways used before startup")
+        return self.gateways.for_account(account)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _: ServiceRuntime) -> AsyncIterator[None]:
+        s = self.settings
+        # httpx reports every request at INFO; one line per marketplace call drowns the log
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        policy = RetryPolicy(
+            attempts=s.marketplace_attempts, base_delay=s.marketplace_backoff_seconds
+        )
+        async with httpx.AsyncClient(timeout=s.marketplace_timeout_seconds) as client:
+            self.gateways = Gateways(client, policy)
+            yield
+            self.gateways = None
 
 
 def build_runtime(settings: Settings) -> ServiceRuntime:
@@ -27,7 +75,23 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
 
 
 def create_app(settings: Settings) -> FastAPI:
-    runtime = build_runtime(settings)
-    return runtime.create_app(
-        "Packline collector (주문수집)", http.router(runtime), http.stats_router(runtime)
+    s = (
+        settings
+        if isinstance(settings, CollectorSettings)
+        else CollectorSettings(**settings.model_dump())
     )
+    runtime = build_runtime(s)
+    marketplaces = _Marketplaces(s)
+    collection = Collection(lambda: runtime.pool, marketplaces.gateway_for, s.collect_lease_seconds)
+    runtime.in_background(marketplaces.lifespan)
+    runtime.in_background(collection.lifespan)
+    runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
+    app = runtime.create_app(
+        "Packline collector (주문수집)",
+        excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
+        http.router(runtime),
+        http.stats_router(runtime),
+        accounts_http.router(runtime),
+        collections_http.router(runtime, collection),
+    )
+    return validation.install(app)

@@ -1,24 +1,30 @@
 """SQL for the collector's orders table."""
 
+import json
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from packline_collector.domain.orders import line_quantities, recipient_hash
 from packline_contracts import OrderCollected, OrderRef
 from packline_runtime.db import Conn
 
 
 async def insert_new(
-    conn: Conn, events: Sequence[OrderCollected], batch_id: uuid.UUID | None
+    conn: Conn,
+    events: Sequence[OrderCollected],
+    batch_id: uuid.UUID | None,
+    account_id: uuid.UUID | None = None,
 ) -> set[str]:
     """Insert orders not seen before; returns the uids (marketplace:id) actually inserted."""
     rows = await conn.fetch(
         """
         INSERT INTO orders (marketplace, marketplace_order_id, seller_id, recipient_key, source,
-                            batch_id, event_id, paid_at)
-        SELECT m, o, s, k, src, $6::uuid, e, p
+                            batch_id, event_id, paid_at, account_id, recipient_hash,
+                            line_quantities)
+        SELECT m, o, s, k, src, $6::uuid, e, p, $9::uuid, h, q
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::uuid[],
-                    $8::timestamptz[]) AS t(m, o, s, k, src, e, p)
+                    $8::timestamptz[], $10::text[], $11::jsonb[]) AS t(m, o, s, k, src, e, p, h, q)
         ON CONFLICT (marketplace, marketplace_order_id) DO NOTHING
         RETURNING marketplace, marketplace_order_id
         """,
@@ -30,6 +36,9 @@ async def insert_new(
         batch_id,
         [e.event_id for e in events],
         [e.paid_at for e in events],
+        account_id,
+        [recipient_hash(e.seller_id, e.recipient) for e in events],
+        [json.dumps(line_quantities(e.lines)) for e in events],
     )
     return {f"{r['marketplace']}:{r['marketplace_order_id']}" for r in rows}
 

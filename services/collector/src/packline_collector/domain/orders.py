@@ -13,9 +13,21 @@ from packline_contracts import (
     Recipient,
     new_event_id,
 )
-from packline_recipients import normalise, recipient_key
+from packline_recipients import bundle_key, normalise, recipient_key
 
 SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def recipient_hash(seller_id: str, r: Recipient) -> str:
+    """What re-collection compares: name, address and both phones, normalised (the bundle key),
+    so a different spelling of the same address is not a change but a move is."""
+    return bundle_key(
+        seller_id, normalise(r.name, f"{r.postcode} {r.address1}", r.address2, r.phone, r.mobile)
+    )
+
+
+def line_quantities(lines: tuple[OrderLine, ...]) -> dict[str, int]:
+    return {line.line_id: line.quantity for line in lines}
 
 
 class NewOrder(BaseModel):

@@ -4,12 +4,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.orders import NewOrder
 from packline_contracts import (
     Event,
     OrderCancelled,
     OrderCollected,
+    OrderMatched,
     OrderRef,
     Shipped,
     new_event_id,
@@ -32,13 +34,17 @@ class CancelRefused(ValueError):
 
 
 async def register_orders(
-    uow: UnitOfWork, orders: Sequence[NewOrder], source: str, batch_id: uuid.UUID | None = None
+    uow: UnitOfWork,
+    orders: Sequence[NewOrder],
+    source: str,
+    batch_id: uuid.UUID | None = None,
+    account_id: uuid.UUID | None = None,
 ) -> Registration:
     """Insert the orders we have not seen and emit OrderCollected for exactly those."""
     events: dict[str, OrderCollected] = {}
     for order in orders:
         events.setdefault(order.ref.uid, order.collected(source))  # first copy in a file wins
-    created = await repo.insert_new(uow.conn, list(events.values()), batch_id)
+    created = await repo.insert_new(uow.conn, list(events.values()), batch_id, account_id)
     result = Registration()
     for order in orders:
         uid = order.ref.uid
@@ -77,7 +83,12 @@ async def cancel_order(
     return event
 
 
-async def note_shipped(uow: UnitOfWork, events: Sequence[Event]) -> None:
+async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    """Shipped marks orders as gone; OrderMatched marks them as past matching, which is what
+    decides whether an Excel batch may still be deleted."""
     refs = [o.order for e in events if isinstance(e, Shipped) for o in e.orders]
     if refs:
         await repo.set_status(uow.conn, refs, "SHIPPED")
+    matched = [e.order for e in events if isinstance(e, OrderMatched)]
+    if matched:
+        await changes.note_matched(uow.conn, matched)

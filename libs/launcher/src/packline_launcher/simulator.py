@@ -1,0 +1,69 @@
+"""The marketplace simulator as its own process, as `packline up` and `packline demo` run it
+in the embedded default: sellers' Coupang and Naver orders come from it over HTTP."""
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from packline_launcher.embedded import free_port, stop_process
+
+
+class SimulatorProcess:
+    def __init__(
+        self,
+        log_path: Path,
+        port: int | None = None,
+        seed: int = 1,
+        preexec: Callable[[], None] | None = None,
+    ) -> None:
+        self.preexec = preexec  # e.g. die with the launcher, as the services do
+        self.port = port or free_port()
+        self.log_path = log_path
+        self.seed = seed
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "packline_marketsim",
+            "--port",
+            str(self.port),
+            "--seed",
+            str(self.seed),
+        ]
+        with self.log_path.open("ab") as out:
+            self.process = subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=self.preexec,
+            )
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=1.0) as client:
+            while True:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the marketplace simulator exited; see {self.log_path}")
+                try:
+                    if client.get(f"{self.url}/health").status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"the marketplace simulator did not start in {timeout}s")
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process, "marketsim")
+            self.process = None

@@ -1,0 +1,167 @@
+"""The simulator's own admin API (`/_sim/...`): accounts, seeded orders, buyers' actions, the
+fault script and the call log. Tests and the demo drive the marketplaces through it."""
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from packline_marketsim import coupang_render, coupang_state, naver_state
+from packline_marketsim.generator import demand, generate
+from packline_marketsim.script import Rule
+from packline_marketsim.state import Simulator
+
+
+class NewAccount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    marketplace: Literal["COUPANG", "NAVER"]
+    vendor_id: str = ""
+    access_key: str = ""
+    secret_key: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+
+
+class Seed(BaseModel):
+    """Generated orders, spread over the given accounts (one per marketplace)."""
+
+    model_config = ConfigDict(extra="forbid")
+    count: int = Field(ge=1, le=100_000)
+    coupang: str | None = Field(default=None, description="vendorId to put Coupang orders on")
+    naver: str | None = Field(default=None, description="client_id to put Naver orders on")
+    seed: int = 20261128
+    paid_from: datetime | None = None
+    spacing_seconds: float = Field(default=20.0, ge=0)
+    repeat_share: float = Field(default=0.25, ge=0, le=1)
+
+
+class Cancel(BaseModel):
+    vendor_item_id: str | None = None
+    count: int | None = Field(default=None, ge=1)
+
+
+def router(sim: Simulator) -> APIRouter:
+    api = APIRouter(prefix="/_sim", tags=["simulator admin"])
+
+    @api.post("/accounts", status_code=201)
+    async def add_account(body: NewAccount) -> dict[str, str]:
+        if body.marketplace == "COUPANG":
+            c = sim.add_coupang(body.vendor_id, body.access_key, body.secret_key)
+            return {
+                "marketplace": "COUPANG",
+                "vendor_id": c.vendor_id,
+                "access_key": c.access_key,
+                "secret_key": c.secret_key,
+            }
+        n = sim.add_naver(body.client_id, body.client_secret)
+        return {"marketplace": "NAVER", "client_id": n.client_id, "client_secret": n.client_secret}
+
+    @api.post("/orders/generate", status_code=201)
+    async def seed_orders(body: Seed) -> dict[str, Any]:
+        accounts = {"COUPANG": body.coupang, "NAVER": body.naver}
+        for marketplace, account in accounts.items():
+            known = sim.coupang if marketplace == "COUPANG" else sim.naver
+            if account is not None and account not in known:
+                raise HTTPException(
+                    404, f"no {marketplace} account {account}; POST /_sim/accounts first"
+                )
+        marketplaces = tuple(m for m, a in accounts.items() if a)
+        if not marketplaces:
+            raise HTTPException(422, "name a coupang vendorId, a naver client_id, or both")
+        orders = generate(
+            body.count,
+            marketplaces=marketplaces,
+            seed=body.seed,
+            paid_from=body.paid_from,
+            spacing=timedelta(seconds=body.spacing_seconds),
+            repeat_share=body.repeat_share,
+        )
+        placed: dict[str, list[str]] = {m: [] for m in marketplaces}
+        for order in orders:
+            account = accounts[order.marketplace]
+            assert account is not None
+            placed[order.marketplace].extend(sim.place(order, account))
+        return {"placed": placed, "demand": demand(orders)}
+
+    @api.get("/orders/{marketplace}/{account}")
+    async def list_orders(
+        marketplace: Literal["COUPANG", "NAVER"], account: str
+    ) -> list[dict[str, Any]]:
+        if marketplace == "COUPANG":
+            return [coupang_render.render(b, 5) for b in sim.boxes.get(account, {}).values()]
+        return [naver_state.render(po) for po in sim.product_orders.get(account, {}).values()]
+
+    @api.post("/orders/{marketplace}/{account}/{order_id}/cancel")
+    async def cancel(
+        marketplace: Literal["COUPANG", "NAVER"],
+        account: str,
+        order_id: str,
+        body: Annotated[Cancel | None, Body()] = None,
+    ) -> dict[str, str]:
+        """The buyer cancels (주문취소): Coupang counts, or a Naver cancel claim."""
+        if marketplace == "COUPANG":
+            box = sim.boxes.get(account, {}).get(int(order_id)) if order_id.isdigit() else None
+            if box is None:
+                raise HTTPException(404, f"no Coupang box {order_id} for {account}")
+            coupang_state.cancel(
+                box, body.vendor_item_id if body else None, body.count if body else None
+            )
+            return {"status": box.status}
+        po = sim.product_orders.get(account, {}).get(order_id)
+        if po is None:
+            raise HTTPException(404, f"no Naver product order {order_id} for {account}")
+        sim.cancel_naver(po)
+        return {"status": po.status}
+
+    @api.post("/orders/{marketplace}/{account}/{order_id}/address")
+    async def change_address(
+        marketplace: Literal["COUPANG", "NAVER"], account: str, order_id: str
+    ) -> dict[str, Any]:
+        """The buyer changes the delivery address (배송지 변경)."""
+        if marketplace == "COUPANG":
+            box = sim.boxes.get(account, {}).get(int(order_id)) if order_id.isdigit() else None
+            if box is None:
+                raise HTTPException(404, f"no Coupang box {order_id} for {account}")
+            coupang_state.move(box, sim.rng)
+            return {"status": box.status}
+        po = sim.product_orders.get(account, {}).get(order_id)
+        if po is None:
+            raise HTTPException(404, f"no Naver product order {order_id} for {account}")
+        sim.move_naver(po)
+        return {"status": po.status}
+
+    @api.post("/naver/{client_id}/expire-tokens")
+    async def expire_tokens(client_id: str) -> dict[str, int]:
+        expired = [t for t, (owner, _) in sim.tokens.items() if owner == client_id]
+        for token in expired:
+            sim.tokens[token] = (client_id, sim.now())
+        return {"expired": len(expired)}
+
+    @api.post("/script")
+    async def add_rules(rules: Annotated[list[Rule], Body(embed=True)]) -> dict[str, int]:
+        sim.script.add(rules)
+        return {"pending": sim.script.pending()}
+
+    @api.delete("/script")
+    async def clear_rules() -> dict[str, int]:
+        sim.script.clear()
+        return {"pending": 0}
+
+    @api.get("/calls")
+    async def calls(
+        marketplace: str | None = None, operation: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [
+            {
+                "marketplace": c.marketplace,
+                "account": c.account,
+                "operation": c.operation,
+                "status": c.status,
+                "at": c.at.isoformat(),
+            }
+            for c in sim.calls
+            if (marketplace in (None, c.marketplace)) and (operation in (None, c.operation))
+        ]
+
+    return api

@@ -1,0 +1,88 @@
+"""Scripted misbehaviour for tests: rate limits, server errors, slow answers, a malformed row,
+and buyers who change the address or cancel at a chosen moment."""
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Operation = Literal[
+    # Coupang WING
+    "ordersheets",
+    "ordersheet",
+    "acknowledge",
+    "invoices",
+    # Naver Commerce
+    "token",
+    "changes",
+    "query",
+    "confirm",
+    "dispatch",
+]
+Action = Literal[
+    "rate_limit",  # 429 with Retry-After and rate-limit headers (Naver: code GW.RATE_LIMIT)
+    "server_error",  # `status` (5xx) with an error body
+    "slow",  # wait `delay_seconds`, then answer normally
+    "malformed_row",  # one row of the answer loses a field's type
+    "change_address",  # the buyer moves the order to another address, then the call runs
+    "cancel",  # the buyer cancels the order (Coupang cancel/hold counts, Naver claim) first
+    "ack_retry",  # Coupang acknowledgement: the box fails with retryRequired=true
+]
+
+
+class Rule(BaseModel):
+    """Fires on calls matching marketplace/account/operation: skips `skip` of them, then acts
+    on the next `times`. State actions act on `order_ids`, or on what the call names."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Action
+    marketplace: Literal["COUPANG", "NAVER"] | None = None
+    account: str | None = Field(default=None, description="vendorId or Naver client_id")
+    operation: Operation | None = None
+    times: int = Field(default=1, ge=1)
+    skip: int = Field(default=0, ge=0)
+    status: int = Field(default=503, ge=500, le=599)
+    retry_after: float = Field(default=1.0, ge=0)
+    delay_seconds: float = Field(default=0.0, ge=0, le=120)
+    order_ids: list[str] = Field(default_factory=list)
+
+
+@dataclass
+class _Armed:
+    rule: Rule
+    seen: int = 0
+    fired: int = 0
+
+
+@dataclass
+class Script:
+    rules: list[_Armed] = field(default_factory=list)
+
+    def add(self, rules: list[Rule]) -> None:
+        self.rules.extend(_Armed(r) for r in rules)
+
+    def clear(self) -> None:
+        self.rules.clear()
+
+    def take(self, marketplace: str, account: str, operation: str) -> list[Rule]:
+        """The rules that fire on this call (each counts the call once)."""
+        fired: list[Rule] = []
+        for armed in self.rules:
+            r = armed.rule
+            if (r.marketplace and r.marketplace != marketplace) or (
+                r.account and r.account != account
+            ):
+                continue
+            if r.operation and r.operation != operation:
+                continue
+            if armed.fired >= r.times:
+                continue
+            armed.seen += 1
+            if armed.seen > r.skip:
+                armed.fired += 1
+                fired.append(r)
+        return fired
+
+    def pending(self) -> int:
+        return sum(1 for a in self.rules if a.fired < a.rule.times)

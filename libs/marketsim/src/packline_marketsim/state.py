@@ -1,0 +1,144 @@
+"""Everything the simulator knows: seller accounts, their orders, tokens, the script, a call log."""
+
+import random
+import secrets
+import string
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import bcrypt
+
+from packline_marketsim import coupang_state, naver_state
+from packline_marketsim.coupang_state import CoupangBox
+from packline_marketsim.generator import GeneratedOrder
+from packline_marketsim.naver_state import NaverProductOrder
+from packline_marketsim.script import Script
+
+
+@dataclass(frozen=True)
+class CoupangAccount:
+    vendor_id: str  # A00012345
+    access_key: str
+    secret_key: str
+
+
+@dataclass(frozen=True)
+class NaverAccount:
+    client_id: str
+    client_secret: str  # a bcrypt salt, `$2a$04$` + 22 characters, as Naver issues them
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of Naver's last-changed-statuses."""
+
+    sequence: int
+    at: datetime
+    product_order_id: str
+    order_id: str
+    type: str  # PAYED, DELIVERY_ADDRESS_CHANGED, CLAIM_REQUESTED, CLAIM_COMPLETED, DISPATCHED
+
+
+@dataclass(frozen=True)
+class Call:
+    marketplace: str
+    account: str
+    operation: str
+    status: int
+    at: datetime
+
+
+def _token(n: int) -> str:
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(n))
+
+
+@dataclass
+class Simulator:
+    seed: int = 1
+    coupang: dict[str, CoupangAccount] = field(default_factory=dict)
+    naver: dict[str, NaverAccount] = field(default_factory=dict)
+    boxes: dict[str, dict[int, CoupangBox]] = field(default_factory=dict)
+    product_orders: dict[str, dict[str, NaverProductOrder]] = field(default_factory=dict)
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    tokens: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    script: Script = field(default_factory=Script)
+    calls: list[Call] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+        self._next_box = 642_538_970_006_400_001 + self.seed * 1_000_000
+        self._next_naver = 2026_1128_0000_0001 + self.seed * 1_000_000
+        self._sequence = 0
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def add_coupang(
+        self, vendor_id: str = "", access_key: str = "", secret_key: str = ""
+    ) -> CoupangAccount:
+        account = CoupangAccount(
+            vendor_id or f"A{self.rng.randint(10**7, 10**8 - 1)}",
+            access_key or _token(32).lower(),
+            secret_key or _token(40).lower(),
+        )
+        self.coupang[account.vendor_id] = account
+        self.boxes.setdefault(account.vendor_id, {})
+        return account
+
+    def add_naver(self, client_id: str = "", client_secret: str = "") -> NaverAccount:
+        secret = client_secret or bcrypt.gensalt(rounds=4, prefix=b"2a").decode()
+        account = NaverAccount(client_id or _token(22), secret)
+        self.naver[account.client_id] = account
+        self.product_orders.setdefault(account.client_id, {})
+        self.changes.setdefault(account.client_id, [])
+        return account
+
+    def place(self, order: GeneratedOrder, account: str) -> list[str]:
+        """Put a generated order on the account's marketplace; returns its shipping-unit ids."""
+        if order.marketplace == "COUPANG":
+            box = coupang_state.box_from(
+                order,
+                account,
+                self._next_box,
+                20_000_000_000_000 + self._next_box % 10**9,
+                self.rng,
+            )
+            self._next_box += 1
+            self.boxes[account][box.shipment_box_id] = box
+            return [str(box.shipment_box_id)]
+        order_id = str(self._next_naver)
+        found = naver_state.product_orders_from(
+            order, account, self._next_naver + 1, order_id, self.rng
+        )
+        self._next_naver += 10
+        for po in found:
+            self.product_orders[account][po.product_order_id] = po
+            self.log_change(po, "PAYED", order.paid_at)
+        return [po.product_order_id for po in found]
+
+    def log_change(self, po: NaverProductOrder, type_: str, at: datetime | None = None) -> None:
+        self._sequence += 1
+        self.changes[po.client_id].append(
+            Change(self._sequence, at or self.now(), po.product_order_id, po.order_id, type_)
+        )
+
+    def cancel_naver(self, po: NaverProductOrder) -> None:
+        """A buyer's cancel request (취소요청): done at once before 발주확인, else it waits."""
+        if po.claim is not None or po.status != "PAYED":
+            return
+        done = po.place_order_status == "NOT_YET"
+        po.claim = {
+            "claimType": "CANCEL",
+            "claimStatus": "CANCEL_DONE" if done else "CANCEL_REQUEST",
+            "claimRequestDate": naver_state.stamp(self.now()),
+            "requestChannel": "구매자",
+            "claimReason": "INTENT_CHANGED",
+        }
+        self.log_change(po, "CLAIM_REQUESTED")
+        if done:
+            po.status = "CANCELED"
+            self.log_change(po, "CLAIM_COMPLETED")
+
+    def move_naver(self, po: NaverProductOrder) -> None:
+        naver_state.move(po, self.rng)
+        self.log_change(po, "DELIVERY_ADDRESS_CHANGED")

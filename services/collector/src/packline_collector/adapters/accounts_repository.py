@@ -1,0 +1,116 @@
+"""SQL for marketplace accounts: add, list, change, and lease them for collection."""
+
+import uuid
+from typing import Any
+
+from packline_collector.domain.accounts import NewAccount
+from packline_runtime.db import Conn
+
+COLUMNS = """account_id, seller_id, marketplace, name, login_id, access_key, secret, base_url,
+             interval_minutes, enabled, next_collect_at, last_collected_at, last_error,
+             last_error_at, created_at"""
+
+
+async def add(conn: Conn, account: NewAccount, base_url: str) -> dict[str, Any] | None:
+    """None when the seller already has this account (same marketplace and vendorId/client_id)."""
+    row = await conn.fetchrow(
+        f"""
+        INSERT INTO marketplace_accounts (account_id, seller_id, marketplace, name, login_id,
+                                          access_key, secret, base_url, interval_minutes)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (seller_id, marketplace, login_id) DO NOTHING
+        RETURNING {COLUMNS}
+        """,
+        uuid.uuid4(),
+        account.seller_id,
+        account.marketplace,
+        account.name,
+        account.login_id,
+        account.access_key.get_secret_value(),
+        account.secret,
+        base_url,
+        account.interval_minutes,
+    )
+    return dict(row) if row else None
+
+
+async def list_for(conn: Conn, seller_id: str | None) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        f"SELECT {COLUMNS} FROM marketplace_accounts WHERE $1::text IS NULL OR seller_id = $1 ORDER BY created_at",
+        seller_id,
+    )
+    return [dict(r) for r in rows]
+
+
+async def change(
+    conn: Conn, account_id: uuid.UUID, enabled: bool | None, interval_minutes: int | None
+) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"""
+        UPDATE marketplace_accounts
+        SET enabled = coalesce($2, enabled), interval_minutes = coalesce($3, interval_minutes),
+            next_collect_at = CASE WHEN $2 AND NOT enabled THEN now() ELSE next_collect_at END
+        WHERE account_id = $1 RETURNING {COLUMNS}
+        """,
+        account_id,
+        enabled,
+        interval_minutes,
+    )
+    return dict(row) if row else None
+
+
+async def lease_due(
+    conn: Conn, owner: str, lease_seconds: float, limit: int
+) -> list[dict[str, Any]]:
+    """Enabled accounts whose turn has come and that no replica holds, leased to `owner`."""
+    rows = await conn.fetch(
+        f"""
+        UPDATE marketplace_accounts SET lease_owner = $1, lease_until = now() + make_interval(secs => $2)
+        WHERE account_id IN (
+            SELECT account_id FROM marketplace_accounts
+            WHERE enabled AND next_collect_at <= now()
+              AND (lease_until IS NULL OR lease_until < now())
+            ORDER BY next_collect_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+        RETURNING {COLUMNS}
+        """,
+        owner,
+        lease_seconds,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def lease_one(
+    conn: Conn, account_id: uuid.UUID, owner: str, lease_seconds: float
+) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"""
+        UPDATE marketplace_accounts SET lease_owner = $2, lease_until = now() + make_interval(secs => $3)
+        WHERE account_id = $1 AND enabled AND (lease_until IS NULL OR lease_until < now())
+        RETURNING {COLUMNS}
+        """,
+        account_id,
+        owner,
+        lease_seconds,
+    )
+    return dict(row) if row else None
+
+
+async def release(
+    conn: Conn, account_id: uuid.UUID, owner: str, error: str, reschedule: bool
+) -> None:
+    await conn.execute(
+        """
+        UPDATE marketplace_accounts
+        SET lease_owner = NULL, lease_until = NULL,
+            last_collected_at = CASE WHEN $3 = '' THEN now() ELSE last_collected_at END,
+            last_error = $3, last_error_at = CASE WHEN $3 = '' THEN last_error_at ELSE now() END,
+            next_collect_at = CASE WHEN $4 THEN now() + make_interval(mins => interval_minutes)
+                                   ELSE next_collect_at END
+        WHERE account_id = $1 AND lease_owner = $2
+        """,
+        account_id,
+        owner,
+        error[:1000],
+        reschedule,
+    )

@@ -1,0 +1,112 @@
+"""SQL for re-collection and registration bookkeeping: locking known orders, recipient changes,
+matched marks, orders needing a person, today's counts, Excel batches."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from packline_contracts import OrderRef
+from packline_runtime.db import Conn
+
+
+async def lock_many(conn: Conn, refs: Sequence[OrderRef]) -> dict[str, dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT o.marketplace, o.marketplace_order_id, o.seller_id, o.recipient_key, o.status,
+               o.event_id, o.recipient_hash, o.line_quantities::text AS line_quantities,
+               o.matched_at, o.source
+        FROM orders o
+        JOIN unnest($1::text[], $2::text[]) AS t(m, i)
+          ON o.marketplace = t.m AND o.marketplace_order_id = t.i
+        ORDER BY o.marketplace, o.marketplace_order_id
+        FOR UPDATE OF o
+        """,
+        [r.marketplace.value for r in refs],
+        [r.marketplace_order_id for r in refs],
+    )
+    return {f"{r['marketplace']}:{r['marketplace_order_id']}": dict(r) for r in rows}
+
+
+async def set_recipient_hashes(conn: Conn, refs: Sequence[OrderRef], hashes: Sequence[str]) -> None:
+    await conn.execute(
+        """
+        UPDATE orders SET recipient_hash = t.h, updated_at = now()
+        FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, i, h)
+        WHERE marketplace = t.m AND marketplace_order_id = t.i
+        """,
+        [r.marketplace.value for r in refs],
+        [r.marketplace_order_id for r in refs],
+        list(hashes),
+    )
+
+
+async def note_matched(conn: Conn, refs: Sequence[OrderRef]) -> None:
+    await conn.execute(
+        """
+        UPDATE orders SET matched_at = coalesce(matched_at, now())
+        FROM unnest($1::text[], $2::text[]) AS t(m, i)
+        WHERE marketplace = t.m AND marketplace_order_id = t.i
+        """,
+        [r.marketplace.value for r in refs],
+        [r.marketplace_order_id for r in refs],
+    )
+
+
+async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str, str]]) -> int:
+    """(order, seller_id, kind, detail) rows; a finding already recorded is not added again."""
+    if not rows:
+        return 0
+    inserted = await conn.fetch(
+        """
+        INSERT INTO order_attention (marketplace, marketplace_order_id, seller_id, kind, detail)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+        ON CONFLICT DO NOTHING
+        RETURNING 1
+        """,
+        [r[0].marketplace.value for r in rows],
+        [r[0].marketplace_order_id for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+    )
+    return len(inserted)
+
+
+async def attention(conn: Conn, seller_id: str, limit: int = 500) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT marketplace || ':' || marketplace_order_id AS "order", kind, detail, detected_at
+        FROM order_attention WHERE seller_id = $1 ORDER BY detected_at DESC LIMIT $2
+        """,
+        seller_id,
+        limit,
+    )
+    return [dict(r) for r in rows]
+
+
+async def registered_since(conn: Conn, seller_id: str, since: datetime) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT marketplace, source, count(*) AS orders FROM orders
+        WHERE seller_id = $1 AND collected_at >= $2 AND status <> 'DELETED'
+        GROUP BY marketplace, source ORDER BY marketplace, source
+        """,
+        seller_id,
+        since,
+    )
+    return [{**dict(r), "orders": int(r["orders"])} for r in rows]
+
+
+async def lock_batch(conn: Conn, batch_id: UUID) -> list[dict[str, Any]]:
+    rows = await conn.fetch(
+        """
+        SELECT marketplace, marketplace_order_id, seller_id, recipient_key, status, event_id,
+               matched_at
+        FROM orders WHERE batch_id = $1
+        ORDER BY marketplace, marketplace_order_id
+        FOR UPDATE
+        """,
+        batch_id,
+    )
+    return [dict(r) for r in rows]

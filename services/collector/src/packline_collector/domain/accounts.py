@@ -1,0 +1,130 @@
+"""A seller's marketplace account (판매처 계정) and its keys. Keys are never shown or logged:
+views carry masked forms only."""
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+MarketplaceWithApi = Literal["COUPANG", "NAVER"]
+
+
+def mask(value: str) -> str:
+    """Enough to tell two keys apart, not enough to use one."""
+    return value[:4] + "****" if len(value) >= 12 else "****"
+
+
+class NewAccount(BaseModel):
+    """Coupang: vendor_id, access_key, secret_key. Naver: client_id, client_secret."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    seller_id: str = Field(min_length=1, max_length=64)
+    marketplace: MarketplaceWithApi
+    name: str = Field(min_length=1, max_length=100, description="A label, e.g. 쿠팡 본점")
+    vendor_id: str = Field(default="", max_length=32)
+    access_key: SecretStr = SecretStr("")
+    secret_key: SecretStr = SecretStr("")
+    client_id: str = Field(default="", max_length=64)
+    client_secret: SecretStr = SecretStr("")
+    base_url: str = Field(default="", max_length=300, description="Empty: the real API host")
+    interval_minutes: int = Field(default=10, ge=1, le=1440)
+
+    @model_validator(mode="after")
+    def _keys_for_the_marketplace(self) -> "NewAccount":
+        if self.marketplace == "COUPANG":
+            missing = [
+                n
+                for n, v in (
+                    ("vendor_id", self.vendor_id),
+                    ("access_key", self.access_key.get_secret_value()),
+                    ("secret_key", self.secret_key.get_secret_value()),
+                )
+                if not v
+            ]
+        else:
+            missing = [
+                n
+                for n, v in (
+                    ("client_id", self.client_id),
+                    ("client_secret", self.client_secret.get_secret_value()),
+                )
+                if not v
+            ]
+        if missing:
+            raise ValueError(f"a {self.marketplace} account needs {', '.join(missing)}")
+        return self
+
+    @property
+    def login_id(self) -> str:
+        return self.vendor_id if self.marketplace == "COUPANG" else self.client_id
+
+    @property
+    def secret(self) -> str:
+        value = self.secret_key if self.marketplace == "COUPANG" else self.client_secret
+        return value.get_secret_value()
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: uuid.UUID
+    seller_id: str
+    marketplace: str
+    name: str
+    login_id: str
+    base_url: str
+    interval_minutes: int
+    access_key: str = field(repr=False)
+    secret: str = field(repr=False)
+
+    @property
+    def who(self) -> str:
+        """How errors name the account: label, marketplace and public id, never a key."""
+        id_name = "vendorId" if self.marketplace == "COUPANG" else "client_id"
+        return f"{self.marketplace} account '{self.name}' ({id_name} {self.login_id})"
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Account":
+        return cls(
+            row["account_id"],
+            row["seller_id"],
+            row["marketplace"],
+            row["name"],
+            row["login_id"],
+            row["base_url"],
+            row["interval_minutes"],
+            row["access_key"],
+            row["secret"],
+        )
+
+
+def view(row: dict[str, Any]) -> dict[str, Any]:
+    """An account as the HTTP API shows it: keys masked."""
+    coupang = row["marketplace"] == "COUPANG"
+    shown = {
+        k: row[k]
+        for k in (
+            "account_id",
+            "seller_id",
+            "marketplace",
+            "name",
+            "base_url",
+            "interval_minutes",
+            "enabled",
+            "next_collect_at",
+            "last_collected_at",
+            "last_error",
+            "last_error_at",
+            "created_at",
+        )
+    }
+    if coupang:
+        shown |= {
+            "vendor_id": row["login_id"],
+            "access_key": mask(row["access_key"]),
+            "secret_key": "********",
+        }
+    else:
+        shown |= {"client_id": row["login_id"], "client_secret": "********"}
+    return shown

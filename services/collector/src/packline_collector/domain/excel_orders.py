@@ -1,0 +1,133 @@
+"""Spreadsheet rows into orders: rows sharing 판매처 + 주문번호 are one order's lines. Every
+problem is named by row, column and what to do; any problem rejects the whole file."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from packline_collector.domain import excel_cells as cells
+from packline_collector.domain.excel_columns import COLUMNS, marketplace_of
+from packline_collector.domain.orders import NewOrder
+
+RECIPIENT = ("name", "mobile", "phone", "postcode", "address1", "address2")
+MAX_ERRORS = 200
+
+
+@dataclass
+class Parsed:
+    orders: list[NewOrder] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+    rows: int = 0
+
+    def error(self, row: int, fld: str, problem: str) -> None:
+        self.error_count += 1
+        fld = fld.rsplit(".", 1)[-1] if fld.rsplit(".", 1)[-1] in COLUMNS else fld
+        if len(self.errors) < MAX_ERRORS:
+            self.errors.append(
+                {
+                    "row": row,
+                    "column": COLUMNS[fld][0] if fld in COLUMNS else fld,
+                    "problem": problem,
+                }
+            )
+
+
+def _read_row(
+    values: dict[str, Any], row: int, parsed: Parsed, now: datetime
+) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
+    readers: dict[str, Any] = {
+        "marketplace": lambda v: marketplace_of(cells.text(v)),
+        "order_id": cells.identifier,
+        "paid_at": lambda v: cells.moment(v, now),
+        "quantity": lambda v: cells.whole(v, 1),
+        "amount": lambda v: cells.whole(v, 0),
+        "shipping_fee": lambda v: cells.whole(v, 0) if cells.text(v) else 0,
+        "mobile": cells.phone,
+        "phone": cells.phone,
+        "postcode": cells.postcode,
+    }
+    ok = True
+    for fld in COLUMNS:
+        value = values.get(fld)
+        try:
+            found = readers.get(fld, cells.text)(value)
+        except ValueError as exc:  # CellError and unknown marketplaces
+            parsed.error(row, fld, str(exc))
+            ok = False
+            continue
+        if isinstance(found, tuple):
+            found, note = found
+            if note:
+                parsed.notes.append({"row": row, "column": COLUMNS[fld][0], "note": note})
+        out[fld] = found
+    for fld in ("order_id", "name", "address1", "product_name"):
+        if ok and not out.get(fld):
+            parsed.error(row, fld, "empty; this column is required")
+            ok = False
+    if ok and not out.get("mobile") and not out.get("phone"):
+        parsed.error(row, "mobile", "empty; give the recipient's mobile or phone number")
+        ok = False
+    return out if ok else None
+
+
+def parse_rows(seller_id: str, rows: Iterable[tuple[int, dict[str, Any]]], now: datetime) -> Parsed:
+    parsed = Parsed()
+    groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+    for row, values in rows:
+        parsed.rows += 1
+        found = _read_row(values, row, parsed, now)
+        if found is not None:
+            groups.setdefault((found["marketplace"].value, found["order_id"]), []).append(
+                (row, found)
+            )
+    for rows_of_order in groups.values():
+        first_row, first = rows_of_order[0]
+        for row, other in rows_of_order[1:]:
+            for fld in RECIPIENT:
+                if other[fld] != first[fld]:
+                    parsed.error(
+                        row,
+                        fld,
+                        f"differs from row {first_row} of the same 주문번호; one order has one recipient",
+                    )
+        lines = [
+            {
+                "line_id": str(n),
+                "listing_id": (v["listing_id"] or v["product_name"])[:64],
+                "option_id": (v["option_id"] or v["option_name"])[:64],
+                "product_name": v["product_name"][:300],
+                "option_name": v["option_name"][:300],
+                "seller_sku_code": v["seller_sku_code"][:64],
+                "quantity": v["quantity"],
+                "unit_price_krw": v["amount"] // v["quantity"],
+                "amount_krw": v["amount"],
+            }
+            for n, (_, v) in enumerate(rows_of_order, start=1)
+        ]
+        try:
+            parsed.orders.append(
+                NewOrder.model_validate(
+                    {
+                        "seller_id": seller_id,
+                        "marketplace": first["marketplace"],
+                        "marketplace_order_id": first["order_id"],
+                        "ordered_at": first["paid_at"],
+                        "paid_at": first["paid_at"],
+                        "orderer_name": first["orderer_name"][:100],
+                        "recipient": {f: first[f] for f in RECIPIENT}
+                        | {"message": first["message"][:300]},
+                        "lines": lines,
+                        "shipping_fee_krw": first["shipping_fee"],
+                    }
+                )
+            )
+        except ValidationError as exc:
+            for e in exc.errors()[:5]:
+                parsed.error(first_row, ".".join(str(p) for p in e["loc"]), e["msg"])
+    return parsed

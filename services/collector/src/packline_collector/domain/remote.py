@@ -1,0 +1,57 @@
+"""What a marketplace says about one shipping unit, read into our terms, and what went wrong."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from packline_collector.domain.orders import NewOrder
+from packline_contracts import OrderRef
+
+AWAITING_SHIPMENT = (
+    "AWAITING_SHIPMENT"  # paid, not yet shipped (Coupang ACCEPT/INSTRUCT, Naver PAYED)
+)
+CANCELLED = "CANCELLED"
+ELSEWHERE = "ELSEWHERE"  # shipped, delivered or otherwise past us: nothing to collect
+
+
+@dataclass(frozen=True)
+class RemoteOrder:
+    """One shipment unit as the marketplace shows it now. `order` holds only what is still to
+    ship (shippingCount − cancelCount − holdCountForCancel); None when nothing is left."""
+
+    ref: OrderRef
+    state: str
+    order: NewOrder | None
+    cancelled_lines: tuple[str, ...] = ()  # line ids with a cancelled or held quantity
+    claim: str = ""  # the marketplace's claim/cancel wording, for the reason
+
+    @property
+    def fully_cancelled(self) -> bool:
+        return self.order is None and self.state != ELSEWHERE
+
+
+@dataclass
+class Fetched:
+    """One account's collection: orders found, calls' problems named by order id, counts."""
+
+    orders: dict[str, RemoteOrder] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    acknowledged: int = 0
+
+    def add(self, remote: RemoteOrder) -> None:
+        self.orders[remote.ref.uid] = remote
+
+
+class Progress(Protocol):
+    async def __call__(self, fetched: int) -> None: ...
+
+
+class MappingError(ValueError):
+    """A row the marketplace sent that cannot be read; the message names the order and field."""
+
+
+class Gateway(Protocol):
+    """One account's marketplace: fetch what awaits shipment (and what changed) in a period,
+    acknowledging the new orders on the way."""
+
+    async def fetch(self, start: datetime, end: datetime, progress: Progress) -> Fetched: ...

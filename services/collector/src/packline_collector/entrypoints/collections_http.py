@@ -1,0 +1,69 @@
+"""주문통합수집 by hand: a period and marketplaces, run as a job whose counts grow while it runs."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, HTTPException, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from packline_collector.adapters import jobs_repository as jobs
+from packline_collector.adapters import order_changes_repository as changes
+from packline_collector.service_layer.collection import Collection
+from packline_runtime.service import ServiceRuntime
+
+MAX_PERIOD = timedelta(days=31)
+
+
+class CollectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seller_id: str = Field(min_length=1, max_length=64)
+    marketplaces: list[str] = Field(default_factory=lambda: ["COUPANG", "NAVER"], min_length=1)
+    period_from: AwareDatetime = Field(description="With offset, e.g. 2026-11-27T00:00:00+09:00")
+    period_to: AwareDatetime | None = Field(default=None, description="Default: now")
+
+
+def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
+    api = APIRouter(tags=["collection"])
+
+    @api.post("/collections", status_code=202)
+    async def collect(request: Annotated[CollectRequest, Body()]) -> dict[str, Any]:
+        """Starts collecting; poll `GET /collections/{job_id}` for counts and problems."""
+        end = request.period_to or datetime.now(UTC)
+        start = request.period_from
+        unknown = sorted(set(request.marketplaces) - {"COUPANG", "NAVER"})
+        if unknown:
+            raise HTTPException(
+                422, f"no API collection for {', '.join(unknown)}: register those orders by Excel"
+            )
+        if not start < end or end - start > MAX_PERIOD:
+            raise HTTPException(422, "period_from must be before period_to, at most 31 days apart")
+        try:
+            job_id = await collection.start_manual(
+                request.seller_id, request.marketplaces, start, end
+            )
+        except LookupError as exc:
+            raise HTTPException(422, f"{exc}; add one with POST /accounts") from exc
+        return {"job_id": str(job_id), "status": "RUNNING", "poll": f"/collections/{job_id}"}
+
+    @api.get("/collections/{job_id}")
+    async def job(job_id: uuid.UUID) -> dict[str, Any]:
+        async with runtime.pool.acquire() as conn:
+            found = await jobs.get(conn, job_id)
+        if found is None:
+            raise HTTPException(404, f"no collection job {job_id}")
+        return found
+
+    @api.get("/collections")
+    async def recent_jobs(seller_id: Annotated[str, Query()]) -> list[dict[str, Any]]:
+        async with runtime.pool.acquire() as conn:
+            return await jobs.recent(conn, seller_id)
+
+    @api.get("/orders-attention")
+    async def needing_attention(seller_id: Annotated[str, Query()]) -> list[dict[str, Any]]:
+        """Orders re-collection could not settle alone (address changed after collection,
+        partial cancellation, cancelled after shipping)."""
+        async with runtime.pool.acquire() as conn:
+            return await changes.attention(conn, seller_id)
+
+    return api

@@ -1,0 +1,91 @@
+"""주문등록 by file: the template, an .xlsx/.csv upload (all or nothing), today's counts per
+marketplace, and deleting one uploaded batch."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from packline_collector.adapters import order_changes_repository as changes
+from packline_collector.adapters import spreadsheets
+from packline_collector.service_layer import excel_registration as excel
+from packline_runtime.service import ServiceRuntime
+
+SEOUL = ZoneInfo("Asia/Seoul")
+MAX_BYTES = 32 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def router(runtime: ServiceRuntime) -> APIRouter:
+    api = APIRouter(prefix="/orders", tags=["registration (주문등록)"])
+
+    @api.get("/excel/template")
+    async def template(format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx") -> Response:
+        """The upload template; id, phone and postcode columns are text so Excel keeps them."""
+        if format == "csv":
+            return Response(
+                spreadsheets.template_csv(),
+                media_type="text/csv; charset=utf-8",
+                headers={"Content-Disposition": 'attachment; filename="packline-orders.csv"'},
+            )
+        return Response(
+            spreadsheets.template(),
+            media_type=XLSX,
+            headers={"Content-Disposition": 'attachment; filename="packline-orders.xlsx"'},
+        )
+
+    @api.post("/excel", status_code=201)
+    async def upload(
+        request: Request, seller_id: Annotated[str, Query(min_length=1, max_length=64)]
+    ) -> dict[str, Any]:
+        """Body: the .xlsx or .csv file itself. One bad cell rejects the file, with every
+        problem named by row and column."""
+        data = await request.body()
+        if len(data) > MAX_BYTES:
+            raise HTTPException(413, f"file is larger than {MAX_BYTES // 2**20} MiB; split it")
+        if not data:
+            raise HTTPException(422, "empty body: send the .xlsx or .csv file as the request body")
+        try:
+            async with runtime.unit_of_work() as uow:
+                return await excel.register_file(uow, seller_id, data, datetime.now(UTC))
+        except excel.FileRejected as exc:
+            raise HTTPException(
+                422, {"message": str(exc), "problems": exc.total, "errors": exc.errors}
+            ) from exc
+
+    @api.delete("/excel/batches/{batch_id}")
+    async def delete_batch(batch_id: uuid.UUID, skip_past_matching: bool = False) -> dict[str, Any]:
+        try:
+            async with runtime.unit_of_work() as uow:
+                return await excel.delete_batch(uow, batch_id, skip_past_matching)
+        except excel.BatchNotFound as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except excel.DeleteRefused as exc:
+            raise HTTPException(
+                409,
+                {
+                    "message": f"{exc}; pass skip_past_matching=true to delete the others",
+                    "refused": exc.refused,
+                },
+            ) from exc
+
+    @api.get("/registered-today")
+    async def registered_today(seller_id: Annotated[str, Query()]) -> dict[str, Any]:
+        """판매처별 오늘 등록된 주문건수: since 00:00 Asia/Seoul, by marketplace and source."""
+        today = datetime.now(SEOUL).replace(hour=0, minute=0, second=0, microsecond=0)
+        async with runtime.pool.acquire() as conn:
+            rows = await changes.registered_since(conn, seller_id, today)
+        by_marketplace: dict[str, int] = {}
+        for row in rows:
+            by_marketplace[row["marketplace"]] = (
+                by_marketplace.get(row["marketplace"], 0) + row["orders"]
+            )
+        return {
+            "date": today.date().isoformat(),
+            "by_marketplace": by_marketplace,
+            "by_source": rows,
+        }
+
+    return api

@@ -1,0 +1,120 @@
+"""엑셀등록: a whole file of orders registered in one transaction, or none of it; and 일괄삭제
+of one file's orders while no stage past matching has them."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from packline_collector.adapters import order_changes_repository as changes
+from packline_collector.adapters import orders_repository as repo
+from packline_collector.adapters import spreadsheets
+from packline_collector.domain.excel_columns import map_headers
+from packline_collector.domain.excel_orders import parse_rows
+from packline_collector.service_layer.use_cases import register_orders
+from packline_contracts import Marketplace, OrderCancelled, OrderRef
+from packline_runtime.unit_of_work import UnitOfWork
+
+
+class FileRejected(ValueError):
+    def __init__(self, message: str, errors: list[dict[str, Any]], total: int) -> None:
+        super().__init__(message)
+        self.errors, self.total = errors, total
+
+
+class BatchNotFound(LookupError):
+    pass
+
+
+class DeleteRefused(ValueError):
+    def __init__(self, refused: list[dict[str, str]]) -> None:
+        super().__init__(
+            f"{len(refused)} order(s) of this batch are past matching; nothing was deleted"
+        )
+        self.refused = refused
+
+
+async def register_file(
+    uow: UnitOfWork, seller_id: str, data: bytes, now: datetime
+) -> dict[str, Any]:
+    try:
+        header, rows = spreadsheets.read(data)
+    except spreadsheets.UnreadableFile as exc:
+        raise FileRejected(str(exc), [], 1) from exc
+    mapping, problems = map_headers(header)
+    if problems:
+        errors = [{"row": 1, "column": "", "problem": p} for p in problems]
+        raise FileRejected("the header row is not usable; nothing registered", errors, len(errors))
+    by_field = (
+        (n, {f: values[i] if i < len(values) else None for f, i in mapping.items()})
+        for n, values in rows
+    )
+    parsed = parse_rows(seller_id, by_field, now)
+    if parsed.error_count:
+        raise FileRejected(
+            f"{parsed.error_count} problem(s) in {parsed.rows} row(s); nothing registered — fix them and upload the whole file again",
+            parsed.errors,
+            parsed.error_count,
+        )
+    if not parsed.orders:
+        raise FileRejected("the file holds no orders", [], 0)
+    batch_id = uuid.uuid4()
+    result = await register_orders(uow, parsed.orders, source="EXCEL", batch_id=batch_id)
+    return {
+        "batch_id": str(batch_id),
+        "rows": parsed.rows,
+        "orders": len(parsed.orders),
+        "created": len(result.created),
+        "duplicates": len(result.duplicates),
+        "repaired": parsed.notes[:100],
+        "repaired_count": len(parsed.notes),
+    }
+
+
+async def delete_batch(
+    uow: UnitOfWork, batch_id: uuid.UUID, skip_past_matching: bool
+) -> dict[str, Any]:
+    """Orders no stage past the matcher has seen are deleted (OrderCancelled tells the matcher
+    to drop them). Orders already matched or shipped refuse the whole delete, unless
+    `skip_past_matching`, when only they are kept."""
+    rows = await changes.lock_batch(uow.conn, batch_id)
+    if not rows:
+        raise BatchNotFound(f"no Excel batch {batch_id}")
+    refused = [
+        {
+            "order": f"{r['marketplace']}:{r['marketplace_order_id']}",
+            "reason": "already shipped"
+            if r["status"] == "SHIPPED"
+            else "already matched (매칭); cancel it on its own instead",
+        }
+        for r in rows
+        if r["status"] == "SHIPPED" or (r["status"] == "COLLECTED" and r["matched_at"])
+    ]
+    if refused and not skip_past_matching:
+        raise DeleteRefused(refused)
+    deletable = [r for r in rows if r["status"] == "COLLECTED" and not r["matched_at"]]
+    refs = [
+        OrderRef(
+            marketplace=Marketplace(r["marketplace"]),
+            marketplace_order_id=r["marketplace_order_id"],
+        )
+        for r in deletable
+    ]
+    if refs:
+        await repo.set_status(uow.conn, refs, "DELETED")
+    for row, ref in zip(deletable, refs, strict=True):
+        uow.emit(
+            OrderCancelled(
+                seller_id=row["seller_id"],
+                correlation_id=row["event_id"],
+                order=ref,
+                recipient_key=row["recipient_key"],
+                source="CONSOLE",
+                reason="엑셀 등록 일괄 삭제 (Excel batch deleted)",
+            )
+        )
+    return {
+        "batch_id": str(batch_id),
+        "deleted": len(refs),
+        "refused": refused,
+        "already_gone": len(rows) - len(refs) - len(refused),
+    }

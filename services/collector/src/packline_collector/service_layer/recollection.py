@@ -1,0 +1,120 @@
+"""What a collection found, applied in one transaction: new orders are registered once, a new
+cancellation becomes OrderCancelled (MARKETPLACE_CLAIM), a new address OrderRecipientChanged.
+What no stage can apply by itself yet is recorded for a person (order_attention)."""
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable
+
+from packline_collector.adapters import order_changes_repository as changes
+from packline_collector.adapters import orders_repository as repo
+from packline_collector.domain.accounts import Account
+from packline_collector.domain.orders import line_quantities, recipient_hash
+from packline_collector.domain.remote import AWAITING_SHIPMENT, RemoteOrder
+from packline_collector.service_layer.use_cases import register_orders
+from packline_contracts import OrderCancelled, OrderRecipientChanged, OrderRef
+from packline_runtime.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
+RECIPIENT_CHANGED = "RECIPIENT_CHANGED"
+PARTIAL_CANCEL = "PARTIAL_CANCEL"
+CANCELLED_AFTER_SHIPPING = "CANCELLED_AFTER_SHIPPING"
+
+
+async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder]) -> Counter[str]:
+    found = {r.ref.uid: r for r in remotes}
+    known = await changes.lock_many(uow.conn, [r.ref for r in found.values()])
+    counts: Counter[str] = Counter()
+    # only what still awaits shipment is new to us; a box shipped elsewhere is not ours to ship
+    fresh = [
+        r.order
+        for uid, r in found.items()
+        if uid not in known and r.order is not None and r.state == AWAITING_SHIPMENT
+    ]
+    if fresh:
+        result = await register_orders(uow, fresh, source="API", account_id=account.account_id)
+        counts["created"] += len(result.created)
+        counts["unchanged"] += len(result.duplicates)
+    attention: list[tuple[OrderRef, str, str, str]] = []
+    moved: list[tuple[OrderRef, str]] = []
+    cancelled: list[OrderRef] = []
+    for uid, row in known.items():
+        remote = found[uid]
+        if row["status"] == "SHIPPED" and remote.fully_cancelled:
+            attention.append(
+                (
+                    remote.ref,
+                    row["seller_id"],
+                    CANCELLED_AFTER_SHIPPING,
+                    "the marketplace shows a cancellation after we shipped: handle it as a return (반품)",
+                )
+            )
+        if row["status"] != "COLLECTED":
+            counts["unchanged"] += 1
+            continue
+        if remote.fully_cancelled:
+            cancelled.append(remote.ref)
+            uow.emit(
+                OrderCancelled(
+                    seller_id=row["seller_id"],
+                    correlation_id=row["event_id"],
+                    order=remote.ref,
+                    recipient_key=row["recipient_key"],
+                    source="MARKETPLACE_CLAIM",
+                    reason=f"marketplace claim ({remote.claim or 'cancelled'})"[:300],
+                )
+            )
+            continue
+        if remote.order is None:
+            counts["unchanged"] += 1
+            continue
+        new_hash = recipient_hash(remote.order.seller_id, remote.order.recipient)
+        changed = bool(row["recipient_hash"]) and new_hash != row["recipient_hash"]
+        if changed:
+            moved.append((remote.ref, new_hash))
+            uow.emit(
+                OrderRecipientChanged(
+                    seller_id=row["seller_id"],
+                    correlation_id=row["event_id"],
+                    order=remote.ref,
+                    recipient_key=row["recipient_key"],
+                    new_recipient_key=remote.order.recipient_key(),
+                    recipient=remote.order.recipient,
+                )
+            )
+            attention.append(
+                (
+                    remote.ref,
+                    row["seller_id"],
+                    RECIPIENT_CHANGED,
+                    "the buyer changed the delivery address after collection; OrderRecipientChanged "
+                    "was sent, but bundler and waybill do not re-key yet: re-label the parcel or "
+                    "cancel and register the order again",
+                )
+            )
+        was = json.loads(row["line_quantities"] or "{}")
+        now = line_quantities(remote.order.lines)
+        shrunk = sorted(k for k, q in was.items() if now.get(k, 0) < q)
+        changed = changed or bool(shrunk)
+        if shrunk:
+            attention.append(
+                (
+                    remote.ref,
+                    row["seller_id"],
+                    PARTIAL_CANCEL,
+                    f"lines {', '.join(shrunk)} were partly cancelled on the marketplace; the order "
+                    "still carries the collected quantities: cancel it or ship less by hand",
+                )
+            )
+        counts["unchanged"] += not changed
+    if cancelled:
+        await repo.set_status(uow.conn, cancelled, "CANCELLED")
+    if moved:
+        await changes.set_recipient_hashes(uow.conn, [m[0] for m in moved], [m[1] for m in moved])
+    counts["cancelled"] += len(cancelled)
+    counts["recipient_changed"] += len(moved)
+    counts["needs_attention"] += await changes.add_attention(uow.conn, attention)
+    if moved or cancelled:
+        log.info("%s: %d cancelled, %d changed recipient", account.who, len(cancelled), len(moved))
+    return counts
