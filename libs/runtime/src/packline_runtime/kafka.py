@@ -17,11 +17,16 @@ PRODUCER_MAX_BATCH_BYTES = 512 * 1024
 def make_broker(settings: Settings, service: str) -> KafkaBroker:
     """A consumer-side broker. FastStream's per-message log line is demoted to DEBUG."""
     return KafkaBroker(
-        settings.kafka_bootstrap,
+        bootstrap_servers(settings),
         client_id=f"packline-{service}",
         log_level=logging.DEBUG,
         graceful_timeout=10.0,
     )
+
+
+def bootstrap_servers(settings: Settings) -> list[str]:
+    """FastStream takes a string as one host, so "kafka-1:9092,kafka-2:9092" is split here."""
+    return [server.strip() for server in settings.kafka_bootstrap.split(",") if server.strip()]
 
 
 def make_producer(settings: Settings, service: str) -> AIOKafkaProducer:
