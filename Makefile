@@ -10,7 +10,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 PACKAGES := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml)
 
-.PHONY: install demo up test test-unit test-e2e lint format bench schemas asyncapi clean
+.PHONY: install demo up test test-unit test-e2e test-kafka lint format bench schemas asyncapi clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -28,14 +28,28 @@ demo: install ## the whole pipeline on the embedded broker and PostgreSQL; ONCE=
 up: install ## run every service until Ctrl-C
 	$(VENV)/bin/packline up
 
-test: install lint ## lint, unit, integration (embedded PostgreSQL) and end-to-end (embedded broker)
+# The Apache Kafka tests (marker `kafka`) need a JDK and Maven; without them they are deselected.
+HAVE_JAVA_MVN := $(shell command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 && echo yes)
+
+test: install lint ## lint, unit, integration, end-to-end (embedded broker, and Apache Kafka with java+mvn)
+ifeq ($(HAVE_JAVA_MVN),yes)
+	$(PY) scripts/kafka/kafka.py fetch
 	$(PY) -m pytest -q -p no:cacheprovider
+else
+	@echo "java and/or mvn not on PATH: SKIPPING the Apache Kafka tests (tests/kafka, marker kafka)."
+	@echo "Install a JDK 17+ and Maven to run them; see README 'Apache Kafka'."
+	$(PY) -m pytest -q -p no:cacheprovider -m "not kafka"
+endif
 
 test-unit: install
 	$(PY) -m pytest -q -m "not e2e" libs services/*/tests/unit
 
 test-e2e: install
 	$(PY) -m pytest -q -m e2e tests/e2e
+
+test-kafka: install ## the Apache Kafka suite: jars from Maven Central (cached), KRaft nodes on loopback
+	$(PY) scripts/kafka/kafka.py fetch
+	$(PY) -m pytest -q -p no:cacheprovider -m kafka tests/kafka
 
 lint: install ## formatting, lint rules, import boundaries, types
 	$(VENV)/bin/ruff format --check .

@@ -44,6 +44,8 @@ def run(stack: Stack, count: int) -> None:
         return dict(http.get(stack.url(service) + "/stats").json())
 
     orders = sample_orders.generate(count, seller_id=SELLER, seed=11, repeat_share=0.2)
+    catalogue = sample_orders.catalogue_body(SELLER)
+    http.post(stack.url("matcher") + "/catalogue", json=catalogue).raise_for_status()
     for body in sample_orders.mapping_bodies(SELLER):
         http.post(stack.url("matcher") + "/mappings", json=body).raise_for_status()
     need = sample_orders.demand(orders)

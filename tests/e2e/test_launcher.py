@@ -41,6 +41,8 @@ def ship_one_order(urls: dict[str, str]) -> None:
     listings = tuple(
         sample_orders.find_listing(li["listing_id"], li["option_id"]) for li in order["lines"]
     )
+    catalogue = sample_orders.catalogue_body("s-up")
+    http.post(f"{urls['matcher']}/catalogue", json=catalogue).raise_for_status()
     for body in sample_orders.mapping_bodies("s-up", listings, [order["marketplace"]]):
         http.post(f"{urls['matcher']}/mappings", json=body).raise_for_status()
     stock = [{"sku": s, "on_hand": q} for s, q in sample_orders.demand([order]).items()]

@@ -9,6 +9,8 @@ from packline_contracts.events import (
     OrderCancelled,
     OrderCollected,
     OrderMatched,
+    OrderRecipientChanged,
+    OrderUnmatched,
     Shipped,
     StockAllocated,
     WaybillIssued,
@@ -23,7 +25,9 @@ class Topic(StrEnum):
     WAYBILL_ISSUED = "packline.waybill-issued.v1"
     SHIPPED = "packline.shipped.v1"
     ORDER_CANCELLED = "packline.order-cancelled.v1"
+    ORDER_RECIPIENT_CHANGED = "packline.order-recipient-changed.v1"
     DEAD_LETTER = "packline.dead-letter.v1"
+    ORDER_UNMATCHED = "packline.order-unmatched.v1"
 
 
 class ConsumerGroup(StrEnum):
@@ -43,7 +47,9 @@ _TOPIC_OF: dict[type[Event], Topic] = {
     WaybillIssued: Topic.WAYBILL_ISSUED,
     Shipped: Topic.SHIPPED,
     OrderCancelled: Topic.ORDER_CANCELLED,
+    OrderRecipientChanged: Topic.ORDER_RECIPIENT_CHANGED,
     DeadLettered: Topic.DEAD_LETTER,
+    OrderUnmatched: Topic.ORDER_UNMATCHED,
 }
 
 
@@ -57,7 +63,10 @@ def topic_of(model: type[Event]) -> Topic:
 
 def partition_key(event: Event) -> str:
     """recipient_key up to bundling, so orders that may bundle share a partition; then bundle_id."""
-    if isinstance(event, OrderCollected | OrderMatched | OrderCancelled):
+    if isinstance(
+        event,
+        OrderCollected | OrderMatched | OrderCancelled | OrderUnmatched | OrderRecipientChanged,
+    ):
         return event.recipient_key
     if isinstance(event, BundleFormed | StockAllocated | WaybillIssued | Shipped):
         return str(event.bundle_id)

@@ -27,6 +27,9 @@ def _print_stack(stack: Stack) -> None:
     print(f"broker   {stack.kafka_bootstrap}" + ("  (embedded Tansu)" if stack.broker else ""))
     where = stack.postgres.url if stack.postgres else "PACKLINE_DATABASE_URL"
     print(f"postgres {where}" + ("  (embedded)" if stack.postgres else ""))
+    if stack.marketsim is not None:
+        url = stack.marketsim.url
+        print(f"marketsim    {url}   (simulated Coupang WING + Naver Commerce; admin {url}/docs)")
     for sp in stack.processes:
         print(f"{sp.label:<12} {sp.url}   (docs {sp.url}/docs, metrics {sp.url}/metrics)")
     print(f"logs     {stack.workdir / 'logs'}")

@@ -6,6 +6,7 @@ from typing import Any
 
 import httpx
 
+from packline_launcher import demo_market as market
 from packline_launcher import sample_orders
 from packline_launcher.stack import Stack
 
@@ -19,6 +20,7 @@ class Demo:
         self.count = orders
         self.say = say
         self.http = httpx.Client(timeout=30.0)
+        self.accounts: dict[str, dict[str, str]] = {}
 
     def post(self, service: str, path: str, **kwargs: Any) -> Any:
         response = self.http.request(
@@ -31,16 +33,32 @@ class Demo:
     def stats(self) -> dict[str, dict[str, int]]:
         return {s: self.post(s, "/stats", method="GET") for s in STAGES}
 
-    def setup(self) -> list[dict[str, Any]]:
-        orders = sample_orders.generate(self.count, seller_id=SELLER)
-        mapped = tuple(li for li in sample_orders.CATALOGUE if li != sample_orders.UNMAPPED)
+    def call(self, service: str, path: str, **kwargs: Any) -> Any:
+        if service != "marketsim":
+            return self.post(service, path, **kwargs)
+        if self.stack.marketsim is None:
+            raise RuntimeError("the demo needs the marketplace simulator (the embedded default)")
+        response = self.http.request(
+            kwargs.pop("method", "POST"), self.stack.marketsim.url + path, **kwargs
+        )
+        if response.status_code >= 400:
+            raise RuntimeError(f"marketsim {path}: {response.status_code} {response.text[:500]}")
+        return response.json()
+
+    def setup(self) -> dict[str, Any]:
+        """Seller accounts and orders on the simulated marketplaces; mappings and stock."""
+        assert self.stack.marketsim is not None
+        self.accounts = market.open_accounts(self.call, SELLER, self.stack.marketsim.url)
+        seeded = market.seed_orders(self.call, self.accounts, self.count)
         # the unmapped listing is left for a person to match once orders wait for it
-        for body in sample_orders.mapping_bodies(SELLER, mapped, created_by="demo"):
+        self.post("matcher", "/catalogue", json=sample_orders.catalogue_body(SELLER, "demo"))
+        bodies = market.mapping_bodies(
+            SELLER, market.mapped_products(), market.MARKETPLACES, "demo"
+        )
+        for body in bodies:
             self.post("matcher", "/mappings", json=body)
-        need = sample_orders.demand(orders)
-        stock = {
-            sku: (q // 3 if sku == sample_orders.SHORT_SKU else q + 10) for sku, q in need.items()
-        }
+        need = seeded["demand"]
+        stock = {sku: (q // 3 if sku == market.SHORT_SKU else q + 10) for sku, q in need.items()}
         self.post(
             "allocator",
             "/stock",
@@ -51,47 +69,39 @@ class Demo:
             },
         )
         self.say(
-            f"재고 설정: {len(stock)} SKUs; {sample_orders.SHORT_SKU} short "
-            f"({stock[sample_orders.SHORT_SKU]} on hand for {need[sample_orders.SHORT_SKU]} needed)"
+            f"재고 설정: {len(stock)} SKUs; {market.SHORT_SKU} short "
+            f"({stock.get(market.SHORT_SKU, 0)} on hand for {need.get(market.SHORT_SKU, 0)} needed)"
         )
-        return orders
+        return seeded
 
-    def collect(self, orders: list[dict[str, Any]]) -> None:
-        import json
-
-        body = "\n".join(json.dumps(o, ensure_ascii=False) for o in orders).encode()
-        result = self.post(
-            "collector",
-            "/orders/import",
-            content=body,
-            headers={"content-type": "application/x-ndjson"},
-        )
+    def collect(self, seeded: dict[str, Any]) -> None:
+        placed = seeded["placed"]
         self.say(
-            f"주문수집: {result['created']} orders registered from file "
-            f"({len(sample_orders.MARKETPLACES)} marketplaces)"
+            f"판매처: {self.count} buyers' orders on the simulated marketplaces "
+            f"({len(placed['COUPANG'])} Coupang boxes, {len(placed['NAVER'])} Naver product orders)"
         )
-        first = orders[0]
-        self.post(
-            "collector",
-            f"/orders/{first['marketplace']}/{first['marketplace_order_id']}/cancel",
-            json={"reason": "고객 변심 (demo)"},
-        )
+        job = market.collect(self.call, SELLER, self.say)
         self.say(
-            f"취소: order {first['marketplace']}:{first['marketplace_order_id']} cancelled by the seller"
+            f"주문수집: {job['created']} orders collected through the Coupang WING and Naver Commerce "
+            f"APIs ({job['acknowledged']} acknowledged, {job['unchanged']} already known)"
+        )
+        # a buyer cancels on the marketplace; the next collection turns it into OrderCancelled
+        client_id, cancelled = self.accounts["NAVER"]["client_id"], placed["NAVER"][0]
+        self.call("marketsim", f"/_sim/orders/NAVER/{client_id}/{cancelled}/cancel")
+        job = market.collect(self.call, SELLER, self.say)
+        self.say(
+            f"취소: the buyer of NAVER:{cancelled} cancelled on the marketplace; re-collection "
+            f"found {job['cancelled']} cancellation(s), {job['created']} new order(s)"
         )
 
     def person_matches(self) -> None:
-        listing = sample_orders.UNMAPPED
+        product = market.UNMAPPED
         waiting = self.post("matcher", f"/unmatched?seller_id={SELLER}", method="GET")
-        marketplaces = sorted({row["order"].split(":")[0] for row in waiting})
+        marketplaces = tuple(sorted({row["order"].split(":")[0] for row in waiting}))
         released = 0
-        for body in sample_orders.mapping_bodies(
-            SELLER, (listing,), marketplaces, created_by="demo-operator"
-        ):
+        for body in market.mapping_bodies(SELLER, (product,), marketplaces, "demo-operator"):
             released += len(self.post("matcher", "/mappings", json=body)["released_orders"])
-        self.say(
-            f"매칭: a person mapped '{listing.product_name}' → {released} waiting orders released"
-        )
+        self.say(f"매칭: a person mapped '{product.name}' → {released} waiting orders released")
 
     def scan_ready(self) -> int:
         ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")
@@ -113,8 +123,7 @@ class Demo:
         )
 
     def run(self, timeout: float = 300.0) -> dict[str, int]:
-        orders = self.setup()
-        self.collect(orders)
+        self.collect(self.setup())
         matched_by_person = False
         deadline = time.monotonic() + timeout
         last, stable_since = None, time.monotonic()
@@ -127,10 +136,16 @@ class Demo:
             ):
                 self.person_matches()
                 matched_by_person = True
+            merged, kept = market.decide_reviews(self.post, SELLER)
+            if merged or kept:
+                self.say(f"확인필요: a person merged {merged} pair(s) and kept {kept} apart")
             scanned = self.scan_ready()
             self.say(self.progress_line(st) + (f" | scanned {scanned}" if scanned else ""))
             summary = self.summary(st)
-            settled = matched_by_person and summary["collected"] == (
+            # nothing left for a person to match counts too: the matcher may resolve lines by
+            # their seller SKU codes alone
+            person_done = matched_by_person or st["matcher"]["unmatched"] == 0
+            settled = person_done and summary["collected"] == (
                 summary["shipped"] + summary["waiting"] + summary["cancelled"]
             )
             if summary != last or not settled:

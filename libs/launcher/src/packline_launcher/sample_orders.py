@@ -178,6 +178,19 @@ def demand(orders: list[dict[str, Any]]) -> dict[str, int]:
     return need
 
 
+def catalogue_body(seller_id: str, updated_by: str = "sample") -> dict[str, Any]:
+    """Matcher `POST /catalogue` body: the seller's SKUs, which mappings must name."""
+    names = {sku: (li.product_name, li.option_name) for li in CATALOGUE for sku, _ in li.skus}
+    return {
+        "seller_id": seller_id,
+        "items": [
+            {"sku": sku, "name": name, "option": option}
+            for sku, (name, option) in sorted(names.items())
+        ],
+        "updated_by": updated_by,
+    }
+
+
 def mapping_bodies(
     seller_id: str,
     listings: tuple[Listing, ...] = CATALOGUE,

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
+from packline_launcher.simulator import SimulatorProcess
 from packline_runtime.kafka import ensure_topics
 
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
@@ -53,19 +54,26 @@ class Stack:
     replicas: int = 1
     fresh: bool = True
     partitions: int = 8
+    replication: int = 1  # topics' replication factor: 1 on the embedded broker, 3 on a cluster
     env: dict[str, str] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     postgres: EmbeddedPostgres | None = None
     kafka_bootstrap: str = ""
     database_url: str = ""
     processes: list[ServiceProcess] = field(default_factory=list)
+    marketsim: SimulatorProcess | None = None
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "logs").mkdir(exist_ok=True)
         try:
             self._start_infrastructure()
-            asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions))
+            if self.broker is not None:  # the embedded default: marketplaces are simulated too
+                self.marketsim = SimulatorProcess(
+                    self.workdir / "logs" / "marketsim.log", preexec=_die_with_parent
+                )
+                self.marketsim.start()
+            asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
             for name in SERVICES:
                 self._migrate(name)
             for name in SERVICES:
@@ -180,6 +188,9 @@ class Stack:
             assert sp.process is not None
             stop_process(sp.process, sp.label, grace=15.0)
         self.processes.clear()
+        if self.marketsim is not None:
+            self.marketsim.stop()
+            self.marketsim = None
         if self.broker is not None:
             self.broker.stop()
             self.broker = None

@@ -20,6 +20,8 @@ from packline_contracts.events.dead_lettered import DeadLettered
 from packline_contracts.events.order_cancelled import OrderCancelled
 from packline_contracts.events.order_collected import OrderCollected
 from packline_contracts.events.order_matched import OrderMatched
+from packline_contracts.events.order_recipient_changed import OrderRecipientChanged
+from packline_contracts.events.order_unmatched import OrderUnmatched
 from packline_contracts.events.shipped import Shipped
 from packline_contracts.events.stock_allocated import StockAllocated
 from packline_contracts.events.waybill_issued import WaybillIssued
@@ -33,6 +35,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     Shipped,
     OrderCancelled,
     DeadLettered,
+    OrderUnmatched,
+    OrderRecipientChanged,
 )
 
 AnyEvent = Annotated[
@@ -43,7 +47,9 @@ AnyEvent = Annotated[
     | WaybillIssued
     | Shipped
     | OrderCancelled
-    | DeadLettered,
+    | DeadLettered
+    | OrderUnmatched
+    | OrderRecipientChanged,
     Field(discriminator="event_type"),
 ]
 _any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
@@ -67,7 +73,9 @@ __all__ = [
     "OrderCollected",
     "OrderLine",
     "OrderMatched",
+    "OrderRecipientChanged",
     "OrderRef",
+    "OrderUnmatched",
     "Recipient",
     "Shipped",
     "ShippedOrder",
