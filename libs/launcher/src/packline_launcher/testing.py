@@ -11,6 +11,7 @@ from packline_contracts import (
     OrderCollected,
     OrderLine,
     OrderMatched,
+    OrderRecipientChanged,
     OrderRef,
     Recipient,
     SkuLine,
@@ -92,4 +93,15 @@ def bundle(*orders: OrderMatched, bundle_id: uuid.UUID | None = None) -> BundleF
             )
             for o in orders
         ),
+    )
+
+
+def recipient_changed(order: OrderCollected | OrderMatched, to: Recipient) -> OrderRecipientChanged:
+    """배송지 변경 of `order` to `to`; the new key only has to differ from the collected one."""
+    return OrderRecipientChanged(
+        **order.follow_up(),
+        order=order.order,
+        recipient_key=order.recipient_key,
+        new_recipient_key=("n" + to.name.encode().hex() + "n" * 32)[:64],
+        recipient=to,
     )

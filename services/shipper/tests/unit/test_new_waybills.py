@@ -1,4 +1,5 @@
-"""Which WaybillIssued events become parcels: replays skipped, contradictions refused."""
+"""Which WaybillIssued events become parcels: replays skipped, re-issues kept, a number on two
+bundles refused."""
 
 import uuid
 
@@ -16,11 +17,10 @@ def test_a_replayed_waybill_is_not_recorded_twice(waybill: WaybillFactory) -> No
     assert new_waybills([issued], recorded={(issued.bundle_id, issued.tracking_number)}) == []
 
 
-def test_a_second_number_for_a_bundle_is_refused(waybill: WaybillFactory) -> None:
+def test_a_new_number_for_a_known_bundle_is_a_reissue(waybill: WaybillFactory) -> None:
     issued = waybill(tracking_number="300000000006")
 
-    with pytest.raises(ConflictingWaybill, match="second number 300000000006"):
-        new_waybills([issued], recorded={(issued.bundle_id, "300000000013")})
+    assert new_waybills([issued], recorded={(issued.bundle_id, "300000000013")}) == [issued]
 
 
 def test_a_number_already_on_another_bundle_is_refused(waybill: WaybillFactory) -> None:

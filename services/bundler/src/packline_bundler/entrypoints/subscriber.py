@@ -1,5 +1,5 @@
-"""Bundler subscription: matched orders, cancellations, unmatches (a deleted mapping) and
-allocations (after which a bundle no longer changes here)."""
+"""Bundler subscription: matched orders, cancellations, unmatches (a deleted mapping), address
+changes (배송지 변경) and allocations (after which a bundle no longer changes here)."""
 
 from collections.abc import Sequence
 from datetime import timedelta
@@ -11,6 +11,7 @@ from packline_contracts import (
     Event,
     OrderCancelled,
     OrderMatched,
+    OrderRecipientChanged,
     OrderUnmatched,
     StockAllocated,
     Topic,
@@ -29,9 +30,16 @@ def subscription(hold: timedelta) -> Subscription:
             Topic.ORDER_MATCHED,
             Topic.ORDER_CANCELLED,
             Topic.ORDER_UNMATCHED,
+            Topic.ORDER_RECIPIENT_CHANGED,
             Topic.STOCK_ALLOCATED,
         ),
-        accepts=(OrderMatched, OrderCancelled, OrderUnmatched, StockAllocated),
+        accepts=(
+            OrderMatched,
+            OrderCancelled,
+            OrderUnmatched,
+            OrderRecipientChanged,
+            StockAllocated,
+        ),
         handle=handle,
         description="합포: orders to the same recipient join one open bundle until it is sealed.",
         publishes=(BundleFormed,),

@@ -12,11 +12,12 @@ from packline_bundler.adapters import reviews, settings
 from packline_bundler.domain import review
 from packline_bundler.domain.bundles import bundle_key, formed, is_solo, recipient_of
 from packline_bundler.domain.sealing import SealSettings, seal_after
-from packline_bundler.service_layer import changes
+from packline_bundler.service_layer import changes, readdress
 from packline_contracts import (
     Event,
     OrderCancelled,
     OrderMatched,
+    OrderRecipientChanged,
     OrderUnmatched,
     StockAllocated,
     utcnow,
@@ -41,6 +42,13 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event], hold: timedelt
     orders = [e for e in events if isinstance(e, OrderMatched)]
     if orders:
         await join(uow, orders, hold)
+    readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
+    if readdressed:
+
+        async def rejoin(u: UnitOfWork, moved: Sequence[OrderMatched]) -> None:
+            await join(u, moved, hold)
+
+        await readdress.change(uow, readdressed, rejoin)
 
 
 async def join(uow: UnitOfWork, orders: Sequence[OrderMatched], hold: timedelta) -> None:
@@ -48,6 +56,7 @@ async def join(uow: UnitOfWork, orders: Sequence[OrderMatched], hold: timedelta)
     cancelled = await tombstones.cancelled_among(conn, [o.order.uid for o in orders])
     revoked = await changes_repo.revoked_among(conn, [o.event_id for o in orders])
     orders = [o for o in orders if o.order.uid not in cancelled and o.event_id not in revoked]
+    orders = await readdress.apply_remembered(conn, orders)  # 배송지 변경 before it arrived
     sellers = {o.seller_id for o in orders}
     timing = await settings.seal_settings(conn, sellers)
     excluded = await settings.exclusions(conn, sellers)

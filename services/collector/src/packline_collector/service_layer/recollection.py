@@ -1,11 +1,13 @@
 """What a collection found, applied in one transaction: new orders are registered once, a new
-cancellation becomes OrderCancelled (MARKETPLACE_CLAIM), a new address OrderRecipientChanged.
-What no stage can apply by itself yet is recorded for a person (order_attention)."""
+cancellation becomes OrderCancelled (MARKETPLACE_CLAIM), a new address OrderRecipientChanged
+(the later stages re-key, re-bundle or re-label the order). What no stage can apply by itself
+(a partial cancel, an address changed after shipping) is recorded for a person (order_attention)."""
 
 import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
@@ -20,6 +22,14 @@ log = logging.getLogger(__name__)
 RECIPIENT_CHANGED = "RECIPIENT_CHANGED"
 PARTIAL_CANCEL = "PARTIAL_CANCEL"
 CANCELLED_AFTER_SHIPPING = "CANCELLED_AFTER_SHIPPING"
+
+
+def _moved_after_shipping(row: Any, remote: RemoteOrder) -> bool:
+    if remote.order is None or not row["recipient_hash"]:
+        return False
+    return bool(
+        recipient_hash(remote.order.seller_id, remote.order.recipient) != row["recipient_hash"]
+    )
 
 
 async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder]) -> Counter[str]:
@@ -48,6 +58,18 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
                     row["seller_id"],
                     CANCELLED_AFTER_SHIPPING,
                     "the marketplace shows a cancellation after we shipped: handle it as a return (반품)",
+                )
+            )
+        if row["status"] == "SHIPPED" and _moved_after_shipping(row, remote):
+            # the parcel has left: only a person can redirect it (the later stages re-label
+            # every order not yet shipped from OrderRecipientChanged, ADR 0002)
+            attention.append(
+                (
+                    remote.ref,
+                    row["seller_id"],
+                    RECIPIENT_CHANGED,
+                    "the buyer changed the delivery address after the parcel shipped: ask the "
+                    "courier to redirect it, or handle it as a return (반품)",
                 )
             )
         if row["status"] != "COLLECTED":
@@ -81,16 +103,6 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
                     recipient_key=row["recipient_key"],
                     new_recipient_key=remote.order.recipient_key(),
                     recipient=remote.order.recipient,
-                )
-            )
-            attention.append(
-                (
-                    remote.ref,
-                    row["seller_id"],
-                    RECIPIENT_CHANGED,
-                    "the buyer changed the delivery address after collection; OrderRecipientChanged "
-                    "was sent, but bundler and waybill do not re-key yet: re-label the parcel or "
-                    "cancel and register the order again",
                 )
             )
         was = json.loads(row["line_quantities"] or "{}")

@@ -7,11 +7,12 @@ from packline_contracts import (
     Event,
     OrderCancelled,
     OrderCollected,
+    OrderRecipientChanged,
     OrderUnmatched,
     SkuLine,
     StockAllocated,
 )
-from packline_matcher.adapters import catalogue, decisions
+from packline_matcher.adapters import catalogue, decisions, recipients
 from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching as unrepo
 from packline_matcher.domain.matching import Matched, listing_keys, match
@@ -67,8 +68,16 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     if allocated:
         await _note_allocated(uow, allocated)
     orders = [e for e in events if isinstance(e, OrderCollected)]
-    if not orders:
-        return
+    if orders:
+        await _collect(uow, orders)
+    # After the batch's OrderCollected: a change may follow its order within one batch. An
+    # order already matched needs nothing more; the bundler receives the change itself.
+    changes = [e for e in events if isinstance(e, OrderRecipientChanged)]
+    if changes:
+        await recipients.apply(uow.conn, changes)
+
+
+async def _collect(uow: UnitOfWork, orders: list[OrderCollected]) -> None:
     cancelled = await tombstones.cancelled_among(uow.conn, [o.order.uid for o in orders])
     orders = [o for o in orders if o.order.uid not in cancelled]
     await repo.lock_listings(

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 import asyncpg
 
-from packline_contracts import MatchedLine, OrderRef
+from packline_contracts import MatchedLine, OrderRef, Recipient
 from packline_runtime.db import Conn
 from packline_shipper.domain.parcel import Parcel, ParcelMember
 
 _PARCEL_COLUMNS = """tracking_number, bundle_id, courier_code, seller_id, correlation_id,
-                     causation_id, members, status, shipped_at, shipped_by"""
+                     causation_id, members, status, shipped_at, shipped_by, recipient"""
 
 
 def _members_json(parcel: Parcel) -> str:
@@ -49,6 +49,7 @@ def _parcel(row: asyncpg.Record) -> Parcel:
         status=row["status"],
         shipped_at=row["shipped_at"],
         shipped_by=row["shipped_by"],
+        recipient=Recipient.model_validate_json(row["recipient"]) if row["recipient"] else None,
     )
 
 
@@ -71,10 +72,10 @@ async def insert_new(conn: Conn, parcels: Sequence[Parcel]) -> None:
     await conn.execute(
         """
         INSERT INTO parcels (tracking_number, bundle_id, courier_code, seller_id, correlation_id,
-                             causation_id, members, order_uids, status)
-        SELECT t, b, c, s, cor, cau, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'uid'), st
+                             causation_id, members, order_uids, status, recipient)
+        SELECT t, b, c, s, cor, cau, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'uid'), st, r
         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],
-                    $7::jsonb[], $8::text[]) AS p(t, b, c, s, cor, cau, m, st)
+                    $7::jsonb[], $8::text[], $9::jsonb[]) AS p(t, b, c, s, cor, cau, m, st, r)
         ON CONFLICT (tracking_number) DO NOTHING
         """,
         [p.tracking_number for p in parcels],
@@ -85,7 +86,20 @@ async def insert_new(conn: Conn, parcels: Sequence[Parcel]) -> None:
         [p.waybill_event_id for p in parcels],
         [_members_json(p) for p in parcels],
         [p.status for p in parcels],
+        [p.recipient.model_dump_json() if p.recipient else None for p in parcels],
     )
+
+
+async def lock_bundles(conn: Conn, bundle_ids: Sequence[uuid.UUID]) -> list[Parcel]:
+    """Every parcel of these bundles, row-locked in tracking-number order."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_PARCEL_COLUMNS} FROM parcels WHERE bundle_id = ANY($1::uuid[])
+        ORDER BY tracking_number FOR UPDATE
+        """,
+        list(bundle_ids),
+    )
+    return [_parcel(r) for r in rows]
 
 
 async def lock_holding(conn: Conn, uids: Sequence[str]) -> list[Parcel]:

@@ -40,7 +40,7 @@ async def list_by_status(conn: Conn, status: str, limit: int) -> list[dict[str, 
 async def counts(conn: Conn) -> dict[str, int]:
     """Parcels per status (lower case) and the cancellations this stage has heard of."""
     rows = await conn.fetch("SELECT status, count(*) AS n FROM parcels GROUP BY status")
-    found = {"ready": 0, "shipped": 0, "stopped": 0} | {
+    found = {"ready": 0, "shipped": 0, "stopped": 0, "relabel": 0, "voided": 0} | {
         r["status"].lower(): int(r["n"]) for r in rows
     }
     found["cancelled_orders"] = int(

@@ -1,5 +1,6 @@
 """A parcel (택배) waiting on the shipping line: READY until scanned (SHIPPED) or, once every
-order in it is cancelled, STOPPED (출고 중지)."""
+order in it is cancelled, STOPPED (출고 중지). After 배송지 변경 its label is wrong: RELABEL
+(held) until the bundle's new number arrives, then VOIDED; neither can ship."""
 
 import uuid
 from collections.abc import Set
@@ -7,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from packline_contracts import MatchedLine, OrderRef, Shipped, WaybillIssued
+from packline_contracts import MatchedLine, OrderRef, Recipient, Shipped, WaybillIssued
 from packline_shipper.domain.shipment import shipped_event
 
-ParcelStatus = Literal["READY", "SHIPPED", "STOPPED"]
+ParcelStatus = Literal["READY", "SHIPPED", "STOPPED", "RELABEL", "VOIDED"]
+RELABEL_REASON = "출고 중지 — 주소 변경, 송장 재출력 필요"
 CancelOutcome = Literal["CANCELLED", "STOPPED", "UNCHANGED", "ALREADY_SHIPPED"]
 
 
@@ -42,6 +44,7 @@ class Parcel:
     status: ParcelStatus = "READY"
     shipped_at: datetime | None = None
     shipped_by: str | None = field(default=None)
+    recipient: Recipient | None = None  # on the label; None for parcels recorded before 002
 
     @classmethod
     def from_waybill(cls, event: WaybillIssued, cancelled: Set[str]) -> "Parcel":
@@ -57,6 +60,7 @@ class Parcel:
                 ParcelMember(m.order, tuple(line.line_id for line in m.lines), m.matched_lines)
                 for m in event.members
             ],
+            recipient=event.recipient,
         )
         for member in parcel.members:
             if member.order.uid in cancelled:
@@ -78,7 +82,7 @@ class Parcel:
             raise IllegalParcelStep(f"order {uid} is not in parcel {self.tracking_number}")
         if self.status == "SHIPPED":
             return "ALREADY_SHIPPED"
-        if member.cancelled:
+        if member.cancelled or self.status == "VOIDED":
             return "UNCHANGED"
         member.cancelled = True
         if not self.live_members:
@@ -95,7 +99,24 @@ class Parcel:
                 f"{self.tracking_number}: 출고 중지 — every order in this parcel was cancelled; "
                 "take it off the line"
             )
+        if self.status in ("RELABEL", "VOIDED"):
+            raise ParcelStopped(f"{self.tracking_number}: {RELABEL_REASON}")
         self.status = "SHIPPED"
         self.shipped_at = at
         self.shipped_by = scanned_by
         return shipped_event(self, at)
+
+    def hold_for_relabel(self) -> bool:
+        """The label names an old address: only a READY parcel is held (a stopped one does
+        not leave anyway; a shipped one is the collector's attention list's)."""
+        if self.status != "READY":
+            return False
+        self.status = "RELABEL"
+        return True
+
+    def void(self) -> bool:
+        """Replaced by a new number for the same bundle: this label never ships."""
+        if self.status in ("SHIPPED", "VOIDED"):
+            return False
+        self.status = "VOIDED"
+        return True

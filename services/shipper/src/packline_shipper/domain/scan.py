@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from packline_couriers import normalise_tracking_number
-from packline_shipper.domain.parcel import Parcel
+from packline_shipper.domain.parcel import RELABEL_REASON, Parcel
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,18 @@ def check_scan(numbers: Sequence[str], parcels: Mapping[str, Parcel]) -> list[Sc
                 ScanProblem(
                     number,
                     "출고 중지 (stopped): every order in this parcel was cancelled; take it off the line",
+                )
+            )
+        elif parcel.status == "RELABEL":
+            problems.append(
+                ScanProblem(number, f"{RELABEL_REASON}: wait for the new label and reprint it")
+            )
+        elif parcel.status == "VOIDED":
+            problems.append(
+                ScanProblem(
+                    number,
+                    f"{RELABEL_REASON}: this number was voided and replaced; print the new "
+                    "label of the bundle and scan that",
                 )
             )
     return problems

@@ -1,4 +1,5 @@
-"""Which issued waybills become new parcels: one number per bundle, one bundle per number."""
+"""Which issued waybills become new parcels: one bundle per number; a bundle gets a new number
+only when the waybill stage re-issues it (배송지 변경), which voids its earlier parcel."""
 
 import uuid
 from collections.abc import Sequence, Set
@@ -9,22 +10,17 @@ Recorded = Set[tuple[uuid.UUID, str]]  # (bundle_id, tracking_number) pairs alre
 
 
 class ConflictingWaybill(ValueError):
-    """A bundle with two numbers, or a number on two bundles: someone must void one of them."""
+    """A number on two bundles: someone must void one of them."""
 
 
 def new_waybills(events: Sequence[WaybillIssued], recorded: Recorded) -> list[WaybillIssued]:
-    """The waybills not recorded yet, each once. A replay is skipped; a contradiction raises."""
-    number_of = {bundle_id: number for bundle_id, number in recorded}
+    """The waybills not recorded yet, each once, in arrival order. A replay is skipped; a new
+    number for a known bundle is a re-issue; a number on two bundles raises."""
     bundle_of = {number: bundle_id for bundle_id, number in recorded}
     fresh: dict[str, WaybillIssued] = {}
     for event in events:
-        number = number_of.setdefault(event.bundle_id, event.tracking_number)
-        bundle_id = bundle_of.setdefault(event.tracking_number, event.bundle_id)
-        if number != event.tracking_number:
-            raise ConflictingWaybill(
-                f"bundle {event.bundle_id} already has parcel {number}; WaybillIssued "
-                f"{event.event_id} brings a second number {event.tracking_number}"
-            )
+        number = event.tracking_number
+        bundle_id = bundle_of.setdefault(number, event.bundle_id)
         if bundle_id != event.bundle_id:
             raise ConflictingWaybill(
                 f"tracking number {number} already belongs to bundle {bundle_id}; WaybillIssued "

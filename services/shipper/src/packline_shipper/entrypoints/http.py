@@ -37,7 +37,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/parcels")
     async def list_parcels(
-        status: Literal["READY", "SHIPPED", "STOPPED"] = "READY",
+        status: Literal["READY", "SHIPPED", "STOPPED", "RELABEL", "VOIDED"] = "READY",
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:

@@ -3,13 +3,14 @@
 import logging
 from collections.abc import Sequence
 
-from packline_contracts import Event, OrderCancelled, WaybillIssued
+from packline_contracts import Event, OrderCancelled, OrderRecipientChanged, WaybillIssued
 from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_shipper.adapters import repository as repo
 from packline_shipper.domain.parcel import Parcel
 from packline_shipper.domain.waybills import ConflictingWaybill, new_waybills
+from packline_shipper.service_layer import relabel
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,9 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     waybills = [e for e in events if isinstance(e, WaybillIssued)]
     if waybills:
         await record_waybills(uow, waybills)
+    readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
+    if readdressed:
+        await relabel.hold(uow, readdressed)
 
 
 async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
@@ -44,7 +48,8 @@ async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
 
 
 async def record_waybills(uow: UnitOfWork, events: Sequence[WaybillIssued]) -> None:
-    """One READY parcel per new waybill (STOPPED if all its orders were cancelled already)."""
+    """One READY parcel per new waybill (STOPPED if all its orders were cancelled already,
+    RELABEL if its address changed since; a re-issued bundle's earlier parcel is VOIDED)."""
     recorded = await repo.recorded_pairs(
         uow.conn, [e.bundle_id for e in events], [e.tracking_number for e in events]
     )
@@ -57,4 +62,4 @@ async def record_waybills(uow: UnitOfWork, events: Sequence[WaybillIssued]) -> N
     cancelled = await tombstones.cancelled_among(
         uow.conn, [m.order.uid for e in fresh for m in e.members]
     )
-    await repo.insert_new(uow.conn, [Parcel.from_waybill(e, cancelled) for e in fresh])
+    await repo.insert_new(uow.conn, await relabel.new_parcels(uow, fresh, cancelled))

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import asyncpg
 
+from packline_contracts import WaybillIssued
 from packline_runtime.db import Conn
 from packline_waybill.domain.waybill import Waybill
 
@@ -31,13 +32,18 @@ async def bundles_with_waybill(conn: Conn, ids: Sequence[uuid.UUID]) -> set[uuid
     return {r["bundle_id"] for r in rows}
 
 
-async def insert_new(conn: Conn, waybills: Sequence[Waybill]) -> set[uuid.UUID]:
-    """Insert waybills for bundles that have none; returns the bundle ids actually inserted."""
+async def insert_new(
+    conn: Conn, waybills: Sequence[Waybill], issued: Sequence[WaybillIssued]
+) -> set[uuid.UUID]:
+    """Insert waybills for bundles that have none; returns the bundle ids actually inserted.
+    `issued` (same order) is kept so a new label can be issued if the address changes."""
     rows = await conn.fetch(
         """
-        INSERT INTO waybills (bundle_id, seller_id, courier_code, tracking_number, members, order_uids)
-        SELECT b, s, c, t, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'order')
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[]) AS w(b, s, c, t, m)
+        INSERT INTO waybills (bundle_id, seller_id, courier_code, tracking_number, members,
+                              order_uids, issued)
+        SELECT b, s, c, t, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'order'), i
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
+             AS w(b, s, c, t, m, i)
         ON CONFLICT (bundle_id) DO NOTHING
         RETURNING bundle_id
         """,
@@ -46,6 +52,7 @@ async def insert_new(conn: Conn, waybills: Sequence[Waybill]) -> set[uuid.UUID]:
         [w.courier_code for w in waybills],
         [w.tracking_number for w in waybills],
         [_members_json(w) for w in waybills],
+        [i.model_dump_json() for i in issued],
     )
     return {r["bundle_id"] for r in rows}
 

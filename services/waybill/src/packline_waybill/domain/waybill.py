@@ -1,12 +1,18 @@
 """A waybill (송장): one tracking number for one bundle; voided when every order is cancelled."""
 
 import uuid
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from packline_contracts import BundleMember, StockAllocated, WaybillIssued
+from packline_contracts import (
+    BundleMember,
+    OrderRecipientChanged,
+    Recipient,
+    StockAllocated,
+    WaybillIssued,
+)
 
 WaybillStatus = Literal["ISSUED", "VOIDED"]
 
@@ -47,8 +53,22 @@ def live_members(event: StockAllocated, cancelled: Set[str]) -> tuple[BundleMemb
     return tuple(m for m in event.members if m.order.uid not in cancelled)
 
 
+def latest_recipient(
+    members: Sequence[BundleMember], changes: Sequence[OrderRecipientChanged]
+) -> Recipient | None:
+    """The recipient the latest 배송지 변경 of any member asks for; None without a change.
+    One box has one label, so the buyer's latest word wins for the whole bundle."""
+    uids = {m.order.uid for m in members}
+    mine = sorted((c for c in changes if c.order.uid in uids), key=lambda c: c.occurred_at)
+    return mine[-1].recipient if mine else None
+
+
 def issue(
-    event: StockAllocated, courier_code: str, tracking_number: str, cancelled: Set[str]
+    event: StockAllocated,
+    courier_code: str,
+    tracking_number: str,
+    cancelled: Set[str],
+    recipient: Recipient | None = None,
 ) -> tuple[Waybill, WaybillIssued]:
     """The waybill for an allocated bundle and the fact it was issued, naming live members only."""
     live = live_members(event, cancelled)
@@ -66,7 +86,7 @@ def issue(
         bundle_id=event.bundle_id,
         courier_code=courier_code,
         tracking_number=tracking_number,
-        recipient=event.recipient,
+        recipient=recipient or event.recipient,
         members=live,
     )
     return waybill, issued

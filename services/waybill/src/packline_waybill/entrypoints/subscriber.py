@@ -1,4 +1,5 @@
-"""Waybill subscription: allocated bundles get a tracking number; cancels void waybills."""
+"""Waybill subscription: allocated bundles get a tracking number; cancels void waybills; an
+address change (배송지 변경) replaces an issued number with a new label."""
 
 from collections.abc import Sequence
 
@@ -6,6 +7,7 @@ from packline_contracts import (
     ConsumerGroup,
     Event,
     OrderCancelled,
+    OrderRecipientChanged,
     StockAllocated,
     Topic,
     WaybillIssued,
@@ -22,9 +24,10 @@ def subscription(band: NumberBand) -> Subscription:
 
     return Subscription(
         group=ConsumerGroup.WAYBILL,
-        topics=(Topic.STOCK_ALLOCATED, Topic.ORDER_CANCELLED),
-        accepts=(StockAllocated, OrderCancelled),
+        topics=(Topic.STOCK_ALLOCATED, Topic.ORDER_CANCELLED, Topic.ORDER_RECIPIENT_CHANGED),
+        accepts=(StockAllocated, OrderCancelled, OrderRecipientChanged),
         handle=handle,
-        description=f"송장: issues {band.courier_code} tracking numbers; voids fully cancelled ones.",
+        description=f"송장: issues {band.courier_code} tracking numbers; voids fully cancelled ones; "
+        "re-labels on 배송지 변경.",
         publishes=(WaybillIssued,),
     )

@@ -4,14 +4,15 @@ import logging
 import uuid
 from collections.abc import Sequence
 
-from packline_contracts import Event, OrderCancelled, StockAllocated, utcnow
+from packline_contracts import Event, OrderCancelled, OrderRecipientChanged, StockAllocated, utcnow
 from packline_runtime import tombstones
-from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
-from packline_waybill.adapters import bands
+from packline_waybill.adapters import bands, relabels
 from packline_waybill.adapters import repository as repo
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.domain.waybill import issue, live_members
+from packline_waybill.domain.waybill import issue, latest_recipient, live_members
+from packline_waybill.service_layer import relabel
+from packline_waybill.service_layer.claims import claim
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,13 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event], band: NumberBa
     if cancels:
         await cancel_orders(uow, cancels)
     allocations = [e for e in events if isinstance(e, StockAllocated)]
+    readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
+    if readdressed:
+        await relabels.record_changes(uow.conn, readdressed)
     if allocations:
         await issue_waybills(uow, allocations, band)
+    if readdressed:
+        await relabel.relabel(uow, readdressed, band)
 
 
 async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
@@ -62,20 +68,21 @@ async def issue_waybills(
         log.info("%d bundle(s) get no waybill: every order cancelled", len(pending) - len(to_issue))
     if not to_issue:
         return
-    first_serial = await _claim(uow, band, len(to_issue))
+    changes = await relabels.changes_for(
+        uow.conn, [m.order.uid for e in to_issue for m in e.members]
+    )
+    first_serial = await claim(uow, band, len(to_issue))
     issued = [
-        issue(event, band.courier_code, band.tracking_number(first_serial + i), cancelled)
+        issue(
+            event,
+            band.courier_code,
+            band.tracking_number(first_serial + i),
+            cancelled,
+            latest_recipient(live_members(event, cancelled), changes),  # 배송지 변경 came first
+        )
         for i, event in enumerate(to_issue)
     ]
-    inserted = await repo.insert_new(uow.conn, [waybill for waybill, _ in issued])
+    inserted = await repo.insert_new(uow.conn, [w for w, _ in issued], [e for _, e in issued])
     for waybill, issued_event in issued:
         if waybill.bundle_id in inserted:  # another replica may have issued it meanwhile
             uow.emit(issued_event)
-
-
-async def _claim(uow: UnitOfWork, band: NumberBand, count: int) -> int:
-    first_serial = await bands.claim(uow.conn, band.courier_code, count)
-    if first_serial is None:
-        exhausted = band.exhausted(count, await bands.next_serial(uow.conn, band.courier_code))
-        raise PermanentError(str(exhausted)) from exhausted
-    return first_serial
