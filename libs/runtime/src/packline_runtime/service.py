@@ -13,10 +13,10 @@ import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Response
+from fastapi import APIRouter, FastAPI, Query, Response
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from faststream.specification import AsyncAPI
@@ -24,7 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import dead_letters, metrics
+from packline_runtime import dead_letters, decisions, metrics
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
 from packline_runtime.kafka import make_broker, make_producer
@@ -236,6 +236,16 @@ class ServiceRuntime:
         async def list_dead_letters(limit: int = 100) -> list[dict[str, Any]]:
             async with self.pool.acquire() as conn:
                 return await dead_letters.list_recent(conn, limit)
+
+        @router.get("/decisions")
+        async def list_decisions(
+            seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+            action: str | None = None,
+            limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        ) -> list[dict[str, Any]]:
+            """Who decided what, when and why (match, merge, keep apart, unmerge, settings)."""
+            async with self.pool.acquire() as conn:
+                return await decisions.recent(conn, seller_id, action, limit)
 
         @router.get("/outbox/backlog")
         async def outbox_backlog() -> dict[str, int]:

@@ -3,12 +3,12 @@
 from datetime import timedelta
 from typing import Any
 
-from packline_bundler.adapters import decisions
 from packline_bundler.bootstrap import MIGRATIONS
 from packline_bundler.domain.sealing import SealSettings, parse_cutoffs
 from packline_bundler.service_layer import configure, review_decisions, use_cases
 from packline_contracts import BundleFormed, OrderMatched
 from packline_launcher.testing import collected, matched, recipient
+from packline_runtime import decisions
 from packline_runtime.unit_of_work import unit_of_work
 
 HOLD = timedelta(seconds=60)

@@ -13,10 +13,11 @@ from packline_contracts import (
     StockAllocated,
 )
 from packline_launcher.testing import bundle, collected, line, matched
-from packline_matcher.adapters import catalogue, decisions
+from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS
 from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.service_layer import queue, use_cases
+from packline_runtime import decisions
 from packline_runtime.unit_of_work import unit_of_work
 
 KEY = ("s1", "COUPANG", "7001", "70011")

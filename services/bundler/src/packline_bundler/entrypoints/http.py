@@ -1,11 +1,10 @@
 """Bundler HTTP API: the console's 합포처리 button (seal now), decisions and counts."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from packline_bundler.adapters import decisions
 from packline_bundler.adapters import repository as repo
 from packline_bundler.service_layer import use_cases
 from packline_runtime.service import ServiceRuntime
@@ -28,16 +27,6 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             total += sealed
             if sealed == 0:
                 return {"sealed": total}
-
-    @api.get("/decisions")
-    async def list_decisions(
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
-        action: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
-        """Who decided what, when and why: merges, keep-aparts, unmerges, settings, exclusions."""
-        async with runtime.pool.acquire() as conn:
-            return await decisions.recent(conn, seller_id, action, limit)
 
     @api.get("/stats")
     async def stats() -> dict[str, int]:

@@ -87,13 +87,3 @@ CREATE TABLE seller_settings (
     updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
-CREATE TABLE decisions (
-    decision_id bigserial   PRIMARY KEY,
-    seller_id   text        NOT NULL,
-    action      text        NOT NULL,  -- MERGE, KEEP_APART, UNMERGE, EXCLUDE, INCLUDE, SETTINGS, ...
-    subject     jsonb       NOT NULL,
-    decided_by  text        NOT NULL,
-    reason      text        NOT NULL DEFAULT '',
-    decided_at  timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX decisions_seller ON decisions (seller_id, decided_at);

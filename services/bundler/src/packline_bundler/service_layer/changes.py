@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from packline_bundler.adapters import changes as repo
-from packline_bundler.adapters import decisions, reviews
 from packline_bundler.adapters import repository as bundles
+from packline_bundler.adapters import reviews
 from packline_bundler.domain.bundles import formed
 from packline_contracts import OrderUnmatched, StockAllocated
-from packline_runtime import tombstones
+from packline_runtime import decisions, tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
 

@@ -2,9 +2,10 @@
 
 from datetime import timedelta
 
-from packline_bundler.adapters import decisions, settings
+from packline_bundler.adapters import settings
 from packline_bundler.domain.sealing import SealSettings, seal_after
 from packline_contracts import utcnow
+from packline_runtime import decisions
 from packline_runtime.unit_of_work import UnitOfWork
 
 

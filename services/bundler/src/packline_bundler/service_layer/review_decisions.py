@@ -2,8 +2,9 @@
 apart. The answer is remembered for the pair, so later orders of the same pair follow it."""
 
 from packline_bundler.adapters import changes as changes_repo
-from packline_bundler.adapters import decisions, reviews
+from packline_bundler.adapters import reviews
 from packline_bundler.service_layer.changes import Refused
+from packline_runtime import decisions
 from packline_runtime.unit_of_work import UnitOfWork
 
 

@@ -6,8 +6,8 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from packline_contracts import Marketplace, SkuLine
-from packline_matcher.adapters import decisions, unmatching
 from packline_matcher.adapters import repository as repo
+from packline_matcher.adapters import unmatching
 from packline_matcher.service_layer import queue, use_cases
 from packline_runtime.service import ServiceRuntime
 
@@ -80,16 +80,6 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     ) -> list[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
             return await queue.unmatched(conn, seller_id, limit, suggestions)
-
-    @api.get("/decisions")
-    async def list_decisions(
-        seller_id: Seller,
-        action: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
-        """Who decided what, when and why: matches, mapping deletions, late allocations."""
-        async with runtime.pool.acquire() as conn:
-            return await decisions.recent(conn, seller_id, action, limit)
 
     @api.get("/stats")
     async def stats() -> dict[str, int]:

@@ -21,13 +21,3 @@ ALTER TABLE matched_orders
     ADD COLUMN allocated_at     timestamptz;
 CREATE INDEX matched_orders_listings ON matched_orders USING gin (listings);
 
-CREATE TABLE decisions (
-    decision_id bigserial   PRIMARY KEY,
-    seller_id   text        NOT NULL,
-    action      text        NOT NULL,  -- MATCH, MAPPING_DELETE, ALLOCATED_BEFORE_UNMATCH
-    subject     jsonb       NOT NULL,
-    decided_by  text        NOT NULL,
-    reason      text        NOT NULL DEFAULT '',
-    decided_at  timestamptz NOT NULL DEFAULT now()
-);
-CREATE INDEX decisions_seller ON decisions (seller_id, decided_at);

@@ -12,11 +12,11 @@ from packline_contracts import (
     SkuLine,
     StockAllocated,
 )
-from packline_matcher.adapters import catalogue, decisions, recipients
+from packline_matcher.adapters import catalogue, recipients
 from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching as unrepo
 from packline_matcher.domain.matching import Matched, listing_keys, match
-from packline_runtime import tombstones
+from packline_runtime import decisions, tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
 

@@ -1,4 +1,4 @@
-"""SQL for the record of human decisions (who, when, why) taken in the matcher."""
+"""The record of human decisions (who, when, why): matches, merges, unmerges, settings."""
 
 import json
 from typing import Any
