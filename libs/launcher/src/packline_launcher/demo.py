@@ -118,7 +118,7 @@ class Demo:
         c, m, b, a, w, s = (st[x] for x in STAGES)
         return (
             f"collected {c['collected']:4d} | matched {m['matched']:4d} (unmatched {m['unmatched']}) | "
-            f"bundles {b.get('sealed', 0):4d} sealed | allocated {a.get('allocated', 0) + a.get('shipped', 0):4d} "
+            f"bundles {b.get('sealed', 0) + b.get('allocated', 0):4d} sealed | allocated {a.get('allocated', 0) + a.get('shipped', 0):4d} "
             f"(waiting {a.get('waiting', 0)}) | waybills {w.get('issued', 0):4d} | shipped {s.get('shipped', 0):4d}"
         )
 
