@@ -10,6 +10,7 @@ from packline_bundler.adapters import recipients as repo
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes
 from packline_contracts import OrderMatched, OrderRecipientChanged
+from packline_runtime import recipient_changes
 from packline_runtime.db import Conn
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -23,13 +24,13 @@ def readdressed(order: OrderMatched, change: OrderRecipientChanged) -> OrderMatc
 
 
 async def apply_remembered(conn: Conn, orders: Sequence[OrderMatched]) -> list[OrderMatched]:
-    known = await repo.latest_for(conn, [o.order.uid for o in orders])
+    known = await recipient_changes.latest_for(conn, [o.order.uid for o in orders])
     return [readdressed(o, known[o.order.uid]) if o.order.uid in known else o for o in orders]
 
 
 async def change(uow: UnitOfWork, events: Sequence[OrderRecipientChanged], join: Join) -> None:
-    await repo.record(uow.conn, events)
-    latest = await repo.latest_for(uow.conn, [e.order.uid for e in events])
+    await recipient_changes.record(uow.conn, events)
+    latest = await recipient_changes.latest_for(uow.conn, [e.order.uid for e in events])
     leaving_open: list[str] = []
     leaving_sealed = []
     rejoin = []

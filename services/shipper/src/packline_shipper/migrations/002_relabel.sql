@@ -8,9 +8,3 @@ ALTER TABLE parcels ADD CONSTRAINT parcels_status_check
 ALTER TABLE parcels ADD COLUMN recipient jsonb;  -- the label's recipient (WaybillIssued)
 CREATE UNIQUE INDEX parcels_one_live_per_bundle ON parcels (bundle_id) WHERE status <> 'VOIDED';
 CREATE INDEX parcels_bundle ON parcels (bundle_id);
-
-CREATE TABLE recipient_changes (
-    order_uid  text        PRIMARY KEY,
-    event      jsonb       NOT NULL,  -- the latest OrderRecipientChanged
-    changed_at timestamptz NOT NULL
-);

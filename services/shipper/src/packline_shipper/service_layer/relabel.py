@@ -6,8 +6,8 @@ import logging
 from collections.abc import Sequence, Set
 
 from packline_contracts import OrderRecipientChanged, WaybillIssued
+from packline_runtime import recipient_changes
 from packline_runtime.unit_of_work import UnitOfWork
-from packline_shipper.adapters import relabels
 from packline_shipper.adapters import repository as repo
 from packline_shipper.domain.parcel import Parcel
 from packline_shipper.domain.relabel import label_is_stale
@@ -16,10 +16,10 @@ log = logging.getLogger(__name__)
 
 
 async def hold(uow: UnitOfWork, events: Sequence[OrderRecipientChanged]) -> None:
-    await relabels.record_changes(uow.conn, events)
+    await recipient_changes.record(uow.conn, events)
     uids = [e.order.uid for e in events]
     parcels = await repo.lock_holding(uow.conn, uids)
-    changes = await relabels.changes_for(
+    changes = await recipient_changes.changes_for(
         uow.conn, [m.order.uid for p in parcels for m in p.members]
     )
     held = [p for p in parcels if label_is_stale(p, changes) and p.hold_for_relabel()]
@@ -43,7 +43,9 @@ async def new_parcels(
     voided = [p for p in earlier if p.void()]
     if voided:
         await repo.save_states(uow.conn, voided)
-    changes = await relabels.changes_for(uow.conn, [m.order.uid for e in fresh for m in e.members])
+    changes = await recipient_changes.changes_for(
+        uow.conn, [m.order.uid for e in fresh for m in e.members]
+    )
     parcels = []
     for event in fresh:
         parcel = Parcel.from_waybill(event, cancelled)

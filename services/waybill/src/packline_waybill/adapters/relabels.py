@@ -4,32 +4,8 @@ the changed orders, and the number a new label replaces."""
 import uuid
 from collections.abc import Sequence
 
-from packline_contracts import OrderRecipientChanged, WaybillIssued
+from packline_contracts import WaybillIssued
 from packline_runtime.db import Conn
-
-
-async def record_changes(conn: Conn, changes: Sequence[OrderRecipientChanged]) -> None:
-    """Keeps the latest change per order (a replayed older one does not win)."""
-    latest = {c.order.uid: c for c in sorted(changes, key=lambda c: c.occurred_at)}
-    await conn.execute(
-        """
-        INSERT INTO recipient_changes (order_uid, event, changed_at)
-        SELECT * FROM unnest($1::text[], $2::jsonb[], $3::timestamptz[])
-        ON CONFLICT (order_uid) DO UPDATE SET event = EXCLUDED.event,
-            changed_at = EXCLUDED.changed_at
-        WHERE recipient_changes.changed_at <= EXCLUDED.changed_at
-        """,
-        list(latest),
-        [c.model_dump_json() for c in latest.values()],
-        [c.occurred_at for c in latest.values()],
-    )
-
-
-async def changes_for(conn: Conn, uids: Sequence[str]) -> list[OrderRecipientChanged]:
-    rows = await conn.fetch(
-        "SELECT event FROM recipient_changes WHERE order_uid = ANY($1::text[])", list(uids)
-    )
-    return [OrderRecipientChanged.model_validate_json(r["event"]) for r in rows]
 
 
 async def issued_holding(conn: Conn, uids: Sequence[str]) -> list[WaybillIssued]:

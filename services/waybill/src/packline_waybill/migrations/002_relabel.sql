@@ -10,9 +10,3 @@ CREATE TABLE replaced_numbers (
     reason          text        NOT NULL,
     replaced_at     timestamptz NOT NULL DEFAULT now()
 );
-
-CREATE TABLE recipient_changes (
-    order_uid  text        PRIMARY KEY,
-    event      jsonb       NOT NULL,  -- the latest OrderRecipientChanged
-    changed_at timestamptz NOT NULL
-);

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from packline_contracts import OrderRecipientChanged, WaybillIssued
+from packline_runtime import recipient_changes
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import relabels
 from packline_waybill.domain.numbers import NumberBand
@@ -19,7 +20,9 @@ async def relabel(
     uow: UnitOfWork, events: Sequence[OrderRecipientChanged], band: NumberBand
 ) -> None:
     held = await relabels.issued_holding(uow.conn, [e.order.uid for e in events])
-    changes = await relabels.changes_for(uow.conn, [m.order.uid for w in held for m in w.members])
+    changes = await recipient_changes.changes_for(
+        uow.conn, [m.order.uid for w in held for m in w.members]
+    )
     stale = []
     for issued in held:
         wanted = latest_recipient(issued.members, changes)

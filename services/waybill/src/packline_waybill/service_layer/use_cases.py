@@ -5,9 +5,9 @@ import uuid
 from collections.abc import Sequence
 
 from packline_contracts import Event, OrderCancelled, OrderRecipientChanged, StockAllocated, utcnow
-from packline_runtime import tombstones
+from packline_runtime import recipient_changes, tombstones
 from packline_runtime.unit_of_work import UnitOfWork
-from packline_waybill.adapters import bands, relabels
+from packline_waybill.adapters import bands
 from packline_waybill.adapters import repository as repo
 from packline_waybill.domain.numbers import NumberBand
 from packline_waybill.domain.waybill import issue, latest_recipient, live_members
@@ -29,7 +29,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event], band: NumberBa
     allocations = [e for e in events if isinstance(e, StockAllocated)]
     readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
     if readdressed:
-        await relabels.record_changes(uow.conn, readdressed)
+        await recipient_changes.record(uow.conn, readdressed)
     if allocations:
         await issue_waybills(uow, allocations, band)
     if readdressed:
@@ -68,7 +68,7 @@ async def issue_waybills(
         log.info("%d bundle(s) get no waybill: every order cancelled", len(pending) - len(to_issue))
     if not to_issue:
         return
-    changes = await relabels.changes_for(
+    changes = await recipient_changes.changes_for(
         uow.conn, [m.order.uid for e in to_issue for m in e.members]
     )
     first_serial = await claim(uow, band, len(to_issue))

@@ -1,4 +1,4 @@
-"""SQL for remembered address changes (배송지 변경), applied to parcels recorded later."""
+"""Remembered address changes (배송지 변경): the latest OrderRecipientChanged per order."""
 
 from collections.abc import Sequence
 
@@ -6,7 +6,7 @@ from packline_contracts import OrderRecipientChanged
 from packline_runtime.db import Conn
 
 
-async def record_changes(conn: Conn, changes: Sequence[OrderRecipientChanged]) -> None:
+async def record(conn: Conn, changes: Sequence[OrderRecipientChanged]) -> None:
     """Keeps the latest change per order (a replayed older one does not win)."""
     latest = {c.order.uid: c for c in sorted(changes, key=lambda c: c.occurred_at)}
     await conn.execute(
@@ -23,8 +23,13 @@ async def record_changes(conn: Conn, changes: Sequence[OrderRecipientChanged]) -
     )
 
 
-async def changes_for(conn: Conn, uids: Sequence[str]) -> list[OrderRecipientChanged]:
+async def latest_for(conn: Conn, uids: Sequence[str]) -> dict[str, OrderRecipientChanged]:
     rows = await conn.fetch(
-        "SELECT event FROM recipient_changes WHERE order_uid = ANY($1::text[])", list(uids)
+        "SELECT order_uid, event FROM recipient_changes WHERE order_uid = ANY($1::text[])",
+        list(uids),
     )
-    return [OrderRecipientChanged.model_validate_json(r["event"]) for r in rows]
+    return {r["order_uid"]: OrderRecipientChanged.model_validate_json(r["event"]) for r in rows}
+
+
+async def changes_for(conn: Conn, uids: Sequence[str]) -> list[OrderRecipientChanged]:
+    return list((await latest_for(conn, uids)).values())
