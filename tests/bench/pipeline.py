@@ -6,6 +6,7 @@ was sent. Not a test: it asserts nothing about speed, it measures.
 
 import argparse
 import json
+import signal
 import sys
 import tempfile
 import time
@@ -29,6 +30,8 @@ def main() -> int:
         replicas=args.replicas,
         env={"PACKLINE_BUNDLE_HOLD_SECONDS": "1", "PACKLINE_LOG_LEVEL": "WARNING"},
     )
+    # a timeout or kill must still stop the broker, PostgreSQL and the services
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     stack.start()
     try:
         run(stack, args.orders)
