@@ -1,6 +1,7 @@
 """docs/asyncapi/ is generated from the services' FastStream brokers and must stay current."""
 
 import importlib
+import json
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,6 @@ def test_committed_asyncapi_matches_the_service(service: str) -> None:
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_consumed_and_emitted_event_is_documented(service: str) -> None:
-    import json
-
     document = json.loads((DOCS / f"{service}.json").read_text(encoding="utf-8"))
     bootstrap = importlib.import_module(f"packline_{service}.bootstrap")
     runtime = bootstrap.create_app(bootstrap.load_settings()).state.packline

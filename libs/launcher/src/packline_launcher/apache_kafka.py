@@ -15,7 +15,7 @@ from pathlib import Path
 from aiokafka.client import AIOKafkaClient
 
 from packline_launcher.embedded import free_port
-from packline_launcher.stack import _die_with_parent
+from packline_launcher.stack import die_with_parent
 
 LOG4J2 = """rootLogger.level = INFO
 rootLogger.appenderRef.out.ref = out
@@ -118,7 +118,7 @@ class KafkaNode:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
 
     def log_tail(self, chars: int = 4000) -> str:

@@ -23,7 +23,7 @@ from packline_runtime.kafka import ensure_topics
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: the child gets SIGTERM if the launcher itself is killed."""
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -70,7 +70,7 @@ class Stack:
             self._start_infrastructure()
             if self.broker is not None:  # the embedded default: marketplaces are simulated too
                 self.marketsim = SimulatorProcess(
-                    self.workdir / "logs" / "marketsim.log", preexec=_die_with_parent
+                    self.workdir / "logs" / "marketsim.log", preexec=die_with_parent
                 )
                 self.marketsim.start()
             asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
@@ -137,7 +137,7 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         return sp
 

@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 
 from packline_contracts import ConsumerGroup, Event, OrderCancelled, OrderCollected, Topic
+from packline_launcher.testing import collected
 from packline_runtime.consumer import BatchConsumer, PermanentError, Subscription
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -98,8 +99,6 @@ async def test_an_event_of_a_type_the_service_does_not_take_is_dead_lettered(
 ) -> None:
     pool = await new_schema(NO_SERVICE_MIGRATIONS)
     handler = Recorder()
-    schema = OrderCollected.model_json_schema()
-    assert schema  # a real OrderCollected would parse; the subscription accepts only cancels
     other = cancel(2)
     sub = Subscription(
         group=ConsumerGroup.MATCHER,
@@ -112,6 +111,12 @@ async def test_an_event_of_a_type_the_service_does_not_take_is_dead_lettered(
         records([other.model_dump_json().encode()])
     )
     assert handler.seen == []
+    # the same subscription takes the type it accepts: the refusal was about the type
+    order = collected(1)
+    await BatchConsumer(lambda: pool, "test", sub).process(
+        records([order.model_dump_json().encode()])
+    )
+    assert handler.seen == [order.event_id]
     error = await pool.fetchval("SELECT error FROM dead_letters")
     assert "OrderCancelled is not accepted" in error
 

@@ -25,7 +25,11 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
     if shipped:
         await _stock_out(uow, shipped)
-    for seller in sorted(sellers):
+    # new or revised bundles and released stock can change what fits; a shipment cannot: it
+    # takes the same quantity out of on-hand and reserved, so available stock stays as it was
+    for seller in sorted(
+        {e.seller_id for e in events if isinstance(e, BundleFormed | OrderCancelled)}
+    ):
         await allocation_wave(uow, seller)
 
 

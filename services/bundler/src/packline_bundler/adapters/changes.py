@@ -26,11 +26,12 @@ async def record_sealed(
 
 
 async def bundles_of(conn: Conn, uids: Sequence[str]) -> list[dict[str, Any]]:
-    """The current bundle of each order, locked: bundle id, status, revision, order uid."""
+    """The current bundle of each order, locked: bundle id, status, revision, order uid, and
+    the membership (its OrderMatched as stored JSON, withdrawn, cancelled)."""
     rows = await conn.fetch(
         """
-        SELECT m.order_uid, m.matched_event_id, m.withdrawn_at, b.bundle_id, b.status,
-               b.revision, b.seller_id
+        SELECT m.order_uid, m.matched_event_id, m.withdrawn_at, m.cancelled, m.event,
+               b.bundle_id, b.status, b.revision, b.seller_id
         FROM bundle_members m JOIN bundles b USING (bundle_id)
         WHERE m.order_uid = ANY($1::text[])
         ORDER BY b.bundle_id
