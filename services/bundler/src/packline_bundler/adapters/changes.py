@@ -42,6 +42,12 @@ async def bundles_of(conn: Conn, uids: Sequence[str]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+async def seller_of(conn: Conn, bundle_id: uuid.UUID) -> str | None:
+    """Whose bundle it is, read without a lock (a bundle never changes seller)."""
+    value = await conn.fetchval("SELECT seller_id FROM bundles WHERE bundle_id = $1", bundle_id)
+    return str(value) if value is not None else None
+
+
 async def lock_bundle(conn: Conn, bundle_id: uuid.UUID) -> dict[str, Any] | None:
     row = await conn.fetchrow("SELECT * FROM bundles WHERE bundle_id = $1 FOR UPDATE", bundle_id)
     return dict(row) if row else None

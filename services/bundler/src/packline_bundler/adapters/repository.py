@@ -9,6 +9,23 @@ from packline_contracts import OrderMatched
 from packline_runtime.db import Conn
 
 
+async def lock_sellers(conn: Conn, seller_ids: Sequence[str], exclusive: bool) -> None:
+    """The first lock of every bundler transaction that changes bundles: consumer batches take
+    their sellers' locks shared (they never wait for each other), a person's merge, keep-apart
+    or unmerge takes its seller's exclusive. So a person's change and arriving orders never
+    hold bundle, member or review rows in opposite orders, and no batch reads merge groups a
+    decision is rewriting."""
+    fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    await conn.execute(
+        f"""
+        SELECT {fn}(k) FROM (
+            SELECT DISTINCT hashtextextended('bundler-seller' || chr(31) || s, 7) AS k
+            FROM unnest($1::text[]) s ORDER BY 1) locks
+        """,
+        sorted(set(seller_ids)),
+    )
+
+
 async def lock_recipients(conn: Conn, keys: Sequence[str]) -> None:
     """Advisory locks on every field digest of a batch, taken at once in one order: two orders
     sharing a field are handled one after the other, so neither misses the other's review."""

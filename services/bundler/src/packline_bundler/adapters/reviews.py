@@ -94,6 +94,12 @@ async def open_review(
     )
 
 
+async def seller_of(conn: Conn, review_id: int) -> str | None:
+    """Whose review it is, read without a lock (a review never changes seller)."""
+    value = await conn.fetchval("SELECT seller_id FROM reviews WHERE review_id = $1", review_id)
+    return str(value) if value is not None else None
+
+
 async def lock_review(conn: Conn, review_id: int) -> dict[str, Any] | None:
     row = await conn.fetchrow("SELECT * FROM reviews WHERE review_id = $1 FOR UPDATE", review_id)
     return dict(row) if row else None

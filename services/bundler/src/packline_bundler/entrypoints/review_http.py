@@ -5,13 +5,17 @@ import json
 import uuid
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes, review_decisions
 from packline_contracts import OrderMatched
+from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
+from packline_runtime.unit_of_work import UnitOfWork
+
+ReviewId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class Decision(BaseModel):
@@ -57,36 +61,39 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         ]
 
     async def decide(review_id: int, merge: bool, body: Decision) -> dict[str, Any]:
+        async def work(uow: UnitOfWork) -> None:
+            await review_decisions.decide(uow, review_id, merge, body.decided_by, body.reason)
+
         try:
-            async with runtime.unit_of_work() as uow:
-                await review_decisions.decide(uow, review_id, merge, body.decided_by, body.reason)
+            await in_transaction(runtime.pool, work)
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from exc
-        except changes.Refused as exc:
+        except (changes.Refused, LostRace) as exc:
             raise HTTPException(409, str(exc)) from exc
         return {"review_id": review_id, "decision": "MERGE" if merge else "KEEP_APART"}
 
     @api.post("/reviews/{review_id}/merge")
-    async def merge(review_id: int, body: Decision) -> dict[str, Any]:
+    async def merge(review_id: ReviewId, body: Decision) -> dict[str, Any]:
         """합포: one box for both; later orders of this pair bundle together by themselves."""
         return await decide(review_id, True, body)
 
     @api.post("/reviews/{review_id}/keep-apart")
-    async def keep_apart(review_id: int, body: Decision) -> dict[str, Any]:
+    async def keep_apart(review_id: ReviewId, body: Decision) -> dict[str, Any]:
         """미합포: separate boxes; later orders of this pair are not asked about again."""
         return await decide(review_id, False, body)
 
     @api.post("/bundles/{bundle_id}/unmerge")
     async def unmerge(bundle_id: uuid.UUID, body: Unmerge) -> dict[str, Any]:
         """Split orders off a sealed bundle that is not yet allocated."""
+
+        async def work(uow: UnitOfWork) -> uuid.UUID:
+            return await changes.unmerge(uow, bundle_id, body.orders, body.decided_by, body.reason)
+
         try:
-            async with runtime.unit_of_work() as uow:
-                new_id = await changes.unmerge(
-                    uow, bundle_id, body.orders, body.decided_by, body.reason
-                )
+            new_id = await in_transaction(runtime.pool, work)
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from exc
-        except changes.Refused as exc:
+        except (changes.Refused, LostRace) as exc:
             raise HTTPException(409, str(exc)) from exc
         return {"bundle_id": str(bundle_id), "new_bundle_id": str(new_id)}
 

@@ -94,6 +94,10 @@ async def unmerge(
     uow: UnitOfWork, bundle_id: uuid.UUID, uids: Sequence[str], by: str, reason: str
 ) -> uuid.UUID:
     """Split orders off a sealed, unallocated bundle into a bundle of their own."""
+    seller_id = await repo.seller_of(uow.conn, bundle_id)
+    if seller_id is None:
+        raise LookupError(f"no bundle {bundle_id}")
+    await bundles.lock_sellers(uow.conn, [seller_id], exclusive=True)  # as decisions do
     row = await repo.lock_bundle(uow.conn, bundle_id)
     if row is None:
         raise LookupError(f"no bundle {bundle_id}")

@@ -2,6 +2,7 @@
 apart. The answer is remembered for the pair, so later orders of the same pair follow it."""
 
 from packline_bundler.adapters import changes as changes_repo
+from packline_bundler.adapters import repository as bundles
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer.changes import Refused
 from packline_runtime import decisions
@@ -9,6 +10,12 @@ from packline_runtime.unit_of_work import UnitOfWork
 
 
 async def decide(uow: UnitOfWork, review_id: int, merge: bool, by: str, reason: str) -> None:
+    """The seller's lock comes first, as in the consumer, so arriving orders wait for the
+    decision (or it for them) instead of deadlocking with it or bundling by stale groups."""
+    seller_id = await reviews.seller_of(uow.conn, review_id)
+    if seller_id is None:
+        raise LookupError(f"no review {review_id}")
+    await bundles.lock_sellers(uow.conn, [seller_id], exclusive=True)
     found = await reviews.lock_review(uow.conn, review_id)
     if found is None:
         raise LookupError(f"no review {review_id}")

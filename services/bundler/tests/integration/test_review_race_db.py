@@ -1,0 +1,98 @@
+"""A person's merge (확인필요 → 합포) racing the consumer's new orders for the same recipients, on
+real PostgreSQL through the real HTTP route: the click never fails for the race, and every order
+ends in one live bundle."""
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from packline_bundler.bootstrap import MIGRATIONS, SERVICE
+from packline_bundler.entrypoints import review_http
+from packline_bundler.service_layer import use_cases
+from packline_contracts import OrderMatched
+from packline_launcher.testing import collected, matched, recipient
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+from packline_runtime.unit_of_work import unit_of_work
+
+HOLD = timedelta(seconds=60)
+ROUNDS = 30
+
+
+def _order(n: int, round_: int, mobile: str) -> OrderMatched:
+    """Each round its own recipient pair (one name and door, two mobiles), far from the others."""
+    to = recipient(
+        name=f"김민준{round_}",
+        mobile=f"010-{1000 + round_}-{mobile}",
+        address1=f"서울 강남구 테헤란로 {round_ + 1}",
+    )
+    return matched(collected(n, to=to), {"A": 1})
+
+
+def _review_api(pool: Any) -> FastAPI:
+    """The bundler's review routes on the test's pool (no broker needed for them)."""
+    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
+    runtime._pool = pool
+    app = FastAPI()
+    app.include_router(review_http.router(runtime))
+    return app
+
+
+async def _consume(pool: Any, orders: list[OrderMatched]) -> BaseException | None:
+    try:
+        async with unit_of_work(pool) as uow:
+            await use_cases.handle_events(uow, orders, HOLD)
+    except Exception as exc:
+        return exc
+    return None
+
+
+async def test_a_merge_racing_new_orders_of_the_pair_never_fails_and_keeps_one_box(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="race", max_size=6)
+    transport = httpx.ASGITransport(app=_review_api(pool))
+    answers: list[int] = []
+    consumer_errors: list[str] = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://bundler") as client:
+        for n in range(ROUNDS):
+            a, b = _order(10 * n + 1, n, "1111"), _order(10 * n + 2, n, "2222")
+            async with unit_of_work(pool) as uow:
+                await use_cases.handle_events(uow, [a, b], HOLD)
+            review_id = await pool.fetchval(
+                "SELECT review_id FROM reviews WHERE order_a = ANY($1::text[])",
+                [a.order.uid, b.order.uid],
+            )
+            assert review_id is not None
+            later = [
+                _order(10 * n + 3, n, "2222"),
+                _order(10 * n + 4, n, "1111"),
+            ]
+            merge, consumed = await asyncio.gather(
+                client.post(
+                    f"/reviews/{review_id}/merge",
+                    json={"decided_by": "park", "reason": "same family, one door"},
+                ),
+                _consume(pool, later),
+            )
+            answers.append(merge.status_code)
+            if consumed is not None:
+                consumer_errors.append(repr(consumed))
+                assert await _consume(pool, later) is None  # the broker redelivers the batch
+            uids = [o.order.uid for o in (a, b, *later)]
+            live = await pool.fetch(
+                """
+                SELECT DISTINCT m.bundle_id FROM bundle_members m JOIN bundles b USING (bundle_id)
+                WHERE m.order_uid = ANY($1::text[]) AND b.status <> 'CANCELLED'
+                """,
+                uids,
+            )
+            placed = await pool.fetchval(
+                "SELECT count(*) FROM bundle_members WHERE order_uid = ANY($1::text[])", uids
+            )
+            assert (placed, len(live)) == (4, 1), f"round {n}: {placed} orders in {len(live)} boxes"
+    assert all(code in (200, 409) for code in answers), answers
+    assert consumer_errors == []
