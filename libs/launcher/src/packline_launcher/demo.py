@@ -96,8 +96,14 @@ class Demo:
 
     def person_matches(self) -> None:
         product = market.UNMAPPED
-        waiting = self.post("matcher", f"/unmatched?seller_id={SELLER}", method="GET")
-        marketplaces = tuple(sorted({row["order"].split(":")[0] for row in waiting}))
+        waiting, cursor = [], ""
+        while True:  # the queue comes a page at a time
+            page = self.post("matcher", f"/unmatched?seller_id={SELLER}{cursor}", method="GET")
+            waiting += page["items"]
+            if page["next"] is None:
+                break
+            cursor = f"&cursor={page['next']}"
+        marketplaces = tuple(sorted({row["marketplace"] for row in waiting}))
         released = 0
         for body in market.mapping_bodies(SELLER, (product,), marketplaces, "demo-operator"):
             released += len(self.post("matcher", "/mappings", json=body)["released_orders"])

@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from packline_matcher.entrypoints import catalogue_http, http, subscriber
+from packline_matcher.service_layer import suggestions
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
@@ -14,6 +15,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class MatcherSettings(Settings):
     http_port: int = 8102
+    suggest_interval_seconds: float = (
+        1.0  # how often the queue's suggestions are brought up to date
+    )
+    suggest_batch_orders: int = 100  # waiting orders suggested per run (bounds one run's work)
 
 
 def load_settings() -> MatcherSettings:
@@ -23,6 +28,12 @@ def load_settings() -> MatcherSettings:
 def build_runtime(settings: Settings) -> ServiceRuntime:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     runtime.subscribe(subscriber.subscription())
+    s = settings if isinstance(settings, MatcherSettings) else MatcherSettings()
+
+    async def suggest() -> int:
+        return await suggestions.refresh(runtime.pool, s.suggest_batch_orders)
+
+    runtime.every(s.suggest_interval_seconds, "suggester", suggest)
     return runtime
 
 

@@ -16,7 +16,7 @@ from packline_launcher.testing import bundle, collected, line, matched
 from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS
 from packline_matcher.domain.catalogue import CatalogueItem
-from packline_matcher.service_layer import queue, use_cases
+from packline_matcher.service_layer import queue, suggestions, use_cases
 from packline_runtime import decisions
 from packline_runtime.unit_of_work import unit_of_work
 
@@ -75,10 +75,27 @@ async def test_the_queue_suggests_catalogue_skus_for_waiting_lines(new_schema: A
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, [collected(1, waiting)])
     async with pool.acquire() as conn:
-        [entry] = await queue.unmatched(conn, "s1", 10)
-    [waiting_line] = entry["lines"]
-    assert waiting_line["unmatched"] is True
-    assert waiting_line["suggestions"][0]["sku"] == "RICE"
+        [entry] = (await queue.page(conn, "s1", 10, None)).items
+    assert entry.suggested_at is None and entry.lines[0].suggestions == []  # not yet computed
+    assert await suggestions.refresh(pool) == 1
+    assert await suggestions.refresh(pool) == 0
+    async with pool.acquire() as conn:
+        [entry] = (await queue.page(conn, "s1", 10, None)).items
+    [waiting_line] = entry.lines
+    assert waiting_line.unmatched is True
+    assert waiting_line.suggestions[0].sku == "RICE"
+    # a catalogue change asks again; the old suggestions stay shown until the new ones are in
+    async with unit_of_work(pool) as uow:
+        await suggestions.import_catalogue(
+            uow, "s1", [CatalogueItem("RICE-NEW", "유기농 현미 5kg", "5kg")], "tester"
+        )
+    async with pool.acquire() as conn:
+        [entry] = (await queue.page(conn, "s1", 10, None)).items
+    assert entry.suggested_at is None and entry.lines[0].suggestions[0].sku == "RICE"
+    assert await suggestions.refresh(pool) == 1
+    async with pool.acquire() as conn:
+        [entry] = (await queue.page(conn, "s1", 10, None)).items
+    assert [s.sku for s in entry.lines[0].suggestions][:2] == ["RICE-NEW", "RICE"]
 
 
 async def test_deleting_a_mapping_sends_unallocated_orders_back_and_withdraws_them(

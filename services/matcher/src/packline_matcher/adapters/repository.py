@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from packline_contracts import OrderCollected, SkuLine
 from packline_matcher.domain.matching import ListingKey, Matched
@@ -63,7 +62,11 @@ async def hold(conn: Conn, order: OrderCollected, missing: list[ListingKey]) -> 
         """
         INSERT INTO held_orders (order_uid, seller_id, event, missing)
         VALUES ($1, $2, $3::jsonb, $4::jsonb)
-        ON CONFLICT (order_uid) DO UPDATE SET missing = EXCLUDED.missing
+        ON CONFLICT (order_uid) DO UPDATE SET missing = EXCLUDED.missing,
+            suggested_at = CASE WHEN held_orders.missing = EXCLUDED.missing
+                                THEN held_orders.suggested_at END,
+            asked_at = CASE WHEN held_orders.missing = EXCLUDED.missing
+                            THEN held_orders.asked_at ELSE clock_timestamp() END
         """,
         order.order.uid,
         order.seller_id,
@@ -112,42 +115,6 @@ async def held_for_listing(conn: Conn, key: MappingKey) -> list[OrderCollected]:
 
 async def release(conn: Conn, uids: Sequence[str]) -> None:
     await conn.execute("DELETE FROM held_orders WHERE order_uid = ANY($1::text[])", list(uids))
-
-
-async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
-        """
-        SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines
-        FROM held_orders WHERE $1::text IS NULL OR seller_id = $1
-        ORDER BY held_at LIMIT $2
-        """,
-        seller_id,
-        limit,
-    )
-    return [
-        {
-            "order": r["order_uid"],
-            "marketplace": r["order_uid"].split(":", 1)[0],
-            "seller_id": r["seller_id"],
-            "held_at": r["held_at"],
-            "missing": json.loads(r["missing"]),
-            "lines": [
-                {
-                    k: line[k]
-                    for k in (
-                        "line_id",
-                        "listing_id",
-                        "option_id",
-                        "product_name",
-                        "option_name",
-                        "quantity",
-                    )
-                }
-                for line in json.loads(r["lines"])
-            ],
-        }
-        for r in rows
-    ]
 
 
 async def stats(conn: Conn) -> dict[str, int]:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from packline_matcher.adapters import catalogue, catalogue_excel
 from packline_matcher.domain.catalogue import CatalogueItem, CatalogueRejected, check_items
+from packline_matcher.service_layer import suggestions
 from packline_runtime.service import ServiceRuntime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,7 +41,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     async def store(seller_id: str, items: list[CatalogueItem], by: str) -> dict[str, Any]:
         async with runtime.unit_of_work() as uow:
-            await catalogue.upsert(uow.conn, seller_id, items, by)
+            await suggestions.import_catalogue(uow, seller_id, items, by)
         return {"imported": len(items)}
 
     @api.post("/catalogue")

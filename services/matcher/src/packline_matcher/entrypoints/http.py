@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from packline_contracts import Marketplace, SkuLine
 from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
+from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
 from packline_runtime.service import ServiceRuntime
 
@@ -74,12 +75,18 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/unmatched")
     async def unmatched(
-        seller_id: Annotated[str | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 200,
-        suggestions: Annotated[int, Query(ge=0, le=20)] = 5,
-    ) -> list[dict[str, Any]]:
-        async with runtime.pool.acquire() as conn:
-            return await queue.unmatched(conn, seller_id, limit, suggestions)
+        seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 100,
+        cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+        suggestions: Annotated[int, Query(ge=0, le=MOST)] = 5,
+    ) -> queue.QueuePage:
+        """미매칭: waiting orders oldest first, a page at a time (follow `next` as `cursor`),
+        with the SKU suggestions computed in the background when each was held."""
+        try:
+            async with runtime.pool.acquire() as conn:
+                return await queue.page(conn, seller_id, limit, cursor, suggestions)
+        except queue.BadCursor as exc:
+            raise HTTPException(422, str(exc)) from exc
 
     @api.get("/stats")
     async def stats() -> dict[str, int]:

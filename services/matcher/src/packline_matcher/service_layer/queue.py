@@ -1,27 +1,105 @@
-"""The unmatched queue (미매칭) as the console shows it: waiting lines with SKU suggestions."""
+"""The unmatched queue (미매칭) as the console shows it: waiting orders a page at a time, each
+unmapped line with the catalogue SKUs suggested for it beforehand (see `suggestions`)."""
 
-from typing import Any
+import base64
+import binascii
+import json
+from datetime import datetime
 
-from packline_matcher.adapters import catalogue
-from packline_matcher.adapters import repository as repo
-from packline_matcher.domain.suggestions import suggest
+from pydantic import BaseModel, Field
+
+from packline_matcher.adapters import suggestions as stored
 from packline_runtime.db import Conn
 
+LINE_FIELDS = ("line_id", "listing_id", "option_id", "product_name", "option_name", "quantity")
 
-async def unmatched(
-    conn: Conn, seller_id: str | None, limit: int, suggestions: int = 5
-) -> list[dict[str, Any]]:
-    """Each waiting order; each of its unmapped lines carries catalogue SKUs ranked by how
-    much their name and option read like the line's product and option names."""
-    queue = await repo.unmatched(conn, seller_id, limit)
-    items = await catalogue.items_of(conn, {o["seller_id"] for o in queue})
-    for entry in queue:
-        missing = {tuple(m) for m in entry["missing"]}
-        own = items.get(entry["seller_id"], [])
-        for line in entry["lines"]:
+
+class BadCursor(ValueError):
+    """A `cursor` that no page of this queue handed out."""
+
+
+class Suggestion(BaseModel):
+    sku: str
+    name: str
+    option: str
+    score: float = Field(description="0–100: how much name and option read like the line's")
+
+
+class QueueLine(BaseModel):
+    line_id: str
+    listing_id: str
+    option_id: str
+    product_name: str
+    option_name: str
+    quantity: int
+    unmatched: bool = Field(description="No mapping for this listing+option yet")
+    suggestions: list[Suggestion] = Field(description="Best first; empty while being computed")
+
+
+class WaitingOrder(BaseModel):
+    order: str
+    marketplace: str
+    seller_id: str
+    held_at: datetime
+    missing: list[tuple[str, str]] = Field(description="[listing_id, option_id] without mapping")
+    suggested_at: datetime | None = Field(
+        description="When the suggestions were computed; null while (re)computing them"
+    )
+    lines: list[QueueLine]
+
+
+class QueuePage(BaseModel):
+    items: list[WaitingOrder]
+    next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+
+
+def _cursor(key: stored.QueueKey) -> str:
+    raw = json.dumps([key[0].isoformat(), key[1]]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _after(cursor: str) -> stored.QueueKey:
+    try:
+        held_at, uid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        when = datetime.fromisoformat(held_at)
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise BadCursor("cursor is not one this queue handed out; start without it") from exc
+    if when.tzinfo is None or not isinstance(uid, str):
+        raise BadCursor("cursor is not one this queue handed out; start without it")
+    return when, uid
+
+
+async def page(
+    conn: Conn, seller_id: str | None, limit: int, cursor: str | None, suggestions: int = 5
+) -> QueuePage:
+    """Reads stored rows only: the same small work whatever the catalogue's size."""
+    rows = await stored.page(conn, seller_id, _after(cursor) if cursor else None, limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
+    items = []
+    for r in rows:
+        missing = {tuple(m) for m in r["missing"]}
+        lines = []
+        for line in r["lines"]:
             waiting = (line["listing_id"], line["option_id"]) in missing
-            line["unmatched"] = waiting
-            if waiting and suggestions:
-                found = suggest(line["product_name"], line["option_name"], own, suggestions)
-                line["suggestions"] = [s.__dict__ for s in found]
-    return queue
+            found = r["suggestions"].get(line["line_id"], []) if waiting else []
+            lines.append(
+                QueueLine(
+                    **{k: line.get(k, "") for k in LINE_FIELDS},
+                    unmatched=waiting,
+                    suggestions=found[:suggestions],
+                )
+            )
+        items.append(
+            WaitingOrder(
+                order=r["order_uid"],
+                marketplace=r["order_uid"].split(":", 1)[0],
+                seller_id=r["seller_id"],
+                held_at=r["held_at"],
+                missing=[tuple(m) for m in r["missing"]],
+                suggested_at=r["suggested_at"],
+                lines=lines,
+            )
+        )
+    last = rows[-1] if rows else None
+    following = _cursor((last["held_at"], last["order_uid"])) if more and last else None
+    return QueuePage(items=items, next=following)

@@ -1,0 +1,130 @@
+"""The unmatched queue (미매칭) over the real HTTP route with a large catalogue, on PostgreSQL:
+serving it never stalls the service's event loop, its suggestions were computed beforehand,
+and paging returns every waiting order once."""
+
+import asyncio
+import contextlib
+import random
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from packline_launcher.testing import collected, line
+from packline_matcher.adapters import catalogue
+from packline_matcher.bootstrap import MIGRATIONS, SERVICE
+from packline_matcher.domain.catalogue import CatalogueItem
+from packline_matcher.entrypoints import http
+from packline_matcher.service_layer import suggestions, use_cases
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+from packline_runtime.unit_of_work import unit_of_work
+
+CATALOGUE_SIZE = 20_000
+WAITING = 500
+LISTINGS = 25  # waiting orders cluster on a few unmapped listings, as in a seller's queue
+WORDS = "유기농 현미 찹쌀 계란 사과 배 우유 두부 김치 참기름 들기름 고추장 된장 간장 멸치".split()
+
+
+def _matcher_api(pool: Any) -> tuple[ServiceRuntime, FastAPI]:
+    """The matcher's queue routes on the test's pool (they need no broker)."""
+    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
+    runtime._pool = pool
+    app = FastAPI()
+    app.include_router(http.router(runtime))
+    return runtime, app
+
+
+@contextlib.asynccontextmanager
+async def _loop_stalls() -> AsyncIterator[list[float]]:
+    """The longest time the event loop went without running a 10 ms ticker, while inside."""
+    worst = [0.0]
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            worst[0] = max(worst[0], now - last)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    try:
+        yield worst
+    finally:
+        ticker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await ticker
+
+
+async def _seed(pool: Any) -> None:
+    rng = random.Random(8)
+    items = [
+        CatalogueItem(f"SKU{n:05d}", " ".join(rng.sample(WORDS, 3)), f"{rng.randint(1, 20)}kg")
+        for n in range(CATALOGUE_SIZE)
+    ]
+    items[4242] = CatalogueItem("RICE-5", "유기농 현미 햅쌀", "5kg")
+    async with unit_of_work(pool) as uow:
+        await catalogue.upsert(uow.conn, "s1", items, "tester")
+    orders = []
+    for n in range(WAITING):
+        listing = n % LISTINGS
+        waiting = line(f"90{listing:02d}", f"90{listing:02d}1").model_copy(
+            update={"product_name": f"[특가] 유기농 현미 햅쌀 {listing}호", "option_name": "5kg"}
+        )
+        orders.append(collected(n, waiting))
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, orders)
+
+
+async def test_the_queue_is_served_from_precomputed_suggestions_without_stalling_the_loop(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="queue")
+    await _seed(pool)
+    runtime, app = _matcher_api(pool)
+    await _suggest_everything(runtime)
+    seen: list[str] = []
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as client,
+        _loop_stalls() as worst,
+    ):
+        first = await client.get("/unmatched", params={"seller_id": "s1", "limit": 200})
+        assert first.status_code == 200, first.text[:500]
+        page = first.json()
+        while True:
+            for entry in page["items"]:
+                seen.append(entry["order"])
+                [waiting] = entry["lines"]
+                assert waiting["unmatched"] is True
+                assert waiting["suggestions"][0]["sku"] == "RICE-5"  # computed beforehand
+                assert len(waiting["suggestions"]) == 5
+            if page["next"] is None:
+                break
+            response = await client.get(
+                "/unmatched", params={"seller_id": "s1", "limit": 200, "cursor": page["next"]}
+            )
+            assert response.status_code == 200, response.text[:500]
+            page = response.json()
+    assert worst[0] < 1.0, f"the event loop stalled {worst[0]:.2f}s while serving the queue"
+    assert len(seen) == WAITING and len(set(seen)) == WAITING  # every order once
+
+
+async def _suggest_everything(runtime: ServiceRuntime) -> None:
+    """What the service's background job does, run here until nothing is left to suggest."""
+    deadline = time.monotonic() + 120
+    while await suggestions.refresh(runtime.pool, limit=100):
+        assert time.monotonic() < deadline, "suggestions were not all computed in 120 s"
+
+
+async def test_bad_paging_input_is_a_clear_422(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="queue")
+    _, app = _matcher_api(pool)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://m"
+    ) as client:
+        for params in ({"limit": 201}, {"limit": 0}, {"cursor": "not-a-cursor"}):
+            response = await client.get("/unmatched", params=params)
+            assert response.status_code == 422, (params, response.text[:300])
