@@ -14,8 +14,17 @@ async def lock_listings(conn: Conn, keys: Iterable[MappingKey], exclusive: bool)
     """Orders take these shared, a new mapping exclusive: an order is never held while its
     mapping is being added, and a mapping never misses an order being held."""
     fn = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    for key in sorted(set(keys)):
-        await conn.execute(f"SELECT {fn}(hashtextextended($1, 0))", "\x1f".join(key))
+    names = sorted({"\x1f".join(key) for key in keys})
+    if not names:
+        return
+    # one statement, in lock-id order, so every transaction takes them in the same order
+    await conn.execute(
+        f"""
+        SELECT {fn}(k)
+        FROM (SELECT DISTINCT hashtextextended(x, 0) AS k FROM unnest($1::text[]) x ORDER BY 1) s
+        """,
+        names,
+    )
 
 
 async def load_mappings(

@@ -10,7 +10,9 @@ from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
 from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
+from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
+from packline_runtime.unit_of_work import UnitOfWork
 
 Seller = Annotated[str, Query(min_length=1, max_length=64)]
 
@@ -34,13 +36,16 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         if len({s.sku for s in body.skus}) != len(body.skus):
             raise HTTPException(422, "a SKU appears twice in skus; give it once with its quantity")
         key = (body.seller_id, body.marketplace.value, body.listing_id, body.option_id)
+
+        async def work(uow: UnitOfWork) -> list[str]:
+            return await use_cases.add_mapping(uow, key, body.skus, body.created_by, body.reason)
+
         try:
-            async with runtime.unit_of_work() as uow:
-                released = await use_cases.add_mapping(
-                    uow, key, body.skus, body.created_by, body.reason
-                )
+            released = await in_transaction(runtime.pool, work)
         except use_cases.UnknownSkus as exc:
             raise HTTPException(422, str(exc)) from exc
+        except LostRace as exc:
+            raise HTTPException(409, str(exc)) from exc
         return {"mapping": list(key), "released_orders": released}
 
     @api.get("/mappings")
@@ -66,11 +71,16 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     ) -> dict[str, Any]:
         """Delete a wrong mapping: orders it matched that are not allocated go back to the queue."""
         key = (seller_id, marketplace.value, listing_id, option_id)
+
+        async def work(uow: UnitOfWork) -> list[str]:
+            return await use_cases.delete_mapping(uow, key, decided_by, reason)
+
         try:
-            async with runtime.unit_of_work() as uow:
-                orders = await use_cases.delete_mapping(uow, key, decided_by, reason)
+            orders = await in_transaction(runtime.pool, work)
         except use_cases.MappingNotFound as exc:
             raise HTTPException(404, str(exc)) from exc
+        except LostRace as exc:
+            raise HTTPException(409, str(exc)) from exc
         return {"deleted": list(key), "unmatched_orders": orders}
 
     @api.get("/unmatched")

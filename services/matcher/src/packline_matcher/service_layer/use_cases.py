@@ -60,6 +60,13 @@ async def _match_orders(uow: UnitOfWork, orders: Sequence[OrderCollected]) -> li
 
 
 async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
+    orders = [e for e in events if isinstance(e, OrderCollected)]
+    # The batch's listing locks come before any row it touches (a cancel deletes held rows),
+    # as in a person's add or delete of a mapping: lock, then rows. Otherwise the two wait
+    # for each other and PostgreSQL kills one.
+    await repo.lock_listings(
+        uow.conn, [k for o in orders for k in _mapping_keys(o)], exclusive=False
+    )
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
     if cancels:
         await tombstones.record(uow.conn, cancels)
@@ -67,7 +74,6 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     allocated = [m.order.uid for e in events if isinstance(e, StockAllocated) for m in e.members]
     if allocated:
         await _note_allocated(uow, allocated)
-    orders = [e for e in events if isinstance(e, OrderCollected)]
     if orders:
         await _collect(uow, orders)
     # After the batch's OrderCollected: a change may follow its order within one batch. An
@@ -80,10 +86,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
 async def _collect(uow: UnitOfWork, orders: list[OrderCollected]) -> None:
     cancelled = await tombstones.cancelled_among(uow.conn, [o.order.uid for o in orders])
     orders = [o for o in orders if o.order.uid not in cancelled]
-    await repo.lock_listings(
-        uow.conn, [k for o in orders for k in _mapping_keys(o)], exclusive=False
-    )
-    await _match_orders(uow, orders)
+    await _match_orders(uow, orders)  # under the listing locks `handle_events` took first
 
 
 async def _note_allocated(uow: UnitOfWork, uids: list[str]) -> None:
