@@ -109,10 +109,15 @@ def decide_reviews(call: Call, seller_id: str) -> tuple[int, int]:
     """확인필요, played by a person: the same unit written two ways (`109동 1203호`,
     `109-1203`) is one recipient, merged; another unit in the same building is kept apart.
     Returns (merged, kept apart); (0, 0) when the bundler has no reviews."""
+    path = f"/reviews?seller_id={seller_id}&status=PENDING"
     try:
-        pending = call("bundler", f"/reviews?seller_id={seller_id}&status=PENDING", method="GET")
+        page = call("bundler", path, method="GET")
     except RuntimeError:
         return 0, 0  # a bundler without the review API
+    pending = page["items"]
+    while page["next"] is not None:  # a page at a time, by review id
+        page = call("bundler", f"{path}&cursor={page['next']}", method="GET")
+        pending += page["items"]
     merged = kept = 0
     for review in pending:
         same_unit = _unit(review["a"]["address2"]) == _unit(review["b"]["address2"])

@@ -96,3 +96,35 @@ async def test_a_merge_racing_new_orders_of_the_pair_never_fails_and_keeps_one_b
             assert (placed, len(live)) == (4, 1), f"round {n}: {placed} orders in {len(live)} boxes"
     assert all(code in (200, 409) for code in answers), answers
     assert consumer_errors == []
+
+
+async def test_reviews_come_a_page_at_a_time_each_once(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="race")
+    async with unit_of_work(pool) as uow:
+        pairs = [
+            o
+            for n in range(5)
+            for o in (_order(10 * n + 1, n, "1111"), _order(10 * n + 2, n, "2222"))
+        ]
+        await use_cases.handle_events(uow, pairs, HOLD)
+    transport = httpx.ASGITransport(app=_review_api(pool))
+    seen: list[int] = []
+    async with httpx.AsyncClient(transport=transport, base_url="http://bundler") as client:
+        params: dict[str, Any] = {"seller_id": "s1", "limit": 2}
+        while True:
+            response = await client.get("/reviews", params=params)
+            assert response.status_code == 200, response.text[:300]
+            page = response.json()
+            seen += [r["review_id"] for r in page["items"]]
+            assert all(r["a"]["name"] == r["b"]["name"] for r in page["items"])
+            if page["next"] is None:
+                break
+            params["cursor"] = page["next"]
+        for bad in ({"limit": 201}, {"limit": 0}, {"cursor": "x1"}, {"cursor": "9" * 30}):
+            response = await client.get("/reviews", params={"seller_id": "s1", **bad})
+            assert response.status_code == 422, (bad, response.text[:300])
+        response = await client.post(
+            f"/reviews/{2**63}/merge", json={"decided_by": "park", "reason": "too big an id"}
+        )
+        assert response.status_code == 422
+    assert len(seen) == 5 and len(set(seen)) == 5

@@ -3,6 +3,7 @@ sealed bundle. Names and addresses are shown here, to the console user; never lo
 
 import json
 import uuid
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Path, Query
@@ -27,6 +28,22 @@ class Unmerge(Decision):
     orders: tuple[str, ...] = Field(min_length=1, description="Order uids to split off")
 
 
+class Review(BaseModel):
+    review_id: int
+    status: str
+    created_at: datetime
+    decided_at: datetime | None
+    bundles: list[str]
+    a: dict[str, Any] | None = Field(description="One side: its order and recipient; null if gone")
+    b: dict[str, Any] | None
+    fields: list[dict[str, Any]] = Field(description="Which fields agree or differ, and why")
+
+
+class ReviewPage(BaseModel):
+    items: list[Review]
+    next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
+
+
 def _side(raw: str | None) -> dict[str, Any] | None:
     if raw is None:
         return None
@@ -41,24 +58,30 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def list_reviews(
         seller_id: Annotated[str, Query(min_length=1, max_length=64)],
         status: Literal["PENDING", "MERGED", "KEPT_APART", "OBSOLETE"] = "PENDING",
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
-        """확인필요: each pair side by side, with which fields agree or differ."""
+        limit: Annotated[int, Query(ge=1, le=200)] = 100,
+        cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
+    ) -> ReviewPage:
+        """확인필요: each pair side by side, with which fields agree or differ; a page at a
+        time, oldest first (follow `next` as `cursor`)."""
         async with runtime.pool.acquire() as conn:
-            rows = await reviews.pending(conn, seller_id, status, limit)
-        return [
-            {
-                "review_id": r["review_id"],
-                "status": r["status"],
-                "created_at": r["created_at"],
-                "decided_at": r["decided_at"],
-                "bundles": [str(r["bundle_a"]), str(r["bundle_b"])],
-                "a": _side(r["order_a"]),
-                "b": _side(r["order_b"]),
-                "fields": json.loads(r["fields"]),
-            }
-            for r in rows
+            rows = await reviews.pending(
+                conn, seller_id, status, limit + 1, int(cursor) if cursor else 0
+            )
+        items = [
+            Review(
+                review_id=r["review_id"],
+                status=r["status"],
+                created_at=r["created_at"],
+                decided_at=r["decided_at"],
+                bundles=[str(r["bundle_a"]), str(r["bundle_b"])],
+                a=_side(r["order_a"]),
+                b=_side(r["order_b"]),
+                fields=json.loads(r["fields"]),
+            )
+            for r in rows[:limit]
         ]
+        more = len(rows) > limit
+        return ReviewPage(items=items, next=str(items[-1].review_id) if more else None)
 
     async def decide(review_id: int, merge: bool, body: Decision) -> dict[str, Any]:
         async def work(uow: UnitOfWork) -> None:
