@@ -1,6 +1,6 @@
-"""The unmatched queue (미매칭) over the real HTTP route with a large catalogue, on PostgreSQL:
-serving it never stalls the service's event loop, its suggestions were computed beforehand,
-and paging returns every waiting order once."""
+"""The matcher's lists over the real HTTP routes, on PostgreSQL: the unmatched queue (미매칭)
+with a large catalogue never stalls the service's event loop and serves suggestions computed
+beforehand; every list comes a page at a time and returns each row once."""
 
 import asyncio
 import contextlib
@@ -16,7 +16,7 @@ from packline_launcher.testing import collected, line
 from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS, SERVICE
 from packline_matcher.domain.catalogue import CatalogueItem
-from packline_matcher.entrypoints import http
+from packline_matcher.entrypoints import catalogue_http, http
 from packline_matcher.service_layer import suggestions, use_cases
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
@@ -34,6 +34,7 @@ def _matcher_api(pool: Any) -> tuple[ServiceRuntime, FastAPI]:
     runtime._pool = pool
     app = FastAPI()
     app.include_router(http.router(runtime))
+    app.include_router(catalogue_http.router(runtime))
     return runtime, app
 
 
@@ -128,3 +129,47 @@ async def test_bad_paging_input_is_a_clear_422(new_schema: Any) -> None:
         for params in ({"limit": 201}, {"limit": 0}, {"cursor": "not-a-cursor"}):
             response = await client.get("/unmatched", params=params)
             assert response.status_code == 422, (params, response.text[:300])
+
+
+async def _every_page(client: httpx.AsyncClient, path: str, **params: Any) -> list[Any]:
+    found: list[Any] = []
+    while True:
+        response = await client.get(path, params=params)
+        assert response.status_code == 200, response.text[:300]
+        page = response.json()
+        found += page["items"]
+        if page["next"] is None:
+            return found
+        params["cursor"] = page["next"]
+
+
+async def test_the_catalogue_and_mappings_come_a_page_at_a_time(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="queue")
+    _, app = _matcher_api(pool)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://m"
+    ) as client:
+        items = [{"sku": f"SKU{n}", "name": f"상품 {n}"} for n in range(7)]
+        response = await client.post("/catalogue", json={"seller_id": "s1", "items": items})
+        assert response.status_code == 200, response.text[:300]
+        for n in range(7):
+            body = {
+                "seller_id": "s1",
+                "marketplace": "NAVER" if n % 2 else "COUPANG",
+                "listing_id": f"L{n}",
+                "skus": [{"sku": f"SKU{n}", "quantity": 1}],
+            }
+            assert (await client.post("/mappings", json=body)).status_code == 201
+        skus = await _every_page(client, "/catalogue", seller_id="s1", limit=3)
+        assert [s["sku"] for s in skus] == [f"SKU{n}" for n in range(7)]
+        mappings = await _every_page(client, "/mappings", seller_id="s1", limit=2)
+        assert sorted(m["listing_id"] for m in mappings) == [f"L{n}" for n in range(7)]
+        wrong_list = (await client.get("/catalogue", params={"seller_id": "s1", "limit": 3})).json()
+        for path, params in (
+            ("/catalogue", {"limit": 201}),
+            ("/catalogue", {"cursor": "%%%"}),
+            ("/mappings", {"cursor": wrong_list["next"]}),  # another list's token
+            ("/mappings", {"limit": 5000}),
+        ):
+            response = await client.get(path, params={"seller_id": "s1", **params})
+            assert response.status_code == 422, (path, params, response.text[:300])

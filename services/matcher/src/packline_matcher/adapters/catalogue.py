@@ -66,13 +66,18 @@ async def items_of(conn: Conn, seller_ids: Iterable[str]) -> dict[str, list[Cata
     return found
 
 
-async def listing(conn: Conn, seller_id: str, limit: int) -> list[dict[str, Any]]:
+async def listing(
+    conn: Conn, seller_id: str, limit: int, after: str | None = None
+) -> list[dict[str, Any]]:
+    """One page of the seller's SKUs, by SKU code after `after`."""
     rows = await conn.fetch(
         """
         SELECT sku, name, option, barcode, updated_by, updated_at FROM catalogue
-        WHERE seller_id = $1 ORDER BY sku LIMIT $2
+        WHERE seller_id = $1 AND ($3::text IS NULL OR sku > $3)
+        ORDER BY sku LIMIT $2
         """,
         seller_id,
         limit,
+        after,
     )
     return [dict(r) for r in rows]

@@ -88,7 +88,9 @@ async def list_mappings(
     listing_id: str | None,
     sku: str | None,
     limit: int,
+    after: tuple[str, str, str] | None = None,
 ) -> list[dict[str, Any]]:
+    """One page of the seller's mappings after `after` (marketplace, listing, option)."""
     rows = await conn.fetch(
         """
         SELECT marketplace, listing_id, option_id, skus, created_by, reason, created_at
@@ -96,6 +98,7 @@ async def list_mappings(
         WHERE seller_id = $1 AND ($2::text IS NULL OR marketplace = $2)
           AND ($3::text IS NULL OR listing_id = $3)
           AND ($4::text IS NULL OR skus @> jsonb_build_array(jsonb_build_object('sku', $4::text)))
+          AND ($6::text IS NULL OR (marketplace, listing_id, option_id) > ($6, $7::text, $8::text))
         ORDER BY marketplace, listing_id, option_id
         LIMIT $5
         """,
@@ -104,5 +107,6 @@ async def list_mappings(
         listing_id,
         sku,
         limit,
+        *(after or (None, None, None)),
     )
     return [{**dict(r), "skus": json.loads(r["skus"])} for r in rows]

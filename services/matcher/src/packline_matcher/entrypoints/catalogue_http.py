@@ -1,5 +1,6 @@
 """Matcher HTTP API for the SKU catalogue: JSON and Excel imports (all or nothing), listing."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query
@@ -8,6 +9,7 @@ from pydantic import BaseModel, Field
 from packline_matcher.adapters import catalogue, catalogue_excel
 from packline_matcher.domain.catalogue import CatalogueItem, CatalogueRejected, check_items
 from packline_matcher.service_layer import suggestions
+from packline_runtime import paging
 from packline_runtime.service import ServiceRuntime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -18,6 +20,20 @@ class Item(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     option: str = Field(default="", max_length=300)
     barcode: str = Field(default="", max_length=64)
+
+
+class CatalogueEntry(BaseModel):
+    sku: str
+    name: str
+    option: str
+    barcode: str
+    updated_by: str
+    updated_at: datetime
+
+
+class CataloguePage(BaseModel):
+    items: list[CatalogueEntry]
+    next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
 
 
 class CatalogueImport(BaseModel):
@@ -79,9 +95,18 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     @api.get("/catalogue")
     async def list_catalogue(
         seller_id: Annotated[str, Query(min_length=1, max_length=64)],
-        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    ) -> list[dict[str, Any]]:
+        limit: Annotated[int, Query(ge=1, le=200)] = 100,
+        cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+    ) -> CataloguePage:
+        """상품 목록: the seller's SKUs by code, a page at a time (follow `next` as `cursor`)."""
+        try:
+            after = paging.decode(cursor, 1)[0] if cursor else None
+        except paging.BadCursor as exc:
+            raise HTTPException(422, str(exc)) from exc
         async with runtime.pool.acquire() as conn:
-            return await catalogue.listing(conn, seller_id, limit)
+            rows = await catalogue.listing(conn, seller_id, limit + 1, after)
+        items = [CatalogueEntry(**r) for r in rows[:limit]]
+        more = len(rows) > limit
+        return CataloguePage(items=items, next=paging.encode([items[-1].sku]) if more else None)
 
     return api

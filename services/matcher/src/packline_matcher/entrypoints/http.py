@@ -1,5 +1,6 @@
 """Matcher HTTP API: the unmatched queue, mappings (add, review, delete) and decisions."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
@@ -10,6 +11,7 @@ from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
 from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
+from packline_runtime import paging
 from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.unit_of_work import UnitOfWork
@@ -25,6 +27,21 @@ class NewMapping(BaseModel):
     skus: tuple[SkuLine, ...] = Field(min_length=1, description="Per one unit of the listing")
     created_by: str = Field(default="console", min_length=1, max_length=64)
     reason: str = Field(default="", max_length=300)
+
+
+class MappingEntry(BaseModel):
+    marketplace: str
+    listing_id: str
+    option_id: str
+    skus: list[SkuLine]
+    created_by: str
+    reason: str
+    created_at: datetime
+
+
+class MappingPage(BaseModel):
+    items: list[MappingEntry]
+    next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -52,13 +69,34 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def list_mappings(
         seller_id: Seller,
         marketplace: Marketplace | None = None,
-        listing_id: str | None = None,
-        sku: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    ) -> list[dict[str, Any]]:
+        listing_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        sku: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 100,
+        cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
+    ) -> MappingPage:
+        """The seller's mappings by marketplace, listing and option, a page at a time."""
+        after: tuple[str, str, str] | None = None
+        if cursor:
+            try:
+                after_mp, after_listing, after_option = paging.decode(cursor, 3)
+            except paging.BadCursor as exc:
+                raise HTTPException(422, str(exc)) from exc
+            after = (after_mp, after_listing, after_option)
         mp = marketplace.value if marketplace else None
         async with runtime.pool.acquire() as conn:
-            return await unmatching.list_mappings(conn, seller_id, mp, listing_id, sku, limit)
+            rows = await unmatching.list_mappings(
+                conn,
+                seller_id,
+                mp,
+                listing_id,
+                sku,
+                limit + 1,
+                after,
+            )
+        items = [MappingEntry(**r) for r in rows[:limit]]
+        last = items[-1] if len(rows) > limit else None
+        following = [last.marketplace, last.listing_id, last.option_id] if last else None
+        return MappingPage(items=items, next=paging.encode(following) if following else None)
 
     @api.delete("/mappings")
     async def delete_mapping(
@@ -95,7 +133,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         try:
             async with runtime.pool.acquire() as conn:
                 return await queue.page(conn, seller_id, limit, cursor, suggestions)
-        except queue.BadCursor as exc:
+        except paging.BadCursor as exc:
             raise HTTPException(422, str(exc)) from exc
 
     @api.get("/stats")

@@ -1,21 +1,15 @@
 """The unmatched queue (미매칭) as the console shows it: waiting orders a page at a time, each
 unmapped line with the catalogue SKUs suggested for it beforehand (see `suggestions`)."""
 
-import base64
-import binascii
-import json
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
 from packline_matcher.adapters import suggestions as stored
+from packline_runtime import paging
 from packline_runtime.db import Conn
 
 LINE_FIELDS = ("line_id", "listing_id", "option_id", "product_name", "option_name", "quantity")
-
-
-class BadCursor(ValueError):
-    """A `cursor` that no page of this queue handed out."""
 
 
 class Suggestion(BaseModel):
@@ -53,26 +47,22 @@ class QueuePage(BaseModel):
     next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
 
 
-def _cursor(key: stored.QueueKey) -> str:
-    raw = json.dumps([key[0].isoformat(), key[1]]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def _after(cursor: str) -> stored.QueueKey:
+    held_at, uid = paging.decode(cursor, 2)
     try:
-        held_at, uid = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         when = datetime.fromisoformat(held_at)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise BadCursor("cursor is not one this queue handed out; start without it") from exc
-    if when.tzinfo is None or not isinstance(uid, str):
-        raise BadCursor("cursor is not one this queue handed out; start without it")
+    except ValueError as exc:
+        raise paging.BadCursor() from exc
+    if when.tzinfo is None:
+        raise paging.BadCursor()
     return when, uid
 
 
 async def page(
     conn: Conn, seller_id: str | None, limit: int, cursor: str | None, suggestions: int = 5
 ) -> QueuePage:
-    """Reads stored rows only: the same small work whatever the catalogue's size."""
+    """Reads stored rows only: the same small work whatever the catalogue's size. Raises
+    paging.BadCursor for a cursor this queue did not hand out."""
     rows = await stored.page(conn, seller_id, _after(cursor) if cursor else None, limit + 1)
     more, rows = len(rows) > limit, rows[:limit]
     items = []
@@ -101,5 +91,7 @@ async def page(
             )
         )
     last = rows[-1] if rows else None
-    following = _cursor((last["held_at"], last["order_uid"])) if more and last else None
+    following = (
+        paging.encode([last["held_at"].isoformat(), last["order_uid"]]) if more and last else None
+    )
     return QueuePage(items=items, next=following)
