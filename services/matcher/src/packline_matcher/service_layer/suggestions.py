@@ -42,8 +42,7 @@ async def refresh(pool: asyncpg.Pool, limit: int = 100) -> int:
             per_line[line.line_id] = ranked.get(key, [])
         answers.append((q, dict(per_line)))
     async with pool.acquire() as conn:
-        kept = await stored.store(conn, answers)
-    return max(kept, 1)  # 1: run again at once, there may be more (or newer asks) waiting
+        return await stored.store(conn, answers)  # asked again meanwhile: the next run
 
 
 async def import_catalogue(
