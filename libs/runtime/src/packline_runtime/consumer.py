@@ -239,7 +239,11 @@ class BatchConsumer:
             event_type=event.event_type if event else "",
             seller_id=event.seller_id if event else "unknown",
             correlation_id=event.correlation_id if event else None,
-            order_uids=dead_letters.order_uids(event) if event else (),
+            order_uids=(
+                dead_letters.order_uids(event)
+                if event
+                else dead_letters.order_uids_of_malformed(record.value or b"")
+            ),
         )
 
 

@@ -1,12 +1,14 @@
 """Dead letters: messages that can never succeed, kept with their error and the orders they
 concern, never silently dropped; a person may send one back through its handler (redrive)."""
 
+import contextlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from packline_contracts import DeadLettered, Event, OrderRef, new_event_id
 from packline_runtime.db import Conn
@@ -70,6 +72,30 @@ def order_uids(event: Event) -> tuple[str, ...]:
                 walk(item)
 
     walk(event)
+    return tuple(found)
+
+
+def order_uids_of_malformed(payload: bytes) -> tuple[str, ...]:
+    """Best effort for a payload that does not parse as an event (a NUL in a recipient, say):
+    the orders named by any valid `order` object inside it, so the letter still shows on them."""
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return ()
+    found: dict[str, None] = {}
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key == "order" and isinstance(item, dict):
+                    with contextlib.suppress(ValidationError):
+                        found[OrderRef.model_validate(item).uid] = None
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(document)
     return tuple(found)
 
 

@@ -58,7 +58,11 @@ def router(
 
     @api.post(
         "/{letter_id}/redrive",
-        responses={404: {"description": "No such letter"}, 409: {"description": "Malformed"}},
+        responses={
+            404: {"description": "No such letter"},
+            409: {"description": "Malformed, or of a type no subscription here takes"},
+            503: {"description": "The database is busy; try again"},
+        },
     )
     async def redrive(
         letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)], body: RedriveRequest

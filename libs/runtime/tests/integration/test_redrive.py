@@ -161,3 +161,13 @@ async def test_a_letter_whose_event_was_processed_meanwhile_is_a_no_op(new_schem
         assert again.json()["outcome"] == "ALREADY_PROCESSED", again.text
         assert handler.runs == runs
     assert await pool.fetchval("SELECT count(*) FROM applied") == 1
+
+
+async def test_a_malformed_letter_still_names_the_order_it_carries(new_schema: Any) -> None:
+    pool = await new_schema(NO_SERVICE_MIGRATIONS)
+    event = cancel(3)
+    payload = event.model_dump_json().replace('"reason":""', '"reason":"a\\u0000b"').encode()
+    await _consumer(pool, FixableHandler()).process(records([payload]))
+    letter = await pool.fetchrow("SELECT error, order_uids FROM dead_letters")
+    assert "malformed event" in letter["error"] and "NUL" in letter["error"]
+    assert letter["order_uids"] == [event.order.uid]
