@@ -141,3 +141,26 @@ def test_contracts_import_only_pydantic_and_the_standard_library() -> None:
                 names = [node.module]
             for name in names:
                 assert name.split(".")[0] in allowed, f"{path.name} imports {name}"
+
+
+def test_no_string_field_of_any_event_carries_a_nul_character() -> None:
+    """PostgreSQL text cannot hold NUL: an event carrying one could never be stored downstream."""
+    good = OrderCancelled(
+        seller_id="s1",
+        correlation_id=uuid.uuid4(),
+        order=OrderRef(marketplace="NAVER", marketplace_order_id="1"),
+        recipient_key="k" * 16,
+    )
+    payload = json.loads(good.model_dump_json())
+    for path in (("reason",), ("seller_id",), ("order", "marketplace_order_id")):
+        bad = json.loads(json.dumps(payload))
+        target = bad
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = "a\u0000b"
+        with pytest.raises(ValidationError) as refused:
+            parse_event(json.dumps(bad))
+        assert "NUL" in str(refused.value), path
+    shipped_line = {"order": payload["order"], "line_ids": ["1\u0000"]}
+    with pytest.raises(ValidationError):
+        ShippedOrder.model_validate(shipped_line)

@@ -7,6 +7,7 @@ import jsonschema
 
 from packline_contracts import (
     BundleFormed,
+    DeadLettered,
     OrderMatched,
     OrderUnmatched,
     Topic,
@@ -54,3 +55,26 @@ def test_order_unmatched_is_keyed_by_recipient_like_the_order_it_withdraws() -> 
     assert topic_for(event) is Topic.ORDER_UNMATCHED
     assert parse_event(event.model_dump_json()) == event
     assert isinstance(event.matched_event_id, uuid.UUID)
+
+
+def test_a_version_1_dead_lettered_parses_as_an_open_letter_of_no_known_order() -> None:
+    v1 = json.dumps(
+        {
+            "event_type": "DeadLettered",
+            "schema_version": 1,
+            "event_id": str(uuid.uuid4()),
+            "occurred_at": "2026-11-28T01:00:00Z",
+            "seller_id": "s1",
+            "correlation_id": str(uuid.uuid4()),
+            "consumer": "packline.matcher",
+            "topic": Topic.ORDER_COLLECTED.value,
+            "kafka_partition": 0,
+            "kafka_offset": 7,
+            "error": "PermanentError: x",
+        }
+    )
+    schema = json.loads((SCHEMA_DIR / "DeadLettered.v1.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(v1), schema)
+    parsed = parse_event(v1)
+    assert isinstance(parsed, DeadLettered)
+    assert (parsed.status, parsed.order_uids, parsed.dead_letter_id) == ("OPEN", (), 0)

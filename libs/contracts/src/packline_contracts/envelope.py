@@ -6,7 +6,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from packline_contracts.text_rules import refuse_nul
 
 
 def new_event_id() -> uuid.UUID:
@@ -43,6 +45,11 @@ class Envelope(BaseModel):
     @classmethod
     def _to_utc(cls, value: datetime) -> datetime:
         return value.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> "Envelope":
+        refuse_nul(self.__dict__)
+        return self
 
     def follow_up(self) -> dict[str, Any]:
         """Envelope fields for an event this one causes: same tenant and chain, caused by this."""

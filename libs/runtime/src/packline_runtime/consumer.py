@@ -74,6 +74,25 @@ class BatchConsumer:
         self._service = service
         self._sub = subscription
 
+    @property
+    def group(self) -> str:
+        return str(self._sub.group)
+
+    @property
+    def service(self) -> str:
+        return self._service
+
+    def accepts(self, event: Event) -> bool:
+        return isinstance(event, self._sub.accepts)
+
+    async def redrive_in(self, conn: Conn, event: Event) -> bool:
+        """Run a dead-lettered event through the handler again, in the caller's transaction:
+        its dead-letter inbox mark is replaced by a real claim. False (nothing run) when the
+        event was processed meanwhile."""
+        if not await inbox.release_dead_lettered(conn, self._sub.group, event.event_id):
+            return False
+        return await self._apply_in(conn, [_Parsed(event, None)]) == 1
+
     async def process(self, records: Sequence[Any]) -> None:
         started = time.perf_counter()
         parsed, dead = self._parse(records)
@@ -129,7 +148,7 @@ class BatchConsumer:
             await self._apply_in(conn, parsed)
             await self._record_dead(conn, dead)
 
-    async def _apply_in(self, conn: Conn, parsed: list[_Parsed]) -> None:
+    async def _apply_in(self, conn: Conn, parsed: list[_Parsed]) -> int:
         fresh_ids = await inbox.claim_new(
             conn,
             self._sub.group,
@@ -145,7 +164,7 @@ class BatchConsumer:
         if duplicates:
             metrics.DUPLICATES.add(duplicates, {"service": self._service})
         if not fresh:
-            return
+            return 0
         uow = UnitOfWork(conn, trace_contexts={p.event.event_id: p.context for p in fresh})
         await self._sub.handle(uow, [p.event for p in fresh])
         for item in fresh:
@@ -155,6 +174,7 @@ class BatchConsumer:
         for event in uow.emitted:
             metrics.EVENTS_OUT.add(1, {"service": self._service, "event_type": event.event_type})
         await uow.flush()
+        return len(fresh)
 
     async def _apply_one_by_one(self, parsed: list[_Parsed], dead: list[DeadLetter]) -> None:
         await self._record_dead_now(dead)
@@ -174,7 +194,7 @@ class BatchConsumer:
                     exc,
                 )
                 async with self._pool().acquire() as conn, conn.transaction():
-                    await inbox.claim_new(conn, self._sub.group, [item.event.event_id])
+                    await inbox.claim_dead_lettered(conn, self._sub.group, item.event.event_id)
                     await self._record_dead(
                         conn,
                         [self._letter(item.record, f"{type(exc).__name__}: {exc}", item.event)],
@@ -199,10 +219,12 @@ class BatchConsumer:
             )
         fresh = await dead_letters.record(conn, dead)
         metrics.DEAD_LETTERS.add(len(fresh), {"service": self._service})
-        # announced on the dead-letter topic for consoles and alerts, through the outbox
+        # announced on the dead-letter topic for consoles and alerts, through the outbox; a
+        # failed announcement is not announced again (no loop of letters about letters)
         uow = UnitOfWork(conn)
-        for letter in fresh:
-            uow.emit(dead_letters.announcement(letter))
+        for letter_id, letter in fresh:
+            if letter.event_type != "DeadLettered":
+                uow.emit(dead_letters.announcement(letter, letter_id, self._service))
         await uow.flush()
 
     def _letter(self, record: Any, error: str, event: Event | None = None) -> DeadLetter:
@@ -217,6 +239,11 @@ class BatchConsumer:
             event_type=event.event_type if event else "",
             seller_id=event.seller_id if event else "unknown",
             correlation_id=event.correlation_id if event else None,
+            order_uids=(
+                dead_letters.order_uids(event)
+                if event
+                else dead_letters.order_uids_of_malformed(record.value or b"")
+            ),
         )
 
 

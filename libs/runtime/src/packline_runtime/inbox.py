@@ -34,3 +34,34 @@ async def traceparents(conn: Conn, event_ids: list[uuid.UUID]) -> dict[uuid.UUID
         event_ids,
     )
     return {row["event_id"]: row["traceparent"] for row in rows}
+
+
+async def claim_dead_lettered(conn: Conn, consumer: str, event_id: uuid.UUID) -> None:
+    """Keep redeliveries of a dead-lettered event out, marked so a redrive may replace it."""
+    await conn.execute(
+        """
+        INSERT INTO inbox (consumer, event_id, dead_lettered) VALUES ($1, $2, true)
+        ON CONFLICT DO NOTHING
+        """,
+        consumer,
+        event_id,
+    )
+
+
+async def release_dead_lettered(conn: Conn, consumer: str, event_id: uuid.UUID) -> bool:
+    """Remove the dead-letter mark so the event can be claimed again. False when the event
+    was processed meanwhile (its inbox row is a real one)."""
+    processed = await conn.fetchval(
+        """
+        WITH released AS (
+            DELETE FROM inbox WHERE consumer = $1 AND event_id = $2 AND dead_lettered
+            RETURNING 1
+        )
+        SELECT EXISTS (
+            SELECT 1 FROM inbox WHERE consumer = $1 AND event_id = $2 AND NOT dead_lettered
+        )
+        """,
+        consumer,
+        event_id,
+    )
+    return not processed

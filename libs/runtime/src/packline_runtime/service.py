@@ -24,7 +24,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import dead_letters, decisions, metrics
+from packline_runtime import dead_letters_http, decisions, metrics
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
 from packline_runtime.kafka import make_broker, make_producer
@@ -50,6 +50,7 @@ class ServiceRuntime:
         self._background: list[Hook] = []
         self.subscriptions: list[Subscription] = []
         self._kafka_subscribers: list[Any] = []
+        self.consumers: dict[str, BatchConsumer] = {}  # by consumer group, for redrives
         self.every(5.0, "metrics-sampler", self._sample_gauges)
 
     @property
@@ -65,6 +66,7 @@ class ServiceRuntime:
         """Register a batch subscriber with an explicit ack policy: commit after the DB commit,
         seek back (redeliver) on transient failure."""
         consumer = BatchConsumer(lambda: self.pool, self.service, subscription)
+        self.consumers[consumer.group] = consumer
         payload: Any = functools.reduce(operator.or_, subscription.accepts)
 
         async def handle_batch(body: Any, message: KafkaMessage) -> None:
@@ -232,11 +234,6 @@ class ServiceRuntime:
         async def prometheus_metrics() -> Response:
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
-        @router.get("/dead-letters")
-        async def list_dead_letters(limit: int = 100) -> list[dict[str, Any]]:
-            async with self.pool.acquire() as conn:
-                return await dead_letters.list_recent(conn, limit)
-
         @router.get("/decisions")
         async def list_decisions(
             seller_id: Annotated[str, Query(min_length=1, max_length=64)],
@@ -258,6 +255,7 @@ class ServiceRuntime:
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.packline = self
         app.include_router(self.health_router())
+        app.include_router(dead_letters_http.router(lambda: self.pool, lambda: self.consumers))
         for router in routers:
             app.include_router(router)
         return app

@@ -12,9 +12,18 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from aiokafka import AIOKafkaProducer
 from openpyxl import load_workbook
 
 from packline_collector.bootstrap import CollectorSettings, create_app
+from packline_contracts import (
+    ConsumerGroup,
+    DeadLettered,
+    Marketplace,
+    OrderRef,
+    Topic,
+    new_event_id,
+)
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
@@ -187,3 +196,107 @@ async def test_excel_from_the_template_registers_counts_and_deletes_as_a_batch(
     ]
     assert today["by_marketplace"] == {"ELEVENST": 1}
     assert deleted["deleted"] == 1 and after["by_marketplace"] == {}
+
+
+def _order_body(seller_id: str, order_id: str, name: str = "김민준") -> dict[str, Any]:
+    return {
+        "seller_id": seller_id,
+        "marketplace": "OWN_SHOP",
+        "marketplace_order_id": order_id,
+        "ordered_at": "2026-11-28T10:00:00+09:00",
+        "paid_at": "2026-11-28T10:01:00+09:00",
+        "recipient": {
+            "name": name,
+            "mobile": "010-1234-5678",
+            "address1": "서울특별시 강남구 테헤란로 1",
+            "message": "문 앞에\n두세요",
+        },
+        "lines": [
+            {
+                "line_id": "1",
+                "listing_id": "L1",
+                "quantity": 1,
+                "unit_price_krw": 1000,
+                "amount_krw": 1000,
+            }
+        ],
+    }
+
+
+async def test_an_order_with_a_nul_in_the_recipient_is_refused_naming_the_field(
+    stack: tuple[str, RunningSimulator],
+) -> None:
+    url, _ = stack
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        refused = await _json(
+            await http.post("/orders", json=_order_body("http-4", "NUL-1", "김\u0000민준")), 422
+        )
+        bell = await _json(
+            await http.post("/orders", json=_order_body("http-4", "NUL-2", "김\u0007민준")), 422
+        )
+        fine = await http.post("/orders", json=_order_body("http-4", "NUL-3"))
+        missing = await http.get("/orders/OWN_SHOP/NUL-1")
+    assert refused["detail"][0]["loc"] == ["body", "recipient", "name"], refused
+    assert "U+0000" in refused["detail"][0]["msg"] and "민준" not in str(refused)
+    assert bell["detail"][0]["loc"] == ["body", "recipient", "name"]
+    assert fine.status_code == 201, fine.text  # a delivery message may span lines
+    assert missing.status_code == 404
+
+
+async def test_a_stage_dead_letter_about_an_order_shows_on_its_view_until_redriven(
+    stack: tuple[str, RunningSimulator], kafka_bootstrap: str
+) -> None:
+    url, _ = stack
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        await _json(await http.post("/orders", json=_order_body("http-5", "DL-1")), 201)
+        ref = OrderRef(marketplace=Marketplace.OWN_SHOP, marketplace_order_id="DL-1")
+        letter = DeadLettered(
+            seller_id="http-5",
+            correlation_id=new_event_id(),
+            consumer=ConsumerGroup.MATCHER.value,
+            topic=Topic.ORDER_COLLECTED.value,
+            kafka_partition=0,
+            kafka_offset=12,
+            failed_event_id=str(new_event_id()),
+            failed_event_type="OrderCollected",
+            error="PermanentError: recipient.name cannot be stored",
+            dead_letter_id=41,
+            service="matcher",
+            order_uids=(ref.uid,),
+        )
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+        await producer.start()
+        try:
+            await producer.send_and_wait(
+                Topic.DEAD_LETTER.value, letter.model_dump_json().encode(), key=b"matcher"
+            )
+
+            async def letters() -> list[dict[str, Any]]:
+                view = await _json(await http.get("/orders/OWN_SHOP/DL-1"), 200)
+                found: list[dict[str, Any]] = view["dead_letters"]
+                return found
+
+            deadline = asyncio.get_running_loop().time() + 60
+            while not (shown := await letters()):
+                assert asyncio.get_running_loop().time() < deadline, "the letter never showed"
+                await asyncio.sleep(0.1)
+            redriven = letter.model_copy(
+                update={
+                    "event_id": new_event_id(),
+                    "occurred_at": datetime.now(UTC),
+                    "status": "REDRIVEN",
+                    "attempts": 2,
+                }
+            )
+            await producer.send_and_wait(
+                Topic.DEAD_LETTER.value, redriven.model_dump_json().encode(), key=b"matcher"
+            )
+            while await letters():
+                assert asyncio.get_running_loop().time() < deadline, "the letter never closed"
+                await asyncio.sleep(0.1)
+        finally:
+            await producer.stop()
+    assert [(s["service"], s["dead_letter_id"], s["failed_event_type"]) for s in shown] == [
+        ("matcher", 41, "OrderCollected")
+    ]
+    assert "recipient.name" in shown[0]["error"]

@@ -133,6 +133,31 @@ async def test_a_csv_in_cp949_registers_like_the_xlsx(new_schema: Any) -> None:
     assert result["created"] == 1 and result["repaired_count"] == 2
 
 
+async def test_a_control_character_in_a_cell_rejects_the_file_naming_row_and_column(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS)
+    good = "쿠팡,20261128001,김민준,01012345678,06236,서울 강남구 테헤란로 1,1층,현미,5kg,1,32900,"
+    rows = [
+        good,
+        "쿠팡,20261128002,김\x00민준,01012345678,06236,서울 강남구 테헤란로 2,1층,현미,5kg,1,32900,",
+        "쿠팡,20261128003,이서연,01012345679,06236,서울 강남구\x01 테헤란로 3,1층,현미,5kg,1,32900,",
+        # a delivery message may span lines: a quoted line break there is kept
+        '쿠팡,20261128004,박지훈,01012345670,06236,서울 강남구 테헤란로 4,1층,현미,5kg,1,32900,"문 앞\n벨 X"',
+    ]
+    text = ",".join(HEADER) + "\r\n" + "\r\n".join(rows) + "\r\n"
+    with pytest.raises(excel.FileRejected) as rejected:
+        await _register(pool, text.encode("utf-8"))
+    assert [(e["row"], e["column"]) for e in rejected.value.errors] == [
+        (3, "수취인명"),
+        (4, "주소"),
+    ]
+    assert "U+0000" in rejected.value.errors[0]["problem"]
+    assert "U+0001" in rejected.value.errors[1]["problem"]
+    assert await _count(pool, "SELECT count(*) FROM orders") == 0
+    assert await _count(pool, "SELECT count(*) FROM outbox") == 0
+
+
 async def test_a_batch_is_deleted_unless_an_order_is_past_matching(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS)
     batch = uuid.UUID((await _register(pool, _xlsx(6)))["batch_id"])

@@ -228,3 +228,17 @@ async def test_a_naver_claim_during_confirmation_is_a_cancellation(
     fetched = await _naver(market, client_id)
     assert fetched.orders[f"NAVER:{first}"].fully_cancelled
     assert any("not confirmed (CLAIM_REQUESTED)" in p for p in fetched.problems)
+
+
+async def test_a_box_with_a_control_character_is_a_problem_and_the_rest_are_collected(
+    market: RunningSimulator,
+) -> None:
+    vendor = _seed(market.sim, 4, "COUPANG")
+    box_id = min(market.sim.boxes[vendor])
+    market.sim.boxes[vendor][box_id].receiver["name"] = "김\x00민준"
+    fetched = await _coupang(market, vendor)
+    assert len(fetched.orders) == 3
+    assert all(str(box_id) not in uid for uid in fetched.orders)
+    assert len(fetched.problems) == 1
+    assert str(box_id) in fetched.problems[0] and "recipient.name" in fetched.problems[0]
+    assert "U+0000" in fetched.problems[0] and "\x00" not in fetched.problems[0]

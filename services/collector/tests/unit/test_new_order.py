@@ -64,3 +64,28 @@ def test_jsonl_errors_name_line_and_field_and_never_echo_values() -> None:
     assert "not JSON" in errors[0]["errors"][0]
     assert errors[1]["errors"][0].startswith("marketplace:")
     assert "이서연" not in json.dumps(errors, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("where", "char"),
+    [("lines.0.product_name", "\x1b"), ("orderer_name", "\x85"), ("recipient.address2", "\n")],
+)
+def test_control_characters_are_refused_naming_the_field(where: str, char: str) -> None:
+    body = {**BASE, "recipient": dict(BASE["recipient"]), "lines": [dict(BASE["lines"][0])]}  # type: ignore[call-overload]
+    *parents, leaf = where.split(".")
+    target: object = body
+    for step in parents:
+        target = target[int(step)] if step.isdigit() else target[step]  # type: ignore[index]
+    target[leaf] = f"a{char}b"  # type: ignore[index]
+    with pytest.raises(ValidationError) as refused:
+        NewOrder.model_validate(body)
+    error = refused.value.errors()[0]
+    assert error["type"] == "control_character"
+    assert error.get("ctx", {})["field"] == where
+    orders, errors = parse_jsonl(__import__("json").dumps(body))
+    assert not orders and where in errors[0]["errors"][0]
+
+
+def test_a_delivery_message_keeps_its_line_breaks() -> None:
+    body = {**BASE, "recipient": {**BASE["recipient"], "message": "문 앞\r\n\t벨 누르지 마세요"}}  # type: ignore[dict-item]
+    assert "\n" in NewOrder.model_validate(body).recipient.message

@@ -2,7 +2,9 @@
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from packline_contracts.text_rules import refuse_nul
 
 
 class Marketplace(StrEnum):
@@ -16,6 +18,11 @@ class Marketplace(StrEnum):
 
 class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="after")
+    def _no_nul(self) -> "Value":
+        refuse_nul(self.__dict__)
+        return self
 
 
 class OrderRef(Value):

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from packline_collector.domain import excel_cells as cells
 from packline_collector.domain.excel_columns import COLUMNS, marketplace_of
 from packline_collector.domain.orders import NewOrder
+from packline_collector.domain.text_rules import MULTI_LINE_FIELDS, control_character, problem
 
 RECIPIENT = ("name", "mobile", "phone", "postcode", "address1", "address2")
 MAX_ERRORS = 200
@@ -55,6 +56,13 @@ def _read_row(
     ok = True
     for fld in COLUMNS:
         value = values.get(fld)
+        char = (
+            control_character(value, fld in MULTI_LINE_FIELDS) if isinstance(value, str) else None
+        )
+        if char is not None:
+            parsed.error(row, fld, problem(char))
+            ok = False
+            continue
         try:
             found = readers.get(fld, cells.text)(value)
         except ValueError as exc:  # CellError and unknown marketplaces
@@ -129,5 +137,6 @@ def parse_rows(seller_id: str, rows: Iterable[tuple[int, dict[str, Any]]], now: 
             )
         except ValidationError as exc:
             for e in exc.errors()[:5]:
-                parsed.error(first_row, ".".join(str(p) for p in e["loc"]), e["msg"])
+                where = (e.get("ctx") or {}).get("field") or ".".join(str(p) for p in e["loc"])
+                parsed.error(first_row, where, e["msg"])
     return parsed

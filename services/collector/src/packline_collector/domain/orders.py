@@ -1,10 +1,13 @@
 """An order as a seller or an API hands it to us, and the OrderCollected fact it becomes."""
 
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from packline_collector.domain.text_rules import first_control_character, problem
 from packline_contracts import (
     Marketplace,
     OrderCollected,
@@ -44,6 +47,19 @@ class NewOrder(BaseModel):
     orderer_name: str = Field(default="", max_length=100)
     lines: tuple[OrderLine, ...] = Field(min_length=1)
     shipping_fee_krw: int = Field(default=0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_control_characters(cls, data: Any) -> Any:
+        hit = first_control_character(data)
+        if hit is not None:
+            field, char = hit
+            raise PydanticCustomError(
+                "control_character",
+                "{field}: " + problem(char),
+                {"field": field, "character": char},
+            )
+        return data
 
     @field_validator("ordered_at", "paid_at")
     @classmethod

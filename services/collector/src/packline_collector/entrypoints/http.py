@@ -2,13 +2,16 @@
 
 import json
 import uuid
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
+from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.orders import NewOrder
+from packline_collector.domain.stranded import OrderDeadLetter
 from packline_collector.service_layer import use_cases
 from packline_contracts import Marketplace, OrderRef
 from packline_runtime.service import ServiceRuntime
@@ -18,6 +21,21 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 class CancelRequest(BaseModel):
     reason: str = ""
+
+
+class OrderView(BaseModel):
+    marketplace: Marketplace
+    marketplace_order_id: str
+    seller_id: str
+    source: str
+    batch_id: uuid.UUID | None
+    status: str
+    paid_at: datetime
+    collected_at: datetime
+    updated_at: datetime
+    dead_letters: list[OrderDeadLetter] = Field(
+        description="Open dead letters of any stage about this order: it is stranded there"
+    )
 
 
 def _line_errors(exc: ValidationError) -> list[str]:
@@ -41,6 +59,13 @@ def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
         except ValidationError as exc:
             errors.append({"line": number, "errors": _line_errors(exc)})
     return orders, errors
+
+
+def _ref(marketplace: Marketplace, marketplace_order_id: str) -> OrderRef:
+    try:
+        return OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+    except ValidationError as exc:
+        raise HTTPException(422, f"not an order id: {_line_errors(exc)[0]}") from exc
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -83,7 +108,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def cancel(
         marketplace: Marketplace, marketplace_order_id: str, body: CancelRequest | None = None
     ) -> dict[str, Any]:
-        ref = OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+        ref = _ref(marketplace, marketplace_order_id)
         try:
             async with runtime.unit_of_work() as uow:
                 event = await use_cases.cancel_order(
@@ -95,14 +120,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(409, str(exc)) from exc
         return {"order": ref.uid, "cancelled": True, "already_cancelled": event is None}
 
-    @api.get("/{marketplace}/{marketplace_order_id}")
-    async def get_order(marketplace: Marketplace, marketplace_order_id: str) -> dict[str, Any]:
-        ref = OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+    @api.get("/{marketplace}/{marketplace_order_id}", responses={404: {"description": "No order"}})
+    async def get_order(marketplace: Marketplace, marketplace_order_id: str) -> OrderView:
+        ref = _ref(marketplace, marketplace_order_id)
         async with runtime.pool.acquire() as conn:
             row = await repo.get(conn, ref)
+            letters = await stranded.open_for(conn, ref.uid) if row else []
         if row is None:
             raise HTTPException(404, f"no order {ref.uid}")
-        return row
+        return OrderView(**row, dead_letters=letters)
 
     @api.get("")
     async def summary(seller_id: Annotated[str | None, Query()] = None) -> dict[str, Any]:

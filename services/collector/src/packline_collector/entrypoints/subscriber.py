@@ -1,9 +1,11 @@
 """The collector listens for Shipped and OrderMatched, so an order's status here says whether it
-left, and whether it is already past matching (an Excel batch may then not be deleted)."""
+left, and whether it is already past matching (an Excel batch may then not be deleted); and for
+DeadLettered, so an order a stage could not handle shows as stranded."""
 
 from packline_collector.service_layer import use_cases
 from packline_contracts import (
     ConsumerGroup,
+    DeadLettered,
     OrderCancelled,
     OrderCollected,
     OrderMatched,
@@ -17,9 +19,10 @@ from packline_runtime.consumer import Subscription
 def subscription() -> Subscription:
     return Subscription(
         group=ConsumerGroup.COLLECTOR,
-        topics=(Topic.SHIPPED, Topic.ORDER_MATCHED),
-        accepts=(Shipped, OrderMatched),
+        topics=(Topic.SHIPPED, Topic.ORDER_MATCHED, Topic.DEAD_LETTER),
+        accepts=(Shipped, OrderMatched, DeadLettered),
         handle=use_cases.note_progress,
-        description="Marks collected orders as shipped (출고완료) or past matching (매칭).",
+        description="Marks collected orders as shipped (출고완료) or past matching (매칭), and "
+        "keeps the dead letters of any stage that concern them.",
         publishes=(OrderCollected, OrderCancelled, OrderRecipientChanged),
     )

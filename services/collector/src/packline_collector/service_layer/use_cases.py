@@ -4,10 +4,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.orders import NewOrder
 from packline_contracts import (
+    DeadLettered,
     Event,
     OrderCancelled,
     OrderCollected,
@@ -85,10 +87,14 @@ async def cancel_order(
 
 async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:
     """Shipped marks orders as gone; OrderMatched marks them as past matching, which is what
-    decides whether an Excel batch may still be deleted."""
+    decides whether an Excel batch may still be deleted; DeadLettered marks them stranded."""
     refs = [o.order for e in events if isinstance(e, Shipped) for o in e.orders]
     if refs:
         await repo.set_status(uow.conn, refs, "SHIPPED")
     matched = [e.order for e in events if isinstance(e, OrderMatched)]
     if matched:
         await changes.note_matched(uow.conn, matched)
+    # a stage's dead letter about our orders: shown on the order until it is redriven
+    letters = [e for e in events if isinstance(e, DeadLettered)]
+    if letters:
+        await stranded.note(uow.conn, letters)

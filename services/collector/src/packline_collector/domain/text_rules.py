@@ -1,0 +1,48 @@
+"""The one rule for text from outside (API, Excel, marketplaces): no control characters.
+
+C0 (U+0000–U+001F), DEL and C1 (U+0080–U+009F) characters are refused, naming the field and
+the character, never the value; only fields that may span lines (the delivery message) keep
+tab and line breaks. A NUL stored upstream would strand the order downstream, where no
+database can keep it, so it is stopped where it enters.
+"""
+
+from pydantic import BaseModel
+
+MULTI_LINE_FIELDS = frozenset({"message"})  # 배송메세지 may span lines
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def control_character(value: str, multi_line: bool = False) -> str | None:
+    """The first forbidden character as `U+XXXX`, or None when the text is clean."""
+    for char in value:
+        code = ord(char)
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            if multi_line and char in _LINE_BREAKS:
+                continue
+            return f"U+{code:04X}"
+    return None
+
+
+def problem(char: str) -> str:
+    return f"control character {char} is not allowed; remove it (retype the text)"
+
+
+def first_control_character(data: object, path: tuple[str, ...] = ()) -> tuple[str, str] | None:
+    """(dotted field path, `U+XXXX`) of the first forbidden character anywhere in `data`: a
+    mapping, a model, or lists of them, as a request body or a mapped row arrives."""
+    if isinstance(data, str):
+        found = control_character(data, bool(path) and path[-1] in MULTI_LINE_FIELDS)
+        return (".".join(path), found) if found else None
+    if isinstance(data, BaseModel):
+        data = data.__dict__
+    if isinstance(data, dict):
+        items = [(str(k), v) for k, v in data.items()]
+    elif isinstance(data, list | tuple):
+        items = [(str(n), v) for n, v in enumerate(data)]
+    else:
+        return None
+    for key, value in items:
+        hit = first_control_character(value, (*path, key))
+        if hit is not None:
+            return hit
+    return None
