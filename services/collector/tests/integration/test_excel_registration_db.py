@@ -158,6 +158,21 @@ async def test_a_control_character_in_a_cell_rejects_the_file_naming_row_and_col
     assert await _count(pool, "SELECT count(*) FROM outbox") == 0
 
 
+async def test_an_alt_enter_line_break_in_an_address_cell_is_folded_not_refused(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS)
+    row = (
+        '쿠팡,20261128005,김민준,01012345678,06236,"서울 강남구\n테헤란로 5",1층,현미,5kg,1,32900,'
+    )
+    text = ",".join(HEADER) + "\r\n" + row + "\r\n"
+    result = await _register(pool, text.encode("utf-8"))
+    assert result["created"] == 1
+    async with pool.acquire() as conn:
+        payload = await conn.fetchval("SELECT convert_from(payload, 'UTF8') FROM outbox")
+    assert "서울 강남구 테헤란로 5" in payload
+
+
 async def test_a_batch_is_deleted_unless_an_order_is_past_matching(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS)
     batch = uuid.UUID((await _register(pool, _xlsx(6)))["batch_id"])

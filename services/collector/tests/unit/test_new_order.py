@@ -68,7 +68,7 @@ def test_jsonl_errors_name_line_and_field_and_never_echo_values() -> None:
 
 @pytest.mark.parametrize(
     ("where", "char"),
-    [("lines.0.product_name", "\x1b"), ("orderer_name", "\x85"), ("recipient.address2", "\n")],
+    [("lines.0.product_name", "\x1b"), ("orderer_name", "\x85"), ("recipient.address2", "\x00")],
 )
 def test_control_characters_are_refused_naming_the_field(where: str, char: str) -> None:
     body = {**BASE, "recipient": dict(BASE["recipient"]), "lines": [dict(BASE["lines"][0])]}  # type: ignore[call-overload]
@@ -89,3 +89,11 @@ def test_control_characters_are_refused_naming_the_field(where: str, char: str) 
 def test_a_delivery_message_keeps_its_line_breaks() -> None:
     body = {**BASE, "recipient": {**BASE["recipient"], "message": "문 앞\r\n\t벨 누르지 마세요"}}  # type: ignore[dict-item]
     assert "\n" in NewOrder.model_validate(body).recipient.message
+
+
+def test_line_breaks_in_a_single_line_field_fold_into_one_space() -> None:
+    """Excel's Alt+Enter in an address cell, or a marketplace's multi-line address, is not an
+    error: the order is kept with the break folded."""
+    recipient = {**BASE["recipient"], "address2": "101동\r\n\t 202호"}  # type: ignore[dict-item]
+    order = NewOrder.model_validate({**BASE, "recipient": recipient})
+    assert order.recipient.address2 == "101동 202호"

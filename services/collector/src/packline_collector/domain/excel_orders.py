@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from packline_collector.domain import excel_cells as cells
 from packline_collector.domain.excel_columns import COLUMNS, marketplace_of
 from packline_collector.domain.orders import NewOrder
-from packline_collector.domain.text_rules import MULTI_LINE_FIELDS, control_character, problem
+from packline_collector.domain.text_rules import control_character, problem
 
 RECIPIENT = ("name", "mobile", "phone", "postcode", "address1", "address2")
 MAX_ERRORS = 200
@@ -56,9 +56,7 @@ def _read_row(
     ok = True
     for fld in COLUMNS:
         value = values.get(fld)
-        char = (
-            control_character(value, fld in MULTI_LINE_FIELDS) if isinstance(value, str) else None
-        )
+        char = control_character(value) if isinstance(value, str) else None
         if char is not None:
             parsed.error(row, fld, problem(char))
             ok = False

@@ -7,7 +7,11 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from packline_collector.domain.text_rules import first_control_character, problem
+from packline_collector.domain.text_rules import (
+    first_control_character,
+    fold_line_breaks,
+    problem,
+)
 from packline_contracts import (
     Marketplace,
     OrderCollected,
@@ -59,7 +63,7 @@ class NewOrder(BaseModel):
                 "{field}: " + problem(char),
                 {"field": field, "character": char},
             )
-        return data
+        return fold_line_breaks(data)
 
     @field_validator("ordered_at", "paid_at")
     @classmethod
