@@ -1,8 +1,10 @@
-"""The collector listens for Shipped and OrderMatched, so an order's status here says whether it
-left, and whether it is already past matching (an Excel batch may then not be deleted)."""
+"""The collector listens for Shipped, OrderMatched and the shipper's answers to cancellations, so
+an order's status here says whether it left or was cancelled, and whether it is already past
+matching (an Excel batch may then not be deleted)."""
 
 from packline_collector.service_layer import use_cases
 from packline_contracts import (
+    CancellationDecided,
     ConsumerGroup,
     OrderCancelled,
     OrderCollected,
@@ -17,9 +19,10 @@ from packline_runtime.consumer import Subscription
 def subscription() -> Subscription:
     return Subscription(
         group=ConsumerGroup.COLLECTOR,
-        topics=(Topic.SHIPPED, Topic.ORDER_MATCHED),
-        accepts=(Shipped, OrderMatched),
+        topics=(Topic.SHIPPED, Topic.ORDER_MATCHED, Topic.CANCELLATION_DECIDED),
+        accepts=(Shipped, OrderMatched, CancellationDecided),
         handle=use_cases.note_progress,
-        description="Marks collected orders as shipped (출고완료) or past matching (매칭).",
+        description="Marks collected orders as shipped (출고완료), cancelled (취소, once the shipper "
+        "decides; a cancel after shipping becomes a return case) or past matching (매칭).",
         publishes=(OrderCollected, OrderCancelled, OrderRecipientChanged),
     )
