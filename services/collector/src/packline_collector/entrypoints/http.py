@@ -148,6 +148,7 @@ def stats_router(runtime: ServiceRuntime) -> APIRouter:
             "collected": sum(counts.values()),
             "in_progress": counts.get("COLLECTED", 0),
             "shipped": counts.get("SHIPPED", 0),
+            "cancel_requested": counts.get("CANCEL_REQUESTED", 0),
             "cancelled": counts.get("CANCELLED", 0),
         }
 
