@@ -135,3 +135,20 @@ async def test_an_allocated_order_keeps_its_stock_until_the_shipper_decides_the_
 
     assert await _stock(pool) == (5, 0)
     assert await _finished(pool) == ("CANCELLED", "CANCELLED", 0)
+
+
+async def test_a_cancel_that_shrinks_a_waiting_bundle_lets_the_rest_take_the_stock_at_once(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="acs")
+    leaving, staying = collected(1), collected(2)
+    box = bundle(matched(leaving, {"A": 2}), matched(staying, {"A": 2}))
+    async with unit_of_work(pool) as uow:
+        await use_cases.set_stock(uow, "s1", {"A": 2})
+        await use_cases.handle_events(uow, [box])
+    assert await _stock(pool) == (2, 0)  # needs 4: waits
+
+    await _feed(pool, _cancel(leaving))
+
+    assert await _stock(pool) == (2, 2)
+    assert await pool.fetchval("SELECT status FROM bundles") == "ALLOCATED"

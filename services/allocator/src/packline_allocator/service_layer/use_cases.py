@@ -35,11 +35,10 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
     if shipped:
         await _stock_out(uow, shipped)
-    # new or revised bundles and released stock can change what fits; a shipment cannot: it
-    # takes the same quantity out of on-hand and reserved, so available stock stays as it was
-    for seller in sorted(
-        {e.seller_id for e in events if isinstance(e, BundleFormed | CancellationDecided)}
-    ):
+    # new, revised or shrunk bundles and released stock can change what fits; a shipment cannot:
+    # it takes the same quantity out of on-hand and reserved, so available stock stays as it was
+    changes_fit = BundleFormed | OrderCancelled | CancellationDecided
+    for seller in sorted({e.seller_id for e in events if isinstance(e, changes_fit)}):
         await allocation_wave(uow, seller)
 
 

@@ -22,10 +22,9 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     The orders' locks come first, all at once, so batches always take them in one order."""
     cancels = [e for e in events if isinstance(e, OrderCancelled)]
     waybills = [e for e in events if isinstance(e, WaybillIssued)]
-    await repo.lock_orders(
-        uow.conn,
-        [e.order.uid for e in cancels] + [m.order.uid for e in waybills for m in e.members],
-    )
+    deciding = [e.order.uid for e in cancels] + [m.order.uid for e in waybills for m in e.members]
+    if deciding:
+        await repo.lock_orders(uow.conn, deciding)
     if cancels:
         await cancel_orders(uow, cancels)
     if waybills:
