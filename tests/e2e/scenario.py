@@ -125,13 +125,16 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
                     "scanned_by": "e2e",
                 },
             )
-        shipped = api.stats("collector").get("shipped", 0)
-        return shipped == len(should_ship) and api.stats("allocator").get("waiting_orders") == len(
-            should_wait
+        collector = api.stats("collector")
+        # a cancellation reads CANCELLED once the shipper has decided it (docs/adr/0003)
+        return (
+            collector.get("shipped", 0) == len(should_ship)
+            and collector.get("cancelled", 0) == len(cancelled)
+            and api.stats("allocator").get("waiting_orders") == len(should_wait)
         )
 
     wait_until(
-        f"{len(should_ship)} orders shipped and {len(should_wait)} waiting",
+        f"{len(should_ship)} orders shipped, {len(cancelled)} cancelled, {len(should_wait)} waiting",
         warehouse_done,
         300,
         every=1.0,

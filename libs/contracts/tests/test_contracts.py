@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from packline_contracts import (
     ALL_EVENTS,
+    CancellationDecided,
     OrderCancelled,
     OrderRef,
     Shipped,
@@ -116,6 +117,22 @@ def test_partition_keys_follow_the_design() -> None:
         stock_out=(SkuLine(sku="A", quantity=1),),
     )
     assert partition_key(shipped) == str(bundle_id)
+
+
+def test_a_cancellation_decision_is_keyed_like_the_cancel_it_answers() -> None:
+    cancel = _cancel()
+    decided = CancellationDecided(
+        **cancel.follow_up(),
+        order=cancel.order,
+        recipient_key=cancel.recipient_key,
+        outcome="TOO_LATE",
+        tracking_number="300000000001",
+    )
+    assert partition_key(decided) == partition_key(cancel)
+    assert topic_for(decided) is Topic.CANCELLATION_DECIDED
+    assert parse_event(decided.model_dump_json()) == decided
+    with pytest.raises(ValidationError):
+        CancellationDecided.model_validate({**decided.model_dump(), "outcome": "MAYBE"})
 
 
 def test_money_is_integer_krw() -> None:

@@ -4,6 +4,7 @@ from enum import StrEnum
 
 from packline_contracts.events import (
     BundleFormed,
+    CancellationDecided,
     DeadLettered,
     Event,
     OrderCancelled,
@@ -28,6 +29,7 @@ class Topic(StrEnum):
     ORDER_RECIPIENT_CHANGED = "packline.order-recipient-changed.v1"
     DEAD_LETTER = "packline.dead-letter.v1"
     ORDER_UNMATCHED = "packline.order-unmatched.v1"
+    CANCELLATION_DECIDED = "packline.cancellation-decided.v1"
 
 
 class ConsumerGroup(StrEnum):
@@ -50,6 +52,7 @@ _TOPIC_OF: dict[type[Event], Topic] = {
     OrderRecipientChanged: Topic.ORDER_RECIPIENT_CHANGED,
     DeadLettered: Topic.DEAD_LETTER,
     OrderUnmatched: Topic.ORDER_UNMATCHED,
+    CancellationDecided: Topic.CANCELLATION_DECIDED,
 }
 
 
@@ -65,7 +68,12 @@ def partition_key(event: Event) -> str:
     """recipient_key up to bundling, so orders that may bundle share a partition; then bundle_id."""
     if isinstance(
         event,
-        OrderCollected | OrderMatched | OrderCancelled | OrderUnmatched | OrderRecipientChanged,
+        OrderCollected
+        | OrderMatched
+        | OrderCancelled
+        | OrderUnmatched
+        | OrderRecipientChanged
+        | CancellationDecided,
     ):
         return event.recipient_key
     if isinstance(event, BundleFormed | StockAllocated | WaybillIssued | Shipped):

@@ -1,11 +1,12 @@
-"""Allocation against real PostgreSQL: concurrent replicas never oversell; cancels release."""
+"""Allocation against real PostgreSQL: concurrent replicas never oversell; cancels that took
+effect release."""
 
 import asyncio
 from typing import Any
 
 from packline_allocator.bootstrap import MIGRATIONS
 from packline_allocator.service_layer import use_cases
-from packline_contracts import OrderCancelled, StockAllocated
+from packline_contracts import CancellationDecided, OrderCancelled, StockAllocated
 from packline_launcher.testing import bundle, collected, matched
 from packline_runtime.unit_of_work import unit_of_work
 
@@ -44,7 +45,7 @@ async def test_waiting_bundles_are_allocated_in_paid_order_when_stock_arrives(
     assert isinstance(event, StockAllocated) and event.bundle_id == early.bundle_id
 
 
-async def test_cancelling_an_allocated_order_releases_its_stock_and_reallocates(
+async def test_a_cancel_the_shipper_let_through_releases_the_stock_and_reallocates(
     new_schema: Any,
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="alloc")
@@ -58,6 +59,12 @@ async def test_cancelling_an_allocated_order_releases_its_stock_and_reallocates(
     )
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, [cancel])
+        assert uow.emitted == []  # allocated: the shipper decides whether the stock comes back
+    took_effect = CancellationDecided(
+        **cancel.follow_up(), order=cancel.order, recipient_key="k" * 32, outcome="CANCELLED"
+    )
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [took_effect])
         assert [e.bundle_id for e in uow.emitted] == [second.bundle_id]  # type: ignore[attr-defined]
     statuses = dict(await pool.fetch("SELECT bundle_id, status FROM bundles"))
     assert statuses == {first.bundle_id: "CANCELLED", second.bundle_id: "ALLOCATED"}

@@ -300,3 +300,40 @@ async def test_a_stage_dead_letter_about_an_order_shows_on_its_view_until_redriv
         ("matcher", 41, "OrderCollected")
     ]
     assert "recipient.name" in shown[0]["error"]
+
+
+async def test_a_cancel_is_accepted_for_processing_not_answered_cancelled(
+    stack: tuple[str, RunningSimulator],
+) -> None:
+    """The parcel may be on the scanner right now: only the shipping line can say whether the
+    cancellation is in time, so the collector answers 202 "requested" (docs/adr/0003)."""
+    url, _ = stack
+    body = {
+        "seller_id": "http-6",
+        "marketplace": "NAVER",
+        "marketplace_order_id": "2026113000000001",
+        "ordered_at": "2026-11-30T09:00:00",
+        "paid_at": "2026-11-30T09:05:00",
+        "recipient": {"name": "이서연", "mobile": "010-2222-3333", "address1": "부산 해운대구 1"},
+        "lines": [
+            {
+                "line_id": "1",
+                "listing_id": "L",
+                "quantity": 1,
+                "unit_price_krw": 10,
+                "amount_krw": 10,
+            }
+        ],
+    }
+    path = "/orders/NAVER/2026113000000001"
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        await _json(await http.post("/orders", json=body), 201)
+        first = await _json(await http.post(f"{path}/cancel", json={"reason": "buyer"}), 202)
+        again = await _json(await http.post(f"{path}/cancel"), 202)
+        order = await _json(await http.get(path), 200)
+        missing = await http.post("/orders/NAVER/404404/cancel")
+    assert first["status"] == "CANCEL_REQUESTED" and first["requested_now"] is True
+    assert "cancelled" not in first
+    assert again["status"] == "CANCEL_REQUESTED" and again["requested_now"] is False
+    assert order["status"] == "CANCEL_REQUESTED"
+    assert missing.status_code == 404

@@ -6,6 +6,7 @@ from pydantic import Field, TypeAdapter
 
 from packline_contracts.events.base import Event
 from packline_contracts.events.bundle_formed import BundleFormed
+from packline_contracts.events.cancellation_decided import CancellationDecided, CancellationOutcome
 from packline_contracts.events.common import (
     BundleMember,
     Marketplace,
@@ -37,6 +38,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DeadLettered,
     OrderUnmatched,
     OrderRecipientChanged,
+    CancellationDecided,
 )
 
 AnyEvent = Annotated[
@@ -49,7 +51,8 @@ AnyEvent = Annotated[
     | OrderCancelled
     | DeadLettered
     | OrderUnmatched
-    | OrderRecipientChanged,
+    | OrderRecipientChanged
+    | CancellationDecided,
     Field(discriminator="event_type"),
 ]
 _any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
@@ -65,6 +68,8 @@ __all__ = [
     "AnyEvent",
     "BundleFormed",
     "BundleMember",
+    "CancellationDecided",
+    "CancellationOutcome",
     "DeadLettered",
     "Event",
     "Marketplace",

@@ -9,6 +9,13 @@ from typing import Any
 import asyncpg
 
 from packline_allocator.domain.allocation import WaitingBundle, order_demand
+from packline_allocator.domain.order_stock import (
+    BundleOrder,
+    BundleStatus,
+    OrderStatus,
+    StockMove,
+    settled,
+)
 from packline_contracts import BundleFormed
 from packline_runtime.db import Conn
 
@@ -114,8 +121,8 @@ async def reserve(conn: Conn, seller_id: str, bundle_ids: Sequence[uuid.UUID]) -
     )
 
 
-async def release(conn: Conn, order_uids: Sequence[str], *, shipped: bool) -> None:
-    """Drop the orders' reservations; when shipped, the stock also leaves on-hand."""
+async def release(conn: Conn, order_uids: Sequence[str], *, leaves_on_hand: bool) -> None:
+    """Drop the orders' reservations; when their units also left, on-hand goes down as much."""
     await conn.execute(
         """
         WITH gone AS (
@@ -126,49 +133,100 @@ async def release(conn: Conn, order_uids: Sequence[str], *, shipped: bool) -> No
         )
         UPDATE stock s
         SET allocated = s.allocated - p.quantity,
-            on_hand = s.on_hand - CASE WHEN $2 THEN p.quantity ELSE 0 END,
+            on_hand = s.on_hand - p.quantity * $2::int,
             updated_at = now()
         FROM per_sku p WHERE s.seller_id = p.seller_id AND s.sku = p.sku
         """,
         list(order_uids),
-        shipped,
+        int(leaves_on_hand),
     )
 
 
-async def orders(conn: Conn, order_uids: Sequence[str]) -> list[dict[str, Any]]:
-    rows = await conn.fetch(
+async def take_out(conn: Conn, order_uids: Sequence[str]) -> None:
+    """The orders' units left on-hand (they hold no reservation): what each order needed."""
+    await conn.execute(
         """
-        SELECT o.order_uid, o.bundle_id, o.status, o.sku_lines, b.status AS bundle_status, b.seller_id
-        FROM bundle_orders o JOIN bundles b USING (bundle_id)
-        WHERE o.order_uid = ANY($1::text[])
-        ORDER BY b.bundle_id FOR UPDATE OF o, b
+        UPDATE stock s SET on_hand = s.on_hand - p.quantity, updated_at = now()
+        FROM (SELECT b.seller_id, kv.key AS sku, sum(kv.value::int)::int AS quantity
+              FROM bundle_orders o JOIN bundles b USING (bundle_id),
+                   jsonb_each_text(o.sku_lines) AS kv
+              WHERE o.order_uid = ANY($1::text[]) GROUP BY b.seller_id, kv.key) p
+        WHERE s.seller_id = p.seller_id AND s.sku = p.sku
         """,
         list(order_uids),
     )
-    return [dict(r) for r in rows]
 
 
-async def set_order_status(conn: Conn, order_uids: Sequence[str], status: str) -> None:
-    await conn.execute(
-        "UPDATE bundle_orders SET status = $2 WHERE order_uid = ANY($1::text[])",
+async def move_stock(conn: Conn, moves: Mapping[StockMove, Sequence[str]]) -> None:
+    """Apply what the domain decided, per kind of movement (order uids each)."""
+    for move, uids in sorted(moves.items(), key=lambda item: item[0].name):
+        if not uids or move is StockMove.NONE:
+            continue
+        if move.releases_reservation:
+            await release(conn, uids, leaves_on_hand=move.leaves_on_hand)
+        elif move.leaves_on_hand:
+            await take_out(conn, uids)
+
+
+async def lock_orders(conn: Conn, order_uids: Sequence[str]) -> list[BundleOrder]:
+    """The orders and their bundles, row-locked in bundle order, with whether each holds stock."""
+    rows = await conn.fetch(
+        """
+        SELECT o.order_uid, o.bundle_id, o.status, b.status AS bundle_status,
+               EXISTS (SELECT 1 FROM reservations r WHERE r.order_uid = o.order_uid) AS reserved
+        FROM bundle_orders o JOIN bundles b USING (bundle_id)
+        WHERE o.order_uid = ANY($1::text[])
+        ORDER BY b.bundle_id, o.order_uid FOR UPDATE OF o, b
+        """,
         list(order_uids),
-        status,
+    )
+    return [
+        BundleOrder(
+            order_uid=r["order_uid"],
+            bundle_id=r["bundle_id"],
+            status=OrderStatus(r["status"]),
+            bundle_status=BundleStatus(r["bundle_status"]),
+            reserved=r["reserved"],
+        )
+        for r in rows
+    ]
+
+
+async def save_order_statuses(conn: Conn, orders: Sequence[BundleOrder]) -> None:
+    await conn.execute(
+        """
+        UPDATE bundle_orders o SET status = t.s
+        FROM unnest($1::text[], $2::text[]) AS t(u, s)
+        WHERE o.order_uid = t.u AND o.status <> t.s
+        """,
+        [o.order_uid for o in orders],
+        [o.status.value for o in orders],
     )
 
 
 async def settle_bundles(conn: Conn, bundle_ids: Sequence[uuid.UUID]) -> None:
-    """A bundle with no live order left is SHIPPED if any order shipped, else CANCELLED."""
-    await conn.execute(
+    """Bundles whose orders are all finished get their end status (domain: `settled`)."""
+    rows = await conn.fetch(
         """
-        UPDATE bundles b SET status = CASE WHEN s.shipped > 0 THEN 'SHIPPED' ELSE 'CANCELLED' END
-        FROM (SELECT bundle_id,
-                     count(*) FILTER (WHERE status = 'LIVE') AS live,
-                     count(*) FILTER (WHERE status = 'SHIPPED') AS shipped
-              FROM bundle_orders WHERE bundle_id = ANY($1::uuid[]) GROUP BY bundle_id) s
-        WHERE b.bundle_id = s.bundle_id AND s.live = 0
+        SELECT bundle_id, array_agg(status) AS statuses FROM bundle_orders
+        WHERE bundle_id = ANY($1::uuid[]) GROUP BY bundle_id
         """,
         list(bundle_ids),
     )
+    ends = {
+        r["bundle_id"]: end
+        for r in rows
+        if (end := settled(OrderStatus(s) for s in r["statuses"])) is not None
+    }
+    if ends:
+        await conn.execute(
+            """
+            UPDATE bundles b SET status = t.s
+            FROM unnest($1::uuid[], $2::text[]) AS t(id, s) WHERE b.bundle_id = t.id
+            """,
+            list(ends),
+            [end.value for end in ends.values()],
+        )
 
 
 async def bundle_events(

@@ -3,6 +3,7 @@
 from packline_allocator.service_layer import use_cases
 from packline_contracts import (
     BundleFormed,
+    CancellationDecided,
     ConsumerGroup,
     OrderCancelled,
     Shipped,
@@ -15,9 +16,16 @@ from packline_runtime.consumer import Subscription
 def subscription() -> Subscription:
     return Subscription(
         group=ConsumerGroup.ALLOCATOR,
-        topics=(Topic.BUNDLE_FORMED, Topic.ORDER_CANCELLED, Topic.SHIPPED),
-        accepts=(BundleFormed, OrderCancelled, Shipped),
+        topics=(
+            Topic.BUNDLE_FORMED,
+            Topic.ORDER_CANCELLED,
+            Topic.CANCELLATION_DECIDED,
+            Topic.SHIPPED,
+        ),
+        accepts=(BundleFormed, OrderCancelled, CancellationDecided, Shipped),
         handle=use_cases.handle_events,
-        description="할당: reserves stock for whole bundles in paid_at order; releases on cancel.",
+        description="할당: reserves stock for whole bundles in paid_at order; a waiting order leaves "
+        "on cancel, an allocated one releases its stock once the shipper decides the cancel took "
+        "effect; shipped stock leaves on-hand.",
         publishes=(StockAllocated,),
     )

@@ -1,12 +1,15 @@
-"""Allocator use cases: take in bundles, run allocation waves, release on cancel, stock out."""
+"""Allocator use cases: take in bundles, run allocation waves, release stock when the shipper
+says a cancellation took effect, take shipped stock out (rules: domain/order_stock.py)."""
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 from packline_allocator.adapters import repository as repo
 from packline_allocator.adapters import revisions
 from packline_allocator.domain.allocation import run_wave, stock_allocated
-from packline_contracts import BundleFormed, Event, OrderCancelled, Shipped
+from packline_allocator.domain.order_stock import BundleOrder, StockMove
+from packline_contracts import BundleFormed, CancellationDecided, Event, OrderCancelled, Shipped
 from packline_runtime import tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -18,18 +21,24 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     await repo.lock_sellers(uow.conn, sellers)
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
     if cancels:
-        await _cancel(uow, cancels)
+        await _hear_cancels(uow, cancels)
+    took_effect = [
+        e.order.uid
+        for e in events
+        if isinstance(e, CancellationDecided) and e.outcome == "CANCELLED"
+    ]
+    if took_effect:
+        await _cancels_took_effect(uow, took_effect)
     formed = [e for e in events if isinstance(e, BundleFormed)]
     if formed:
         await _take_in(uow, formed)
     shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
     if shipped:
         await _stock_out(uow, shipped)
-    # new or revised bundles and released stock can change what fits; a shipment cannot: it
-    # takes the same quantity out of on-hand and reserved, so available stock stays as it was
-    for seller in sorted(
-        {e.seller_id for e in events if isinstance(e, BundleFormed | OrderCancelled)}
-    ):
+    # new, revised or shrunk bundles and released stock can change what fits; a shipment cannot:
+    # it takes the same quantity out of on-hand and reserved, so available stock stays as it was
+    changes_fit = BundleFormed | OrderCancelled | CancellationDecided
+    for seller in sorted({e.seller_id for e in events if isinstance(e, changes_fit)}):
         await allocation_wave(uow, seller)
 
 
@@ -61,28 +70,35 @@ async def _take_in(uow: UnitOfWork, formed: list[BundleFormed]) -> None:
     await revisions.settle_empty(uow.conn, sorted(touched))
 
 
-async def _cancel(uow: UnitOfWork, uids: list[str]) -> None:
-    """취소: a live order leaves its bundle; stock reserved for it is released."""
+async def _hear_cancels(uow: UnitOfWork, uids: list[str]) -> None:
+    """취소 heard: tombstones (a cancel may overtake its bundle); orders still waiting leave."""
     await tombstones.record(uow.conn, uids)
-    rows = [r for r in await repo.orders(uow.conn, uids) if r["status"] == "LIVE"]
-    live = [r["order_uid"] for r in rows]
-    if not live:
-        return
-    await repo.release(uow.conn, live, shipped=False)
-    await repo.set_order_status(uow.conn, live, "CANCELLED")
-    await repo.settle_bundles(uow.conn, list({r["bundle_id"] for r in rows}))
+    await _apply(uow, uids, BundleOrder.hear_cancel)
+
+
+async def _cancels_took_effect(uow: UnitOfWork, uids: list[str]) -> None:
+    """The shipper answered CANCELLED: the order never ships, its reserved stock is released."""
+    await tombstones.record(uow.conn, uids)
+    await _apply(uow, uids, BundleOrder.cancel_took_effect)
 
 
 async def _stock_out(uow: UnitOfWork, uids: list[str]) -> None:
-    rows = await repo.orders(uow.conn, uids)
-    live = [r["order_uid"] for r in rows if r["status"] == "LIVE"]
-    late = [r["order_uid"] for r in rows if r["status"] == "CANCELLED"]
-    if late:
-        # the shipper shipped before it heard of the cancel: a return (반품) must follow
-        log.warning("%d order(s) shipped after their cancellation was released here", len(late))
-    await repo.release(uow.conn, live, shipped=True)
-    await repo.set_order_status(uow.conn, live, "SHIPPED")
-    await repo.settle_bundles(uow.conn, list({r["bundle_id"] for r in rows}))
+    await _apply(uow, uids, BundleOrder.ship)
+
+
+async def _apply(
+    uow: UnitOfWork, uids: list[str], step: Callable[[BundleOrder], StockMove]
+) -> None:
+    """Load the orders once, take the domain step on each in event order, write back the
+    stock movements, the orders' statuses and the bundles that are now over."""
+    orders = {o.order_uid: o for o in await repo.lock_orders(uow.conn, uids)}
+    moves: dict[StockMove, list[str]] = defaultdict(list)
+    for uid in uids:
+        if uid in orders:
+            moves[step(orders[uid])].append(uid)
+    await repo.move_stock(uow.conn, moves)
+    await repo.save_order_statuses(uow.conn, list(orders.values()))
+    await repo.settle_bundles(uow.conn, sorted({o.bundle_id for o in orders.values()}))
 
 
 async def allocation_wave(uow: UnitOfWork, seller_id: str) -> int:

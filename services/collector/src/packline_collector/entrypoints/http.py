@@ -3,13 +3,14 @@
 import json
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
 from pydantic import BaseModel, Field, ValidationError
 
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import orders_repository as repo
+from packline_collector.domain.cancellation import CancelRefused
 from packline_collector.domain.orders import NewOrder
 from packline_collector.domain.stranded import OrderDeadLetter
 from packline_collector.service_layer import use_cases
@@ -20,7 +21,17 @@ MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
 class CancelRequest(BaseModel):
-    reason: str = ""
+    reason: str = Field(default="", max_length=300)
+
+
+class CancelAnswer(BaseModel):
+    """Not "cancelled": the shipping line decides (its parcel may be on the scanner right now).
+    GET the order to see CANCELLED, or SHIPPED with a return case on /orders-attention."""
+
+    order: str
+    status: Literal["CANCEL_REQUESTED", "CANCELLED"]
+    requested_now: bool = Field(description="False when it had been requested before")
+    detail: str
 
 
 class OrderView(BaseModel):
@@ -104,21 +115,35 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             "duplicates": len(result.duplicates),
         }
 
-    @api.post("/{marketplace}/{marketplace_order_id}/cancel")
+    @api.post(
+        "/{marketplace}/{marketplace_order_id}/cancel",
+        status_code=202,
+        responses={404: {"description": "no such order"}, 409: {"description": "shipped"}},
+    )
     async def cancel(
         marketplace: Marketplace, marketplace_order_id: str, body: CancelRequest | None = None
-    ) -> dict[str, Any]:
+    ) -> CancelAnswer:
+        """취소 요청: accepted for processing (202). The shipping line decides it against a scan
+        in progress: CANCELLED, or too late (SHIPPED, and a return case for a person)."""
         ref = _ref(marketplace, marketplace_order_id)
         try:
             async with runtime.unit_of_work() as uow:
-                event = await use_cases.cancel_order(
+                request = await use_cases.cancel_order(
                     uow, ref, body.reason if body else "", source="CONSOLE"
                 )
         except use_cases.OrderNotFound as exc:
             raise HTTPException(404, str(exc)) from exc
-        except use_cases.CancelRefused as exc:
+        except CancelRefused as exc:
             raise HTTPException(409, str(exc)) from exc
-        return {"order": ref.uid, "cancelled": True, "already_cancelled": event is None}
+        decided = request.status == "CANCELLED"
+        return CancelAnswer(
+            order=request.uid,
+            status="CANCELLED" if decided else "CANCEL_REQUESTED",
+            requested_now=request.event is not None,
+            detail="already cancelled"
+            if decided
+            else "cancellation requested; the shipping line decides whether it is in time",
+        )
 
     @api.get("/{marketplace}/{marketplace_order_id}", responses={404: {"description": "No order"}})
     async def get_order(marketplace: Marketplace, marketplace_order_id: str) -> OrderView:
@@ -149,6 +174,7 @@ def stats_router(runtime: ServiceRuntime) -> APIRouter:
             "collected": sum(counts.values()),
             "in_progress": counts.get("COLLECTED", 0),
             "shipped": counts.get("SHIPPED", 0),
+            "cancel_requested": counts.get("CANCEL_REQUESTED", 0),
             "cancelled": counts.get("CANCELLED", 0),
         }
 

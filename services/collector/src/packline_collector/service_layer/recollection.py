@@ -12,16 +12,17 @@ from typing import Any
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.accounts import Account
+from packline_collector.domain.cancellation import OrderStatus
 from packline_collector.domain.orders import line_quantities, recipient_hash
 from packline_collector.domain.remote import AWAITING_SHIPMENT, RemoteOrder
-from packline_collector.service_layer.use_cases import register_orders
+from packline_collector.service_layer.use_cases import CANCEL_AFTER_SHIPPING, register_orders
 from packline_contracts import OrderCancelled, OrderRecipientChanged, OrderRef
 from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 RECIPIENT_CHANGED = "RECIPIENT_CHANGED"
 PARTIAL_CANCEL = "PARTIAL_CANCEL"
-CANCELLED_AFTER_SHIPPING = "CANCELLED_AFTER_SHIPPING"
+CANCELLED_AFTER_SHIPPING = CANCEL_AFTER_SHIPPING
 
 
 def _moved_after_shipping(row: Any, remote: RemoteOrder) -> bool:
@@ -121,7 +122,8 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
             )
         counts["unchanged"] += not changed
     if cancelled:
-        await repo.set_status(uow.conn, cancelled, "CANCELLED")
+        # requested, like the console's: the shipping line decides (docs/adr/0003)
+        await repo.set_status(uow.conn, cancelled, OrderStatus.CANCEL_REQUESTED)
     if moved:
         await changes.set_recipient_hashes(uow.conn, [m[0] for m in moved], [m[1] for m in moved])
     counts["cancelled"] += len(cancelled)

@@ -1,4 +1,5 @@
-"""Collector use cases: register orders (idempotently), cancel from the console, note shipments."""
+"""Collector use cases: register orders (idempotently), request cancellations from the console,
+note shipments and the shipper's answers to cancellations."""
 
 import uuid
 from collections.abc import Sequence
@@ -7,8 +8,14 @@ from dataclasses import dataclass, field
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
+from packline_collector.domain.cancellation import (
+    OrderStatus,
+    after_decision,
+    request_cancel,
+)
 from packline_collector.domain.orders import NewOrder
 from packline_contracts import (
+    CancellationDecided,
     DeadLettered,
     Event,
     OrderCancelled,
@@ -16,7 +23,6 @@ from packline_contracts import (
     OrderMatched,
     OrderRef,
     Shipped,
-    new_event_id,
 )
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -31,8 +37,17 @@ class OrderNotFound(LookupError):
     pass
 
 
-class CancelRefused(ValueError):
-    pass
+@dataclass(frozen=True)
+class CancelRequest:
+    """Where a cancel request left the order: CANCEL_REQUESTED until the shipper decides (or
+    CANCELLED when it already has); `event` is None when it had been requested before."""
+
+    uid: str
+    status: OrderStatus
+    event: OrderCancelled | None
+
+
+CANCEL_AFTER_SHIPPING = "CANCELLED_AFTER_SHIPPING"  # order_attention kind: a return (반품)
 
 
 async def register_orders(
@@ -58,21 +73,18 @@ async def register_orders(
     return result
 
 
-async def cancel_order(
-    uow: UnitOfWork, ref: OrderRef, reason: str, source: str
-) -> OrderCancelled | None:
-    """Cancel before shipping; a second cancel is a no-op (returns None)."""
+async def cancel_order(uow: UnitOfWork, ref: OrderRef, reason: str, source: str) -> CancelRequest:
+    """Request the cancellation (OrderCancelled to every stage); it is decided at the shipping
+    line, which may find the parcel already scanned. Raises CancelRefused once shipped."""
     row = await repo.lock(uow.conn, ref)
     if row is None:
         raise OrderNotFound(f"no order {ref.uid}")
-    if row["status"] == "CANCELLED":
-        return None
-    if row["status"] == "SHIPPED":
-        raise CancelRefused(f"order {ref.uid} has already shipped; handle it as a return (반품)")
-    await repo.set_status(uow.conn, [ref], "CANCELLED")
-    event_id = new_event_id()
+    status = OrderStatus(row["status"])
+    after = request_cancel(ref.uid, status)
+    if after is status:
+        return CancelRequest(ref.uid, status, None)
+    await repo.set_status(uow.conn, [ref], after)
     event = OrderCancelled(
-        event_id=event_id,
         seller_id=row["seller_id"],
         correlation_id=row["event_id"],
         causation_id=None,
@@ -82,7 +94,7 @@ async def cancel_order(
         source=source,
     )
     uow.emit(event)
-    return event
+    return CancelRequest(ref.uid, after, event)
 
 
 async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:
@@ -98,3 +110,36 @@ async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:
     letters = [e for e in events if isinstance(e, DeadLettered)]
     if letters:
         await stranded.note(uow.conn, letters)
+    decided = [e for e in events if isinstance(e, CancellationDecided)]
+    if decided:
+        await note_cancellations_decided(uow, decided)
+
+
+async def note_cancellations_decided(
+    uow: UnitOfWork, decisions: Sequence[CancellationDecided]
+) -> None:
+    """The shipper's answers: CANCELLED takes effect; TOO_LATE leaves the order shipped and
+    puts it on the attention list (CS: a return, 반품) for a person."""
+    rows = await changes.lock_many(uow.conn, [d.order for d in decisions])
+    status = {uid: OrderStatus(row["status"]) for uid, row in rows.items()}
+    late: list[tuple[OrderRef, str, str, str]] = []
+    for d in decisions:
+        if d.order.uid not in status:
+            continue
+        status[d.order.uid] = after_decision(status[d.order.uid], d.outcome)
+        if d.outcome == "TOO_LATE":
+            late.append(
+                (
+                    d.order,
+                    d.seller_id,
+                    CANCEL_AFTER_SHIPPING,
+                    f"the cancellation came after parcel {d.tracking_number or '?'} was scanned "
+                    "out: it has shipped; contact the buyer and handle it as a return (반품)",
+                )
+            )
+    refs = {d.order.uid: d.order for d in decisions}
+    for new in set(status.values()):
+        changed = [refs[u] for u, s in status.items() if s is new and rows[u]["status"] != new]
+        if changed:
+            await repo.set_status(uow.conn, changed, new)
+    await changes.add_attention(uow.conn, late)

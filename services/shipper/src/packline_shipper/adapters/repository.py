@@ -90,6 +90,18 @@ async def insert_new(conn: Conn, parcels: Sequence[Parcel]) -> None:
     )
 
 
+async def lock_orders(conn: Conn, uids: Sequence[str]) -> None:
+    """Serialise everything that decides an order's fate here (its cancellation, its parcel
+    being recorded) across transactions and replicas; sorted, so two batches never deadlock."""
+    await conn.execute(
+        """
+        SELECT pg_advisory_xact_lock(hashtextextended('shipper-order:' || u, 0))
+        FROM unnest($1::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n
+        """,
+        sorted(set(uids)),
+    )
+
+
 async def lock_bundles(conn: Conn, bundle_ids: Sequence[uuid.UUID]) -> list[Parcel]:
     """Every parcel of these bundles, row-locked in tracking-number order."""
     rows = await conn.fetch(

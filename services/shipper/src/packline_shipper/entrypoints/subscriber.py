@@ -2,6 +2,7 @@
 address change holds a parcel until the bundle's new waybill replaces it."""
 
 from packline_contracts import (
+    CancellationDecided,
     ConsumerGroup,
     OrderCancelled,
     OrderRecipientChanged,
@@ -20,6 +21,7 @@ def subscription() -> Subscription:
         accepts=(WaybillIssued, OrderCancelled, OrderRecipientChanged),
         handle=use_cases.handle_events,
         description="배송: parcels wait for their scan; a parcel whose orders are all cancelled "
-        "is stopped (출고 중지); a changed address holds it until its new label (재출력).",
-        publishes=(Shipped,),
+        "is stopped (출고 중지); every cancellation is answered (cancelled, or too late: a "
+        "return); a changed address holds it until its new label (재출력).",
+        publishes=(Shipped, CancellationDecided),
     )

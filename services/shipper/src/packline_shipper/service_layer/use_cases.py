@@ -1,4 +1,5 @@
-"""Shipper use cases on consumed events: a parcel per issued waybill, cancels stop parcels."""
+"""Shipper use cases on consumed events: a parcel per issued waybill; every cancellation gets its
+one answer here (CancellationDecided), decided under the parcel's row lock against scans."""
 
 import logging
 from collections.abc import Sequence
@@ -8,6 +9,7 @@ from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_shipper.adapters import repository as repo
+from packline_shipper.domain.cancellation import decide
 from packline_shipper.domain.parcel import Parcel
 from packline_shipper.domain.waybills import ConflictingWaybill, new_waybills
 from packline_shipper.service_layer import relabel
@@ -16,11 +18,15 @@ log = logging.getLogger(__name__)
 
 
 async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
-    """Cancels first, so a waybill arriving in the same batch already sees its tombstones."""
-    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
+    """Cancels first, so a waybill arriving in the same batch already sees its tombstones.
+    The orders' locks come first, all at once, so batches always take them in one order."""
+    cancels = [e for e in events if isinstance(e, OrderCancelled)]
+    waybills = [e for e in events if isinstance(e, WaybillIssued)]
+    deciding = [e.order.uid for e in cancels] + [m.order.uid for e in waybills for m in e.members]
+    if deciding:
+        await repo.lock_orders(uow.conn, deciding)
     if cancels:
         await cancel_orders(uow, cancels)
-    waybills = [e for e in events if isinstance(e, WaybillIssued)]
     if waybills:
         await record_waybills(uow, waybills)
     readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
@@ -28,23 +34,28 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
         await relabel.hold(uow, readdressed)
 
 
-async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
-    """Tombstone the orders (a cancel may come before its waybill) and mark their parcels."""
+async def cancel_orders(uow: UnitOfWork, cancels: Sequence[OrderCancelled]) -> None:
+    """Tombstone the orders (a cancel may come before its waybill), decide each cancellation
+    against its row-locked parcels (a scan holding the lock has won; one waiting for it will
+    find the parcel stopped) and answer it. The caller holds the orders' locks."""
+    uids = [c.order.uid for c in cancels]
     await tombstones.record(uow.conn, uids)
-    changed: list[Parcel] = []
-    for parcel in await repo.lock_holding(uow.conn, uids):
-        outcomes = [parcel.cancel_order(uid) for uid in uids if parcel.holds(uid)]
-        if "ALREADY_SHIPPED" in outcomes:
+    parcels = await repo.lock_holding(uow.conn, uids)
+    changed: dict[str, Parcel] = {}
+    for cancel in cancels:
+        decided, touched = decide(cancel, parcels)
+        uow.emit(decided)
+        changed.update((p.tracking_number, p) for p in touched)
+        if decided.outcome == "TOO_LATE":
             log.info(
-                "cancel for parcel %s arrived after it shipped; left shipped (handle as a return)",
-                parcel.tracking_number,
+                "cancel for parcel %s arrived after it shipped; left shipped (a return, 반품)",
+                decided.tracking_number,
             )
-        if "STOPPED" in outcomes:
+    for parcel in changed.values():
+        if parcel.status == "STOPPED":
             log.info("parcel %s stopped (출고 중지): every order cancelled", parcel.tracking_number)
-        if any(o in ("CANCELLED", "STOPPED") for o in outcomes):
-            changed.append(parcel)
     if changed:
-        await repo.save_states(uow.conn, changed)
+        await repo.save_states(uow.conn, list(changed.values()))
 
 
 async def record_waybills(uow: UnitOfWork, events: Sequence[WaybillIssued]) -> None:

@@ -1,0 +1,89 @@
+"""What a cancellation or a shipment does to an order's stock here (취소, 출고): the rules, as
+guarded steps that return the stock movement they cause. The shipper decides which of a cancel
+and a scan won (docs/adr/0003); a shipment is a physical fact and always leaves on-hand."""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum, StrEnum
+
+
+class OrderStatus(StrEnum):
+    LIVE = "LIVE"
+    CANCELLED = "CANCELLED"
+    SHIPPED = "SHIPPED"
+
+
+class BundleStatus(StrEnum):
+    WAITING = "WAITING"
+    ALLOCATED = "ALLOCATED"
+    SHIPPED = "SHIPPED"
+    CANCELLED = "CANCELLED"
+
+
+class StockMove(Enum):
+    """(releases the order's reservation, takes its units out of on-hand)."""
+
+    NONE = (False, False)
+    RELEASE = (True, False)  # reserved units become available again
+    SHIP_RESERVED = (True, True)  # reserved units leave the building
+    SHIP_UNRESERVED = (False, True)  # released earlier, shipped anyway: on-hand only
+
+    @property
+    def releases_reservation(self) -> bool:
+        return bool(self.value[0])
+
+    @property
+    def leaves_on_hand(self) -> bool:
+        return bool(self.value[1])
+
+
+@dataclass
+class BundleOrder:
+    """One order of a bundle, as far as stock goes: reserved while its bundle is allocated."""
+
+    order_uid: str
+    bundle_id: uuid.UUID
+    status: OrderStatus
+    bundle_status: BundleStatus
+    reserved: bool
+
+    def hear_cancel(self) -> StockMove:
+        """OrderCancelled: an order still waiting for stock leaves at once (it holds none). An
+        allocated one keeps its reservation: its parcel may be on the scanner, and only the
+        shipper's answer (CancellationDecided) says whether the stock comes back."""
+        if self.status is OrderStatus.LIVE and self.bundle_status is BundleStatus.WAITING:
+            self.status = OrderStatus.CANCELLED
+        return StockMove.NONE
+
+    def cancel_took_effect(self) -> StockMove:
+        """CancellationDecided CANCELLED: the order will never ship; its reservation is freed."""
+        if self.status is not OrderStatus.LIVE:
+            return StockMove.NONE
+        self.status = OrderStatus.CANCELLED
+        return self._drop_reservation(StockMove.RELEASE)
+
+    def ship(self) -> StockMove:
+        """Shipped: the units left. A replay moves nothing; a cancelled order that shipped
+        anyway has no reservation left to release twice, but still leaves on-hand. A
+        cancellation after this (TOO_LATE) puts nothing back: a return is a person's call."""
+        if self.status is OrderStatus.SHIPPED:
+            return StockMove.NONE
+        self.status = OrderStatus.SHIPPED
+        if self.reserved:
+            return self._drop_reservation(StockMove.SHIP_RESERVED)
+        return StockMove.SHIP_UNRESERVED
+
+    def _drop_reservation(self, move: StockMove) -> StockMove:
+        if not self.reserved:
+            return StockMove.NONE
+        self.reserved = False
+        return move
+
+
+def settled(statuses: Iterable[OrderStatus]) -> BundleStatus | None:
+    """A bundle with no live order left is over: SHIPPED if any of it shipped, else CANCELLED."""
+    seen = set(statuses)
+    if not seen or OrderStatus.LIVE in seen:
+        return None
+    return BundleStatus.SHIPPED if OrderStatus.SHIPPED in seen else BundleStatus.CANCELLED
