@@ -109,6 +109,12 @@ class Stack:
             PACKLINE_HTTP_PORT=str(port),
             PYTHONUNBUFFERED="1",
         )
+        if self.marketsim is not None:  # the collector may send keys to the simulator, over http
+            allowed = [
+                env.get("PACKLINE_MARKETPLACE_ALLOWED_HOSTS", ""),
+                f"127.0.0.1:{self.marketsim.port}",
+            ]
+            env["PACKLINE_MARKETPLACE_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         return env
 
     def _migrate(self, name: str) -> None:
