@@ -74,50 +74,59 @@ def test_up_serves_every_stage_and_ctrl_c_stops_everything(tmp_path: Path) -> No
         stderr=subprocess.STDOUT,
         text=True,
     )
-    lines: list[str] = []
-    assert up.stdout is not None
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        line = up.stdout.readline()
-        lines.append(line)
-        if "press Ctrl-C" in line or up.poll() is not None:
-            break
-    output = "".join(lines)
-    assert "press Ctrl-C" in output, output
-    urls = dict(re.findall(r"^(\w+)-0\s+(http://127\.0\.0\.1:\d+)", output, re.M))
-    assert set(urls) == {"collector", "matcher", "bundler", "allocator", "waybill", "shipper"}
-    broker_port = re.search(r"^broker\s+127\.0\.0\.1:(\d+)", output, re.M).group(1)  # type: ignore[union-attr]
-    for url in urls.values():
-        assert httpx.get(f"{url}/health/ready", timeout=5).json()["status"] == "ok"
+    try:
+        lines: list[str] = []
+        assert up.stdout is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = up.stdout.readline()
+            lines.append(line)
+            if "press Ctrl-C" in line or up.poll() is not None:
+                break
+        output = "".join(lines)
+        assert "press Ctrl-C" in output, output
+        urls = dict(re.findall(r"^(\w+)-0\s+(http://127\.0\.0\.1:\d+)", output, re.M))
+        assert set(urls) == {"collector", "matcher", "bundler", "allocator", "waybill", "shipper"}
+        broker_port = re.search(r"^broker\s+127\.0\.0\.1:(\d+)", output, re.M).group(1)  # type: ignore[union-attr]
+        for url in urls.values():
+            assert httpx.get(f"{url}/health/ready", timeout=5).json()["status"] == "ok"
 
-    ship_one_order(urls)
-    # the Shipped topic is readable with an ordinary client and matches its committed schema
-    reader = subprocess.run(
-        [
-            str(PACKLINE),
-            "read",
-            "shipped",
-            "--bootstrap",
-            f"127.0.0.1:{broker_port}",
-            "--idle",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    schema = json.loads(SHIPPED_SCHEMA.read_text(encoding="utf-8"))
-    shipped = reader.stdout.splitlines()
-    assert len(shipped) == 1, reader.stderr
-    for line in shipped:
-        jsonschema.validate(json.loads(line), schema)
+        ship_one_order(urls)
+        # the Shipped topic is readable with an ordinary client and matches its committed schema
+        reader = subprocess.run(
+            [
+                str(PACKLINE),
+                "read",
+                "shipped",
+                "--bootstrap",
+                f"127.0.0.1:{broker_port}",
+                "--idle",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        schema = json.loads(SHIPPED_SCHEMA.read_text(encoding="utf-8"))
+        shipped = reader.stdout.splitlines()
+        assert len(shipped) == 1, reader.stderr
+        for line in shipped:
+            jsonschema.validate(json.loads(line), schema)
 
-    metrics = httpx.get(f"{urls['allocator']}/metrics", timeout=5).text
-    for name in ("packline_events_in", "packline_handler_seconds", "packline_outbox_published"):
-        assert name in metrics, name
-    ports = [broker_port, *(u.rsplit(":", 1)[1] for u in urls.values())]
-    assert _started_by(tmp_path, ports), "the check below must be able to see the processes"
+        metrics = httpx.get(f"{urls['allocator']}/metrics", timeout=5).text
+        for name in ("packline_events_in", "packline_handler_seconds", "packline_outbox_published"):
+            assert name in metrics, name
+        ports = [broker_port, *(u.rsplit(":", 1)[1] for u in urls.values())]
+        assert _started_by(tmp_path, ports), "the check below must be able to see the processes"
+    except BaseException:
+        up.send_signal(signal.SIGINT)  # a failed check must not leave the stack running
+        try:
+            up.wait(120)
+        except subprocess.TimeoutExpired:
+            up.kill()
+            up.wait(10)
+        raise
     up.send_signal(signal.SIGINT)
     up.wait(60)
     assert "stopped" in up.stdout.read()

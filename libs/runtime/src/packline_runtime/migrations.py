@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from packline_runtime.db import Conn
+from packline_runtime.db import Conn, ensure_schema
 
 _NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 RUNTIME_MIGRATIONS = Path(str(resources.files("packline_runtime") / "sql"))
@@ -45,7 +45,7 @@ async def migrate(conn: Conn, schema: str, directory: Path) -> list[str]:
     applied: list[str] = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{schema}")
-        await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        await ensure_schema(conn, schema)
         await conn.execute(
             f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations ('
             " scope text NOT NULL, version int NOT NULL, name text NOT NULL,"

@@ -14,7 +14,15 @@ class Settings(BaseSettings):
         default=False, description="Idempotent producer; the embedded broker cannot do it"
     )
     kafka_session_timeout_ms: int = 10_000
-    database_url: str = Field(default="postgresql://postgres@127.0.0.1:5432/postgres")
+    database_url: str = Field(
+        default="postgresql://postgres@127.0.0.1:5432/postgres",
+        description="What the service logs in with: its own role, packline_<service>",
+    )
+    database_admin_url: str = Field(
+        default="",
+        description="Only for `migrate`: a login that may create roles; it provisions the role "
+        "named in database_url as owner of the service's schema. Empty: database_url",
+    )
     db_pool_min: int = 1
     db_pool_max: int = 5
     http_host: str = "127.0.0.1"

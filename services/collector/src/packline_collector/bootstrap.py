@@ -8,10 +8,12 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from pydantic import Field, field_validator
 
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import Account
+from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.domain.remote import Gateway
 from packline_collector.entrypoints import (
     accounts_http,
@@ -36,6 +38,21 @@ class CollectorSettings(Settings):
     marketplace_timeout_seconds: float = 30.0
     marketplace_attempts: int = 5
     marketplace_backoff_seconds: float = 0.5
+    marketplace_allowed_hosts: str = Field(
+        default="",
+        description="Comma-separated host:port a marketplace account may point at besides the "
+        "marketplaces' own https hosts (simulators; http allowed there)",
+    )
+
+    @field_validator("marketplace_allowed_hosts")
+    @classmethod
+    def _host_ports(cls, value: str) -> str:
+        EndpointPolicy.from_setting(value)  # a mistyped entry stops the start, not a collection
+        return value
+
+    @property
+    def endpoints(self) -> EndpointPolicy:
+        return EndpointPolicy.from_setting(self.marketplace_allowed_hosts)
 
 
 def load_settings() -> CollectorSettings:
@@ -63,7 +80,7 @@ class _Marketplaces:
             attempts=s.marketplace_attempts, base_delay=s.marketplace_backoff_seconds
         )
         async with httpx.AsyncClient(timeout=s.marketplace_timeout_seconds) as client:
-            self.gateways = Gateways(client, policy)
+            self.gateways = Gateways(client, policy, s.endpoints)
             yield
             self.gateways = None
 
@@ -91,7 +108,7 @@ def create_app(settings: Settings) -> FastAPI:
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
         http.stats_router(runtime),
-        accounts_http.router(runtime),
+        accounts_http.router(runtime, s.endpoints),
         collections_http.router(runtime, collection),
     )
     return validation.install(app)

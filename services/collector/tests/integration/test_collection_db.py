@@ -19,12 +19,18 @@ from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
 from packline_collector.domain.accounts import NewAccount, view
+from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.service_layer.collection import Collection
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
 
 FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
+
+
+def _allowing(market: RunningSimulator) -> EndpointPolicy:
+    """What the launcher's PACKLINE_MARKETPLACE_ALLOWED_HOSTS does for its simulator."""
+    return EndpointPolicy.from_setting(market.url.removeprefix("http://"))
 
 
 @pytest.fixture
@@ -101,7 +107,7 @@ async def test_orders_are_registered_once_and_recollection_adds_no_duplicate(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     await _accounts(pool, market, 60)
-    collection = Collection(lambda: pool, Gateways(http, FAST).for_account)
+    collection = Collection(lambda: pool, Gateways(http, FAST, _allowing(market)).for_account)
     first = await _manual(collection)
     orders = sum(len(b) for b in market.sim.boxes.values()) + sum(
         len(p) for p in market.sim.product_orders.values()
@@ -123,7 +129,7 @@ async def test_claims_and_an_address_change_after_collection_become_events(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     await _accounts(pool, market, 20)
-    collection = Collection(lambda: pool, Gateways(http, FAST).for_account)
+    collection = Collection(lambda: pool, Gateways(http, FAST, _allowing(market)).for_account)
     await _manual(collection)
     box = next(b for boxes in market.sim.boxes.values() for b in boxes.values())
     from packline_marketsim import coupang_state
@@ -157,7 +163,7 @@ async def test_two_replicas_collect_each_due_account_once(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     await _accounts(pool, market, 10)
-    gateways = Gateways(http, FAST)
+    gateways = Gateways(http, FAST, _allowing(market))
     replicas = [Collection(lambda: pool, gateways.for_account) for _ in range(2)]
     collected = await asyncio.gather(*(r.collect_due() for r in replicas))
     assert sum(collected) == 2
@@ -172,7 +178,9 @@ async def test_a_wrong_secret_fails_only_its_account_and_says_which(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     ids = await _accounts(pool, market, 20, wrong_secret=True)
-    job = await _manual(Collection(lambda: pool, Gateways(http, FAST).for_account))
+    job = await _manual(
+        Collection(lambda: pool, Gateways(http, FAST, _allowing(market)).for_account)
+    )
     problems = json.loads(job["problems"])
     assert job["status"] == "PARTIAL" and job["created"] == sum(
         len(p) for p in market.sim.product_orders.values()
@@ -186,3 +194,42 @@ async def test_a_wrong_secret_fails_only_its_account_and_says_which(
     assert "Invalid signature" in coupang["last_error"] and rows[ids["NAVER"]]["last_error"] == ""
     shown = json.dumps(view(coupang), default=str)
     assert coupang["access_key"] not in shown and "wrong" not in shown
+
+
+async def test_an_account_stored_with_a_forbidden_base_url_is_refused_before_any_request(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    """A row written before base_urls were checked (or around the API) keeps its keys home."""
+    connections = 0
+
+    async def count(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        writer.close()
+
+    listener = await asyncio.start_server(count, "127.0.0.1", 0)
+    port = listener.sockets[0].getsockname()[1]
+    pool = await new_schema(MIGRATIONS)
+    try:
+        ids = await _accounts(pool, market, 4)
+        async with pool.acquire() as conn:
+            await conn.execute(
+                "UPDATE marketplace_accounts SET base_url = $1", f"http://127.0.0.1:{port}"
+            )
+        job = await _manual(
+            Collection(lambda: pool, Gateways(http, FAST, EndpointPolicy()).for_account)
+        )
+        async with pool.acquire() as conn:
+            rows = await accounts_repository.list_for(conn, "s1")
+    finally:
+        listener.close()
+        await listener.wait_closed()
+    problems = json.loads(job["problems"])
+    assert (job["status"], job["created"], len(problems)) == ("FAILED", 0, 2), job
+    assert all("IP address that is not allowed" in p for p in problems), problems
+    assert all("PATCH /accounts/" in p for p in problems)
+    assert {str(r["account_id"]) for r in rows if "not collected" in r["last_error"]} == set(
+        ids.values()
+    )
+    assert connections == 0
+    assert market.sim.calls == []

@@ -51,14 +51,16 @@ async def _serve(settings: CollectorSettings) -> AsyncIterator[str]:
 async def stack(
     database_url: str, kafka_bootstrap: str
 ) -> AsyncIterator[tuple[str, RunningSimulator]]:
-    settings = CollectorSettings(
-        database_url=database_url,
-        kafka_bootstrap=kafka_bootstrap,
-        collect_tick_seconds=3600,
-        marketplace_backoff_seconds=0.05,
-    )
-    async with running(Simulator(seed=7)) as market, _serve(settings) as url:
-        yield url, market
+    async with running(Simulator(seed=7)) as market:
+        settings = CollectorSettings(
+            database_url=database_url,
+            kafka_bootstrap=kafka_bootstrap,
+            collect_tick_seconds=3600,
+            marketplace_backoff_seconds=0.05,
+            marketplace_allowed_hosts=market.url.removeprefix("http://"),
+        )
+        async with _serve(settings) as url:
+            yield url, market
 
 
 async def _json(response: httpx.Response, status: int) -> Any:
@@ -337,3 +339,77 @@ async def test_a_cancel_is_accepted_for_processing_not_answered_cancelled(
     assert again["status"] == "CANCEL_REQUESTED" and again["requested_now"] is False
     assert order["status"] == "CANCEL_REQUESTED"
     assert missing.status_code == 404
+
+
+_REFUSED_BASE_URLS = [
+    ("file:///etc/passwd", "scheme 'file' is not allowed"),
+    ("javascript:alert(1)", "scheme 'javascript' is not allowed"),
+    ("gopher://api-gateway.coupang.com", "scheme 'gopher' is not allowed"),
+    ("http://127.0.0.1:8081", "IP address that is not allowed"),
+    ("https://127.0.0.1:8101", "IP address that is not allowed"),
+    ("http://[::1]:8102", "IP address that is not allowed"),
+    ("http://localhost:8101", "'localhost' is not the COUPANG API host"),
+    ("https://evil.example", "'evil.example' is not the COUPANG API host"),
+    ("https://api-gateway.coupang.com.evil.example", "is not the COUPANG API host"),
+    ("https://api.commerce.naver.com", "is not the COUPANG API host"),
+    ("https://user@api-gateway.coupang.com", "must not carry a user name or password"),
+    ("https://u:p@api-gateway.coupang.com", "must not carry a user name or password"),
+    ("http://api-gateway.coupang.com", "must use https"),
+    ("https://api-gateway.coupang.com:8443", "port 8443 is not allowed"),
+    ("https://api-gateway.coupang.com/#top", "must not carry a query or a fragment"),
+    ("https://api-gateway.coupang.com?x=1", "must not carry a query or a fragment"),
+    ("https://api-gateway.coupang.com/v2/providers", "must not carry a path"),
+    ("https://api-gateway.coupang.com\\@evil.example", "backslashes"),
+    ("https://api-gateway.coupang.com\n", "control characters"),
+    ("api-gateway.coupang.com", "scheme '(none)' is not allowed"),
+]
+
+
+async def test_an_account_may_point_only_at_its_marketplace_or_an_allowed_simulator(
+    stack: tuple[str, RunningSimulator],
+) -> None:
+    url, market = stack
+    _, port = market.url.rsplit(":", 1)
+    refused = [*_REFUSED_BASE_URLS, (f"http://127.0.0.1:{int(port) + 1}", "IP address")]
+    accepted = {
+        "": "",
+        "https://api-gateway.coupang.com": "https://api-gateway.coupang.com",
+        "https://API-Gateway.coupang.com:443/": "https://api-gateway.coupang.com",
+        market.url: market.url,
+        f"{market.url}/": market.url,
+    }
+
+    def body(vendor_id: str, base_url: str) -> dict[str, str]:
+        return {
+            "seller_id": "http-urls",
+            "marketplace": "COUPANG",
+            "name": "쿠팡",
+            "vendor_id": vendor_id,
+            "access_key": "access-key-0001",
+            "secret_key": "secret-key-0001",
+            "base_url": base_url,
+        }
+
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        for number, (base_url, message) in enumerate(refused):
+            answer = await _json(
+                await http.post("/accounts", json=body(f"R{number}", base_url)), 422
+            )
+            (error,) = answer["detail"]
+            assert error["loc"] == ["body", "base_url"], (base_url, answer)
+            assert message in error["msg"], (base_url, error["msg"])
+        for number, (base_url, stored) in enumerate(accepted.items()):
+            shown = await _json(
+                await http.post("/accounts", json=body(f"A{number}", base_url)), 201
+            )
+            assert shown["base_url"] == stored
+        account_id = shown["account_id"]
+        for base_url, message in refused:
+            answer = await _json(
+                await http.patch(f"/accounts/{account_id}", json={"base_url": base_url}), 422
+            )
+            assert message in answer["detail"][0]["msg"], (base_url, answer)
+        moved = await http.patch(f"/accounts/{account_id}", json={"base_url": ""})
+        listed = await _json(await http.get("/accounts", params={"seller_id": "http-urls"}), 200)
+    assert (await _json(moved, 200))["base_url"] == ""
+    assert not any(r["vendor_id"].startswith("R") for r in listed)

@@ -42,19 +42,32 @@ async def list_for(conn: Conn, seller_id: str | None) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
+async def marketplace_of(conn: Conn, account_id: uuid.UUID) -> str | None:
+    found: str | None = await conn.fetchval(
+        "SELECT marketplace FROM marketplace_accounts WHERE account_id = $1", account_id
+    )
+    return found
+
+
 async def change(
-    conn: Conn, account_id: uuid.UUID, enabled: bool | None, interval_minutes: int | None
+    conn: Conn,
+    account_id: uuid.UUID,
+    enabled: bool | None,
+    interval_minutes: int | None,
+    base_url: str | None = None,
 ) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         f"""
         UPDATE marketplace_accounts
         SET enabled = coalesce($2, enabled), interval_minutes = coalesce($3, interval_minutes),
+            base_url = coalesce($4, base_url),
             next_collect_at = CASE WHEN $2 AND NOT enabled THEN now() ELSE next_collect_at END
         WHERE account_id = $1 RETURNING {COLUMNS}
         """,
         account_id,
         enabled,
         interval_minutes,
+        base_url,
     )
     return dict(row) if row else None
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from packline_collector.adapters import accounts_repository as repo
 from packline_collector.domain.accounts import NewAccount, view
+from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
 from packline_runtime.service import ServiceRuntime
 
 
@@ -15,16 +16,36 @@ class AccountChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool | None = None
     interval_minutes: int | None = Field(default=None, ge=1, le=1440)
+    base_url: str | None = Field(
+        default=None, max_length=300, description="Empty: the real API host"
+    )
 
 
-def router(runtime: ServiceRuntime) -> APIRouter:
+def _checked_base_url(endpoints: EndpointPolicy, marketplace: str, base_url: str) -> str:
+    """The base_url to store ("" = the official host), or a 422 saying what is wrong with it."""
+    if base_url == "":
+        return ""
+    try:
+        return endpoints.base_url(marketplace, base_url)
+    except UnsafeBaseUrl as exc:
+        raise HTTPException(
+            422, [{"loc": ["body", "base_url"], "msg": str(exc), "type": "unsafe_base_url"}]
+        ) from None
+
+
+def router(runtime: ServiceRuntime, endpoints: EndpointPolicy) -> APIRouter:
     api = APIRouter(prefix="/accounts", tags=["marketplace accounts"])
 
     @api.post("", status_code=201)
     async def add_account(account: Annotated[NewAccount, Body()]) -> dict[str, Any]:
-        """Collected automatically every `interval_minutes` (paid orders of the last 12 hours)."""
+        """Collected automatically every `interval_minutes` (paid orders of the last 12 hours).
+
+        `base_url` must be empty (the marketplace's API host), that host over https, or a
+        host:port allowed in the collector's `PACKLINE_MARKETPLACE_ALLOWED_HOSTS`; else 422.
+        """
+        base_url = _checked_base_url(endpoints, account.marketplace, account.base_url)
         async with runtime.pool.acquire() as conn:
-            row = await repo.add(conn, account, account.base_url.rstrip("/"))
+            row = await repo.add(conn, account, base_url)
         if row is None:
             raise HTTPException(
                 409,
@@ -43,9 +64,18 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def change_account(
         account_id: uuid.UUID, change: Annotated[AccountChange, Body()]
     ) -> dict[str, Any]:
-        """Disable (enabled=false) stops automatic and manual collection of the account."""
+        """Disable (enabled=false) stops automatic and manual collection of the account; a new
+        `base_url` is checked as when the account was added."""
         async with runtime.pool.acquire() as conn:
-            row = await repo.change(conn, account_id, change.enabled, change.interval_minutes)
+            base_url = None
+            if change.base_url is not None:
+                marketplace = await repo.marketplace_of(conn, account_id)
+                if marketplace is None:
+                    raise HTTPException(404, f"no account {account_id}")
+                base_url = _checked_base_url(endpoints, marketplace, change.base_url)
+            row = await repo.change(
+                conn, account_id, change.enabled, change.interval_minutes, base_url
+            )
         if row is None:
             raise HTTPException(404, f"no account {account_id}")
         return view(row)
