@@ -107,6 +107,7 @@ class Stack:
             PACKLINE_DATABASE_URL=self.database_url,
             PACKLINE_HTTP_HOST="127.0.0.1",
             PACKLINE_HTTP_PORT=str(port),
+            PACKLINE_KAFKA_PARTITIONS=str(self.partitions),
             PYTHONUNBUFFERED="1",
         )
         return env
@@ -178,6 +179,25 @@ class Stack:
         self.processes[self.processes.index(sp)] = replacement
         self.wait_ready([replacement])
         return replacement
+
+    def supervise(self) -> list[str]:
+        """One supervision step (`packline up` runs it every second): whatever died is started
+        again. The embedded PostgreSQL restarts on its data dir; the embedded broker on its port
+        as a new, empty incarnation (services notice and refill it from their outboxes), with
+        its topics created again. Returns what was restarted."""
+        restarted: list[str] = []
+        if self.postgres is not None and not self.postgres.alive():
+            self.postgres.restart()
+            restarted.append("postgres")
+        if self.broker is not None and not self.broker.alive():
+            self.broker.start()
+            asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
+            restarted.append("broker")
+        for sp in list(self.processes):
+            if sp.process is not None and sp.process.poll() is not None:
+                self.restart(sp)
+                restarted.append(sp.label)
+        return restarted
 
     def stop(self) -> None:
         running = [sp for sp in self.processes if sp.process and sp.process.poll() is None]
