@@ -38,6 +38,12 @@ class ServiceProcess:
     port: int
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    log_offset: int = 0  # where this process's part of the (appended) log starts
+
+    def log_tail(self, chars: int = 3000) -> str:
+        with self.log_path.open("rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode(errors="replace")[-chars:]
 
     @property
     def url(self) -> str:
@@ -131,6 +137,7 @@ class Stack:
         port = port or free_port()
         sp = ServiceProcess(name, index, port, self.workdir / "logs" / f"{name}-{index}.log")
         with sp.log_path.open("ab") as out:
+            sp.log_offset = out.tell()
             sp.process = subprocess.Popen(
                 [sys.executable, "-m", f"packline_{name}"],
                 env=self.child_env(port),
@@ -145,12 +152,19 @@ class Stack:
     def wait_ready(self, processes: list[ServiceProcess], timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
         pending = list(processes)
+        rebinds = 0
         with httpx.Client(timeout=2.0) as client:
             while pending:
                 sp = pending[0]
                 assert sp.process is not None
                 if sp.process.poll() is not None:
-                    tail = sp.log_path.read_text(errors="replace")[-3000:]
+                    tail = sp.log_tail()
+                    if "address already in use" in tail and rebinds < 3 and sp in self.processes:
+                        # another program bound the port between our pick and the bind
+                        rebinds += 1
+                        pending[0] = self._spawn(sp.name, sp.index)
+                        self.processes[self.processes.index(sp)] = pending[0]
+                        continue
                     raise RuntimeError(f"{sp.label} exited with {sp.process.returncode}:\n{tail}")
                 try:
                     if client.get(f"{sp.url}/health/ready").status_code == 200:
