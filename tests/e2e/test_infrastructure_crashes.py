@@ -3,7 +3,9 @@ step restarts them and the services recover by themselves: nothing lost, nothing
 
 import json
 import os
+import shutil
 import signal
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -32,13 +34,17 @@ def uid(order: dict[str, Any]) -> str:
 
 
 @pytest.fixture
-def stack(tmp_path: Path) -> Any:
-    s = Stack(tmp_path / "stack", replicas=1, partitions=4, fresh=True, env=dict(ENV))
+def stack() -> Any:
+    # not under pytest's tmp_path: a concurrent pytest run prunes old numbered base dirs, and
+    # with them PostgreSQL's socket
+    workdir = Path(tempfile.mkdtemp(prefix="packline-crash-"))
+    s = Stack(workdir, replicas=1, partitions=4, fresh=True, env=dict(ENV))
     s.start()
     try:
         yield s
     finally:
         s.stop()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 def prepare(api: Api, orders: list[dict[str, Any]]) -> None:
