@@ -44,10 +44,8 @@ def up(args: argparse.Namespace) -> int:
         _print_stack(stack)
         print("running; press Ctrl-C to stop everything", flush=True)
         while True:
-            for sp in stack.processes:
-                if sp.process is not None and sp.process.poll() is not None:
-                    print(f"{sp.label} exited with {sp.process.returncode}; restarting", flush=True)
-                    stack.restart(sp)
+            for name in stack.supervise():
+                print(f"{name} had stopped; restarted", flush=True)
             time.sleep(1.0)
     except KeyboardInterrupt:
         print("\nstopping ...", flush=True)

@@ -40,6 +40,12 @@ class ServiceProcess:
     port: int
     log_path: Path
     process: subprocess.Popen[bytes] | None = None
+    log_offset: int = 0  # where this process's part of the (appended) log starts
+
+    def log_tail(self, chars: int = 3000) -> str:
+        with self.log_path.open("rb") as log:
+            log.seek(self.log_offset)
+            return log.read().decode(errors="replace")[-chars:]
 
     @property
     def url(self) -> str:
@@ -125,6 +131,7 @@ class Stack:
             PACKLINE_DATABASE_URL=self.service_database_urls[service],
             PACKLINE_HTTP_HOST="127.0.0.1",
             PACKLINE_HTTP_PORT=str(port),
+            PACKLINE_KAFKA_PARTITIONS=str(self.partitions),
             PYTHONUNBUFFERED="1",
         )
         if self.marketsim is not None:  # the collector may send keys to the simulator, over http
@@ -154,6 +161,7 @@ class Stack:
         port = port or free_port()
         sp = ServiceProcess(name, index, port, self.workdir / "logs" / f"{name}-{index}.log")
         with sp.log_path.open("ab") as out:
+            sp.log_offset = out.tell()
             sp.process = subprocess.Popen(
                 [sys.executable, "-m", f"packline_{name}"],
                 env=self.child_env(port, name),
@@ -168,12 +176,19 @@ class Stack:
     def wait_ready(self, processes: list[ServiceProcess], timeout: float = 90.0) -> None:
         deadline = time.monotonic() + timeout
         pending = list(processes)
+        rebinds = 0
         with httpx.Client(timeout=2.0) as client:
             while pending:
                 sp = pending[0]
                 assert sp.process is not None
                 if sp.process.poll() is not None:
-                    tail = sp.log_path.read_text(errors="replace")[-3000:]
+                    tail = sp.log_tail()
+                    if "address already in use" in tail and rebinds < 3 and sp in self.processes:
+                        # another program bound the port between our pick and the bind
+                        rebinds += 1
+                        pending[0] = self._spawn(sp.name, sp.index)
+                        self.processes[self.processes.index(sp)] = pending[0]
+                        continue
                     raise RuntimeError(f"{sp.label} exited with {sp.process.returncode}:\n{tail}")
                 try:
                     if client.get(f"{sp.url}/health/ready").status_code == 200:
@@ -202,6 +217,25 @@ class Stack:
         self.processes[self.processes.index(sp)] = replacement
         self.wait_ready([replacement])
         return replacement
+
+    def supervise(self) -> list[str]:
+        """One supervision step (`packline up` runs it every second): whatever died is started
+        again. The embedded PostgreSQL restarts on its data dir; the embedded broker on its port
+        as a new, empty incarnation (services notice and refill it from their outboxes), with
+        its topics created again. Returns what was restarted."""
+        restarted: list[str] = []
+        if self.postgres is not None and not self.postgres.alive():
+            self.postgres.restart()
+            restarted.append("postgres")
+        if self.broker is not None and not self.broker.alive():
+            self.broker.start()
+            asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
+            restarted.append("broker")
+        for sp in list(self.processes):
+            if sp.process is not None and sp.process.poll() is not None:
+                self.restart(sp)
+                restarted.append(sp.label)
+        return restarted
 
     def stop(self) -> None:
         running = [sp for sp in self.processes if sp.process and sp.process.poll() is None]

@@ -29,6 +29,8 @@ async def migrate_service(
                 # a fresh, empty broker (the embedded one keeps nothing): send everything again;
                 # consumers' inboxes turn what they already handled into no-ops
                 await conn.execute("UPDATE outbox SET published_at = NULL")
+                # and the next broker met is taken as the one this outbox now publishes to
+                await conn.execute("DELETE FROM broker_incarnation")
             return applied
     finally:
         await pool.close()

@@ -33,6 +33,7 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.TooManyConnectionsError,
+    asyncpg.OperatorInterventionError,  # the server shut down or crashed, or is starting up
     ConnectionError,
     TimeoutError,
     OSError,

@@ -3,6 +3,8 @@
 Claims with FOR UPDATE SKIP LOCKED (replicas never send the same rows at once), marks them
 published in the same transaction after the broker acknowledged them, so a crash in between
 re-sends (consumers dedupe by event_id). Woken by LISTEN/NOTIFY; polls as a backstop.
+When the broker comes back empty (a new incarnation), every retained row is sent again, in id
+order: published rows are kept for the outbox retention for exactly this.
 """
 
 import asyncio
@@ -102,6 +104,39 @@ class OutboxRelay:
             )
         metrics.OUTBOX_PUBLISHED.add(len(rows), {"service": self._schema})
         return len(rows)
+
+    async def note_incarnation(self, cluster_id: str) -> int:
+        """Record the broker incarnation this outbox publishes to. If it differs from the one
+        recorded, the broker lost what it had: mark every retained row unpublished (sent again,
+        in id order). Replicas race here; the row lock lets exactly one of them reset.
+        Returns how many rows will be sent again."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            known = await conn.fetchval("SELECT cluster_id FROM broker_incarnation FOR UPDATE")
+            if known == cluster_id:
+                return 0
+            if known is None:  # first broker this schema meets: nothing was lost
+                await conn.execute(
+                    "INSERT INTO broker_incarnation (cluster_id) VALUES ($1)"
+                    " ON CONFLICT (singleton) DO NOTHING",
+                    cluster_id,
+                )
+                return 0
+            status = await conn.execute(
+                "UPDATE outbox SET published_at = NULL WHERE published_at IS NOT NULL"
+            )
+            await conn.execute(
+                "UPDATE broker_incarnation SET cluster_id = $1, seen_at = now()", cluster_id
+            )
+        resent = int(status.rsplit(" ", 1)[-1])
+        log.warning(
+            "outbox relay %s: broker %s is a new incarnation (was %s); re-sending %d row(s)",
+            self._schema,
+            cluster_id,
+            known,
+            resent,
+        )
+        self._wake.set()
+        return resent
 
     async def backlog(self) -> int:
         async with self._pool.acquire() as conn:

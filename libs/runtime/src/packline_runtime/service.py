@@ -24,10 +24,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import dead_letters_http, decisions, metrics
+from packline_runtime import dead_letters_http, decisions, metrics, retention
+from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
-from packline_runtime.kafka import make_broker, make_producer
+from packline_runtime.kafka import bootstrap_servers, ensure_topics, make_broker, make_producer
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
 from packline_runtime.settings import Settings
@@ -51,7 +52,13 @@ class ServiceRuntime:
         self.subscriptions: list[Subscription] = []
         self._kafka_subscribers: list[Any] = []
         self.consumers: dict[str, BatchConsumer] = {}  # by consumer group, for redrives
+        self.watch = BrokerWatch(bootstrap_servers(settings), f"packline-{service}-watch")
+        self._incarnation: str | None = None  # the broker's cluster id as this process knows it
+        self._incarnation_lock = asyncio.Lock()
+        self._retention = retention.Retention.from_settings(settings)
         self.every(5.0, "metrics-sampler", self._sample_gauges)
+        self.every(settings.broker_check_seconds, "broker-watch", self._watch_broker)
+        self.every(60.0, "prune", self._prune)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -71,6 +78,8 @@ class ServiceRuntime:
 
         async def handle_batch(body: Any, message: KafkaMessage) -> None:
             await consumer.process(message.raw_message)
+            # the offsets about to be committed must belong to the broker they came from
+            await self._confirm_incarnation()
 
         # documents the payload in AsyncAPI; validation is ours, per message, inside process()
         handle_batch.__annotations__["body"] = list[SkipValidation[payload]]
@@ -96,6 +105,48 @@ class ServiceRuntime:
         emitted: tuple[type[Event], ...] = (*subscription.publishes, DeadLettered)
         for model in emitted:
             self.document_publisher(model)
+
+    async def _watch_broker(self) -> int:
+        try:
+            await self._confirm_incarnation()
+        except BrokerUnreachable as exc:
+            log.warning("%s: broker unreachable (%s)", self.service, exc)
+        return 0
+
+    async def _confirm_incarnation(self) -> None:
+        """Ask the broker for its cluster id; on a new incarnation (it came back empty) recover:
+        topics, the outbox sent again, every consumer back to the beginning of its partitions.
+        Raises BrokerUnreachable (transient: a batch is redelivered, not committed)."""
+        cluster_id = await self.watch.cluster_id()
+        if cluster_id == self._incarnation:
+            return
+        async with self._incarnation_lock:
+            if cluster_id == self._incarnation or self._relay is None:
+                return
+            first = self._incarnation is None
+            if not first:
+                s = self.settings
+                await ensure_topics(s.kafka_bootstrap, s.kafka_partitions)
+            await self._relay.note_incarnation(cluster_id)
+            if not first:
+                # offsets from the old incarnation mean nothing here; inboxes make replays no-ops
+                self._rewind_consumers()
+                log.warning(
+                    "%s: broker came back as %s; consumers rewound", self.service, cluster_id
+                )
+            self._incarnation = cluster_id
+
+    def _rewind_consumers(self) -> None:
+        for kafka_subscriber in self._kafka_subscribers:
+            consumer = getattr(kafka_subscriber, "consumer", None)
+            if consumer is None:
+                continue
+            for tp in consumer.assignment():
+                consumer.seek(tp, 0)
+
+    async def _prune(self) -> int:
+        async with self.pool.acquire() as conn:
+            return await retention.prune(conn, self._retention)
 
     async def _sample_gauges(self) -> int:
         """Outbox backlog and consumer lag, for the observable gauges in `metrics`."""
@@ -203,6 +254,7 @@ class ServiceRuntime:
         with contextlib.suppress(asyncio.CancelledError):
             await relay_task
         await producer.stop()
+        self.watch.close()
         await self._pool.close()
         self._pool = None
 
@@ -215,17 +267,10 @@ class ServiceRuntime:
 
         @router.get("/health/ready")
         async def ready(response: Response) -> dict[str, Any]:
-            checks: dict[str, str] = {}
-            try:
-                async with self.pool.acquire() as conn:
-                    await conn.fetchval("SELECT 1")
-                checks["database"] = "ok"
-            except Exception as exc:
-                checks["database"] = f"failed: {type(exc).__name__}"
-            try:
-                checks["broker"] = "ok" if await self.broker.ping(timeout=2.0) else "unreachable"
-            except Exception as exc:
-                checks["broker"] = f"failed: {type(exc).__name__}"
+            checks = {
+                "database": await self._database_check(),
+                "broker": await self._broker_check(),
+            }
             ok = all(v == "ok" for v in checks.values())
             response.status_code = 200 if ok else 503
             return {"status": "ok" if ok else "unavailable", "service": self.service, **checks}
@@ -250,6 +295,25 @@ class ServiceRuntime:
             return {"unpublished": await self._relay.backlog()}
 
         return router
+
+    async def _database_check(self) -> str:
+        async def select_one() -> None:
+            async with self.pool.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+
+        try:
+            await asyncio.wait_for(select_one(), timeout=2.0)
+        except Exception as exc:
+            return f"failed: {type(exc).__name__}"
+        return "ok"
+
+    async def _broker_check(self) -> str:
+        """ok, unreachable, or recovering (back as a new incarnation, not yet refilled)."""
+        try:
+            cluster_id = await self.watch.cluster_id()
+        except BrokerUnreachable:
+            return "unreachable"
+        return "ok" if cluster_id == self._incarnation else "recovering"
 
     def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
         app = FastAPI(title=title, lifespan=self.lifespan)

@@ -1,7 +1,13 @@
 """Process settings from the environment (`PACKLINE_` prefix)."""
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# An inbox row must outlive every re-send of its event: a broker restart re-sends each retained
+# outbox row, and a lagging consumer may see it up to this long after its outbox row expired.
+INBOX_RETENTION_MARGIN_HOURS = 24.0
 
 
 class Settings(BaseSettings):
@@ -31,5 +37,31 @@ class Settings(BaseSettings):
     batch_timeout_ms: int = 10
     outbox_batch_size: int = 500
     outbox_poll_seconds: float = 1.0
+    kafka_partitions: int = Field(default=8, ge=1, description="partitions of topics we create")
+    broker_check_seconds: float = Field(
+        default=2.0, gt=0, description="how often the broker is asked for its cluster id"
+    )
+    outbox_retention_hours: float = Field(
+        default=48.0, gt=0, description="published outbox rows are kept this long, then pruned"
+    )
+    inbox_retention_hours: float = Field(
+        default=168.0, gt=0, description="inbox rows (dedupe) are kept this long"
+    )
+    dead_letter_retention_hours: float = Field(
+        default=720.0, gt=0, description="resolved dead letters are kept this long"
+    )
+    prune_batch_size: int = Field(default=5_000, ge=1, le=100_000)
     log_level: str = "INFO"
     otlp_endpoint: str = Field(default="", description="OTLP/HTTP traces endpoint; empty = off")
+
+    @model_validator(mode="after")
+    def _inbox_outlives_outbox(self) -> Self:
+        needed = self.outbox_retention_hours + INBOX_RETENTION_MARGIN_HOURS
+        if self.inbox_retention_hours < needed:
+            raise ValueError(
+                f"PACKLINE_INBOX_RETENTION_HOURS={self.inbox_retention_hours:g} must be at least"
+                f" PACKLINE_OUTBOX_RETENTION_HOURS + {INBOX_RETENTION_MARGIN_HOURS:g}"
+                f" ({needed:g}): events re-sent after a broker restart must still be recognised"
+                " as duplicates"
+            )
+        return self
