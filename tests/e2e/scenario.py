@@ -30,7 +30,7 @@ def sku_demand(order: dict[str, Any]) -> Counter[str]:
 
 
 def uid(order: dict[str, Any]) -> str:
-    return f"{order['marketplace']}:{order['marketplace_order_id']}"
+    return f"{order['seller_id']}:{order['marketplace']}:{order['marketplace_order_id']}"
 
 
 def db(stack: Stack, query: str) -> list[asyncpg.Record]:
@@ -81,7 +81,8 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
                 api.call(
                     "POST",
                     "collector",
-                    f"/orders/{o['marketplace']}/{o['marketplace_order_id']}/cancel",
+                    f"/orders/{o['marketplace']}/{o['marketplace_order_id']}/cancel"
+                    f"?seller_id={o['seller_id']}",
                     json={"reason": "e2e"},
                 )
         if part == 1:
@@ -156,7 +157,7 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     bundles_of: dict[str, set[str]] = defaultdict(set)
     for event_id, e in events.items():
         for o in e["orders"]:
-            key = f"{o['order']['marketplace']}:{o['order']['marketplace_order_id']}"
+            key = uid(o["order"])
             shipped_in[key].add(event_id)
             bundles_of[key].add(e["bundle_id"])
     assert set(shipped_in) == should_ship
@@ -195,8 +196,11 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     }
     assert waiting == should_wait
     statuses = {
-        f"{r['marketplace']}:{r['marketplace_order_id']}": r["status"]
-        for r in db(stack, "SELECT marketplace, marketplace_order_id, status FROM collector.orders")
+        uid(dict(r)): r["status"]
+        for r in db(
+            stack,
+            "SELECT seller_id, marketplace, marketplace_order_id, status FROM collector.orders",
+        )
     }
     assert {k for k, v in statuses.items() if v == "CANCELLED"} == cancelled
     assert (

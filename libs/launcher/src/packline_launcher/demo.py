@@ -97,7 +97,7 @@ class Demo:
     def person_matches(self) -> None:
         product = market.UNMAPPED
         waiting = self.post("matcher", f"/unmatched?seller_id={SELLER}", method="GET")
-        marketplaces = tuple(sorted({row["order"].split(":")[0] for row in waiting}))
+        marketplaces = tuple(sorted({row["marketplace"] for row in waiting}))
         released = 0
         for body in market.mapping_bodies(SELLER, (product,), marketplaces, "demo-operator"):
             released += len(self.post("matcher", "/mappings", json=body)["released_orders"])

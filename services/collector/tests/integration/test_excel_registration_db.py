@@ -136,7 +136,9 @@ async def test_a_csv_in_cp949_registers_like_the_xlsx(new_schema: Any) -> None:
 async def test_a_batch_is_deleted_unless_an_order_is_past_matching(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS)
     batch = uuid.UUID((await _register(pool, _xlsx(6)))["batch_id"])
-    matched = OrderRef(marketplace=Marketplace.COUPANG, marketplace_order_id="20261120000000")
+    matched = OrderRef(
+        seller_id="s1", marketplace=Marketplace.COUPANG, marketplace_order_id="20261120000000"
+    )
     async with pool.acquire() as conn:
         await changes.note_matched(conn, [matched])
     with pytest.raises(excel.DeleteRefused) as refused:

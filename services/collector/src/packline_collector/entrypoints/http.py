@@ -20,6 +20,10 @@ class CancelRequest(BaseModel):
     reason: str = ""
 
 
+# Two sellers may both have an order `A-1` on one marketplace: naming an order names its seller.
+SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The order's seller")]
+
+
 def _line_errors(exc: ValidationError) -> list[str]:
     # field paths and messages only: the rejected values may be personal data
     return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
@@ -41,6 +45,15 @@ def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
         except ValidationError as exc:
             errors.append({"line": number, "errors": _line_errors(exc)})
     return orders, errors
+
+
+def _ref(seller_id: str, marketplace: Marketplace, marketplace_order_id: str) -> OrderRef:
+    try:
+        return OrderRef(
+            seller_id=seller_id, marketplace=marketplace, marketplace_order_id=marketplace_order_id
+        )
+    except ValidationError as exc:
+        raise HTTPException(422, _line_errors(exc)) from exc
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -81,9 +94,12 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.post("/{marketplace}/{marketplace_order_id}/cancel")
     async def cancel(
-        marketplace: Marketplace, marketplace_order_id: str, body: CancelRequest | None = None
+        marketplace: Marketplace,
+        marketplace_order_id: str,
+        seller_id: SellerId,
+        body: CancelRequest | None = None,
     ) -> dict[str, Any]:
-        ref = OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+        ref = _ref(seller_id, marketplace, marketplace_order_id)
         try:
             async with runtime.unit_of_work() as uow:
                 event = await use_cases.cancel_order(
@@ -96,8 +112,10 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return {"order": ref.uid, "cancelled": True, "already_cancelled": event is None}
 
     @api.get("/{marketplace}/{marketplace_order_id}")
-    async def get_order(marketplace: Marketplace, marketplace_order_id: str) -> dict[str, Any]:
-        ref = OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+    async def get_order(
+        marketplace: Marketplace, marketplace_order_id: str, seller_id: SellerId
+    ) -> dict[str, Any]:
+        ref = _ref(seller_id, marketplace, marketplace_order_id)
         async with runtime.pool.acquire() as conn:
             row = await repo.get(conn, ref)
         if row is None:

@@ -117,7 +117,8 @@ async def release(conn: Conn, uids: Sequence[str]) -> None:
 async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
-        SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines
+        SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines,
+               event->'order'->>'marketplace' AS marketplace
         FROM held_orders WHERE $1::text IS NULL OR seller_id = $1
         ORDER BY held_at LIMIT $2
         """,
@@ -127,7 +128,7 @@ async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[
     return [
         {
             "order": r["order_uid"],
-            "marketplace": r["order_uid"].split(":", 1)[0],
+            "marketplace": r["marketplace"],
             "seller_id": r["seller_id"],
             "held_at": r["held_at"],
             "missing": json.loads(r["missing"]),
