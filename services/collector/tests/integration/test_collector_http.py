@@ -187,3 +187,46 @@ async def test_excel_from_the_template_registers_counts_and_deletes_as_a_batch(
     ]
     assert today["by_marketplace"] == {"ELEVENST": 1}
     assert deleted["deleted"] == 1 and after["by_marketplace"] == {}
+
+
+async def test_naming_an_order_names_its_seller(stack: tuple[str, RunningSimulator]) -> None:
+    url, _ = stack
+    order = {
+        "marketplace": "OWN_SHOP",
+        "marketplace_order_id": "A-1",
+        "ordered_at": "2026-11-28T01:00:00+00:00",
+        "paid_at": "2026-11-28T01:00:00+00:00",
+        "recipient": {"name": "김민준", "mobile": "010-1234-5678", "address1": "서울 중구 1"},
+        "lines": [
+            {
+                "line_id": "1",
+                "listing_id": "L1",
+                "quantity": 1,
+                "unit_price_krw": 1,
+                "amount_krw": 1,
+            }
+        ],
+    }
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        for seller in ("http-4a", "http-4b"):
+            created = await _json(
+                await http.post("/orders", json={**order, "seller_id": seller}), 201
+            )
+            assert created["created"] == [f"{seller}:OWN_SHOP:A-1"]
+        unnamed = await http.post("/orders/OWN_SHOP/A-1/cancel")
+        cancelled = await _json(
+            await http.post("/orders/OWN_SHOP/A-1/cancel", params={"seller_id": "http-4a"}), 200
+        )
+        a, b = [
+            await _json(await http.get("/orders/OWN_SHOP/A-1", params={"seller_id": s}), 200)
+            for s in ("http-4a", "http-4b")
+        ]
+        nobody = await http.get("/orders/OWN_SHOP/A-1", params={"seller_id": "http-4c"})
+    assert unnamed.status_code == 422 and "seller_id" in unnamed.text
+    assert cancelled == {
+        "order": "http-4a:OWN_SHOP:A-1",
+        "cancelled": True,
+        "already_cancelled": False,
+    }
+    assert (a["status"], b["status"]) == ("CANCELLED", "COLLECTED")
+    assert nobody.status_code == 404

@@ -90,13 +90,21 @@ async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str]]) -
 async def attention(conn: Conn, seller_id: str, limit: int = 500) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
-        SELECT marketplace || ':' || marketplace_order_id AS "order", kind, detail, detected_at
+        SELECT seller_id, marketplace, marketplace_order_id, kind, detail, detected_at
         FROM order_attention WHERE seller_id = $1 ORDER BY detected_at DESC LIMIT $2
         """,
         seller_id,
         limit,
     )
-    return [dict(r) for r in rows]
+    return [
+        {
+            "order": _uid(r),
+            "kind": r["kind"],
+            "detail": r["detail"],
+            "detected_at": r["detected_at"],
+        }
+        for r in rows
+    ]
 
 
 async def registered_since(conn: Conn, seller_id: str, since: datetime) -> list[dict[str, Any]]:
