@@ -6,13 +6,13 @@ import asyncio
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import jsonschema
 
-from packline_contracts import Topic
+from packline_contracts import Shipped, Topic
+from packline_contracts.schema_files import schema_path
 from packline_launcher import sample_orders
 from packline_launcher.stack import Stack
 
@@ -20,7 +20,6 @@ from .helpers import Api, jsonl, read_topic, republish, wait_until
 
 SELLER = "seller-e2e"
 ORDERS = 1000
-SCHEMAS = Path(__file__).resolve().parents[2] / "libs" / "contracts" / "schemas"
 # bundles seal after 5 s; a SIGKILLed consumer's partitions move after 6 s, not the default 10
 STACK_ENV = {"PACKLINE_BUNDLE_HOLD_SECONDS": "5", "PACKLINE_KAFKA_SESSION_TIMEOUT_MS": "6000"}
 
@@ -139,7 +138,7 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     )
 
     # --- every order that should ship is shipped exactly once, nothing else is ------------
-    schema = json.loads((SCHEMAS / "Shipped.v1.json").read_text(encoding="utf-8"))
+    schema = json.loads(schema_path(Shipped).read_text(encoding="utf-8"))
     records = read_topic(stack.kafka_bootstrap, Topic.SHIPPED)
     events: dict[str, dict[str, Any]] = {}
     collected_traces = {
