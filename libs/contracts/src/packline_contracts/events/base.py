@@ -1,7 +1,8 @@
 """Base class of every order-state event."""
 
 from collections.abc import Iterator
-from typing import Any, Self
+from functools import cache
+from typing import Any, Self, get_args, get_origin
 
 from pydantic import BaseModel, model_validator
 
@@ -9,28 +10,51 @@ from packline_contracts.envelope import Envelope
 from packline_contracts.events.common import OrderRef
 
 
-def _with_order_seller(value: Any, seller_id: object) -> Any:
-    """A copy of a raw payload in which every `order` lacking `seller_id` has the envelope's."""
-    if isinstance(value, list | tuple):
-        return [_with_order_seller(item, seller_id) for item in value]
-    if not isinstance(value, dict):
-        return value
-    copy = {key: _with_order_seller(item, seller_id) for key, item in value.items()}
-    order = copy.get("order")
-    if isinstance(order, dict) and "seller_id" not in order:
-        copy["order"] = {"seller_id": seller_id, **order}
-    return copy
+@cache
+def _order_fields(model: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
+    """The fields of `model` that hold an OrderRef: None where the field is the ref (or a tuple
+    of refs), else the model that holds one (BundleMember, ShippedOrder, or a tuple of them)."""
+    found: dict[str, type[BaseModel] | None] = {}
+    for name, field in model.model_fields.items():
+        inner = field.annotation
+        if get_origin(inner) is tuple:
+            inner = get_args(inner)[0]
+        if inner is OrderRef:
+            found[name] = None
+        elif isinstance(inner, type) and issubclass(inner, BaseModel) and _order_fields(inner):
+            found[name] = inner
+    return found
 
 
-def _order_refs(value: object) -> Iterator[OrderRef]:
-    if isinstance(value, OrderRef):
-        yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _order_refs(getattr(value, name))
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _order_refs(item)
+def _with_order_seller(data: dict[str, Any], model: type[BaseModel], seller: Any) -> dict[str, Any]:
+    """`data` (raw input of `model`) with the seller put into every order that lacks one; the
+    same object when nothing lacks it."""
+    changes: dict[str, Any] = {}
+    for name, holder in _order_fields(model).items():
+        value = data.get(name)
+        items = list(value) if isinstance(value, list | tuple) else [value]
+        filled = [_filled(item, holder, seller) for item in items]
+        if any(new is not old for new, old in zip(filled, items, strict=True)):
+            changes[name] = filled if isinstance(value, list | tuple) else filled[0]
+    return {**data, **changes} if changes else data
+
+
+def _filled(item: Any, holder: type[BaseModel] | None, seller: Any) -> Any:
+    if not isinstance(item, dict):
+        return item  # already a model, or invalid: validation says what is wrong
+    if holder is not None:
+        return _with_order_seller(item, holder, seller)
+    return item if "seller_id" in item else {"seller_id": seller, **item}
+
+
+def _order_refs(model: BaseModel) -> Iterator[OrderRef]:
+    for name, holder in _order_fields(type(model)).items():
+        value = getattr(model, name)
+        for item in value if isinstance(value, tuple) else (value,):
+            if isinstance(item, OrderRef):
+                yield item
+            elif holder is not None and isinstance(item, BaseModel):
+                yield from _order_refs(item)
 
 
 class Event(Envelope):
@@ -45,7 +69,7 @@ class Event(Envelope):
     @classmethod
     def _fill_order_seller(cls, data: Any) -> Any:
         if isinstance(data, dict) and "seller_id" in data:
-            return _with_order_seller(data, data["seller_id"])
+            return _with_order_seller(data, cls, data["seller_id"])
         return data
 
     @model_validator(mode="after")
