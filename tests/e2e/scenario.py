@@ -6,13 +6,13 @@ import asyncio
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import jsonschema
 
-from packline_contracts import Topic
+from packline_contracts import Shipped, Topic
+from packline_contracts.schema_files import schema_path
 from packline_launcher import sample_orders
 from packline_launcher.stack import Stack
 
@@ -20,7 +20,6 @@ from .helpers import Api, jsonl, read_topic, republish, wait_until
 
 SELLER = "seller-e2e"
 ORDERS = 1000
-SCHEMAS = Path(__file__).resolve().parents[2] / "libs" / "contracts" / "schemas"
 # bundles seal after 5 s; a SIGKILLed consumer's partitions move after 6 s, not the default 10
 STACK_ENV = {"PACKLINE_BUNDLE_HOLD_SECONDS": "5", "PACKLINE_KAFKA_SESSION_TIMEOUT_MS": "6000"}
 
@@ -30,7 +29,7 @@ def sku_demand(order: dict[str, Any]) -> Counter[str]:
 
 
 def uid(order: dict[str, Any]) -> str:
-    return f"{order['marketplace']}:{order['marketplace_order_id']}"
+    return f"{order['seller_id']}:{order['marketplace']}:{order['marketplace_order_id']}"
 
 
 def db(stack: Stack, query: str) -> list[asyncpg.Record]:
@@ -81,7 +80,8 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
                 api.call(
                     "POST",
                     "collector",
-                    f"/orders/{o['marketplace']}/{o['marketplace_order_id']}/cancel",
+                    f"/orders/{o['marketplace']}/{o['marketplace_order_id']}/cancel"
+                    f"?seller_id={o['seller_id']}",
                     json={"reason": "e2e"},
                 )
         if part == 1:
@@ -141,7 +141,7 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     )
 
     # --- every order that should ship is shipped exactly once, nothing else is ------------
-    schema = json.loads((SCHEMAS / "Shipped.v1.json").read_text(encoding="utf-8"))
+    schema = json.loads(schema_path(Shipped).read_text(encoding="utf-8"))
     records = read_topic(stack.kafka_bootstrap, Topic.SHIPPED)
     events: dict[str, dict[str, Any]] = {}
     collected_traces = {
@@ -159,7 +159,7 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     bundles_of: dict[str, set[str]] = defaultdict(set)
     for event_id, e in events.items():
         for o in e["orders"]:
-            key = f"{o['order']['marketplace']}:{o['order']['marketplace_order_id']}"
+            key = uid(o["order"])
             shipped_in[key].add(event_id)
             bundles_of[key].add(e["bundle_id"])
     assert set(shipped_in) == should_ship
@@ -198,8 +198,11 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     }
     assert waiting == should_wait
     statuses = {
-        f"{r['marketplace']}:{r['marketplace_order_id']}": r["status"]
-        for r in db(stack, "SELECT marketplace, marketplace_order_id, status FROM collector.orders")
+        uid(dict(r)): r["status"]
+        for r in db(
+            stack,
+            "SELECT seller_id, marketplace, marketplace_order_id, status FROM collector.orders",
+        )
     }
     assert {k for k, v in statuses.items() if v == "CANCELLED"} == cancelled
     assert (

@@ -19,6 +19,7 @@ from packline_launcher import sample_orders
 from packline_launcher.stack import Stack
 
 from .helpers import Api, jsonl, read_topic, wait_until
+from .scenario import uid
 
 pytestmark = pytest.mark.e2e
 SELLER = "seller-crash"
@@ -27,10 +28,6 @@ ENV = {
     "PACKLINE_KAFKA_SESSION_TIMEOUT_MS": "6000",
     "PACKLINE_BROKER_CHECK_SECONDS": "1",
 }
-
-
-def uid(order: dict[str, Any]) -> str:
-    return f"{order['marketplace']}:{order['marketplace_order_id']}"
 
 
 @pytest.fixture
@@ -76,9 +73,7 @@ def shipped_events_per_order(stack: Stack) -> dict[str, set[str]]:
     for record in read_topic(stack.kafka_bootstrap, Topic.SHIPPED, idle_seconds=3):
         event = json.loads(record.value)
         for o in event["orders"]:
-            per_order[f"{o['order']['marketplace']}:{o['order']['marketplace_order_id']}"].add(
-                event["event_id"]
-            )
+            per_order[uid(o["order"])].add(event["event_id"])
     return per_order
 
 

@@ -13,9 +13,12 @@ import jsonschema
 import psutil
 import pytest
 
+from packline_contracts import Shipped
+from packline_contracts.schema_files import schema_path
+
 pytestmark = pytest.mark.e2e
 PACKLINE = Path(sys.executable).parent / "packline"
-SHIPPED_SCHEMA = Path(__file__).resolve().parents[2] / "libs/contracts/schemas/Shipped.v1.json"
+SHIPPED_SCHEMA = schema_path(Shipped)  # the version the code writes
 
 
 def _started_by(data_dir: Path, ports: list[str]) -> list[psutil.Process]:

@@ -2,25 +2,42 @@
 
 import json
 import uuid
+from datetime import UTC, datetime
+from typing import Any
 
 import jsonschema
+import pytest
+from pydantic import ValidationError
 
 from packline_contracts import (
     BundleFormed,
     DeadLettered,
+    Event,
+    OrderCancelled,
     OrderMatched,
     OrderUnmatched,
+    Shipped,
+    ShippedOrder,
+    SkuLine,
     Topic,
     parse_event,
     partition_key,
     topic_for,
 )
 from packline_contracts.schema_files import SCHEMA_DIR
-from packline_launcher.testing import bundle, collected, matched
+from packline_launcher.testing import bundle, collected, matched, recipient, recipient_changed
+
+
+def _without_order_sellers(payload: dict[str, Any]) -> dict[str, Any]:
+    """What an event written before orders named their seller looked like."""
+    for holder in [payload, *payload.get("members", ()), *payload.get("orders", ())]:
+        if isinstance(holder.get("order"), dict):
+            holder["order"].pop("seller_id")
+    return payload
 
 
 def _as_version_1(event: BundleFormed | OrderMatched, *drop: str) -> str:
-    payload = json.loads(event.model_dump_json())
+    payload = _without_order_sellers(json.loads(event.model_dump_json()))
     for field in drop:
         payload.pop(field)
     payload["schema_version"] = 1
@@ -78,3 +95,67 @@ def test_a_version_1_dead_lettered_parses_as_an_open_letter_of_no_known_order() 
     parsed = parse_event(v1)
     assert isinstance(parsed, DeadLettered)
     assert (parsed.status, parsed.order_uids, parsed.dead_letter_id) == ("OPEN", (), 0)
+
+
+def _shipped(order: OrderMatched) -> Shipped:
+    return Shipped(
+        **order.follow_up(),
+        bundle_id=uuid.uuid4(),
+        courier_code="HYUNDAI",
+        tracking_number="300000000001",
+        shipped_at=datetime(2026, 11, 28, 3, 0, tzinfo=UTC),
+        orders=(ShippedOrder(order=order.order, line_ids=("1",)),),
+        stock_out=(SkuLine(sku="A", quantity=1),),
+    )
+
+
+def _cancelled(order: OrderMatched) -> OrderCancelled:
+    return OrderCancelled(**order.follow_up(), order=order.order, recipient_key=order.recipient_key)
+
+
+def _events_naming_orders(seller: str) -> list[Event]:
+    order = collected(1, seller=seller)
+    one = matched(order, {"A": 1})
+    return [
+        order,
+        one,
+        bundle(one),
+        _shipped(one),
+        _cancelled(one),
+        recipient_changed(one, recipient(name="박서연")),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_an_older_event_without_order_sellers_parses_with_the_envelopes_seller(
+    index: int,
+) -> None:
+    event = _events_naming_orders("seller-b")[index]
+    payload = _without_order_sellers(json.loads(event.model_dump_json()))
+    payload["schema_version"] -= 1
+    old_schema = SCHEMA_DIR / f"{type(event).__name__}.v{payload['schema_version']}.json"
+    jsonschema.validate(payload, json.loads(old_schema.read_text(encoding="utf-8")))
+
+    parsed = parse_event(json.dumps(payload))
+
+    assert parsed.model_dump(exclude={"schema_version"}) == event.model_dump(
+        exclude={"schema_version"}
+    )
+
+
+@pytest.mark.parametrize("index", range(6))
+def test_an_event_naming_another_sellers_order_is_refused(index: int) -> None:
+    theirs = _events_naming_orders("seller-b")[index]
+    payload = json.loads(theirs.model_dump_json())
+    payload["seller_id"] = "seller-a"  # the envelope says seller-a, the orders seller-b
+
+    with pytest.raises(ValidationError, match="belongs to seller 'seller-b'"):
+        parse_event(json.dumps(payload))
+    with pytest.raises(ValidationError, match="belongs to seller 'seller-b'"):
+        type(theirs).model_validate({**theirs.model_dump(), "seller_id": "seller-a"})
+
+
+def test_the_same_order_id_of_two_sellers_is_two_orders() -> None:
+    a, b = collected(1, seller="seller-a"), collected(1, seller="seller-b")
+    assert a.order.marketplace_order_id == b.order.marketplace_order_id
+    assert a.order.uid != b.order.uid

@@ -48,9 +48,11 @@ def collected(
         correlation_id=event_id,
         seller_id=seller,
         order=OrderRef(
-            marketplace="COUPANG", marketplace_order_id=str(500000000000000000 + number)
+            seller_id=seller,
+            marketplace="COUPANG",
+            marketplace_order_id=str(500000000000000000 + number),
         ),
-        recipient_key="k" * 32,
+        recipient_key="k" * 32 if seller == "s1" else (seller.encode().hex() + "k" * 32)[:64],
         ordered_at=T0,
         paid_at=T0 + timedelta(minutes=number),
         recipient=to or recipient(),

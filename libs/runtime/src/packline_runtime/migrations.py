@@ -34,14 +34,15 @@ def load(directory: Path) -> list[Migration]:
     return found
 
 
-async def migrate(conn: Conn, schema: str, directory: Path) -> list[str]:
+async def migrate(
+    conn: Conn, schema: str, directory: Path, runtime: Path = RUNTIME_MIGRATIONS
+) -> list[str]:
     """Apply the runtime's and then the service's pending migrations; returns what was applied.
 
     An advisory lock keyed on the schema makes concurrent replicas wait for each other.
+    (`runtime` is another directory only in tests that upgrade an older schema.)
     """
-    pending = [("runtime", m) for m in load(RUNTIME_MIGRATIONS)] + [
-        ("service", m) for m in load(directory)
-    ]
+    pending = [("runtime", m) for m in load(runtime)] + [("service", m) for m in load(directory)]
     applied: list[str] = []
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"migrate:{schema}")

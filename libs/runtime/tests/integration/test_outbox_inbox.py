@@ -21,7 +21,9 @@ def cancel(n: int, key: str = "recipient-key-0001") -> OrderCancelled:
     return OrderCancelled(
         seller_id="s1",
         correlation_id=uuid.uuid4(),
-        order=OrderRef(marketplace="NAVER", marketplace_order_id=f"2026112800{n:06d}"),
+        order=OrderRef(
+            seller_id="s1", marketplace="NAVER", marketplace_order_id=f"2026112800{n:06d}"
+        ),
         recipient_key=key,
     )
 

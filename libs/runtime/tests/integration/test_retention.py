@@ -25,7 +25,9 @@ def cancel(n: int, key: str) -> OrderCancelled:
     return OrderCancelled(
         seller_id="s1",
         correlation_id=uuid.uuid4(),
-        order=OrderRef(marketplace="NAVER", marketplace_order_id=f"2026113000{n:06d}"),
+        order=OrderRef(
+            seller_id="s1", marketplace="NAVER", marketplace_order_id=f"2026113000{n:06d}"
+        ),
         recipient_key=key,
     )
 

@@ -95,3 +95,21 @@ async def test_the_hold_window_seals_only_due_bundles(new_schema: Any) -> None:
         )
     async with unit_of_work(pool) as uow:
         assert await use_cases.seal(uow) == 1
+
+
+async def test_two_sellers_orders_with_one_id_bundle_and_cancel_apart(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="bund")
+    a = matched(collected(1, seller="seller-a"), {"A": 1})
+    b = matched(collected(1, seller="seller-b"), {"A": 1})
+    assert a.order.marketplace_order_id == b.order.marketplace_order_id
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [a, b], HOLD)
+    assert await pool.fetchval("SELECT count(*) FROM bundle_members") == 2  # neither a duplicate
+    cancel_a = OrderCancelled(**a.follow_up(), order=a.order, recipient_key=a.recipient_key)
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [cancel_a], HOLD)
+    async with unit_of_work(pool) as uow:
+        assert await use_cases.seal(uow, now=True) == 1
+        [event] = uow.emitted
+    assert isinstance(event, BundleFormed) and event.seller_id == "seller-b"
+    assert [m.order for m in event.members] == [b.order]

@@ -17,7 +17,7 @@ def _order(
     n: int, marketplace: str = "COUPANG", orderer: str = "김민준", **to: str
 ) -> OrderMatched:
     order = matched(collected(n, to=recipient(**to)), {"A": 1})
-    ref = OrderRef(marketplace=marketplace, marketplace_order_id=str(n))  # type: ignore[arg-type]
+    ref = OrderRef(seller_id="s1", marketplace=marketplace, marketplace_order_id=str(n))  # type: ignore[arg-type]
     return order.model_copy(update={"order": ref, "orderer_name": orderer})
 
 

@@ -237,7 +237,7 @@ async def test_an_order_with_a_nul_in_the_recipient_is_refused_naming_the_field(
             await http.post("/orders", json=_order_body("http-4", "NUL-2", "김\u0007민준")), 422
         )
         fine = await http.post("/orders", json=_order_body("http-4", "NUL-3"))
-        missing = await http.get("/orders/OWN_SHOP/NUL-1")
+        missing = await http.get("/orders/OWN_SHOP/NUL-1", params={"seller_id": "http-4"})
     assert refused["detail"][0]["loc"] == ["body", "recipient", "name"], refused
     assert "U+0000" in refused["detail"][0]["msg"] and "민준" not in str(refused)
     assert bell["detail"][0]["loc"] == ["body", "recipient", "name"]
@@ -251,7 +251,9 @@ async def test_a_stage_dead_letter_about_an_order_shows_on_its_view_until_redriv
     url, _ = stack
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         await _json(await http.post("/orders", json=_order_body("http-5", "DL-1")), 201)
-        ref = OrderRef(marketplace=Marketplace.OWN_SHOP, marketplace_order_id="DL-1")
+        ref = OrderRef(
+            seller_id="http-5", marketplace=Marketplace.OWN_SHOP, marketplace_order_id="DL-1"
+        )
         letter = DeadLettered(
             seller_id="http-5",
             correlation_id=new_event_id(),
@@ -274,7 +276,9 @@ async def test_a_stage_dead_letter_about_an_order_shows_on_its_view_until_redriv
             )
 
             async def letters() -> list[dict[str, Any]]:
-                view = await _json(await http.get("/orders/OWN_SHOP/DL-1"), 200)
+                view = await _json(
+                    await http.get("/orders/OWN_SHOP/DL-1", params={"seller_id": "http-5"}), 200
+                )
                 found: list[dict[str, Any]] = view["dead_letters"]
                 return found
 
@@ -330,10 +334,13 @@ async def test_a_cancel_is_accepted_for_processing_not_answered_cancelled(
     path = "/orders/NAVER/2026113000000001"
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
         await _json(await http.post("/orders", json=body), 201)
-        first = await _json(await http.post(f"{path}/cancel", json={"reason": "buyer"}), 202)
-        again = await _json(await http.post(f"{path}/cancel"), 202)
-        order = await _json(await http.get(path), 200)
-        missing = await http.post("/orders/NAVER/404404/cancel")
+        mine = {"seller_id": "http-6"}
+        first = await _json(
+            await http.post(f"{path}/cancel", params=mine, json={"reason": "buyer"}), 202
+        )
+        again = await _json(await http.post(f"{path}/cancel", params=mine), 202)
+        order = await _json(await http.get(path, params=mine), 200)
+        missing = await http.post("/orders/NAVER/404404/cancel", params={"seller_id": "http-6"})
     assert first["status"] == "CANCEL_REQUESTED" and first["requested_now"] is True
     assert "cancelled" not in first
     assert again["status"] == "CANCEL_REQUESTED" and again["requested_now"] is False
@@ -413,3 +420,42 @@ async def test_an_account_may_point_only_at_its_marketplace_or_an_allowed_simula
         listed = await _json(await http.get("/accounts", params={"seller_id": "http-urls"}), 200)
     assert (await _json(moved, 200))["base_url"] == ""
     assert not any(r["vendor_id"].startswith("R") for r in listed)
+
+
+async def test_naming_an_order_names_its_seller(stack: tuple[str, RunningSimulator]) -> None:
+    url, _ = stack
+    order = {
+        "marketplace": "OWN_SHOP",
+        "marketplace_order_id": "A-1",
+        "ordered_at": "2026-11-28T01:00:00+00:00",
+        "paid_at": "2026-11-28T01:00:00+00:00",
+        "recipient": {"name": "김민준", "mobile": "010-1234-5678", "address1": "서울 중구 1"},
+        "lines": [
+            {
+                "line_id": "1",
+                "listing_id": "L1",
+                "quantity": 1,
+                "unit_price_krw": 1,
+                "amount_krw": 1,
+            }
+        ],
+    }
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        for seller in ("http-4a", "http-4b"):
+            created = await _json(
+                await http.post("/orders", json={**order, "seller_id": seller}), 201
+            )
+            assert created["created"] == [f"{seller}:OWN_SHOP:A-1"]
+        unnamed = await http.post("/orders/OWN_SHOP/A-1/cancel")
+        cancelled = await _json(
+            await http.post("/orders/OWN_SHOP/A-1/cancel", params={"seller_id": "http-4a"}), 202
+        )
+        a, b = [
+            await _json(await http.get("/orders/OWN_SHOP/A-1", params={"seller_id": s}), 200)
+            for s in ("http-4a", "http-4b")
+        ]
+        nobody = await http.get("/orders/OWN_SHOP/A-1", params={"seller_id": "http-4c"})
+    assert unnamed.status_code == 422 and "seller_id" in unnamed.text
+    assert (cancelled["order"], cancelled["status"]) == ("http-4a:OWN_SHOP:A-1", "CANCEL_REQUESTED")
+    assert (a["status"], b["status"]) == ("CANCEL_REQUESTED", "COLLECTED")
+    assert nobody.status_code == 404

@@ -176,7 +176,9 @@ async def test_an_alt_enter_line_break_in_an_address_cell_is_folded_not_refused(
 async def test_a_batch_is_deleted_unless_an_order_is_past_matching(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS)
     batch = uuid.UUID((await _register(pool, _xlsx(6)))["batch_id"])
-    matched = OrderRef(marketplace=Marketplace.COUPANG, marketplace_order_id="20261120000000")
+    matched = OrderRef(
+        seller_id="s1", marketplace=Marketplace.COUPANG, marketplace_order_id="20261120000000"
+    )
     async with pool.acquire() as conn:
         await changes.note_matched(conn, [matched])
     with pytest.raises(excel.DeleteRefused) as refused:

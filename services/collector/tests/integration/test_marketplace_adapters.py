@@ -141,7 +141,7 @@ async def test_an_address_changed_while_accept_is_what_the_reread_returns(
         [Rule(action="change_address", operation="acknowledge", order_ids=[str(box_id)])]
     )
     fetched = await _coupang(market, vendor)
-    order = fetched.orders[f"COUPANG:{box_id}"].order
+    order = fetched.orders[f"s1:COUPANG:{box_id}"].order
     assert order is not None
     assert order.recipient.address1 != before["addr1"]
     assert order.recipient.address1 == market.sim.boxes[vendor][box_id].receiver["addr1"]
@@ -171,7 +171,7 @@ async def test_a_cancellation_shows_as_a_cancelled_order(market: RunningSimulato
     box_id = min(market.sim.boxes[vendor])
     market.sim.script.add([Rule(action="cancel", operation="ordersheets", order_ids=[str(box_id)])])
     fetched = await _coupang(market, vendor)
-    assert fetched.orders[f"COUPANG:{box_id}"].fully_cancelled
+    assert fetched.orders[f"s1:COUPANG:{box_id}"].fully_cancelled
     assert fetched.acknowledged == 1
 
 
@@ -226,7 +226,7 @@ async def test_a_naver_claim_during_confirmation_is_a_cancellation(
     first = min(market.sim.product_orders[client_id])
     market.sim.script.add([Rule(action="cancel", operation="confirm", order_ids=[first])])
     fetched = await _naver(market, client_id)
-    assert fetched.orders[f"NAVER:{first}"].fully_cancelled
+    assert fetched.orders[f"s1:NAVER:{first}"].fully_cancelled
     assert any("not confirmed (CLAIM_REQUESTED)" in p for p in fetched.problems)
 
 

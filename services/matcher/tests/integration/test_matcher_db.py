@@ -76,3 +76,17 @@ async def test_a_redelivered_order_is_matched_once(new_schema: Any) -> None:
         async with unit_of_work(pool) as uow:
             await use_cases.handle_events(uow, [order])
     assert await pool.fetchval("SELECT count(*) FROM outbox WHERE event_type = 'OrderMatched'") == 1
+
+
+async def test_two_sellers_orders_with_one_id_are_both_matched(new_schema: Any) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="match")
+    orders = [collected(1, line("7001", "70011"), seller=s) for s in ("seller-a", "seller-b")]
+    async with unit_of_work(pool) as uow:
+        for seller in ("seller-a", "seller-b"):
+            await catalogue.upsert(uow.conn, seller, [CatalogueItem("RICE", "RICE")], "tester")
+            key = (seller, "COUPANG", "7001", "70011")
+            await use_cases.add_mapping(uow, key, [SkuLine(sku="RICE", quantity=1)], "tester")
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, orders)
+        assert [e.order for e in uow.emitted] == [o.order for o in orders]  # type: ignore[attr-defined]
+    assert await pool.fetchval("SELECT count(*) FROM matched_orders") == 2

@@ -25,7 +25,7 @@ def _member(order_id: str, *skus: tuple[str, int]) -> BundleMember:
     """One order with one line, resolved to the given (sku, quantity) pairs."""
     skus = skus or (("SKU-A", 1),)
     return BundleMember(
-        order=OrderRef(marketplace="NAVER", marketplace_order_id=order_id),
+        order=OrderRef(seller_id="s1", marketplace="NAVER", marketplace_order_id=order_id),
         paid_at=NOW,
         amount_krw=1000,
         lines=(

@@ -13,7 +13,7 @@ def _cancel(order_id: str) -> OrderCancelled:
     return OrderCancelled(
         seller_id="s1",
         correlation_id=uuid.uuid4(),
-        order=OrderRef(marketplace="NAVER", marketplace_order_id=order_id),
+        order=OrderRef(seller_id="s1", marketplace="NAVER", marketplace_order_id=order_id),
         recipient_key="k" * 32,
     )
 
@@ -41,7 +41,7 @@ def test_a_cancel_after_the_scan_leaves_the_parcel_shipped_and_answers_too_late(
 
     assert (decided.outcome, decided.tracking_number) == ("TOO_LATE", parcel.tracking_number)
     assert changed == [] and parcel.status == "SHIPPED"
-    assert [m.order.uid for m in parcel.live_members] == ["NAVER:1", "NAVER:2"]
+    assert [m.order.uid for m in parcel.live_members] == ["s1:NAVER:1", "s1:NAVER:2"]
 
 
 def test_a_cancel_of_an_order_with_no_parcel_yet_is_cancelled(
@@ -63,4 +63,4 @@ def test_cancelling_one_order_of_two_ships_the_other_without_it(
     shipped = parcel.ship("line-1", NOW)
 
     assert decided.outcome == "CANCELLED"
-    assert shipped is not None and [o.order.uid for o in shipped.orders] == ["NAVER:2"]
+    assert shipped is not None and [o.order.uid for o in shipped.orders] == ["s1:NAVER:2"]

@@ -24,7 +24,7 @@ def test_every_unknown_and_stopped_number_is_reported_with_its_reason(
     waybill: WaybillFactory,
 ) -> None:
     ready = Parcel.from_waybill(waybill(tracking_number="300000000006"), set())
-    stopped = Parcel.from_waybill(waybill(tracking_number="300000000013"), {"NAVER:1"})
+    stopped = Parcel.from_waybill(waybill(tracking_number="300000000013"), {"s1:NAVER:1"})
     parcels = {p.tracking_number: p for p in (ready, stopped)}
 
     problems = check_scan(["300000000006", "300000000013", "999999999999"], parcels)

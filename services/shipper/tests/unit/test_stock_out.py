@@ -32,7 +32,7 @@ def test_shipped_parcel_counts_the_stock_of_live_orders_only(
         member("2", ("SKU-A", 5), ("SKU-C", 1)),
         member("3", ("SKU-B", 1)),
     )
-    parcel = Parcel.from_waybill(issued, {"NAVER:2"})
+    parcel = Parcel.from_waybill(issued, {"s1:NAVER:2"})
 
     event = parcel.ship("scanner-1", NOW)
 

@@ -21,7 +21,7 @@ NOW = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 
 def _member(order_id: str) -> BundleMember:
     return BundleMember(
-        order=OrderRef(marketplace="COUPANG", marketplace_order_id=order_id),
+        order=OrderRef(seller_id="s1", marketplace="COUPANG", marketplace_order_id=order_id),
         paid_at=NOW,
         amount_krw=2000,
         lines=(
@@ -47,19 +47,19 @@ def _allocated(*order_ids: str) -> StockAllocated:
 def test_issued_event_follows_the_allocation_and_names_only_live_orders() -> None:
     allocated = _allocated("1", "2", "3")
 
-    waybill, event = issue(allocated, "HYUNDAI", "300000000006", cancelled={"COUPANG:2"})
+    waybill, event = issue(allocated, "HYUNDAI", "300000000006", cancelled={"s1:COUPANG:2"})
 
-    assert [m.order.uid for m in event.members] == ["COUPANG:1", "COUPANG:3"]
+    assert [m.order.uid for m in event.members] == ["s1:COUPANG:1", "s1:COUPANG:3"]
     assert event.causation_id == allocated.event_id
     assert event.correlation_id == allocated.correlation_id
     assert event.tracking_number == waybill.tracking_number == "300000000006"
-    assert waybill.cancelled == {"COUPANG:1": False, "COUPANG:2": True, "COUPANG:3": False}
+    assert waybill.cancelled == {"s1:COUPANG:1": False, "s1:COUPANG:2": True, "s1:COUPANG:3": False}
     assert waybill.status == "ISSUED"
 
 
 def test_bundle_whose_orders_are_all_cancelled_has_no_live_members_and_cannot_be_issued() -> None:
     allocated = _allocated("1", "2")
-    cancelled = {"COUPANG:1", "COUPANG:2"}
+    cancelled = {"s1:COUPANG:1", "s1:COUPANG:2"}
 
     assert live_members(allocated, cancelled) == ()
     with pytest.raises(IllegalWaybillStep):
@@ -69,16 +69,16 @@ def test_bundle_whose_orders_are_all_cancelled_has_no_live_members_and_cannot_be
 def test_cancelling_one_of_two_orders_keeps_the_waybill_issued() -> None:
     waybill, _ = issue(_allocated("1", "2"), "HYUNDAI", "300000000006", set())
 
-    assert waybill.cancel_order("COUPANG:1", NOW) is True
+    assert waybill.cancel_order("s1:COUPANG:1", NOW) is True
 
     assert waybill.status == "ISSUED"
     assert waybill.voided_at is None
 
 
 def test_cancelling_the_last_live_order_voids_the_waybill() -> None:
-    waybill, _ = issue(_allocated("1", "2"), "HYUNDAI", "300000000006", {"COUPANG:1"})
+    waybill, _ = issue(_allocated("1", "2"), "HYUNDAI", "300000000006", {"s1:COUPANG:1"})
 
-    waybill.cancel_order("COUPANG:2", NOW)
+    waybill.cancel_order("s1:COUPANG:2", NOW)
 
     assert waybill.status == "VOIDED"
     assert waybill.voided_at == NOW
@@ -86,14 +86,14 @@ def test_cancelling_the_last_live_order_voids_the_waybill() -> None:
 
 def test_replayed_cancel_changes_nothing() -> None:
     waybill, _ = issue(_allocated("1"), "HYUNDAI", "300000000006", set())
-    waybill.cancel_order("COUPANG:1", NOW)
+    waybill.cancel_order("s1:COUPANG:1", NOW)
 
-    assert waybill.cancel_order("COUPANG:1", datetime(2027, 1, 1, tzinfo=UTC)) is False
+    assert waybill.cancel_order("s1:COUPANG:1", datetime(2027, 1, 1, tzinfo=UTC)) is False
     assert waybill.voided_at == NOW
 
 
 def test_cancelling_an_order_the_waybill_does_not_hold_is_illegal() -> None:
     waybill, _ = issue(_allocated("1"), "HYUNDAI", "300000000006", set())
 
-    with pytest.raises(IllegalWaybillStep, match="COUPANG:9"):
-        waybill.cancel_order("COUPANG:9", NOW)
+    with pytest.raises(IllegalWaybillStep, match="s1:COUPANG:9"):
+        waybill.cancel_order("s1:COUPANG:9", NOW)

@@ -12,10 +12,11 @@ from packline_contracts.events.common import BundleMember, Recipient
 class BundleFormed(Event):
     """A sealed bundle, or (same bundle_id, higher revision) that bundle after members left it
     before allocation; a revision with no members dissolves it. Version 2 added `revision` and
-    `separate_invoices` and allows an empty revision; version 1 messages still parse."""
+    `separate_invoices` and allows an empty revision; version 3 names each member's seller
+    (`order.seller_id`). Older messages still parse."""
 
     event_type: Literal["BundleFormed"] = "BundleFormed"
-    schema_version: Literal[1, 2] = 2
+    schema_version: Literal[1, 2, 3] = 3
     bundle_id: uuid.UUID
     recipient_key: str = Field(min_length=16, max_length=128)
     recipient: Recipient

@@ -26,14 +26,17 @@ class Value(BaseModel):
 
 
 class OrderRef(Value):
-    """One marketplace shipment unit (Coupang shipmentBoxId, Naver productOrder, 11st dlvNo)."""
+    """One marketplace shipment unit (Coupang shipmentBoxId, Naver productOrder, 11st dlvNo) of
+    one seller: two sellers may both have an own-shop or Excel order `A-1`."""
 
+    seller_id: str = Field(min_length=1, max_length=64, description="The seller it belongs to")
     marketplace: Marketplace
     marketplace_order_id: str = Field(min_length=1, max_length=64)
 
     @property
     def uid(self) -> str:
-        return f"{self.marketplace.value}:{self.marketplace_order_id}"
+        """The order's identity as one string, the key of every table that holds orders."""
+        return f"{self.seller_id}:{self.marketplace.value}:{self.marketplace_order_id}"
 
 
 class Recipient(Value):

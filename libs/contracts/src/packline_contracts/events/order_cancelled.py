@@ -9,8 +9,10 @@ from packline_contracts.events.common import OrderRef
 
 
 class OrderCancelled(Event):
+    """Version 2 names the order's seller (`order.seller_id`); version 1 still parses."""
+
     event_type: Literal["OrderCancelled"] = "OrderCancelled"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2
     order: OrderRef
     recipient_key: str = Field(min_length=16, max_length=128)
     reason: str = Field(default="", max_length=300)

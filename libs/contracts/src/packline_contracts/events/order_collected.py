@@ -9,8 +9,10 @@ from packline_contracts.events.common import OrderLine, OrderRef, Recipient
 
 
 class OrderCollected(Event):
+    """Version 2 names the order's seller (`order.seller_id`); version 1 still parses."""
+
     event_type: Literal["OrderCollected"] = "OrderCollected"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2
     order: OrderRef
     recipient_key: str = Field(min_length=16, max_length=128, description="Partition key")
     ordered_at: AwareDatetime

@@ -10,8 +10,10 @@ from packline_contracts.events.common import BundleMember, Recipient, SkuLine
 
 
 class StockAllocated(Event):
+    """Version 2 names each order's seller (`order.seller_id`); version 1 still parses."""
+
     event_type: Literal["StockAllocated"] = "StockAllocated"
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1, 2] = 2
     bundle_id: uuid.UUID
     recipient: Recipient
     members: tuple[BundleMember, ...] = Field(min_length=1)

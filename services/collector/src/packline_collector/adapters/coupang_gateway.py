@@ -8,7 +8,7 @@ from typing import Any
 from packline_collector.adapters.coupang_client import CoupangClient
 from packline_collector.adapters.coupang_mapping import read_box
 from packline_collector.adapters.http_retry import MarketplaceError
-from packline_collector.domain.remote import Fetched, MappingError, Progress
+from packline_collector.domain.remote import Fetched, MappingError, Progress, RemoteOrder
 
 DAY_WINDOW = timedelta(days=30)  # Coupang allows 31 days a call; whole days are listed
 ACK_ATTEMPTS = 3
@@ -29,11 +29,14 @@ class CoupangGateway:
             cursor += DAY_WINDOW + timedelta(days=1)
         return windows
 
-    def _read(self, box: dict[str, Any], fetched: Fetched) -> None:
+    def _read(self, box: dict[str, Any], fetched: Fetched) -> RemoteOrder | None:
         try:
-            fetched.add(read_box(box, self.seller_id))
+            remote = read_box(box, self.seller_id)
         except MappingError as exc:
             fetched.problems.append(f"{self.client.who}: {exc}")
+            return None
+        fetched.add(remote)
+        return remote
 
     async def fetch(self, start: datetime, end: datetime, progress: Progress) -> Fetched:
         fetched = Fetched()
@@ -42,11 +45,9 @@ class CoupangGateway:
             for w_start, w_end, time_frame in self._windows(start, end):
                 async for page in self.client.ordersheets(w_start, w_end, status, time_frame):
                     for box in page:
-                        self._read(box, fetched)
-                        box_id = str(box.get("shipmentBoxId", ""))
-                        remote = fetched.orders.get(f"COUPANG:{box_id}")
+                        remote = self._read(box, fetched)
                         if status == "ACCEPT" and remote and remote.order is not None:
-                            accepted.append(box_id)
+                            accepted.append(remote.ref.marketplace_order_id)
                     await progress(len(fetched.orders))
         if accepted:
             acknowledged = await self._acknowledge(accepted, fetched)

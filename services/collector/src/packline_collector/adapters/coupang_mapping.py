@@ -49,7 +49,9 @@ def read_box(box: dict[str, Any], seller_id: str) -> RemoteOrder:
     box_id = str(box.get("shipmentBoxId") or "")
     if not box_id.isdigit():
         raise MappingError("a box without a numeric shipmentBoxId")
-    ref = OrderRef(marketplace=Marketplace.COUPANG, marketplace_order_id=box_id)
+    ref = OrderRef(
+        seller_id=seller_id, marketplace=Marketplace.COUPANG, marketplace_order_id=box_id
+    )
     items = box.get("orderItems")
     if not isinstance(items, list) or not items:
         raise MappingError(f"box {box_id}: orderItems is missing or empty")

@@ -43,7 +43,8 @@ class NaverGateway:
         rows = await self.client.product_orders(list(ids))
         self._read(rows, fetched)
         new = [str(r["productOrder"]["productOrderId"]) for r in rows if needs_confirmation(r)]
-        new = [i for i in new if f"NAVER:{i}" in fetched.orders]
+        readable = {remote.ref.marketplace_order_id for remote in fetched.orders.values()}
+        new = [i for i in new if i in readable]
         if new:
             success, fail = await self.client.confirm(new)
             fetched.acknowledged = len(success)

@@ -35,7 +35,7 @@ def read_product_order(row: dict[str, Any], seller_id: str) -> RemoteOrder:
     po_id = str(po.get("productOrderId") or "")
     if not po_id.isdigit():
         raise MappingError("a product order without a numeric productOrderId")
-    ref = OrderRef(marketplace=Marketplace.NAVER, marketplace_order_id=po_id)
+    ref = OrderRef(seller_id=seller_id, marketplace=Marketplace.NAVER, marketplace_order_id=po_id)
     status = str(po.get("productOrderStatus", ""))
     claim = str(po.get("claimStatus") or (row.get("currentClaim") or {}).get("claimStatus") or "")
     if status in CANCELLED_STATUSES or claim in LIVE_CLAIMS:

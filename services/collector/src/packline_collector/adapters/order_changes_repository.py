@@ -17,26 +17,41 @@ async def lock_many(conn: Conn, refs: Sequence[OrderRef]) -> dict[str, dict[str,
                o.event_id, o.recipient_hash, o.line_quantities::text AS line_quantities,
                o.matched_at, o.source
         FROM orders o
-        JOIN unnest($1::text[], $2::text[]) AS t(m, i)
-          ON o.marketplace = t.m AND o.marketplace_order_id = t.i
-        ORDER BY o.marketplace, o.marketplace_order_id
+        JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(m, i, s)
+          ON o.seller_id = t.s AND o.marketplace = t.m AND o.marketplace_order_id = t.i
+        ORDER BY o.seller_id, o.marketplace, o.marketplace_order_id
         FOR UPDATE OF o
         """,
+        *_columns(refs),
+    )
+    return {_uid(r): dict(r) for r in rows}
+
+
+def _columns(refs: Sequence[OrderRef]) -> tuple[list[str], list[str], list[str]]:
+    """The refs as three arrays for unnest: marketplaces, marketplace order ids, sellers."""
+    return (
         [r.marketplace.value for r in refs],
         [r.marketplace_order_id for r in refs],
+        [r.seller_id for r in refs],
     )
-    return {f"{r['marketplace']}:{r['marketplace_order_id']}": dict(r) for r in rows}
+
+
+def _uid(row: Any) -> str:
+    return OrderRef(
+        seller_id=row["seller_id"],
+        marketplace=row["marketplace"],
+        marketplace_order_id=row["marketplace_order_id"],
+    ).uid
 
 
 async def set_recipient_hashes(conn: Conn, refs: Sequence[OrderRef], hashes: Sequence[str]) -> None:
     await conn.execute(
         """
         UPDATE orders SET recipient_hash = t.h, updated_at = now()
-        FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, i, h)
-        WHERE marketplace = t.m AND marketplace_order_id = t.i
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(m, i, s, h)
+        WHERE seller_id = t.s AND marketplace = t.m AND marketplace_order_id = t.i
         """,
-        [r.marketplace.value for r in refs],
-        [r.marketplace_order_id for r in refs],
+        *_columns(refs),
         list(hashes),
     )
 
@@ -45,16 +60,15 @@ async def note_matched(conn: Conn, refs: Sequence[OrderRef]) -> None:
     await conn.execute(
         """
         UPDATE orders SET matched_at = coalesce(matched_at, now())
-        FROM unnest($1::text[], $2::text[]) AS t(m, i)
-        WHERE marketplace = t.m AND marketplace_order_id = t.i
+        FROM unnest($1::text[], $2::text[], $3::text[]) AS t(m, i, s)
+        WHERE seller_id = t.s AND marketplace = t.m AND marketplace_order_id = t.i
         """,
-        [r.marketplace.value for r in refs],
-        [r.marketplace_order_id for r in refs],
+        *_columns(refs),
     )
 
 
-async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str, str]]) -> int:
-    """(order, seller_id, kind, detail) rows; a finding already recorded is not added again."""
+async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str]]) -> int:
+    """(order, kind, detail) rows; a finding already recorded is not added again."""
     if not rows:
         return 0
     inserted = await conn.fetch(
@@ -66,9 +80,9 @@ async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str, str
         """,
         [r[0].marketplace.value for r in rows],
         [r[0].marketplace_order_id for r in rows],
+        [r[0].seller_id for r in rows],
         [r[1] for r in rows],
         [r[2] for r in rows],
-        [r[3] for r in rows],
     )
     return len(inserted)
 
@@ -76,13 +90,21 @@ async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str, str
 async def attention(conn: Conn, seller_id: str, limit: int = 500) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
-        SELECT marketplace || ':' || marketplace_order_id AS "order", kind, detail, detected_at
+        SELECT seller_id, marketplace, marketplace_order_id, kind, detail, detected_at
         FROM order_attention WHERE seller_id = $1 ORDER BY detected_at DESC LIMIT $2
         """,
         seller_id,
         limit,
     )
-    return [dict(r) for r in rows]
+    return [
+        {
+            "order": _uid(r),
+            "kind": r["kind"],
+            "detail": r["detail"],
+            "detected_at": r["detected_at"],
+        }
+        for r in rows
+    ]
 
 
 async def registered_since(conn: Conn, seller_id: str, since: datetime) -> list[dict[str, Any]]:
@@ -104,7 +126,7 @@ async def lock_batch(conn: Conn, batch_id: UUID) -> list[dict[str, Any]]:
         SELECT marketplace, marketplace_order_id, seller_id, recipient_key, status, event_id,
                matched_at
         FROM orders WHERE batch_id = $1
-        ORDER BY marketplace, marketplace_order_id
+        ORDER BY seller_id, marketplace, marketplace_order_id
         FOR UPDATE
         """,
         batch_id,

@@ -16,7 +16,7 @@ async def insert_new(
     batch_id: uuid.UUID | None,
     account_id: uuid.UUID | None = None,
 ) -> set[str]:
-    """Insert orders not seen before; returns the uids (marketplace:id) actually inserted."""
+    """Insert orders not seen before; returns the uids (seller:marketplace:id) inserted."""
     rows = await conn.fetch(
         """
         INSERT INTO orders (marketplace, marketplace_order_id, seller_id, recipient_key, source,
@@ -25,8 +25,8 @@ async def insert_new(
         SELECT m, o, s, k, src, $6::uuid, e, p, $9::uuid, h, q
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $7::uuid[],
                     $8::timestamptz[], $10::text[], $11::jsonb[]) AS t(m, o, s, k, src, e, p, h, q)
-        ON CONFLICT (marketplace, marketplace_order_id) DO NOTHING
-        RETURNING marketplace, marketplace_order_id
+        ON CONFLICT (seller_id, marketplace, marketplace_order_id) DO NOTHING
+        RETURNING seller_id, marketplace, marketplace_order_id
         """,
         [e.order.marketplace.value for e in events],
         [e.order.marketplace_order_id for e in events],
@@ -40,17 +40,27 @@ async def insert_new(
         [recipient_hash(e.seller_id, e.recipient) for e in events],
         [json.dumps(line_quantities(e.lines)) for e in events],
     )
-    return {f"{r['marketplace']}:{r['marketplace_order_id']}" for r in rows}
+    return {_ref(r).uid for r in rows}
+
+
+def _ref(row: Any) -> OrderRef:
+    return OrderRef(
+        seller_id=row["seller_id"],
+        marketplace=row["marketplace"],
+        marketplace_order_id=row["marketplace_order_id"],
+    )
 
 
 async def lock(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         """
         SELECT marketplace, marketplace_order_id, seller_id, recipient_key, status, event_id
-        FROM orders WHERE marketplace = $1 AND marketplace_order_id = $2 FOR UPDATE
+        FROM orders WHERE seller_id = $3 AND marketplace = $1 AND marketplace_order_id = $2
+        FOR UPDATE
         """,
         ref.marketplace.value,
         ref.marketplace_order_id,
+        ref.seller_id,
     )
     return dict(row) if row else None
 
@@ -59,12 +69,13 @@ async def set_status(conn: Conn, refs: Sequence[OrderRef], status: str) -> None:
     await conn.execute(
         """
         UPDATE orders SET status = $3, updated_at = now()
-        FROM unnest($1::text[], $2::text[]) AS t(m, o)
-        WHERE marketplace = t.m AND marketplace_order_id = t.o
+        FROM unnest($1::text[], $2::text[], $4::text[]) AS t(m, o, s)
+        WHERE seller_id = t.s AND marketplace = t.m AND marketplace_order_id = t.o
         """,
         [r.marketplace.value for r in refs],
         [r.marketplace_order_id for r in refs],
         status,
+        [r.seller_id for r in refs],
     )
 
 
@@ -73,10 +84,11 @@ async def get(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
         """
         SELECT marketplace, marketplace_order_id, seller_id, source, batch_id, status,
                paid_at, collected_at, updated_at
-        FROM orders WHERE marketplace = $1 AND marketplace_order_id = $2
+        FROM orders WHERE seller_id = $3 AND marketplace = $1 AND marketplace_order_id = $2
         """,
         ref.marketplace.value,
         ref.marketplace_order_id,
+        ref.seller_id,
     )
     return dict(row) if row else None
 

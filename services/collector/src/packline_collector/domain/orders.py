@@ -90,7 +90,9 @@ class NewOrder(BaseModel):
     @property
     def ref(self) -> OrderRef:
         return OrderRef(
-            marketplace=self.marketplace, marketplace_order_id=self.marketplace_order_id
+            seller_id=self.seller_id,
+            marketplace=self.marketplace,
+            marketplace_order_id=self.marketplace_order_id,
         )
 
     def recipient_key(self) -> str:

@@ -49,6 +49,10 @@ class OrderView(BaseModel):
     )
 
 
+# Two sellers may both have an order `A-1` on one marketplace: naming an order names its seller.
+SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The order's seller")]
+
+
 def _line_errors(exc: ValidationError) -> list[str]:
     # field paths and messages only: the rejected values may be personal data
     return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
@@ -72,9 +76,11 @@ def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
     return orders, errors
 
 
-def _ref(marketplace: Marketplace, marketplace_order_id: str) -> OrderRef:
+def _ref(seller_id: str, marketplace: Marketplace, marketplace_order_id: str) -> OrderRef:
     try:
-        return OrderRef(marketplace=marketplace, marketplace_order_id=marketplace_order_id)
+        return OrderRef(
+            seller_id=seller_id, marketplace=marketplace, marketplace_order_id=marketplace_order_id
+        )
     except ValidationError as exc:
         raise HTTPException(422, f"not an order id: {_line_errors(exc)[0]}") from exc
 
@@ -121,11 +127,14 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         responses={404: {"description": "no such order"}, 409: {"description": "shipped"}},
     )
     async def cancel(
-        marketplace: Marketplace, marketplace_order_id: str, body: CancelRequest | None = None
+        marketplace: Marketplace,
+        marketplace_order_id: str,
+        seller_id: SellerId,
+        body: CancelRequest | None = None,
     ) -> CancelAnswer:
         """취소 요청: accepted for processing (202). The shipping line decides it against a scan
         in progress: CANCELLED, or too late (SHIPPED, and a return case for a person)."""
-        ref = _ref(marketplace, marketplace_order_id)
+        ref = _ref(seller_id, marketplace, marketplace_order_id)
         try:
             async with runtime.unit_of_work() as uow:
                 request = await use_cases.cancel_order(
@@ -146,8 +155,10 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         )
 
     @api.get("/{marketplace}/{marketplace_order_id}", responses={404: {"description": "No order"}})
-    async def get_order(marketplace: Marketplace, marketplace_order_id: str) -> OrderView:
-        ref = _ref(marketplace, marketplace_order_id)
+    async def get_order(
+        marketplace: Marketplace, marketplace_order_id: str, seller_id: SellerId
+    ) -> OrderView:
+        ref = _ref(seller_id, marketplace, marketplace_order_id)
         async with runtime.pool.acquire() as conn:
             row = await repo.get(conn, ref)
             letters = await stranded.open_for(conn, ref.uid) if row else []

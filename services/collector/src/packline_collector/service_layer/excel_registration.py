@@ -70,6 +70,14 @@ async def register_file(
     }
 
 
+def _ref(row: dict[str, Any]) -> OrderRef:
+    return OrderRef(
+        seller_id=row["seller_id"],
+        marketplace=Marketplace(row["marketplace"]),
+        marketplace_order_id=row["marketplace_order_id"],
+    )
+
+
 async def delete_batch(
     uow: UnitOfWork, batch_id: uuid.UUID, skip_past_matching: bool
 ) -> dict[str, Any]:
@@ -81,7 +89,7 @@ async def delete_batch(
         raise BatchNotFound(f"no Excel batch {batch_id}")
     refused = [
         {
-            "order": f"{r['marketplace']}:{r['marketplace_order_id']}",
+            "order": _ref(r).uid,
             "reason": "already shipped"
             if r["status"] == "SHIPPED"
             else "already matched (매칭); cancel it on its own instead",
@@ -92,13 +100,7 @@ async def delete_batch(
     if refused and not skip_past_matching:
         raise DeleteRefused(refused)
     deletable = [r for r in rows if r["status"] == "COLLECTED" and not r["matched_at"]]
-    refs = [
-        OrderRef(
-            marketplace=Marketplace(r["marketplace"]),
-            marketplace_order_id=r["marketplace_order_id"],
-        )
-        for r in deletable
-    ]
+    refs = [_ref(r) for r in deletable]
     if refs:
         await repo.set_status(uow.conn, refs, "DELETED")
     for row, ref in zip(deletable, refs, strict=True):

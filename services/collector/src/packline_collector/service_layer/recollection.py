@@ -47,7 +47,7 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
         result = await register_orders(uow, fresh, source="API", account_id=account.account_id)
         counts["created"] += len(result.created)
         counts["unchanged"] += len(result.duplicates)
-    attention: list[tuple[OrderRef, str, str, str]] = []
+    attention: list[tuple[OrderRef, str, str]] = []
     moved: list[tuple[OrderRef, str]] = []
     cancelled: list[OrderRef] = []
     for uid, row in known.items():
@@ -56,7 +56,6 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
             attention.append(
                 (
                     remote.ref,
-                    row["seller_id"],
                     CANCELLED_AFTER_SHIPPING,
                     "the marketplace shows a cancellation after we shipped: handle it as a return (반품)",
                 )
@@ -67,7 +66,6 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
             attention.append(
                 (
                     remote.ref,
-                    row["seller_id"],
                     RECIPIENT_CHANGED,
                     "the buyer changed the delivery address after the parcel shipped: ask the "
                     "courier to redirect it, or handle it as a return (반품)",
@@ -114,7 +112,6 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
             attention.append(
                 (
                     remote.ref,
-                    row["seller_id"],
                     PARTIAL_CANCEL,
                     f"lines {', '.join(shrunk)} were partly cancelled on the marketplace; the order "
                     "still carries the collected quantities: cancel it or ship less by hand",

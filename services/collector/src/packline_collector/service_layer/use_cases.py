@@ -122,7 +122,7 @@ async def note_cancellations_decided(
     puts it on the attention list (CS: a return, 반품) for a person."""
     rows = await changes.lock_many(uow.conn, [d.order for d in decisions])
     status = {uid: OrderStatus(row["status"]) for uid, row in rows.items()}
-    late: list[tuple[OrderRef, str, str, str]] = []
+    late: list[tuple[OrderRef, str, str]] = []
     for d in decisions:
         if d.order.uid not in status:
             continue
@@ -131,7 +131,6 @@ async def note_cancellations_decided(
             late.append(
                 (
                     d.order,
-                    d.seller_id,
                     CANCEL_AFTER_SHIPPING,
                     f"the cancellation came after parcel {d.tracking_number or '?'} was scanned "
                     "out: it has shipped; contact the buyer and handle it as a return (반품)",

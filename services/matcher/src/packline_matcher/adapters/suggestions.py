@@ -85,7 +85,7 @@ async def page(
     rows = await conn.fetch(
         """
         SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines, suggestions,
-               suggested_at
+               suggested_at, event->'order'->>'marketplace' AS marketplace
         FROM held_orders
         WHERE ($1::text IS NULL OR seller_id = $1)
           AND ($2::timestamptz IS NULL OR (held_at, order_uid) > ($2, $3::text))

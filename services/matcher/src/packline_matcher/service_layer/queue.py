@@ -82,7 +82,7 @@ async def page(
         items.append(
             WaitingOrder(
                 order=r["order_uid"],
-                marketplace=r["order_uid"].split(":", 1)[0],
+                marketplace=r["marketplace"],
                 seller_id=r["seller_id"],
                 held_at=r["held_at"],
                 missing=[tuple(m) for m in r["missing"]],
