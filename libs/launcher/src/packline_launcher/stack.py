@@ -114,11 +114,16 @@ class Stack:
             self.postgres = EmbeddedPostgres(self.workdir / "pgdata", fresh=self.fresh)
             self.postgres.start()
             self.database_url = self.postgres.url
-        # each service logs in as its own role, packline_<service>, with a password made here
-        self.service_database_urls = {
-            name: with_login(self.database_url, role_for(name), secrets.token_urlsafe(24))
-            for name in SERVICES
-        }
+
+    def service_database_url(self, service: str) -> str:
+        """Each service logs in as its own role, packline_<service>, with a password made here
+        (once per stack: `migrate` provisions the role with it, the service then uses it)."""
+        if service not in self.service_database_urls:
+            password = secrets.token_urlsafe(24)
+            self.service_database_urls[service] = with_login(
+                self.database_url, role_for(service), password
+            )
+        return self.service_database_urls[service]
 
     def child_env(self, port: int, service: str, *, admin: bool = False) -> dict[str, str]:
         """The service's environment; only `migrate` (admin=True) gets the admin's DSN."""
@@ -128,7 +133,7 @@ class Stack:
             env["PACKLINE_DATABASE_ADMIN_URL"] = self.database_url
         env.update(
             PACKLINE_KAFKA_BOOTSTRAP=self.kafka_bootstrap,
-            PACKLINE_DATABASE_URL=self.service_database_urls[service],
+            PACKLINE_DATABASE_URL=self.service_database_url(service),
             PACKLINE_HTTP_HOST="127.0.0.1",
             PACKLINE_HTTP_PORT=str(port),
             PACKLINE_KAFKA_PARTITIONS=str(self.partitions),

@@ -41,13 +41,14 @@ async def test_an_old_reservation_is_released_by_the_new_uid(new_schema: Any) ->
     await upgrade()
 
     async with pool.acquire() as conn:
-        found = await repository.orders(conn, ["s1:COUPANG:1", "s1:COUPANG:2"])
+        found = await repository.lock_orders(conn, ["s1:COUPANG:1", "s1:COUPANG:2"])
         assert await tombstones.cancelled_among(conn, ["s1:COUPANG:2"]) == {"s1:COUPANG:2"}
-        await repository.release(conn, ["s1:COUPANG:2"], shipped=False)
+        await repository.release(conn, ["s1:COUPANG:2"], leaves_on_hand=False)
         stock = await conn.fetchrow("SELECT on_hand, allocated FROM stock")
         with pytest.raises(asyncpg.ForeignKeyViolationError):
             await conn.execute(
                 "INSERT INTO reservations (order_uid, seller_id, sku, quantity) VALUES ('COUPANG:1', 's1', 'A', 1)"
             )
-    assert sorted(r["order_uid"] for r in found) == ["s1:COUPANG:1", "s1:COUPANG:2"]
+    assert sorted(o.order_uid for o in found) == ["s1:COUPANG:1", "s1:COUPANG:2"]
+    assert [o.reserved for o in found] == [True, True]
     assert (stock["on_hand"], stock["allocated"]) == (5, 1)

@@ -87,7 +87,10 @@ async def test_two_sellers_order_a1_are_two_orders_and_cancel_apart(new_schema: 
     async with unit_of_work(pool) as uow:
         assert await use_cases.cancel_order(uow, ref_a, "buyer asked", "CONSOLE") is not None
 
-    assert await _statuses(pool) == {"seller-a/A-1": "CANCELLED", "seller-b/A-1": "COLLECTED"}
+    assert await _statuses(pool) == {
+        "seller-a/A-1": "CANCEL_REQUESTED",
+        "seller-b/A-1": "COLLECTED",
+    }
     cancelled = await _outbox(pool, "OrderCancelled")
     assert [(e["seller_id"], e["order"]["seller_id"]) for e in cancelled] == [
         ("seller-a", "seller-a")
