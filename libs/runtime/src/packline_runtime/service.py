@@ -24,7 +24,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import dead_letters, decisions, metrics
+from packline_runtime import dead_letters, decisions, metrics, problems
+from packline_runtime.body_limits import BodyLimits
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
 from packline_runtime.kafka import make_broker, make_producer
@@ -255,11 +256,20 @@ class ServiceRuntime:
         return router
 
     def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
+        """Every route answers errors as problem details (documented on each operation) and
+        has its request body bounded in size and time."""
+        s = self.settings
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.packline = self
-        app.include_router(self.health_router())
-        for router in routers:
-            app.include_router(router)
+        for router in (self.health_router(), *routers):
+            app.include_router(router, responses=problems.RESPONSES)
+        problems.install(app)
+        app.add_middleware(
+            BodyLimits,
+            json_bytes=s.http_max_json_bytes,
+            upload_bytes=s.http_max_upload_bytes,
+            timeout_seconds=s.http_body_timeout_seconds,
+        )
         return app
 
 

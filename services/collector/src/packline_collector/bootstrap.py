@@ -19,7 +19,6 @@ from packline_collector.entrypoints import (
     excel_http,
     http,
     subscriber,
-    validation,
 )
 from packline_collector.service_layer.collection import Collection
 from packline_runtime.service import ServiceRuntime
@@ -86,7 +85,7 @@ def create_app(settings: Settings) -> FastAPI:
     runtime.in_background(marketplaces.lifespan)
     runtime.in_background(collection.lifespan)
     runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
-    app = runtime.create_app(
+    return runtime.create_app(
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
@@ -94,4 +93,3 @@ def create_app(settings: Settings) -> FastAPI:
         accounts_http.router(runtime),
         collections_http.router(runtime, collection),
     )
-    return validation.install(app)

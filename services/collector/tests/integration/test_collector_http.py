@@ -182,8 +182,8 @@ async def test_excel_from_the_template_registers_counts_and_deletes_as_a_batch(
         )
     assert str(sheet.cell(row=1, column=1).value) == "판매처"
     assert created["created"] == 1
-    assert rejected["detail"]["errors"] == [
-        {"row": 3, "column": "주문번호", "problem": rejected["detail"]["errors"][0]["problem"]}
+    assert rejected["rows"] == [
+        {"row": 3, "column": "주문번호", "problem": rejected["rows"][0]["problem"]}
     ]
     assert today["by_marketplace"] == {"ELEVENST": 1}
     assert deleted["deleted"] == 1 and after["by_marketplace"] == {}

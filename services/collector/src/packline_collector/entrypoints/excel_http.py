@@ -52,7 +52,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                 return await excel.register_file(uow, seller_id, data, datetime.now(UTC))
         except excel.FileRejected as exc:
             raise HTTPException(
-                422, {"message": str(exc), "problems": exc.total, "errors": exc.errors}
+                422, {"message": str(exc), "problems": exc.total, "rows": exc.errors}
             ) from exc
 
     @api.delete("/excel/batches/{batch_id}")
