@@ -29,11 +29,26 @@ def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
     """Every line validated; errors name the line and field, so the whole file can be fixed."""
     orders: list[NewOrder] = []
     errors: list[dict[str, Any]] = []
+    first_line: dict[tuple[str, str, str], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            orders.append(NewOrder.model_validate(json.loads(line)))
+            order = NewOrder.model_validate(json.loads(line))
+            key = (order.seller_id, order.marketplace.value, order.marketplace_order_id)
+            if key in first_line:
+                errors.append(
+                    {
+                        "line": number,
+                        "errors": [
+                            f"marketplace_order_id: repeats the order of line {first_line[key]}; "
+                            "give each order once, with all its lines"
+                        ],
+                    }
+                )
+                continue
+            first_line[key] = number
+            orders.append(order)
         except json.JSONDecodeError as exc:
             errors.append(
                 {"line": number, "errors": [f"not JSON: {exc.msg} at column {exc.colno}"]}
