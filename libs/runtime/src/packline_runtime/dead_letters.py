@@ -61,13 +61,14 @@ def announcement(letter: DeadLetter) -> DeadLettered:
     )
 
 
-async def list_recent(conn: Conn, limit: int = 100) -> list[dict[str, object]]:
+async def list_recent(conn: Conn, limit: int = 100, offset: int = 0) -> list[dict[str, object]]:
     rows = await conn.fetch(
         """
         SELECT id, consumer, topic, kafka_partition, kafka_offset, event_id, event_type, error,
                failed_at
-        FROM dead_letters ORDER BY id DESC LIMIT $1
+        FROM dead_letters ORDER BY id DESC LIMIT $1 OFFSET $2
         """,
         limit,
+        offset,
     )
     return [dict(row) for row in rows]

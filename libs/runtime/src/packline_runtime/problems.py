@@ -6,6 +6,7 @@ message is capped so a huge input cannot come back in an answer.
 """
 
 import logging
+import re
 import uuid
 from http import HTTPStatus
 from typing import Any
@@ -92,7 +93,17 @@ def _capped(value: Any, depth: int = 0) -> Any:
     return value
 
 
-async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> str:
+    """Every documented method of the path, not only those of the first route that matched."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = re.sub(r"\\{[^/}]+\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods |= {m.upper() for m in operations}
+    return ", ".join(sorted(methods))
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     detail: Any = exc.detail
     members: dict[str, Any] = {}
@@ -102,6 +113,8 @@ async def _http_exception(_: Request, exc: Exception) -> JSONResponse:
     result = response(exc.status_code, str(detail), **members)
     for name, value in (exc.headers or {}).items():
         result.headers[name] = value
+    if exc.status_code == 405:
+        result.headers["Allow"] = _allowed_methods(request)
     return result
 
 

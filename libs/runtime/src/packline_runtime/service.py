@@ -12,16 +12,18 @@ import logging
 import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, FastAPI, Query, Response
+from fastapi.responses import PlainTextResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import SkipValidation
+from pydantic import BaseModel, Field, SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
 from packline_runtime import dead_letters, decisions, metrics, problems
@@ -31,6 +33,7 @@ from packline_runtime.db import create_pool
 from packline_runtime.kafka import make_broker, make_producer
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.settings import Settings
 from packline_runtime.telemetry import setup_telemetry
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
@@ -38,6 +41,27 @@ from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 log = logging.getLogger(__name__)
 
 Hook = Callable[["ServiceRuntime"], AbstractAsyncContextManager[None]]
+
+
+class DeadLetter(BaseModel):
+    id: int
+    consumer: str
+    topic: str
+    kafka_partition: int
+    kafka_offset: int
+    event_id: str = Field(description="Empty when the message had no readable envelope")
+    event_type: str
+    error: str
+    failed_at: datetime
+
+
+class Decision(BaseModel):
+    decision_id: int
+    action: str
+    subject: Any
+    decided_by: str
+    reason: str
+    decided_at: datetime
 
 
 class ServiceRuntime:
@@ -229,24 +253,31 @@ class ServiceRuntime:
             response.status_code = 200 if ok else 503
             return {"status": "ok" if ok else "unavailable", "service": self.service, **checks}
 
-        @router.get("/metrics")
+        @router.get(
+            "/metrics",
+            response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {}}}},
+        )
         async def prometheus_metrics() -> Response:
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
         @router.get("/dead-letters")
-        async def list_dead_letters(limit: int = 100) -> list[dict[str, Any]]:
+        async def list_dead_letters(limit: Limit = 100, offset: Offset = 0) -> Page[DeadLetter]:
             async with self.pool.acquire() as conn:
-                return await dead_letters.list_recent(conn, limit)
+                rows = await dead_letters.list_recent(conn, limit + 1, offset)
+            return page([DeadLetter.model_validate(r) for r in rows], limit, offset)
 
         @router.get("/decisions")
         async def list_decisions(
             seller_id: Annotated[str, Query(min_length=1, max_length=64)],
-            action: str | None = None,
-            limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        ) -> list[dict[str, Any]]:
+            action: Annotated[str | None, Query(max_length=64)] = None,
+            limit: Limit = 100,
+            offset: Offset = 0,
+        ) -> Page[Decision]:
             """Who decided what, when and why (match, merge, keep apart, unmerge, settings)."""
             async with self.pool.acquire() as conn:
-                return await decisions.recent(conn, seller_id, action, limit)
+                rows = await decisions.recent(conn, seller_id, action, limit + 1, offset)
+            return page([Decision.model_validate(r) for r in rows], limit, offset)
 
         @router.get("/outbox/backlog")
         async def outbox_backlog() -> dict[str, int]:

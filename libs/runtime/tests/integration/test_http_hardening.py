@@ -21,6 +21,7 @@ from packline_runtime.settings import Settings
 
 NO_SERVICE_MIGRATIONS = Path(__file__).parent / "sql_empty"
 SECRET = "010-9999-" + "8" * 4000
+JSON = {"content-type": "application/json"}
 
 
 class Thing(BaseModel):
@@ -34,6 +35,10 @@ def _routes() -> APIRouter:
     @api.post("/things")
     async def add_thing(thing: Annotated[Thing, Body()]) -> Thing:
         return thing
+
+    @api.get("/things")
+    async def list_things() -> list[Thing]:
+        return []
 
     @api.post("/upload")
     async def upload(request: Request) -> dict[str, int]:
@@ -200,3 +205,26 @@ async def test_every_route_documents_its_error_answers(port: int) -> None:
             documented = set(operation["responses"])
             assert {"404", "408", "413", "422", "500"} <= documented, (method, path)
             assert "application/problem+json" in operation["responses"]["422"]["content"]
+
+
+async def test_a_nul_character_in_the_query_or_a_json_body_is_refused(port: int) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        in_query = await http.get("/no-such-thing", params={"seller_id": "a\x00b"})
+        in_body = await http.post(
+            "/things", content=b'{"name": "a\\u0000b", "count": 1}', headers=JSON
+        )
+        escaped_backslash = await http.post(
+            "/things", content=b'{"name": "a\\\\u0000", "count": 1}', headers=JSON
+        )
+    assert (in_query.status_code, in_query.json()["status"]) == (422, 422)
+    assert in_body.status_code == 422 and "NUL" in in_body.json()["detail"]
+    assert escaped_backslash.status_code == 200
+
+
+async def test_an_undocumented_method_answers_405_naming_every_method_of_the_path(
+    port: int,
+) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        answer = await http.request("OPTIONS", "/things")
+    assert answer.status_code == 405
+    assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}

@@ -101,6 +101,6 @@ def test_an_order_repeated_inside_one_import_is_reported_on_its_line() -> None:
 
     other = _with("marketplace_order_id", "2026112899999999")
     text = "\n".join(json.dumps(o) for o in (BASE, other, BASE))
-    orders, errors = parse_jsonl(text)
+    _, errors = parse_jsonl(text)
     assert [e["line"] for e in errors] == [3]
     assert "line 1" in errors[0]["errors"][0]

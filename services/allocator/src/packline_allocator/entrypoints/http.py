@@ -9,15 +9,19 @@ from packline_allocator.adapters import repository as repo
 from packline_allocator.service_layer import use_cases
 from packline_runtime.service import ServiceRuntime
 
+MAX_ON_HAND = 100_000_000  # the column is an integer; no warehouse holds more of one SKU
+
 
 class StockLevel(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
-    on_hand: int = Field(ge=0)
+    on_hand: int = Field(
+        strict=True, ge=0, le=MAX_ON_HAND, description="Units on hand (≤ 100,000,000)"
+    )
 
 
 class SetStock(BaseModel):
     seller_id: str = Field(min_length=1, max_length=64)
-    items: tuple[StockLevel, ...] = Field(min_length=1)
+    items: tuple[StockLevel, ...] = Field(min_length=1, max_length=10_000)
 
 
 class WaveRequest(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes, review_decisions
 from packline_contracts import OrderMatched
+from packline_runtime.paging import RowId
 from packline_runtime.service import ServiceRuntime
 
 
@@ -67,12 +68,12 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return {"review_id": review_id, "decision": "MERGE" if merge else "KEEP_APART"}
 
     @api.post("/reviews/{review_id}/merge")
-    async def merge(review_id: int, body: Decision) -> dict[str, Any]:
+    async def merge(review_id: RowId, body: Decision) -> dict[str, Any]:
         """합포: one box for both; later orders of this pair bundle together by themselves."""
         return await decide(review_id, True, body)
 
     @api.post("/reviews/{review_id}/keep-apart")
-    async def keep_apart(review_id: int, body: Decision) -> dict[str, Any]:
+    async def keep_apart(review_id: RowId, body: Decision) -> dict[str, Any]:
         """미합포: separate boxes; later orders of this pair are not asked about again."""
         return await decide(review_id, False, body)
 

@@ -80,9 +80,11 @@ class RecipientIn(Recipient):
 class OrderLineIn(OrderLine):
     """An order line as it enters; the event carries it as a plain `OrderLine`."""
 
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
-    unit_price_krw: int = Field(ge=0, le=MAX_UNIT_PRICE_KRW)
-    amount_krw: int = Field(ge=0, le=MAX_LINE_AMOUNT_KRW, description="Paid, after discounts")
+    quantity: int = Field(strict=True, ge=1, le=MAX_QUANTITY)
+    unit_price_krw: int = Field(strict=True, ge=0, le=MAX_UNIT_PRICE_KRW)
+    amount_krw: int = Field(
+        strict=True, ge=0, le=MAX_LINE_AMOUNT_KRW, description="Paid, after discounts"
+    )
 
     @field_validator("*")
     @classmethod

@@ -5,14 +5,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from packline_contracts import (
-    Marketplace,
-    OrderCollected,
-    OrderLine,
-    OrderRef,
-    Recipient,
-    new_event_id,
-)
 from packline_collector.domain.order_bounds import (
     MAX_SHIPPING_FEE_KRW,
     Id,
@@ -20,6 +12,14 @@ from packline_collector.domain.order_bounds import (
     RecipientIn,
     Text,
     a_time,
+)
+from packline_contracts import (
+    Marketplace,
+    OrderCollected,
+    OrderLine,
+    OrderRef,
+    Recipient,
+    new_event_id,
 )
 from packline_recipients import bundle_key, normalise, recipient_key
 
@@ -51,7 +51,7 @@ class NewOrder(BaseModel):
     recipient: RecipientIn
     orderer_name: Text = Field(default="", max_length=100)
     lines: tuple[OrderLineIn, ...] = Field(min_length=1, max_length=500)
-    shipping_fee_krw: int = Field(default=0, ge=0, le=MAX_SHIPPING_FEE_KRW)
+    shipping_fee_krw: int = Field(default=0, strict=True, ge=0, le=MAX_SHIPPING_FEE_KRW)
 
     @field_validator("ordered_at", "paid_at")
     @classmethod

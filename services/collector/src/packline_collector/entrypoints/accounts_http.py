@@ -14,7 +14,7 @@ from packline_runtime.service import ServiceRuntime
 class AccountChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool | None = None
-    interval_minutes: int | None = Field(default=None, ge=1, le=1440)
+    interval_minutes: int | None = Field(default=None, strict=True, ge=1, le=1440)
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:

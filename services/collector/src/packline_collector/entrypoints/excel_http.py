@@ -21,7 +21,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(prefix="/orders", tags=["registration (주문등록)"])
 
-    @api.get("/excel/template")
+    @api.get(
+        "/excel/template",
+        response_class=Response,
+        responses={200: {"content": {XLSX: {}, "text/csv": {}}, "description": "The template"}},
+    )
     async def template(format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx") -> Response:
         """The upload template; id, phone and postcode columns are text so Excel keeps them."""
         if format == "csv":
