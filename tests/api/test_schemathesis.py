@@ -16,7 +16,7 @@ pytestmark = pytest.mark.api
 SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 HERE = Path(__file__).parent
 CONFIG = HERE / "schemathesis.toml"
-MAX_EXAMPLES = os.environ.get("PACKLINE_API_EXAMPLES", "15")
+MAX_EXAMPLES = os.environ.get("PACKLINE_API_EXAMPLES", "10")
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +64,6 @@ def test_schemathesis_finds_nothing(stack: Stack, service: str, tmp_path: Path) 
         "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
     }
     result = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, check=False, env=env
+        command, capture_output=True, text=True, timeout=600, check=False, env=env, cwd=tmp_path
     )
     assert result.returncode == 0, f"{service}:\n{result.stdout[-20000:]}\n{result.stderr[-3000:]}"

@@ -96,7 +96,7 @@ class Demo:
 
     def person_matches(self) -> None:
         product = market.UNMAPPED
-        waiting = self.post("matcher", f"/unmatched?seller_id={SELLER}", method="GET")
+        waiting = self.post("matcher", f"/unmatched?seller_id={SELLER}", method="GET")["items"]
         marketplaces = tuple(sorted({row["order"].split(":")[0] for row in waiting}))
         released = 0
         for body in market.mapping_bodies(SELLER, (product,), marketplaces, "demo-operator"):
@@ -104,7 +104,7 @@ class Demo:
         self.say(f"매칭: a person mapped '{product.name}' → {released} waiting orders released")
 
     def scan_ready(self) -> int:
-        ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")
+        ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")["items"]
         numbers = [p["tracking_number"] for p in ready]
         if numbers:
             self.post(

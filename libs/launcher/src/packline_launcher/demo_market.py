@@ -110,7 +110,9 @@ def decide_reviews(call: Call, seller_id: str) -> tuple[int, int]:
     `109-1203`) is one recipient, merged; another unit in the same building is kept apart.
     Returns (merged, kept apart); (0, 0) when the bundler has no reviews."""
     try:
-        pending = call("bundler", f"/reviews?seller_id={seller_id}&status=PENDING", method="GET")
+        pending = call("bundler", f"/reviews?seller_id={seller_id}&status=PENDING", method="GET")[
+            "items"
+        ]
     except RuntimeError:
         return 0, 0  # a bundler without the review API
     merged = kept = 0

@@ -228,3 +228,15 @@ async def test_an_undocumented_method_answers_405_naming_every_method_of_the_pat
         answer = await http.request("OPTIONS", "/things")
     assert answer.status_code == 405
     assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+
+
+async def test_lists_are_typed_pages_with_a_capped_limit(port: int) -> None:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        first = await http.get("/dead-letters", params={"limit": 5})
+        negative = await http.get("/dead-letters", params={"limit": -1})
+        huge = await http.get("/decisions", params={"seller_id": "s", "limit": 10**30})
+        beyond = await http.get("/decisions", params={"seller_id": "s", "offset": -3})
+    assert first.status_code == 200
+    assert first.json() == {"items": [], "limit": 5, "offset": 0, "next_offset": None}
+    for refused in (negative, huge, beyond):
+        assert refused.status_code == 422 and refused.json()["errors"][0]["loc"][0] == "query"

@@ -113,7 +113,9 @@ async def repoint(conn: Conn, old: uuid.UUID, new: uuid.UUID) -> None:
     await conn.execute("UPDATE reviews SET bundle_b = $2 WHERE bundle_b = $1", old, new)
 
 
-async def pending(conn: Conn, seller_id: str, status: str, limit: int) -> list[dict[str, Any]]:
+async def pending(
+    conn: Conn, seller_id: str, status: str, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT r.review_id, r.status, r.fields, r.created_at, r.decided_at, r.bundle_a,
@@ -122,11 +124,12 @@ async def pending(conn: Conn, seller_id: str, status: str, limit: int) -> list[d
         LEFT JOIN bundle_members a ON a.order_uid = r.order_a
         LEFT JOIN bundle_members b ON b.order_uid = r.order_b
         WHERE r.seller_id = $1 AND r.status = $2
-        ORDER BY r.review_id LIMIT $3
+        ORDER BY r.review_id LIMIT $3 OFFSET $4
         """,
         seller_id,
         status,
         limit,
+        offset,
     )
     return [dict(r) for r in rows]
 

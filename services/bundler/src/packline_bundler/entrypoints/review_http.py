@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes, review_decisions
 from packline_contracts import OrderMatched
-from packline_runtime.paging import RowId
+from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.service import ServiceRuntime
 
 
@@ -38,12 +38,13 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def list_reviews(
         seller_id: Annotated[str, Query(min_length=1, max_length=64)],
         status: Literal["PENDING", "MERGED", "KEPT_APART", "OBSOLETE"] = "PENDING",
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
         """확인필요: each pair side by side, with which fields agree or differ."""
         async with runtime.pool.acquire() as conn:
-            rows = await reviews.pending(conn, seller_id, status, limit)
-        return [
+            rows = await reviews.pending(conn, seller_id, status, limit + 1, offset)
+        items = [
             {
                 "review_id": r["review_id"],
                 "status": r["status"],
@@ -56,6 +57,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             }
             for r in rows
         ]
+        return page(items, limit, offset)
 
     async def decide(review_id: int, merge: bool, body: Decision) -> dict[str, Any]:
         try:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from packline_collector.adapters import accounts_repository as repo
 from packline_collector.domain.accounts import NewAccount, view
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 
@@ -34,10 +35,13 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("")
     async def list_accounts(
-        seller_id: Annotated[str | None, Query()] = None,
-    ) -> list[dict[str, Any]]:
+        seller_id: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
-            return [view(r) for r in await repo.list_for(conn, seller_id)]
+            rows = await repo.list_for(conn, seller_id, limit + 1, offset)
+        return page([view(r) for r in rows], limit, offset)
 
     @api.patch("/{account_id}")
     async def change_account(

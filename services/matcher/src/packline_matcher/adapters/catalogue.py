@@ -66,13 +66,14 @@ async def items_of(conn: Conn, seller_ids: Iterable[str]) -> dict[str, list[Cata
     return found
 
 
-async def listing(conn: Conn, seller_id: str, limit: int) -> list[dict[str, Any]]:
+async def listing(conn: Conn, seller_id: str, limit: int, offset: int = 0) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT sku, name, option, barcode, updated_by, updated_at FROM catalogue
-        WHERE seller_id = $1 ORDER BY sku LIMIT $2
+        WHERE seller_id = $1 ORDER BY sku LIMIT $2 OFFSET $3
         """,
         seller_id,
         limit,
+        offset,
     )
     return [dict(r) for r in rows]

@@ -114,15 +114,18 @@ async def release(conn: Conn, uids: Sequence[str]) -> None:
     await conn.execute("DELETE FROM held_orders WHERE order_uid = ANY($1::text[])", list(uids))
 
 
-async def unmatched(conn: Conn, seller_id: str | None, limit: int) -> list[dict[str, Any]]:
+async def unmatched(
+    conn: Conn, seller_id: str | None, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines
         FROM held_orders WHERE $1::text IS NULL OR seller_id = $1
-        ORDER BY held_at LIMIT $2
+        ORDER BY held_at, order_uid LIMIT $2 OFFSET $3
         """,
         seller_id,
         limit,
+        offset,
     )
     return [
         {

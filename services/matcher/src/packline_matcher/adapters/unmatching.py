@@ -88,6 +88,7 @@ async def list_mappings(
     listing_id: str | None,
     sku: str | None,
     limit: int,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
@@ -97,12 +98,13 @@ async def list_mappings(
           AND ($3::text IS NULL OR listing_id = $3)
           AND ($4::text IS NULL OR skus @> jsonb_build_array(jsonb_build_object('sku', $4::text)))
         ORDER BY marketplace, listing_id, option_id
-        LIMIT $5
+        LIMIT $5 OFFSET $6
         """,
         seller_id,
         marketplace,
         listing_id,
         sku,
         limit,
+        offset,
     )
     return [{**dict(r), "skus": json.loads(r["skus"])} for r in rows]

@@ -1,5 +1,6 @@
 """Matcher HTTP API for the SKU catalogue: JSON and Excel imports (all or nothing), listing."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, HTTPException, Query
@@ -7,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from packline_matcher.adapters import catalogue, catalogue_excel
 from packline_matcher.domain.catalogue import CatalogueItem, CatalogueRejected, check_items
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -17,6 +19,15 @@ class Item(BaseModel):
     name: str = Field(min_length=1, max_length=300)
     option: str = Field(default="", max_length=300)
     barcode: str = Field(default="", max_length=64)
+
+
+class CatalogueRow(BaseModel):
+    sku: str
+    name: str
+    option: str
+    barcode: str
+    updated_by: str
+    updated_at: datetime
 
 
 class CatalogueImport(BaseModel):
@@ -78,9 +89,11 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     @api.get("/catalogue")
     async def list_catalogue(
         seller_id: Annotated[str, Query(min_length=1, max_length=64)],
-        limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
-    ) -> list[dict[str, Any]]:
+        limit: Limit = 1000,
+        offset: Offset = 0,
+    ) -> Page[CatalogueRow]:
         async with runtime.pool.acquire() as conn:
-            return await catalogue.listing(conn, seller_id, limit)
+            rows = await catalogue.listing(conn, seller_id, limit + 1, offset)
+        return page([CatalogueRow.model_validate(r) for r in rows], limit, offset)
 
     return api

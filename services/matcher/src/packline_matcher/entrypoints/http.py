@@ -9,6 +9,7 @@ from packline_contracts import Marketplace, SkuLine
 from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
 from packline_matcher.service_layer import queue, use_cases
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 Seller = Annotated[str, Query(min_length=1, max_length=64)]
@@ -46,13 +47,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     async def list_mappings(
         seller_id: Seller,
         marketplace: Marketplace | None = None,
-        listing_id: str | None = None,
-        sku: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    ) -> list[dict[str, Any]]:
+        listing_id: Annotated[str | None, Query(max_length=64)] = None,
+        sku: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Limit = 500,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
         mp = marketplace.value if marketplace else None
         async with runtime.pool.acquire() as conn:
-            return await unmatching.list_mappings(conn, seller_id, mp, listing_id, sku, limit)
+            rows = await unmatching.list_mappings(
+                conn, seller_id, mp, listing_id, sku, limit + 1, offset
+            )
+        return page(rows, limit, offset)
 
     @api.delete("/mappings")
     async def delete_mapping(
@@ -74,12 +79,14 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/unmatched")
     async def unmatched(
-        seller_id: Annotated[str | None, Query()] = None,
-        limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+        seller_id: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Limit = 200,
+        offset: Offset = 0,
         suggestions: Annotated[int, Query(ge=0, le=20)] = 5,
-    ) -> list[dict[str, Any]]:
+    ) -> Page[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
-            return await queue.unmatched(conn, seller_id, limit, suggestions)
+            rows = await queue.unmatched(conn, seller_id, limit + 1, suggestions, offset)
+        return page(rows, limit, offset)
 
     @api.get("/stats")
     async def stats() -> dict[str, int]:

@@ -9,11 +9,11 @@ from packline_runtime.db import Conn
 
 
 async def unmatched(
-    conn: Conn, seller_id: str | None, limit: int, suggestions: int = 5
+    conn: Conn, seller_id: str | None, limit: int, suggestions: int = 5, offset: int = 0
 ) -> list[dict[str, Any]]:
     """Each waiting order; each of its unmapped lines carries catalogue SKUs ranked by how
     much their name and option read like the line's product and option names."""
-    queue = await repo.unmatched(conn, seller_id, limit)
+    queue = await repo.unmatched(conn, seller_id, limit, offset)
     items = await catalogue.items_of(conn, {o["seller_id"] for o in queue})
     for entry in queue:
         missing = {tuple(m) for m in entry["missing"]}
