@@ -76,7 +76,7 @@ def run(stack: Stack, count: int) -> None:
         "shipper (scanned as labels appear)": lambda: stats("collector")["shipped"] >= count,
     }
     while goals and time.monotonic() - started < 600:
-        ready = http.get(stack.url("shipper") + "/parcels?status=READY&limit=1000").json()
+        ready = http.get(stack.url("shipper") + "/parcels?status=READY&limit=1000").json()["items"]
         if ready:
             numbers = [p["tracking_number"] for p in ready]
             http.post(

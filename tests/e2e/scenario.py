@@ -113,7 +113,7 @@ def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda par
     )
 
     def warehouse_done() -> bool:
-        ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")
+        ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]
         if ready:
             api.call(
                 "POST",

@@ -56,7 +56,7 @@ def ship_one_order(urls: dict[str, str]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         http.post(f"{urls['bundler']}/bundles/seal", json={"seller_id": "s-up"}).raise_for_status()
-        ready = http.get(f"{urls['shipper']}/parcels?status=READY").json()
+        ready = http.get(f"{urls['shipper']}/parcels?status=READY").json()["items"]
         if ready:
             http.post(
                 f"{urls['shipper']}/scan",

@@ -110,7 +110,7 @@ class Demo:
         self.say(f"매칭: a person mapped '{product.name}' → {released} waiting orders released")
 
     def scan_ready(self) -> int:
-        ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")
+        ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")["items"]
         numbers = [p["tracking_number"] for p in ready]
         if numbers:
             self.post(

@@ -23,16 +23,17 @@ async def record(
 
 
 async def recent(
-    conn: Conn, seller_id: str, action: str | None, limit: int
+    conn: Conn, seller_id: str, action: str | None, limit: int, offset: int = 0
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT decision_id, action, subject, decided_by, reason, decided_at FROM decisions
         WHERE seller_id = $1 AND ($2::text IS NULL OR action = $2)
-        ORDER BY decision_id DESC LIMIT $3
+        ORDER BY decision_id DESC LIMIT $3 OFFSET $4
         """,
         seller_id,
         action,
         limit,
+        offset,
     )
     return [{**dict(r), "subject": json.loads(r["subject"])} for r in rows]

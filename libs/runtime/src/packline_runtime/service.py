@@ -12,25 +12,29 @@ import logging
 import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import APIRouter, FastAPI, Query, Response
+from fastapi.responses import PlainTextResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from faststream.specification import AsyncAPI
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import SkipValidation
+from pydantic import BaseModel, Field, SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import dead_letters_http, decisions, metrics, retention
+from packline_runtime import dead_letters_http, decisions, metrics, problems, retention
+from packline_runtime.body_limits import BodyLimits
 from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
 from packline_runtime.kafka import bootstrap_servers, ensure_topics, make_broker, make_producer
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.settings import Settings
 from packline_runtime.telemetry import setup_telemetry
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
@@ -38,6 +42,27 @@ from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 log = logging.getLogger(__name__)
 
 Hook = Callable[["ServiceRuntime"], AbstractAsyncContextManager[None]]
+
+
+class DeadLetter(BaseModel):
+    id: int
+    consumer: str
+    topic: str
+    kafka_partition: int
+    kafka_offset: int
+    event_id: str = Field(description="Empty when the message had no readable envelope")
+    event_type: str
+    error: str
+    failed_at: datetime
+
+
+class Decision(BaseModel):
+    decision_id: int
+    action: str
+    subject: Any
+    decided_by: str
+    reason: str
+    decided_at: datetime
 
 
 class ServiceRuntime:
@@ -275,19 +300,25 @@ class ServiceRuntime:
             response.status_code = 200 if ok else 503
             return {"status": "ok" if ok else "unavailable", "service": self.service, **checks}
 
-        @router.get("/metrics")
+        @router.get(
+            "/metrics",
+            response_class=PlainTextResponse,
+            responses={200: {"content": {"text/plain": {}}}},
+        )
         async def prometheus_metrics() -> Response:
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
         @router.get("/decisions")
         async def list_decisions(
             seller_id: Annotated[str, Query(min_length=1, max_length=64)],
-            action: str | None = None,
-            limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        ) -> list[dict[str, Any]]:
+            action: Annotated[str | None, Query(max_length=64)] = None,
+            limit: Limit = 100,
+            offset: Offset = 0,
+        ) -> Page[Decision]:
             """Who decided what, when and why (match, merge, keep apart, unmerge, settings)."""
             async with self.pool.acquire() as conn:
-                return await decisions.recent(conn, seller_id, action, limit)
+                rows = await decisions.recent(conn, seller_id, action, limit + 1, offset)
+            return page([Decision.model_validate(r) for r in rows], limit, offset)
 
         @router.get("/outbox/backlog")
         async def outbox_backlog() -> dict[str, int]:
@@ -316,12 +347,24 @@ class ServiceRuntime:
         return "ok" if cluster_id == self._incarnation else "recovering"
 
     def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
+        """Every route answers errors as problem details (documented on each operation) and
+        has its request body bounded in size and time."""
+        s = self.settings
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.packline = self
-        app.include_router(self.health_router())
-        app.include_router(dead_letters_http.router(lambda: self.pool, lambda: self.consumers))
-        for router in routers:
-            app.include_router(router)
+        for router in (
+            self.health_router(),
+            dead_letters_http.router(lambda: self.pool, lambda: self.consumers),
+            *routers,
+        ):
+            app.include_router(router, responses=problems.RESPONSES)
+        problems.install(app)
+        app.add_middleware(
+            BodyLimits,
+            json_bytes=s.http_max_json_bytes,
+            upload_bytes=s.http_max_upload_bytes,
+            timeout_seconds=s.http_body_timeout_seconds,
+        )
         return app
 
 

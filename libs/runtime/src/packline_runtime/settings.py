@@ -33,6 +33,15 @@ class Settings(BaseSettings):
     db_pool_max: int = 5
     http_host: str = "127.0.0.1"
     http_port: int = 8080
+    http_max_json_bytes: int = Field(
+        default=1 << 20, ge=1024, description="Largest JSON request body; larger is 413"
+    )
+    http_max_upload_bytes: int = Field(
+        default=20 << 20, ge=1024, description="Largest other body (.xlsx, .csv, JSON lines)"
+    )
+    http_body_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="A body not fully arrived by then is answered 408"
+    )
     batch_max_records: int = 500
     batch_timeout_ms: int = 10
     outbox_batch_size: int = 500

@@ -21,7 +21,6 @@ from packline_collector.entrypoints import (
     excel_http,
     http,
     subscriber,
-    validation,
 )
 from packline_collector.service_layer.collection import Collection
 from packline_runtime.service import ServiceRuntime
@@ -103,7 +102,7 @@ def create_app(settings: Settings) -> FastAPI:
     runtime.in_background(marketplaces.lifespan)
     runtime.in_background(collection.lifespan)
     runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
-    app = runtime.create_app(
+    return runtime.create_app(
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
@@ -111,4 +110,3 @@ def create_app(settings: Settings) -> FastAPI:
         accounts_http.router(runtime, s.endpoints),
         collections_http.router(runtime, collection),
     )
-    return validation.install(app)

@@ -83,3 +83,23 @@ def test_rows_of_one_order_become_its_lines_and_must_share_the_recipient() -> No
 def test_missing_required_columns_are_named() -> None:
     _, problems = map_headers(["판매처", "주문번호", "상품명"])
     assert "수취인명" in problems[0] and "금액" in problems[0]
+
+
+def test_values_beyond_sane_bounds_are_named_by_their_own_row_and_column() -> None:
+    parsed = _parse(
+        _row(),
+        _row(수량=100_000, 상품명="두 번째 상품"),
+        _row(주문번호="2026112800002", 금액=5_000_000_000),
+        _row(주문번호="2026112800003", 수취인명="김\x00민준"),
+    )
+    assert not parsed.orders or len(parsed.orders) < 3
+    where = {(e["row"], e["column"]) for e in parsed.errors}
+    assert {(3, "수량"), (4, "금액"), (5, "수취인명")} <= where, parsed.errors
+    assert "김" not in str(parsed.errors)
+
+
+def test_an_amount_that_does_not_divide_by_the_quantity_still_adds_up() -> None:
+    parsed = _parse(_row(수량=3, 금액=10_000))
+    assert not parsed.errors
+    [line] = parsed.orders[0].lines
+    assert line.amount_krw <= line.quantity * line.unit_price_krw

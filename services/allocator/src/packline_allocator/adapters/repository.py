@@ -268,13 +268,17 @@ async def set_on_hand(conn: Conn, seller_id: str, levels: Mapping[str, int]) -> 
         ) from exc
 
 
-async def stock_levels(conn: Conn, seller_id: str) -> list[dict[str, Any]]:
+async def stock_levels(
+    conn: Conn, seller_id: str, limit: int = 1000, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT sku, on_hand, allocated, on_hand - allocated AS available, updated_at
-        FROM stock WHERE seller_id = $1 ORDER BY sku
+        FROM stock WHERE seller_id = $1 ORDER BY sku LIMIT $2 OFFSET $3
         """,
         seller_id,
+        limit,
+        offset,
     )
     return [dict(r) for r in rows]
 

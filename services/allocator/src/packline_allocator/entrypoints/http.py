@@ -1,5 +1,6 @@
 """Allocator HTTP API: stock levels (재고), the 할당처리 button, counts."""
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
@@ -7,17 +8,30 @@ from pydantic import BaseModel, Field
 
 from packline_allocator.adapters import repository as repo
 from packline_allocator.service_layer import use_cases
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
+
+MAX_ON_HAND = 100_000_000  # the column is an integer; no warehouse holds more of one SKU
 
 
 class StockLevel(BaseModel):
     sku: str = Field(min_length=1, max_length=64)
-    on_hand: int = Field(ge=0)
+    on_hand: int = Field(
+        strict=True, ge=0, le=MAX_ON_HAND, description="Units on hand (≤ 100,000,000)"
+    )
 
 
 class SetStock(BaseModel):
     seller_id: str = Field(min_length=1, max_length=64)
-    items: tuple[StockLevel, ...] = Field(min_length=1)
+    items: tuple[StockLevel, ...] = Field(min_length=1, max_length=10_000)
+
+
+class StockRow(BaseModel):
+    sku: str
+    on_hand: int
+    allocated: int
+    available: int
+    updated_at: datetime
 
 
 class WaveRequest(BaseModel):
@@ -40,9 +54,14 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return {"updated": len(levels), "bundles_allocated": allocated}
 
     @api.get("/stock")
-    async def get_stock(seller_id: Annotated[str, Query(min_length=1)]) -> list[dict[str, Any]]:
+    async def get_stock(
+        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        limit: Limit = 1000,
+        offset: Offset = 0,
+    ) -> Page[StockRow]:
         async with runtime.pool.acquire() as conn:
-            return await repo.stock_levels(conn, seller_id)
+            rows = await repo.stock_levels(conn, seller_id, limit + 1, offset)
+        return page([StockRow.model_validate(r) for r in rows], limit, offset)
 
     @api.post("/allocation/waves")
     async def run_wave(body: WaveRequest) -> dict[str, int]:

@@ -17,7 +17,7 @@ Seller = Annotated[str, Query(min_length=1, max_length=64)]
 
 class SealingSettings(BaseModel):
     mode: Literal["HOLD", "CUTOFF", "MANUAL"]
-    hold_seconds: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
+    hold_seconds: int | None = Field(default=None, strict=True, ge=0, le=7 * 24 * 3600)
     cutoffs: str = Field(default="", description='"10:00,14:00", Asia/Seoul (mode CUTOFF)')
     decided_by: str = Field(min_length=1, max_length=64)
     reason: str = Field(default="", max_length=300)

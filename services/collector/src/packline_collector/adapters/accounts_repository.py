@@ -34,10 +34,14 @@ async def add(conn: Conn, account: NewAccount, base_url: str) -> dict[str, Any] 
     return dict(row) if row else None
 
 
-async def list_for(conn: Conn, seller_id: str | None) -> list[dict[str, Any]]:
+async def list_for(
+    conn: Conn, seller_id: str | None, limit: int = 1000, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        f"SELECT {COLUMNS} FROM marketplace_accounts WHERE $1::text IS NULL OR seller_id = $1 ORDER BY created_at",
+        f"SELECT {COLUMNS} FROM marketplace_accounts WHERE $1::text IS NULL OR seller_id = $1 ORDER BY created_at, account_id LIMIT $2 OFFSET $3",
         seller_id,
+        limit,
+        offset,
     )
     return [dict(r) for r in rows]
 

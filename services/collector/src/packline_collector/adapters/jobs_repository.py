@@ -87,11 +87,14 @@ async def get(conn: Conn, job_id: uuid.UUID) -> dict[str, Any] | None:
     return _shown(row) if row else None
 
 
-async def recent(conn: Conn, seller_id: str, limit: int = 50) -> list[dict[str, Any]]:
+async def recent(
+    conn: Conn, seller_id: str, limit: int = 50, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
-        "SELECT * FROM collection_jobs WHERE seller_id = $1 ORDER BY started_at DESC LIMIT $2",
+        "SELECT * FROM collection_jobs WHERE seller_id = $1 ORDER BY started_at DESC LIMIT $2 OFFSET $3",
         seller_id,
         limit,
+        offset,
     )
     return [_shown(r) for r in rows]
 

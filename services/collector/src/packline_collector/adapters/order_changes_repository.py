@@ -87,14 +87,17 @@ async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str]]) -
     return len(inserted)
 
 
-async def attention(conn: Conn, seller_id: str, limit: int = 500) -> list[dict[str, Any]]:
+async def attention(
+    conn: Conn, seller_id: str, limit: int = 500, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT seller_id, marketplace, marketplace_order_id, kind, detail, detected_at
-        FROM order_attention WHERE seller_id = $1 ORDER BY detected_at DESC LIMIT $2
+        FROM order_attention WHERE seller_id = $1 ORDER BY detected_at DESC LIMIT $2 OFFSET $3
         """,
         seller_id,
         limit,
+        offset,
     )
     return [
         {

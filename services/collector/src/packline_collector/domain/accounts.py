@@ -29,7 +29,7 @@ class NewAccount(BaseModel):
     client_id: str = Field(default="", max_length=64)
     client_secret: SecretStr = SecretStr("")
     base_url: str = Field(default="", max_length=300, description="Empty: the real API host")
-    interval_minutes: int = Field(default=10, ge=1, le=1440)
+    interval_minutes: int = Field(default=10, strict=True, ge=1, le=1440)
 
     @model_validator(mode="after")
     def _keys_for_the_marketplace(self) -> "NewAccount":

@@ -14,6 +14,15 @@ from packline_collector.domain.orders import NewOrder
 from packline_collector.domain.text_rules import control_character, problem
 
 RECIPIENT = ("name", "mobile", "phone", "postcode", "address1", "address2")
+# an order's field → the column it came from (for errors found when the order is built)
+FROM_COLUMN = {
+    "marketplace_order_id": "order_id",
+    "ordered_at": "paid_at",
+    "shipping_fee_krw": "shipping_fee",
+    "amount_krw": "amount",
+    "unit_price_krw": "amount",
+    "orderer_name": "orderer_name",
+}
 MAX_ERRORS = 200
 
 
@@ -111,7 +120,7 @@ def parse_rows(seller_id: str, rows: Iterable[tuple[int, dict[str, Any]]], now: 
                 "option_name": v["option_name"][:300],
                 "seller_sku_code": v["seller_sku_code"][:64],
                 "quantity": v["quantity"],
-                "unit_price_krw": v["amount"] // v["quantity"],
+                "unit_price_krw": -(-v["amount"] // v["quantity"]),  # rounded up: adds up
                 "amount_krw": v["amount"],
             }
             for n, (_, v) in enumerate(rows_of_order, start=1)
@@ -135,6 +144,23 @@ def parse_rows(seller_id: str, rows: Iterable[tuple[int, dict[str, Any]]], now: 
             )
         except ValidationError as exc:
             for e in exc.errors()[:5]:
-                where = (e.get("ctx") or {}).get("field") or ".".join(str(p) for p in e["loc"])
-                parsed.error(first_row, where, e["msg"])
+                field = (e.get("ctx") or {}).get("field")  # a control character's field
+                loc = (
+                    tuple(int(p) if p.isdigit() else p for p in field.split("."))
+                    if field
+                    else e["loc"]
+                )
+                row, fld = _where(loc, [r for r, _ in rows_of_order])
+                parsed.error(row, fld, e["msg"])
     return parsed
+
+
+def _where(loc: tuple[int | str, ...], rows: list[int]) -> tuple[int, str]:
+    """The row and column of a field of the order built from `rows` (a line is one row)."""
+    row = rows[0]
+    if len(loc) >= 2 and loc[0] == "lines" and isinstance(loc[1], int) and loc[1] < len(rows):
+        row = rows[loc[1]]
+    last = str(loc[-1]) if loc else ""
+    if len(loc) == 2 and loc[0] == "lines":
+        last = "amount"  # the line as a whole: its total does not add up
+    return row, FROM_COLUMN.get(last, last)

@@ -7,6 +7,14 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from packline_collector.domain.order_bounds import (
+    MAX_SHIPPING_FEE_KRW,
+    Id,
+    OrderLineIn,
+    RecipientIn,
+    Text,
+    a_time,
+)
 from packline_collector.domain.text_rules import (
     first_control_character,
     fold_line_breaks,
@@ -42,15 +50,15 @@ class NewOrder(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: Id
     marketplace: Marketplace
-    marketplace_order_id: str = Field(min_length=1, max_length=64)
+    marketplace_order_id: Id
     ordered_at: datetime
     paid_at: datetime
-    recipient: Recipient
-    orderer_name: str = Field(default="", max_length=100)
-    lines: tuple[OrderLine, ...] = Field(min_length=1)
-    shipping_fee_krw: int = Field(default=0, ge=0)
+    recipient: RecipientIn
+    orderer_name: Text = Field(default="", max_length=100)
+    lines: tuple[OrderLineIn, ...] = Field(min_length=1, max_length=500)
+    shipping_fee_krw: int = Field(default=0, strict=True, ge=0, le=MAX_SHIPPING_FEE_KRW)
 
     @model_validator(mode="before")
     @classmethod
@@ -70,7 +78,7 @@ class NewOrder(BaseModel):
     def _aware_utc(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             value = value.replace(tzinfo=SEOUL)
-        return value.astimezone(UTC)
+        return a_time(value.astimezone(UTC))
 
     @field_validator("marketplace_order_id")
     @classmethod

@@ -63,3 +63,12 @@ def first_control_character(data: object, path: tuple[str, ...] = ()) -> tuple[s
         if hit is not None:
             return hit
     return None
+
+
+def error_loc(error: Any) -> tuple[int | str, ...]:
+    """A validation error's field path; the order-level control-character check names the
+    nested field it found in `ctx.field`."""
+    field = (error.get("ctx") or {}).get("field")
+    if isinstance(field, str) and field:
+        return tuple(int(p) if p.isdigit() else p for p in field.split("."))
+    return tuple(error["loc"])

@@ -9,13 +9,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from packline_collector.adapters import accounts_repository as repo
 from packline_collector.domain.accounts import NewAccount, view
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 
 class AccountChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     enabled: bool | None = None
-    interval_minutes: int | None = Field(default=None, ge=1, le=1440)
+    interval_minutes: int | None = Field(default=None, strict=True, ge=1, le=1440)
     base_url: str | None = Field(
         default=None, max_length=300, description="Empty: the real API host"
     )
@@ -29,7 +30,11 @@ def _checked_base_url(endpoints: EndpointPolicy, marketplace: str, base_url: str
         return endpoints.base_url(marketplace, base_url)
     except UnsafeBaseUrl as exc:
         raise HTTPException(
-            422, [{"loc": ["body", "base_url"], "msg": str(exc), "type": "unsafe_base_url"}]
+            422,
+            {
+                "message": "invalid input: body.base_url",
+                "errors": [{"loc": ["body", "base_url"], "msg": str(exc)}],
+            },
         ) from None
 
 
@@ -55,10 +60,13 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy) -> APIRouter:
 
     @api.get("")
     async def list_accounts(
-        seller_id: Annotated[str | None, Query()] = None,
-    ) -> list[dict[str, Any]]:
+        seller_id: Annotated[str | None, Query(max_length=64)] = None,
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
-            return [view(r) for r in await repo.list_for(conn, seller_id)]
+            rows = await repo.list_for(conn, seller_id, limit + 1, offset)
+        return page([view(r) for r in rows], limit, offset)
 
     @api.patch("/{account_id}")
     async def change_account(

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from packline_collector.adapters import jobs_repository as jobs
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.service_layer.collection import Collection
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 MAX_PERIOD = timedelta(days=31)
@@ -55,15 +56,25 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
         return found
 
     @api.get("/collections")
-    async def recent_jobs(seller_id: Annotated[str, Query()]) -> list[dict[str, Any]]:
+    async def recent_jobs(
+        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
         async with runtime.pool.acquire() as conn:
-            return await jobs.recent(conn, seller_id)
+            rows = await jobs.recent(conn, seller_id, limit + 1, offset)
+        return page(rows, limit, offset)
 
     @api.get("/orders-attention")
-    async def needing_attention(seller_id: Annotated[str, Query()]) -> list[dict[str, Any]]:
+    async def needing_attention(
+        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        limit: Limit = 500,
+        offset: Offset = 0,
+    ) -> Page[dict[str, Any]]:
         """Orders re-collection could not settle alone (address changed after collection,
         partial cancellation, cancelled after shipping)."""
         async with runtime.pool.acquire() as conn:
-            return await changes.attention(conn, seller_id)
+            rows = await changes.attention(conn, seller_id, limit + 1, offset)
+        return page(rows, limit, offset)
 
     return api

@@ -21,7 +21,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(prefix="/orders", tags=["registration (주문등록)"])
 
-    @api.get("/excel/template")
+    @api.get(
+        "/excel/template",
+        response_class=Response,
+        responses={200: {"content": {XLSX: {}, "text/csv": {}}, "description": "The template"}},
+    )
     async def template(format: Annotated[str, Query(pattern="^(xlsx|csv)$")] = "xlsx") -> Response:
         """The upload template; id, phone and postcode columns are text so Excel keeps them."""
         if format == "csv":
@@ -52,7 +56,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                 return await excel.register_file(uow, seller_id, data, datetime.now(UTC))
         except excel.FileRejected as exc:
             raise HTTPException(
-                422, {"message": str(exc), "problems": exc.total, "errors": exc.errors}
+                422, {"message": str(exc), "problems": exc.total, "rows": exc.errors}
             ) from exc
 
     @api.delete("/excel/batches/{batch_id}")

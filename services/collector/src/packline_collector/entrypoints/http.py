@@ -13,6 +13,7 @@ from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.cancellation import CancelRefused
 from packline_collector.domain.orders import NewOrder
 from packline_collector.domain.stranded import OrderDeadLetter
+from packline_collector.domain.text_rules import error_loc
 from packline_collector.service_layer import use_cases
 from packline_contracts import Marketplace, OrderRef
 from packline_runtime.service import ServiceRuntime
@@ -55,18 +56,33 @@ SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The or
 
 def _line_errors(exc: ValidationError) -> list[str]:
     # field paths and messages only: the rejected values may be personal data
-    return [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:10]]
+    return [f"{'.'.join(str(p) for p in error_loc(e))}: {e['msg']}" for e in exc.errors()[:10]]
 
 
 def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
     """Every line validated; errors name the line and field, so the whole file can be fixed."""
     orders: list[NewOrder] = []
     errors: list[dict[str, Any]] = []
+    first_line: dict[tuple[str, str, str], int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            orders.append(NewOrder.model_validate(json.loads(line)))
+            order = NewOrder.model_validate(json.loads(line))
+            key = (order.seller_id, order.marketplace.value, order.marketplace_order_id)
+            if key in first_line:
+                errors.append(
+                    {
+                        "line": number,
+                        "errors": [
+                            f"marketplace_order_id: repeats the order of line {first_line[key]}; "
+                            "give each order once, with all its lines"
+                        ],
+                    }
+                )
+                continue
+            first_line[key] = number
+            orders.append(order)
         except json.JSONDecodeError as exc:
             errors.append(
                 {"line": number, "errors": [f"not JSON: {exc.msg} at column {exc.colno}"]}

@@ -47,7 +47,7 @@ def _rejected(exc: CatalogueRejected) -> HTTPException:
         422,
         {
             "message": "nothing was imported; fix these and send the whole file again",
-            "errors": [e.__dict__ for e in exc.errors],
+            "rows": [e.__dict__ for e in exc.errors],
         },
     )
 

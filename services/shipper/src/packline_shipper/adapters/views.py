@@ -24,15 +24,18 @@ async def get(conn: Conn, tracking_number: str) -> dict[str, Any] | None:
     return {**dict(row), "members": members}
 
 
-async def list_by_status(conn: Conn, status: str, limit: int) -> list[dict[str, Any]]:
+async def list_by_status(
+    conn: Conn, status: str, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT tracking_number, bundle_id, courier_code, seller_id, status, created_at, shipped_at
         FROM parcels WHERE status = $1
-        ORDER BY created_at, tracking_number LIMIT $2
+        ORDER BY created_at, tracking_number LIMIT $2 OFFSET $3
         """,
         status,
         limit,
+        offset,
     )
     return [dict(r) for r in rows]
 

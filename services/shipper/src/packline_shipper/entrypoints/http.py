@@ -1,11 +1,14 @@
 """Shipper HTTP API: scan labels to ship (출고 스캔), list and look up parcels, counts."""
 
-from typing import Annotated, Any, Literal
+import uuid
+from datetime import datetime
+from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from packline_couriers import normalise_tracking_number
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 from packline_shipper.adapters import views
 from packline_shipper.domain.scan import ScanRejected
@@ -17,6 +20,16 @@ MAX_SCAN = 1000
 class ScanRequest(BaseModel):
     tracking_numbers: list[str] = Field(min_length=1, max_length=MAX_SCAN)
     scanned_by: str = Field(min_length=1, max_length=64, description="Scanner or worker id")
+
+
+class ParcelSummary(BaseModel):
+    tracking_number: str
+    bundle_id: uuid.UUID
+    courier_code: str
+    seller_id: str
+    status: str
+    created_at: datetime
+    shipped_at: datetime | None
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -38,10 +51,12 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     @api.get("/parcels")
     async def list_parcels(
         status: Literal["READY", "SHIPPED", "STOPPED", "RELABEL", "VOIDED"] = "READY",
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Page[ParcelSummary]:
         async with runtime.pool.acquire() as conn:
-            return await views.list_by_status(conn, status, limit)
+            rows = await views.list_by_status(conn, status, limit + 1, offset)
+        return page([ParcelSummary.model_validate(r) for r in rows], limit, offset)
 
     @api.get("/parcels/{tracking_number}")
     async def get_parcel(tracking_number: str) -> dict[str, Any]:

@@ -18,15 +18,18 @@ async def get(conn: Conn, tracking_number: str) -> dict[str, Any] | None:
     return {**dict(row), "members": json.loads(row["members"])} if row else None
 
 
-async def list_by_status(conn: Conn, status: str, limit: int) -> list[dict[str, Any]]:
+async def list_by_status(
+    conn: Conn, status: str, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
         SELECT tracking_number, bundle_id, courier_code, seller_id, status, issued_at, voided_at
         FROM waybills WHERE status = $1
-        ORDER BY issued_at DESC, tracking_number DESC LIMIT $2
+        ORDER BY issued_at DESC, tracking_number DESC LIMIT $2 OFFSET $3
         """,
         status,
         limit,
+        offset,
     )
     return [dict(r) for r in rows]
 

@@ -1,13 +1,27 @@
 """Waybill HTTP API: look up a tracking number, list waybills by status, counts and band."""
 
-from typing import Annotated, Any, Literal
+import uuid
+from datetime import datetime
+from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
 
 from packline_couriers import normalise_tracking_number
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 from packline_waybill.adapters import bands, views
 from packline_waybill.domain.numbers import NumberBand
+
+
+class WaybillSummary(BaseModel):
+    tracking_number: str
+    bundle_id: uuid.UUID
+    courier_code: str
+    seller_id: str
+    status: str
+    issued_at: datetime
+    voided_at: datetime | None
 
 
 def router(runtime: ServiceRuntime, band: NumberBand) -> APIRouter:
@@ -27,10 +41,12 @@ def router(runtime: ServiceRuntime, band: NumberBand) -> APIRouter:
     @api.get("/waybills")
     async def list_waybills(
         status: Literal["ISSUED", "VOIDED"] = "ISSUED",
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    ) -> list[dict[str, Any]]:
+        limit: Limit = 100,
+        offset: Offset = 0,
+    ) -> Page[WaybillSummary]:
         async with runtime.pool.acquire() as conn:
-            return await views.list_by_status(conn, status, limit)
+            rows = await views.list_by_status(conn, status, limit + 1, offset)
+        return page([WaybillSummary.model_validate(r) for r in rows], limit, offset)
 
     @api.get("/stats")
     async def stats() -> dict[str, int]:
