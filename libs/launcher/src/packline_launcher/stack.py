@@ -218,16 +218,23 @@ class Stack:
         sp.process.wait(10)
 
     def restart(self, sp: ServiceProcess) -> ServiceProcess:
+        replacement = self._replace(sp)
+        self.wait_ready([replacement])
+        return replacement
+
+    def _replace(self, sp: ServiceProcess) -> ServiceProcess:
+        """A new process of the service on its port, in its place in `processes`."""
         replacement = self._spawn(sp.name, sp.index, sp.port)
         self.processes[self.processes.index(sp)] = replacement
-        self.wait_ready([replacement])
         return replacement
 
     def supervise(self) -> list[str]:
         """One supervision step (`packline up` runs it every second): whatever died is started
         again. The embedded PostgreSQL restarts on its data dir; the embedded broker on its port
         as a new, empty incarnation (services notice and refill it from their outboxes), with
-        its topics created again. Returns what was restarted."""
+        its topics created again. A dead service is started again without waiting for it to be
+        ready, so one that waits for the database never keeps the database from being
+        restarted; if it dies again, the next step starts it again. Returns what was restarted."""
         restarted: list[str] = []
         if self.postgres is not None and not self.postgres.alive():
             self.postgres.restart()
@@ -238,7 +245,7 @@ class Stack:
             restarted.append("broker")
         for sp in list(self.processes):
             if sp.process is not None and sp.process.poll() is not None:
-                self.restart(sp)
+                self._replace(sp)
                 restarted.append(sp.label)
         return restarted
 

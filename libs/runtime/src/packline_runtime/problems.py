@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from packline_runtime.consumer import TRANSIENT_ERRORS
+
 log = logging.getLogger(__name__)
 
 MEDIA_TYPE = "application/problem+json"
@@ -55,6 +57,7 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _doc("The request body is larger than this service accepts"),
     422: _doc("Invalid input; `errors` names each field"),
     500: _doc("Unexpected error; quote `correlation_id`"),
+    503: _doc("The database or broker is restarting; try again after `Retry-After` seconds"),
 }
 """Documented on every route, so a client (and schemathesis) knows every status it can get."""
 
@@ -160,26 +163,44 @@ class CatchUnhandled:
             await self.app(scope, receive, tracking_send)
         except Exception as exc:
             correlation_id = uuid.uuid4().hex
-            where = exc.__traceback__
-            while where is not None and where.tb_next is not None:
-                where = where.tb_next
-            place = f"{where.tb_frame.f_code.co_filename}:{where.tb_lineno}" if where else "unknown"
+            transient = isinstance(exc, TRANSIENT_ERRORS)
             log.error(
-                "unhandled %s in %s %s at %s (correlation_id %s)",
+                "%s %s in %s %s at %s (correlation_id %s)",
+                "unavailable:" if transient else "unhandled",
                 type(exc).__name__,
                 scope.get("method", ""),
                 scope.get("path", ""),
-                place,
+                _places(exc),
                 correlation_id,
             )
             if started:
                 raise
-            answer = response(
-                500,
-                "unexpected error; quote the correlation_id when reporting it",
-                correlation_id=correlation_id,
-            )
+            if transient:  # the database or broker is restarting: the caller may try again
+                answer = response(
+                    503,
+                    "a backing service (database or broker) is unavailable; try again shortly",
+                    correlation_id=correlation_id,
+                )
+                answer.headers["Retry-After"] = "2"
+            else:
+                answer = response(
+                    500,
+                    "unexpected error; quote the correlation_id when reporting it",
+                    correlation_id=correlation_id,
+                )
             await answer(scope, receive, send)
+
+
+def _places(exc: BaseException) -> str:
+    """Where it happened: the innermost frame of our own code, and the innermost frame of all
+    (file and line only; never the message, which may carry personal data)."""
+    frames = []
+    where = exc.__traceback__
+    while where is not None:
+        frames.append(f"{where.tb_frame.f_code.co_filename}:{where.tb_lineno}")
+        where = where.tb_next
+    ours = [f for f in frames if "packline_" in f]
+    return ", ".join(dict.fromkeys([*ours[-1:], *frames[-1:]])) or "unknown"
 
 
 def install(app: FastAPI) -> None:
