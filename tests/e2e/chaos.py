@@ -65,11 +65,6 @@ class ChaosApi:
         return response.json()
 
 
-def items(page: Any) -> list[dict[str, Any]]:
-    """A list endpoint's rows, whether it answers a list or a page."""
-    return list(page["items"] if isinstance(page, dict) else page)
-
-
 @contextmanager
 def supervised(stack: Stack) -> Iterator[list[str]]:
     """`packline up`'s supervision loop in a thread: whatever dies is started again."""
@@ -222,7 +217,7 @@ def _race_cancellations_against_scans(
 
     def enough_singles() -> bool:
         singles.clear()
-        for parcel in items(api.call("GET", "shipper", "/parcels?status=READY&limit=500")):
+        for parcel in api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]:
             detail = api.call("GET", "shipper", f"/parcels/{parcel['tracking_number']}")
             members = detail["members"]
             if len(members) == 1 and members[0]["order"] not in early_cancels:
@@ -253,7 +248,7 @@ def _work_the_warehouse(api: ChaosApi, total: int) -> None:
     """Scan whatever is ready until every order is shipped, cancelled or waiting for stock."""
 
     def settled() -> bool:
-        ready = items(api.call("GET", "shipper", "/parcels?status=READY&limit=500"))
+        ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]
         if ready:
             body = {
                 "tracking_numbers": [p["tracking_number"] for p in ready],

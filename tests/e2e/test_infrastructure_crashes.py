@@ -57,7 +57,7 @@ def ship_everything(api: Api, expected: int, timeout: float = 60) -> None:
 
     def all_shipped() -> bool:
         api.call("POST", "bundler", "/bundles/seal", json={"seller_id": SELLER})
-        ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")
+        ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]
         if ready:
             tracking = [p["tracking_number"] for p in ready]
             api.call(

@@ -10,23 +10,15 @@ import pytest
 from packline_launcher.kafka_cluster import KafkaCluster
 from packline_launcher.stack import Stack
 from tests.e2e.chaos import STACK_ENV, faults, run_chaos
+from tests.kafka.stacks import stack_on
 
 pytestmark = pytest.mark.kafka
 
 
 @pytest.fixture(scope="module")
 def stack(apache_kafka: KafkaCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    env = {
-        **STACK_ENV,
-        "PACKLINE_KAFKA_BOOTSTRAP": apache_kafka.bootstrap,
-        "PACKLINE_KAFKA_IDEMPOTENCE": "true",
-    }
-    s = Stack(Path(tmp_path_factory.mktemp("chaos-kafka")), replicas=1, fresh=True, env=env)
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+    workdir = Path(tmp_path_factory.mktemp("chaos-kafka"))
+    yield from stack_on(apache_kafka, workdir, STACK_ENV, replicas=1)
 
 
 def test_chaos_on_apache_kafka_ships_waits_or_cancels_every_order_exactly_once(

@@ -9,23 +9,15 @@ import pytest
 from packline_launcher.kafka_cluster import KafkaCluster
 from packline_launcher.stack import Stack
 from tests.e2e.scenario import STACK_ENV, run_pipeline
+from tests.kafka.stacks import stack_on
 
 pytestmark = pytest.mark.kafka
 
 
 @pytest.fixture(scope="module")
 def stack(apache_kafka: KafkaCluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    env = {
-        **STACK_ENV,
-        "PACKLINE_KAFKA_BOOTSTRAP": apache_kafka.bootstrap,
-        "PACKLINE_KAFKA_IDEMPOTENCE": "true",
-    }
-    s = Stack(Path(tmp_path_factory.mktemp("e2e-kafka-1")), replicas=2, fresh=True, env=env)
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+    workdir = Path(tmp_path_factory.mktemp("e2e-kafka-1"))
+    yield from stack_on(apache_kafka, workdir, STACK_ENV, replicas=2)
 
 
 def test_a_thousand_orders_ship_exactly_once_on_apache_kafka_with_idempotent_relays(

@@ -14,6 +14,7 @@ from packline_contracts import Topic
 from packline_launcher.kafka_cluster import KafkaCluster
 from packline_launcher.stack import Stack
 from tests.e2e.scenario import STACK_ENV, run_pipeline
+from tests.kafka.stacks import stack_on
 
 pytestmark = pytest.mark.kafka
 
@@ -22,18 +23,8 @@ pytestmark = pytest.mark.kafka
 def stack(
     apache_kafka_cluster: KafkaCluster, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    env = {
-        **STACK_ENV,
-        "PACKLINE_KAFKA_BOOTSTRAP": apache_kafka_cluster.bootstrap,
-        "PACKLINE_KAFKA_IDEMPOTENCE": "true",
-    }
     workdir = Path(tmp_path_factory.mktemp("e2e-kafka-3"))
-    s = Stack(workdir, replicas=2, fresh=True, replication=3, env=env)
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+    yield from stack_on(apache_kafka_cluster, workdir, STACK_ENV, replicas=2, replication=3)
 
 
 async def _describe(bootstrap: str) -> tuple[list[Any], dict[str, str]]:

@@ -30,7 +30,7 @@ class RedriveRequest(BaseModel):
 
 
 class BulkRedriveRequest(RedriveRequest):
-    ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=MAX_BULK)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=MAX_BULK)
 
 
 class BulkRedriveResult(BaseModel):
@@ -47,7 +47,7 @@ def router(
     async def list_dead_letters(
         status: Status | None = None,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-        before_id: Annotated[int | None, Query(ge=1)] = None,
+        before_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
     ) -> DeadLetterPage:
         """Newest first."""
         async with pool().acquire() as conn:
