@@ -94,18 +94,11 @@ class BodyLimits:
                 complete = not message.get("more_body", False)
             return message
 
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watched = problems.WatchedSend(send)
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, watched)
         except HTTPException as exc:  # raised by limited_receive where no route caught it
-            if started or exc.status_code not in (408, 413, 422):
+            if watched.started or exc.status_code not in (408, 413, 422):
                 raise
             await problems.response(exc.status_code, str(exc.detail))(scope, receive, send)
 

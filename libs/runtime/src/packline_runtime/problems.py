@@ -140,6 +140,20 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     return response(422, f"invalid input: {where}", errors=errors)
 
 
+class WatchedSend:
+    """`send`, noting whether the response has started: after that no error answer can
+    replace it, and the exception must propagate."""
+
+    def __init__(self, send: Send) -> None:
+        self._send = send
+        self.started = False
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.started = True
+        await self._send(message)
+
+
 class CatchUnhandled:
     """Any exception a route lets escape becomes a 500 problem with a correlation id. Only the
     exception's type and place are logged: its message may hold personal data (a row's values)."""
@@ -151,16 +165,9 @@ class CatchUnhandled:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        watched = WatchedSend(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, watched)
         except Exception as exc:
             correlation_id = uuid.uuid4().hex
             transient = isinstance(exc, TRANSIENT_ERRORS)
@@ -173,7 +180,7 @@ class CatchUnhandled:
                 _places(exc),
                 correlation_id,
             )
-            if started:
+            if watched.started:
                 raise
             if transient:  # the database or broker is restarting: the caller may try again
                 answer = response(

@@ -48,6 +48,10 @@ def _routes() -> APIRouter:
     async def crash() -> dict[str, str]:
         raise RuntimeError(f"recipient {SECRET} broke it")
 
+    @api.get("/database-down")
+    async def database_down() -> dict[str, str]:
+        raise ConnectionRefusedError(f"recipient {SECRET}: connection refused")
+
     return api
 
 
@@ -143,6 +147,18 @@ async def test_a_crash_is_a_500_problem_with_a_correlation_id_and_no_personal_da
     assert "010-9999" not in answer.text
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert problem["correlation_id"] in logged and "010-9999" not in logged
+
+
+async def test_a_backing_service_that_is_down_is_a_503_to_retry_not_a_500(
+    port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """PostgreSQL or the broker restarting is not a bug: the caller is told to try again."""
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+        answer = await http.get("/database-down")
+    assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
+    assert answer.json()["status"] == 503 and "010-9999" not in answer.text
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "ConnectionRefusedError" in logged and "010-9999" not in logged
 
 
 async def test_an_unknown_route_and_a_wrong_method_are_problems(port: int) -> None:
