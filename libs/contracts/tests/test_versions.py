@@ -19,7 +19,9 @@ from packline_contracts import (
     Shipped,
     ShippedOrder,
     SkuLine,
+    StockAllocated,
     Topic,
+    WaybillIssued,
     parse_event,
     partition_key,
     topic_for,
@@ -133,6 +135,9 @@ def test_an_older_event_without_order_sellers_parses_with_the_envelopes_seller(
     event = _events_naming_orders("seller-b")[index]
     payload = _without_order_sellers(json.loads(event.model_dump_json()))
     payload["schema_version"] -= 1
+    if isinstance(event, Shipped):  # v3 added the parcel after v2 added the order's seller
+        del payload["parcel_id"]
+        payload["schema_version"] = 1
     old_schema = SCHEMA_DIR / f"{type(event).__name__}.v{payload['schema_version']}.json"
     jsonschema.validate(payload, json.loads(old_schema.read_text(encoding="utf-8")))
 
@@ -159,3 +164,51 @@ def test_the_same_order_id_of_two_sellers_is_two_orders() -> None:
     a, b = collected(1, seller="seller-a"), collected(1, seller="seller-b")
     assert a.order.marketplace_order_id == b.order.marketplace_order_id
     assert a.order.uid != b.order.uid
+
+
+def test_a_waybill_issued_before_parcels_is_one_parcel_of_its_bundle_from_a_band() -> None:
+    one = matched(collected(1, seller="seller-b"), {"A": 1})
+    formed = bundle(one)
+    issued = WaybillIssued(
+        **formed.follow_up(),
+        bundle_id=formed.bundle_id,
+        courier_code="HYUNDAI",
+        tracking_number="300000000001",
+        recipient=formed.recipient,
+        members=formed.members,
+    )
+    payload = json.loads(issued.model_dump_json())
+    for added in ("parcel_id", "issued_via", "pre_shipment_push"):
+        del payload[added]
+    payload["schema_version"] = 2
+    jsonschema.validate(payload, json.loads((SCHEMA_DIR / "WaybillIssued.v2.json").read_text()))
+
+    parsed = parse_event(json.dumps(payload))
+
+    assert isinstance(parsed, WaybillIssued)
+    assert (parsed.parcel_id, parsed.issued_via, parsed.pre_shipment_push) == (
+        formed.bundle_id,
+        "BAND",
+        False,
+    )
+
+
+def test_stock_allocated_before_v3_shares_one_invoice() -> None:
+    one = matched(collected(1, seller="seller-b"), {"A": 1})
+    formed = bundle(one)
+    allocated = StockAllocated(
+        **formed.follow_up(),
+        bundle_id=formed.bundle_id,
+        recipient=formed.recipient,
+        members=formed.members,
+        allocated=(SkuLine(sku="A", quantity=1),),
+        separate_invoices=True,
+    )
+    payload = json.loads(allocated.model_dump_json())
+    del payload["separate_invoices"]
+    payload["schema_version"] = 2
+    jsonschema.validate(payload, json.loads((SCHEMA_DIR / "StockAllocated.v2.json").read_text()))
+
+    parsed = parse_event(json.dumps(payload))
+
+    assert isinstance(parsed, StockAllocated) and parsed.separate_invoices is False

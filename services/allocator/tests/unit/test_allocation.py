@@ -2,7 +2,12 @@
 
 import uuid
 
-from packline_allocator.domain.allocation import WaitingBundle, order_demand, run_wave
+from packline_allocator.domain.allocation import (
+    WaitingBundle,
+    order_demand,
+    run_wave,
+    stock_allocated,
+)
 from packline_launcher.testing import bundle, collected, matched
 
 
@@ -32,3 +37,12 @@ def test_never_allocates_more_than_available() -> None:
 def test_order_demand_sums_sets() -> None:
     b = bundle(matched(collected(1), {"OIL-A": 2, "OIL-B": 2}))
     assert order_demand(b.members[0]) == {"OIL-A": 2, "OIL-B": 2}
+
+
+def test_the_separate_invoice_flag_goes_on_to_the_waybill() -> None:
+    one, two = matched(collected(1), {"A": 1}), matched(collected(2), {"A": 1})
+    formed = bundle(one, two).model_copy(update={"separate_invoices": True})
+    live = {one.order.uid, two.order.uid}
+    assert stock_allocated(formed, live, {"A": 2}).separate_invoices
+    shared = formed.model_copy(update={"separate_invoices": False})
+    assert not stock_allocated(shared, live, {"A": 2}).separate_invoices

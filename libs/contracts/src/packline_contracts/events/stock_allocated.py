@@ -10,11 +10,16 @@ from packline_contracts.events.common import BundleMember, Recipient, SkuLine
 
 
 class StockAllocated(Event):
-    """Version 2 names each order's seller (`order.seller_id`); version 1 still parses."""
+    """Version 2 names each order's seller (`order.seller_id`); version 3 carries the bundle's
+    `separate_invoices` flag on to the waybill service. Older versions still parse."""
 
     event_type: Literal["StockAllocated"] = "StockAllocated"
-    schema_version: Literal[1, 2] = 2
+    schema_version: Literal[1, 2, 3] = 3
     bundle_id: uuid.UUID
     recipient: Recipient
     members: tuple[BundleMember, ...] = Field(min_length=1)
     allocated: tuple[SkuLine, ...] = Field(min_length=1, description="Stock reserved, per SKU")
+    separate_invoices: bool = Field(
+        default=False,
+        description="The marketplace forbids these orders to share a tracking number: one parcel each",
+    )

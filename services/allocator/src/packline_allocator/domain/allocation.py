@@ -47,4 +47,5 @@ def stock_allocated(
         recipient=formed.recipient,
         members=members,
         allocated=tuple(SkuLine(sku=s, quantity=q) for s, q in sorted(demand.items())),
+        separate_invoices=formed.separate_invoices,  # the waybill gives each order its own number
     )
