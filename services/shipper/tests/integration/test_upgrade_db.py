@@ -9,7 +9,11 @@ from packline_runtime import tombstones
 from packline_shipper.adapters import repository
 from packline_shipper.bootstrap import MIGRATIONS
 
-NEWER = ("006_order_uids_include_seller.sql", "003_order_uids_include_seller.sql")
+NEWER = (
+    "006_order_uids_include_seller.sql",
+    "003_order_uids_include_seller.sql",
+    "004_parcels_of_a_bundle.sql",
+)
 
 
 def _old_member(order_id: str) -> dict[str, Any]:
@@ -26,6 +30,7 @@ async def test_an_old_parcel_and_its_tombstones_are_found_by_the_new_uids(
     new_schema: Any,
 ) -> None:
     pool, upgrade = await new_schema.before(MIGRATIONS, *NEWER, prefix="ship")
+    bundle_id = uuid.uuid4()
     async with pool.acquire() as conn:
         await conn.execute(
             """
@@ -33,7 +38,7 @@ async def test_an_old_parcel_and_its_tombstones_are_found_by_the_new_uids(
                                  correlation_id, causation_id, members, order_uids)
             VALUES ('300000000001', $1, 'HYUNDAI', 's1', $1, $1, $2, ARRAY['NAVER:1', 'NAVER:2'])
             """,
-            uuid.uuid4(),
+            bundle_id,
             json.dumps([_old_member("1"), _old_member("2")]),
         )
         await conn.execute("INSERT INTO cancelled_orders (order_uid) VALUES ('NAVER:2')")
@@ -45,6 +50,7 @@ async def test_an_old_parcel_and_its_tombstones_are_found_by_the_new_uids(
     assert await upgrade() == [
         "runtime/006_order_uids_include_seller.sql",
         "service/003_order_uids_include_seller.sql",
+        "service/004_parcels_of_a_bundle.sql",
     ]
 
     async with pool.acquire() as conn:
@@ -56,3 +62,4 @@ async def test_an_old_parcel_and_its_tombstones_are_found_by_the_new_uids(
         ("s1:NAVER:2", True),
     ]
     assert changed == "s1:NAVER:1"
+    assert parcel.parcel_id == parcel.bundle_id == bundle_id  # an old parcel is its bundle

@@ -10,7 +10,7 @@ from packline_contracts import MatchedLine, OrderRef, Recipient
 from packline_runtime.db import Conn
 from packline_shipper.domain.parcel import Parcel, ParcelMember
 
-_PARCEL_COLUMNS = """tracking_number, bundle_id, courier_code, seller_id, correlation_id,
+_PARCEL_COLUMNS = """tracking_number, bundle_id, parcel_id, courier_code, seller_id, correlation_id,
                      causation_id, members, status, shipped_at, shipped_by, recipient"""
 
 
@@ -33,6 +33,7 @@ def _parcel(row: asyncpg.Record) -> Parcel:
     return Parcel(
         tracking_number=row["tracking_number"],
         bundle_id=row["bundle_id"],
+        parcel_id=row["parcel_id"],
         courier_code=row["courier_code"],
         seller_id=row["seller_id"],
         correlation_id=row["correlation_id"],
@@ -54,28 +55,29 @@ def _parcel(row: asyncpg.Record) -> Parcel:
 
 
 async def recorded_pairs(
-    conn: Conn, bundle_ids: Sequence[uuid.UUID], numbers: Sequence[str]
+    conn: Conn, parcel_ids: Sequence[uuid.UUID], numbers: Sequence[str]
 ) -> set[tuple[uuid.UUID, str]]:
-    """(bundle_id, tracking_number) of parcels sharing a bundle or a number with these."""
+    """(parcel_id, tracking_number) of recorded numbers sharing a parcel or a number with these."""
     rows = await conn.fetch(
         """
-        SELECT bundle_id, tracking_number FROM parcels
-        WHERE bundle_id = ANY($1::uuid[]) OR tracking_number = ANY($2::text[])
+        SELECT parcel_id, tracking_number FROM parcels
+        WHERE parcel_id = ANY($1::uuid[]) OR tracking_number = ANY($2::text[])
         """,
-        list(bundle_ids),
+        list(parcel_ids),
         list(numbers),
     )
-    return {(r["bundle_id"], r["tracking_number"]) for r in rows}
+    return {(r["parcel_id"], r["tracking_number"]) for r in rows}
 
 
 async def insert_new(conn: Conn, parcels: Sequence[Parcel]) -> None:
     await conn.execute(
         """
         INSERT INTO parcels (tracking_number, bundle_id, courier_code, seller_id, correlation_id,
-                             causation_id, members, order_uids, status, recipient)
-        SELECT t, b, c, s, cor, cau, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'uid'), st, r
+                             causation_id, members, order_uids, status, recipient, parcel_id)
+        SELECT t, b, c, s, cor, cau, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'uid'), st, r, pid
         FROM unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::uuid[],
-                    $7::jsonb[], $8::text[], $9::jsonb[]) AS p(t, b, c, s, cor, cau, m, st, r)
+                    $7::jsonb[], $8::text[], $9::jsonb[], $10::uuid[])
+             AS p(t, b, c, s, cor, cau, m, st, r, pid)
         ON CONFLICT (tracking_number) DO NOTHING
         """,
         [p.tracking_number for p in parcels],
@@ -87,6 +89,7 @@ async def insert_new(conn: Conn, parcels: Sequence[Parcel]) -> None:
         [_members_json(p) for p in parcels],
         [p.status for p in parcels],
         [p.recipient.model_dump_json() if p.recipient else None for p in parcels],
+        [p.parcel_id for p in parcels],
     )
 
 
@@ -102,14 +105,14 @@ async def lock_orders(conn: Conn, uids: Sequence[str]) -> None:
     )
 
 
-async def lock_bundles(conn: Conn, bundle_ids: Sequence[uuid.UUID]) -> list[Parcel]:
-    """Every parcel of these bundles, row-locked in tracking-number order."""
+async def lock_parcels(conn: Conn, parcel_ids: Sequence[uuid.UUID]) -> list[Parcel]:
+    """Every number recorded for these parcels, row-locked in tracking-number order."""
     rows = await conn.fetch(
         f"""
-        SELECT {_PARCEL_COLUMNS} FROM parcels WHERE bundle_id = ANY($1::uuid[])
+        SELECT {_PARCEL_COLUMNS} FROM parcels WHERE parcel_id = ANY($1::uuid[])
         ORDER BY tracking_number FOR UPDATE
         """,
-        list(bundle_ids),
+        list(parcel_ids),
     )
     return [_parcel(r) for r in rows]
 

@@ -9,7 +9,7 @@ from packline_runtime.db import Conn
 async def get(conn: Conn, tracking_number: str) -> dict[str, Any] | None:
     row = await conn.fetchrow(
         """
-        SELECT tracking_number, bundle_id, courier_code, seller_id, status, members,
+        SELECT tracking_number, bundle_id, parcel_id, courier_code, seller_id, status, members,
                created_at, shipped_at, shipped_by
         FROM parcels WHERE tracking_number = $1
         """,
@@ -29,7 +29,7 @@ async def list_by_status(
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
-        SELECT tracking_number, bundle_id, courier_code, seller_id, status, created_at, shipped_at
+        SELECT tracking_number, bundle_id, parcel_id, courier_code, seller_id, status, created_at, shipped_at
         FROM parcels WHERE status = $1
         ORDER BY created_at, tracking_number LIMIT $2 OFFSET $3
         """,

@@ -36,6 +36,7 @@ class ParcelMember:
 class Parcel:
     tracking_number: str
     bundle_id: uuid.UUID
+    parcel_id: uuid.UUID  # the bundle's id unless the bundle leaves as several parcels
     courier_code: str
     seller_id: str
     correlation_id: uuid.UUID
@@ -52,6 +53,7 @@ class Parcel:
         parcel = cls(
             tracking_number=event.tracking_number,
             bundle_id=event.bundle_id,
+            parcel_id=event.parcel_id,
             courier_code=event.courier_code,
             seller_id=event.seller_id,
             correlation_id=event.correlation_id,

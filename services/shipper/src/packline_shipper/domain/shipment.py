@@ -27,6 +27,7 @@ def shipped_event(parcel: "Parcel", at: datetime) -> Shipped:
         correlation_id=parcel.correlation_id,
         causation_id=parcel.waybill_event_id,
         bundle_id=parcel.bundle_id,
+        parcel_id=parcel.parcel_id,
         courier_code=parcel.courier_code,
         tracking_number=parcel.tracking_number,
         shipped_at=at,

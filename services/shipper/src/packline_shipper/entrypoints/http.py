@@ -25,6 +25,7 @@ class ScanRequest(BaseModel):
 class ParcelSummary(BaseModel):
     tracking_number: str
     bundle_id: uuid.UUID
+    parcel_id: uuid.UUID
     courier_code: str
     seller_id: str
     status: str

@@ -1,6 +1,6 @@
 """배송지 변경 at the shipping line: a READY parcel whose label names an old address is held
-(RELABEL, its scan refused); a bundle's new number (the waybill stage's re-issue) voids its
-earlier parcels, so at most one parcel per bundle can ever ship."""
+(RELABEL, its scan refused); a parcel's new number (the waybill stage's re-issue) voids its
+earlier number, so each parcel can ship under one number only."""
 
 import logging
 from collections.abc import Sequence, Set
@@ -35,11 +35,11 @@ async def hold(uow: UnitOfWork, events: Sequence[OrderRecipientChanged]) -> None
 async def new_parcels(
     uow: UnitOfWork, fresh: Sequence[WaybillIssued], cancelled: Set[str]
 ) -> list[Parcel]:
-    """Parcels for new numbers. The latest number of a bundle is its live parcel; earlier ones
-    (here or recorded) are voided; once a bundle shipped, any new number is void at birth."""
-    latest = {e.bundle_id: e for e in fresh}
-    earlier = await repo.lock_bundles(uow.conn, list(latest))
-    shipped = {p.bundle_id for p in earlier if p.status == "SHIPPED"}
+    """Parcels for new numbers. The latest number of a parcel is the live one; earlier ones
+    (here or recorded) are voided; once a parcel shipped, any new number is void at birth."""
+    latest = {e.parcel_id: e for e in fresh}
+    earlier = await repo.lock_parcels(uow.conn, list(latest))
+    shipped = {p.parcel_id for p in earlier if p.status == "SHIPPED"}
     voided = [p for p in earlier if p.void()]
     if voided:
         await repo.save_states(uow.conn, voided)
@@ -49,7 +49,7 @@ async def new_parcels(
     parcels = []
     for event in fresh:
         parcel = Parcel.from_waybill(event, cancelled)
-        if latest[event.bundle_id] is not event or event.bundle_id in shipped:
+        if latest[event.parcel_id] is not event or event.parcel_id in shipped:
             parcel.void()
         elif label_is_stale(parcel, changes):
             parcel.hold_for_relabel()  # the change came first; a re-issue will follow

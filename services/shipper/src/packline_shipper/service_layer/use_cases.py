@@ -60,9 +60,9 @@ async def cancel_orders(uow: UnitOfWork, cancels: Sequence[OrderCancelled]) -> N
 
 async def record_waybills(uow: UnitOfWork, events: Sequence[WaybillIssued]) -> None:
     """One READY parcel per new waybill (STOPPED if all its orders were cancelled already,
-    RELABEL if its address changed since; a re-issued bundle's earlier parcel is VOIDED)."""
+    RELABEL if its address changed since; a re-issued parcel's earlier number is VOIDED)."""
     recorded = await repo.recorded_pairs(
-        uow.conn, [e.bundle_id for e in events], [e.tracking_number for e in events]
+        uow.conn, [e.parcel_id for e in events], [e.tracking_number for e in events]
     )
     try:
         fresh = new_waybills(events, recorded)
