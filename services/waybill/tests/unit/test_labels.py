@@ -21,6 +21,7 @@ from packline_waybill.labels import (
     layout_for,
     render_labels,
 )
+from packline_waybill.labels.model import masked_phone
 
 ADDRESS = "서울특별시 강남구 테헤란로 152 강남파이낸스센터 23층 2301호"
 LONG_ADDRESS = (
@@ -314,3 +315,35 @@ def test_bad_label_fields_are_refused_with_a_specific_message(
 ) -> None:
     with pytest.raises(LabelError, match=message):
         render_labels([label(**changes)])  # type: ignore[arg-type]
+
+
+def test_blank_safe_number_with_no_phone_is_refused_rather_than_printing_no_phone() -> None:
+    with pytest.raises(LabelError, match="recipient phone needs 8 to 12 digits"):
+        render_labels([label(recipient_phone="", recipient_safe_number="  ")])
+
+
+def test_sort_code_too_long_for_its_barcode_box_names_the_room_it_needs() -> None:
+    with pytest.raises(LabelError, match=r"label 1 .*needs \d+ mm; the label has \d+ mm"):
+        render_labels([label(sorting=SortingCodes("A1-234-" * 6))])
+
+
+@pytest.mark.parametrize(
+    ("raw", "printed"),
+    [
+        ("01098765432", "010-****-5432"),
+        ("010-9876-5432", "010-****-5432"),
+        ("0212345678", "02-****-5678"),
+        ("021234567", "02-***-4567"),
+        ("0311234567", "031-***-4567"),
+    ],
+)
+def test_phone_masking_keeps_area_code_and_last_four_digits(raw: str, printed: str) -> None:
+    assert masked_phone(raw) == printed
+
+
+@pytest.mark.usefixtures("poppler")
+def test_label_without_sorting_codes_says_so_and_still_scans() -> None:
+    pdf = render_labels([label(sorting=None)])
+
+    assert "분류코드 없음" in text_of(pdf)
+    assert decoded(pdf) == [[("Code128", "123456789012"), ("Code128", "123456789012")]]

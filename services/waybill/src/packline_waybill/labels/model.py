@@ -78,7 +78,7 @@ def _check_label(label: Label, where: str) -> None:
     for field in ("recipient_name", "address", "sender_name", "sender_address"):
         if not getattr(label, field).strip():
             raise LabelError(f"{where}: {field} is empty")
-    if not label.recipient_safe_number and not 8 <= len(digits(label.recipient_phone)) <= 12:
+    if not _safe_number(label) and not 8 <= len(digits(label.recipient_phone)) <= 12:
         raise LabelError(
             f"{where}: recipient phone needs 8 to 12 digits when there is no safe number; "
             f"it has {len(digits(label.recipient_phone))}"
@@ -112,10 +112,13 @@ def masked_phone(raw: str) -> str:
     return f"{area}-{'*' * len(rest[:-4])}-{rest[-4:]}"
 
 
+def _safe_number(label: Label) -> str:
+    return (label.recipient_safe_number or "").strip()
+
+
 def printed_phone(label: Label) -> str:
-    if label.recipient_safe_number and label.recipient_safe_number.strip():
-        return label.recipient_safe_number.strip()
-    return masked_phone(label.recipient_phone)
+    """The 안심번호 as is when there is one, else the masked phone."""
+    return _safe_number(label) or masked_phone(label.recipient_phone)
 
 
 def grouped_number(number: str) -> str:
