@@ -28,14 +28,13 @@ def render_labels(labels: Sequence[Label]) -> bytes:
     """One PDF with every label, in order; a courier's sheet fills before a new page starts."""
     check_labels(labels)
     pdf = drawing.new_document()
-    layout: LabelLayout | None = None
+    previous: LabelLayout | None = None
     slot = 0
     for position, label in enumerate(labels, start=1):
-        label_layout = layout_for(label.courier_code)
-        if label_layout != layout or slot == label_layout.labels_per_page:
-            layout, slot = label_layout, 0
+        layout = layout_for(label.courier_code)
+        if layout != previous or slot == layout.labels_per_page:
             pdf.add_page(format=(layout.page_width_mm, layout.page_height_mm))
-        assert layout is not None
+            previous, slot = layout, 0
         area = Box(0, slot * layout.label_height_mm, layout.page_width_mm, layout.label_height_mm)
         try:
             _draw_label(pdf, label, layout, area)
