@@ -131,6 +131,9 @@ async def test_signature_errors_are_401_with_the_apis_error_body(
     assert skewed.status_code == 401 and "5분" in skewed.json()["message"]
     bare = await http.post("/api/v1/tracking", json=body)
     assert bare.status_code == 401 and bare.json()["code"] == "UNAUTHORIZED"
+    far = f"HMAC-SHA256 key-id={courier.account.key_id}, timestamp={'9' * 30}, signature=00"
+    overflow = await http.post("/api/v1/tracking", json=body, headers={"Authorization": far})
+    assert overflow.status_code == 401 and "5분" in overflow.json()["message"]
     fine = await courier.call("POST", "/api/v1/tracking", body, at=time.time() - 4 * 60)
     assert fine.status_code == 200
     assert fine.json()["results"][0]["error"]["code"] == "NOT_FOUND"
