@@ -11,7 +11,7 @@ from packline_couriersim.models import AddressRequest, BookRequest, ParcelIn, Tr
 from packline_couriersim.sorting import AddressProblem, Sorting, normalised, sort
 from packline_couriersim.state import STATUS_TEXT, Parcel, Simulator
 
-_NOT_DIGIT = re.compile(r"\D")
+_NOT_DIGIT = re.compile(r"[^0-9]")
 PREFIX = "/api/v1"
 
 

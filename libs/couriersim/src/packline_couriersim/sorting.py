@@ -30,7 +30,7 @@ _PROVINCES: list[tuple[range, str, str]] = [
     (range(61, 63), "T61", "광주"),
     (range(63, 64), "T63", "제주"),
 ]
-_FIVE_DIGITS = re.compile(r"\d{5}")
+_FIVE_DIGITS = re.compile(r"[0-9]{5}")
 _SPACE = re.compile(r"\s+")
 _LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
 

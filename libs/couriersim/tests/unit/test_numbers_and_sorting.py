@@ -43,5 +43,7 @@ def test_unknown_and_malformed_postcodes_are_problems_not_codes() -> None:
     assert isinstance(unknown, AddressProblem) and unknown.code == "UNKNOWN_POSTCODE"
     six_digit = sort("135-080", "서울 강남구 역삼동 1")
     assert isinstance(six_digit, AddressProblem) and six_digit.code == "INVALID_POSTCODE"
+    arabic_digits = sort("٠٦٢٣٦", "서울 강남구 테헤란로 152")
+    assert isinstance(arabic_digits, AddressProblem) and arabic_digits.code == "INVALID_POSTCODE"
     empty = sort("06236", "  ")
     assert isinstance(empty, AddressProblem) and empty.code == "INVALID_ADDRESS"

@@ -20,7 +20,7 @@ class SortingBody(BaseModel):
 
 class BookResult(BaseModel):
     reference: str
-    tracking_number: str | None = Field(default=None, pattern=r"^\d{8,16}$")
+    tracking_number: str | None = Field(default=None, pattern=r"^[0-9]{8,16}$")
     sorting: SortingBody | None = None
     error: CourierErrorBody | None = None
 

@@ -235,7 +235,7 @@ class CourierApi:
 
 
 def _digits(number: str) -> str:
-    return "".join(c for c in number if c.isdigit())
+    return "".join(c for c in number if "0" <= c <= "9")
 
 
 def _parcel(p: BookingRequest) -> dict[str, Any]:
