@@ -93,6 +93,9 @@ def test_up_serves_every_stage_and_ctrl_c_stops_everything(tmp_path: Path) -> No
         broker_port = re.search(r"^broker\s+127\.0\.0\.1:(\d+)", output, re.M).group(1)  # type: ignore[union-attr]
         for url in urls.values():
             assert httpx.get(f"{url}/health/ready", timeout=5).json()["status"] == "ok"
+        couriersim = re.search(r"^couriersim\s+(http://127\.0\.0\.1:(\d+))", output, re.M)
+        assert couriersim is not None, output
+        assert httpx.get(f"{couriersim.group(1)}/health", timeout=5).json() == {"status": "ok"}
 
         ship_one_order(urls)
         # the Shipped topic is readable with an ordinary client and matches its committed schema
@@ -137,3 +140,5 @@ def test_up_serves_every_stage_and_ctrl_c_stops_everything(tmp_path: Path) -> No
     while _started_by(tmp_path, ports) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert _started_by(tmp_path, ports) == []
+    with pytest.raises(httpx.ConnectError):  # the courier simulator stopped with the rest
+        httpx.get(f"{couriersim.group(1)}/health", timeout=5)

@@ -30,6 +30,11 @@ def _print_stack(stack: Stack) -> None:
     if stack.marketsim is not None:
         url = stack.marketsim.url
         print(f"marketsim    {url}   (simulated Coupang WING + Naver Commerce; admin {url}/docs)")
+    if stack.couriersim is not None:
+        url = stack.couriersim.url
+        print(
+            f"couriersim   {url}   (simulated courier API: booking, sorting codes, tracking; admin {url}/docs)"
+        )
     for sp in stack.processes:
         print(f"{sp.label:<12} {sp.url}   (docs {sp.url}/docs, metrics {sp.url}/metrics)")
     print(f"logs     {stack.workdir / 'logs'}")

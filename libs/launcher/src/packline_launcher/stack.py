@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
-from packline_launcher.simulator import SimulatorProcess
+from packline_launcher.simulator import COURIERS, MARKETPLACES, SimulatorProcess
 from packline_runtime.kafka import ensure_topics
 from packline_runtime.roles import role_for, with_login
 
@@ -71,17 +71,22 @@ class Stack:
     service_database_urls: dict[str, str] = field(default_factory=dict)
     processes: list[ServiceProcess] = field(default_factory=list)
     marketsim: SimulatorProcess | None = None
+    couriersim: SimulatorProcess | None = None
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         (self.workdir / "logs").mkdir(exist_ok=True)
         try:
             self._start_infrastructure()
-            if self.broker is not None:  # the embedded default: marketplaces are simulated too
+            if self.broker is not None:  # the embedded default: marketplaces and couriers too
                 self.marketsim = SimulatorProcess(
-                    self.workdir / "logs" / "marketsim.log", preexec=die_with_parent
+                    MARKETPLACES, self.workdir / "logs" / "marketsim.log", preexec=die_with_parent
                 )
                 self.marketsim.start()
+                self.couriersim = SimulatorProcess(
+                    COURIERS, self.workdir / "logs" / "couriersim.log", preexec=die_with_parent
+                )
+                self.couriersim.start()
             asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
             for name in SERVICES:
                 self._migrate(name)
@@ -145,6 +150,8 @@ class Stack:
                 f"127.0.0.1:{self.marketsim.port}",
             ]
             env["PACKLINE_MARKETPLACE_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
+        if self.couriersim is not None and service == "waybill":  # only it talks to couriers
+            env["PACKLINE_COURIER_API_URL"] = self.couriersim.url
         return env
 
     def _migrate(self, name: str) -> None:
@@ -261,6 +268,9 @@ class Stack:
         if self.marketsim is not None:
             self.marketsim.stop()
             self.marketsim = None
+        if self.couriersim is not None:
+            self.couriersim.stop()
+            self.couriersim = None
         if self.broker is not None:
             self.broker.stop()
             self.broker = None

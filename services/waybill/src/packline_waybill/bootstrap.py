@@ -22,6 +22,7 @@ class WaybillSettings(Settings):
     waybill_courier: str = "HYUNDAI"  # 롯데택배
     waybill_band_start: int = 30_000_000_000  # 11-digit serials the courier assigned us
     waybill_band_end: int = 30_999_999_999
+    courier_api_url: str | None = None
 
     @model_validator(mode="after")
     def _band_is_usable(self) -> "WaybillSettings":
