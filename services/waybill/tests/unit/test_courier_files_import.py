@@ -1,6 +1,7 @@
 """Reading a courier's returned file and checking it against the parcels awaiting a number."""
 
 import io
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -192,6 +193,7 @@ def test_header_in_row_3_with_shuffled_columns_spaces_and_an_alias_is_found() ->
     result = check_import(returned, candidates(rows), set(), {r.reference for r in rows})
 
     assert [r.row_number for r in returned.rows] == [4, 6]
+    assert returned.number_header == "송장 번호"  # as the file names it, for messages
     assert result.ok and result.numbers() == {
         "P-20261201-000001": "601200000001",
         "P-20261201-000002": "601200000002",
@@ -284,6 +286,25 @@ def test_password_protected_returned_file_needs_its_password() -> None:
         read_returned_file(data, "r.xlsx", CJ, password="nope")
     returned = read_returned_file(data, "r.xlsx", CJ, password="pw-1234")
     assert returned.rows[0].reference == "P-20261201-000001"
+
+
+def test_a_damaged_xlsx_or_encrypted_file_is_unreadable_not_a_crash() -> None:
+    exported = zipfile.ZipFile(io.BytesIO(export_xlsx(CJ, [parcel(1)])))
+    truncated = io.BytesIO()
+    with zipfile.ZipFile(truncated, "w") as damaged:
+        for name in exported.namelist():
+            part = exported.read(name)
+            damaged.writestr(name, part[: len(part) // 2] if "sheet1" in name else part)
+    ole_header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+    for data, message in [
+        (truncated.getvalue(), "not a readable .xlsx"),
+        (ole_header + bytes(600), "cannot be opened"),
+        (ole_header + bytes(range(256)) * 20, "cannot be opened"),
+        (b"PK\x05\x06" + bytes(18), "not a readable .xlsx"),
+    ]:
+        with pytest.raises(UnreadableFile, match=message):
+            read_returned_file(data, "returned.xlsx", CJ, password="pw")
 
 
 @pytest.mark.parametrize(

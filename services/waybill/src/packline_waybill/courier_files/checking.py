@@ -80,26 +80,30 @@ def check_import(
     row_of_parcel: dict[str, int] = {}
     row_of_number: dict[str, int] = {}
     for row in returned.rows:
-        candidate, matched_by, match_error, warnings = _match(row, by_reference, by_recipient)
-        reference = candidate.reference if candidate else None
+        match = _match(row, by_reference, by_recipient)
+        candidate = match.candidate
         number: str | None = None
-        number_warnings: list[str] = []
-        error = read_errors.get(row.row_number) or match_error
+        warnings = [match.warning] if match.warning else []
+        error = read_errors.get(row.row_number) or match.error
         if candidate is not None:
-            number, number_warnings, number_error = _number(row, candidate, returned.number_header)
-            error = error or number_error
-            if reference in row_of_parcel:
-                error = error or (
-                    f"row {row.row_number}: parcel {reference} is also in row {row_of_parcel[reference]}"
+            try:
+                number, number_warnings = _number(row, candidate, returned.number_header)
+                warnings += number_warnings
+            except _Rejected as exc:
+                error = error or str(exc)
+            if candidate.reference in row_of_parcel:
+                first = row_of_parcel[candidate.reference]
+                error = (
+                    error
+                    or f"row {row.row_number}: parcel {candidate.reference} is also in row {first}"
                 )
             row_of_parcel.setdefault(candidate.reference, row.row_number)
         if number is not None:
             holder = _holder(numbers_in_use, number)
             if number in row_of_number:
-                error = error or (
-                    f"row {row.row_number}: number {number} is also in row {row_of_number[number]}"
-                )
-            elif holder is not None and holder != reference:
+                first = row_of_number[number]
+                error = error or f"row {row.row_number}: number {number} is also in row {first}"
+            elif holder is not None and holder != match.reference:
                 error = (
                     error or f"row {row.row_number}: number {number} is already used by {holder}"
                 )
@@ -107,10 +111,10 @@ def check_import(
         rows.append(
             RowResult(
                 row_number=row.row_number,
-                reference=reference,
+                reference=match.reference,
                 number=number if error is None else None,
-                matched_by=matched_by,
-                warnings=tuple(warnings + number_warnings),
+                matched_by=match.matched_by,
+                warnings=tuple(warnings),
                 error=error,
             )
         )
@@ -119,14 +123,31 @@ def check_import(
     return ImportCheck(rows=rows, errors=file_errors)
 
 
+@dataclass(frozen=True)
+class _Match:
+    candidate: Candidate | None
+    matched_by: MatchedBy | None = None
+    error: str | None = None
+    warning: str | None = None
+
+    @property
+    def reference(self) -> str | None:
+        return self.candidate.reference if self.candidate else None
+
+
+class _Rejected(ValueError):
+    """A row's number that cannot be applied; the message is the row's error."""
+
+
 def _match(
     row: ReturnedRow,
     by_reference: Mapping[str, Candidate],
     by_recipient: Mapping[tuple[str, str], list[Candidate]],
-) -> tuple[Candidate | None, MatchedBy | None, str | None, list[str]]:
+) -> _Match:
+    """By reference; else by recipient name + phone (digits), which must fit one parcel only."""
     if row.reference in by_reference:
-        return by_reference[row.reference], "REFERENCE", None, []
-    unknown = (
+        return _Match(by_reference[row.reference], "REFERENCE")
+    where = f"row {row.row_number}: " + (
         f"reference {row.reference} is not a parcel awaiting a number"
         if row.reference
         else "no reference"
@@ -137,64 +158,41 @@ def _match(
         for c in by_recipient.get(recipient_key(row.recipient_name, phone), [])
     }
     if not row.recipient_name or not matches:
-        return (
-            None,
-            None,
-            f"row {row.row_number}: {unknown}, and no parcel has its recipient name and phone",
-            [],
-        )
+        return _Match(None, error=f"{where}, and no parcel has its recipient name and phone")
     if len(matches) > 1:
-        return (
+        fits = f"{len(matches)} parcels ({', '.join(sorted(matches))})"
+        return _Match(
             None,
-            None,
-            f"row {row.row_number}: {unknown}, and its recipient name and phone fit "
-            f"{len(matches)} parcels ({', '.join(sorted(matches))}): put the reference in the row",
-            [],
+            error=f"{where}, and its recipient name and phone fit {fits}: put the reference in the row",
         )
     (candidate,) = matches.values()
-    return (
-        candidate,
-        "RECIPIENT",
-        None,
-        [f"row {row.row_number}: {unknown}; matched by recipient name and phone"],
-    )
+    return _Match(candidate, "RECIPIENT", warning=f"{where}; matched by recipient name and phone")
 
 
-def _number(
-    row: ReturnedRow, candidate: Candidate, number_header: str
-) -> tuple[str | None, list[str], str | None]:
-    """The normalised number, warnings, and the row's error if the number cannot be used."""
+def _number(row: ReturnedRow, candidate: Candidate, number_header: str) -> tuple[str, list[str]]:
+    """The normalised number and its warnings; raises _Rejected when it cannot be used."""
+    where = f"row {row.row_number}"
     if not row.tracking_raw.strip():
-        return None, [], f"row {row.row_number}: the {number_header} cell is empty"
+        raise _Rejected(f"{where}: the {number_header} cell is empty")
     fix = (
         f"format the {number_header} column as text (셀 서식 → 텍스트) and paste the numbers again"
     )
     if _EXPONENT.search(row.tracking_raw):
-        return (
-            None,
-            [],
-            (
-                f"row {row.row_number}: {row.tracking_raw!r} is in exponent form, so Excel has "
-                f"rounded the number: {fix}"
-            ),
+        raise _Rejected(
+            f"{where}: {row.tracking_raw!r} is in exponent form, so Excel has rounded the number: {fix}"
         )
     try:
         number, warnings = validate_tracking_number(candidate.courier_code, row.tracking_raw)
     except InvalidTrackingNumber as exc:
         digits = _NOT_DIGIT.sub("", row.tracking_raw)
-        lengths = (
-            COURIERS[candidate.courier_code].lengths
-            if candidate.courier_code in COURIERS
-            else set()
-        )
+        courier = COURIERS.get(candidate.courier_code)
+        lengths = courier.lengths if courier else frozenset()
         if digits and len(digits) + 1 in lengths and len(digits) not in lengths:
-            return (
-                None,
-                [],
-                (f"row {row.row_number}: {exc}; if it began with 0, Excel dropped that 0: {fix}"),
-            )
-        return None, [], f"row {row.row_number}: {exc}"
-    return number, [f"row {row.row_number}: {w}" for w in warnings], None
+            raise _Rejected(
+                f"{where}: {exc}; if it began with 0, Excel dropped that 0: {fix}"
+            ) from exc
+        raise _Rejected(f"{where}: {exc}") from exc
+    return number, [f"{where}: {warning}" for warning in warnings]
 
 
 def _holder(numbers_in_use: Mapping[str, str] | Set[str], number: str) -> str | None:

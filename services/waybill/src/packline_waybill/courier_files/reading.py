@@ -5,7 +5,6 @@ rows; number cells Excel has turned into numbers are reported, never guessed bac
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -67,7 +66,7 @@ def read_returned_file(
         raise _xls_refused()
     if data.startswith(_OLE_MAGIC):
         return _from_rows(_xlsx_rows(_decrypt(data, password)), template)
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK") or suffix in (".xlsx", ".xlsm"):
         return _from_rows(_xlsx_rows(data), template)
     if suffix in (".csv", ".txt", ""):
         return _from_rows(_csv_rows(data), template)
@@ -84,11 +83,14 @@ def _xls_refused() -> UnreadableFile:
 
 
 def _decrypt(data: bytes, password: str | None) -> bytes:
+    # A damaged file can fail anywhere inside msoffcrypto/olefile (ValueError, struct.error, ...):
+    # the seller needs "save it again", not a server error.
     try:
         office = msoffcrypto.OfficeFile(io.BytesIO(data))
-    except (msoffcrypto.exceptions.FileFormatError, OSError) as exc:
-        raise UnreadableFile("not a readable .xlsx file (save it again as .xlsx)") from exc
-    if not isinstance(office, msoffcrypto.format.ooxml.OOXMLFile):
+        encrypted_xlsx = isinstance(office, msoffcrypto.format.ooxml.OOXMLFile)
+    except Exception as exc:
+        raise UnreadableFile(f"the file cannot be opened ({exc}); save it again as .xlsx") from exc
+    if not encrypted_xlsx:
         raise _xls_refused()
     if not password:
         raise UnreadableFile("the file is password-protected: give its password with the upload")
@@ -98,19 +100,24 @@ def _decrypt(data: bytes, password: str | None) -> bytes:
         office.decrypt(out)
     except msoffcrypto.exceptions.InvalidKeyError as exc:
         raise UnreadableFile("the file's password is wrong") from exc
-    except (msoffcrypto.exceptions.DecryptionError, msoffcrypto.exceptions.ParseError) as exc:
-        raise UnreadableFile(f"the encrypted file cannot be opened: {exc}") from exc
+    except Exception as exc:
+        raise UnreadableFile(f"the encrypted file cannot be opened ({exc})") from exc
     return out.getvalue()
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[_Cell]]:
+    # Damaged parts fail inside openpyxl (BadZipFile, KeyError, XML ParseError, ...), also
+    # while rows are read; all of them mean the same to the seller.
+    unreadable = "not a readable .xlsx file (open it in Excel and save it again as .xlsx)"
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile("not a readable .xlsx file (save it again as .xlsx)") from exc
+    except Exception as exc:
+        raise UnreadableFile(unreadable) from exc
     try:
         for values in book.worksheets[0].iter_rows(values_only=True):
             yield [_xlsx_cell(v) for v in values]
+    except Exception as exc:
+        raise UnreadableFile(unreadable) from exc
     finally:
         book.close()
 
@@ -139,12 +146,16 @@ def _csv_rows(data: bytes) -> Iterator[list[_Cell]]:
         raise UnreadableFile("a .csv must be UTF-8 or CP949 (EUC-KR); save it again as CSV")
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","  # some couriers send TSV
-    for values in csv.reader(io.StringIO(text), delimiter=delimiter):
-        yield [_Cell(v.strip(), False) for v in values]
+    try:
+        for values in csv.reader(io.StringIO(text), delimiter=delimiter):
+            yield [_Cell(v.strip(), False) for v in values]
+    except csv.Error as exc:
+        raise UnreadableFile(f"the .csv cannot be read ({exc}); save it again as CSV") from exc
 
 
 def _from_rows(rows: Iterator[list[_Cell]], template: Template) -> ReturnedFile:
     columns: dict[str, int] | None = None
+    number_header = template.number_header
     found: list[ReturnedRow] = []
     errors: list[RowError] = []
     for row_number, cells in enumerate(rows, start=1):
@@ -152,13 +163,15 @@ def _from_rows(rows: Iterator[list[_Cell]], template: Template) -> ReturnedFile:
             if row_number > HEADER_SEARCH_ROWS:
                 break
             columns = _header_columns([c.text for c in cells], template)
+            if columns is not None:  # name the column as the file does, in messages
+                number_header = " ".join(cells[columns["tracking_number"]].text.split())
             continue
 
         if not any(_cell(cells, columns, f).text for f in _KEY_FIELDS):
             continue  # blank line, or a note row below the data
         number = _cell(cells, columns, "tracking_number")
         if number.numeric:
-            errors.append(RowError(row_number, _numeric_number_message(row_number, template)))
+            errors.append(RowError(row_number, _numeric_number_message(row_number, number_header)))
         elif _EXCEL_ERROR.match(number.text):
             errors.append(
                 RowError(
@@ -182,7 +195,7 @@ def _from_rows(rows: Iterator[list[_Cell]], template: Template) -> ReturnedFile:
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows: it needs a number column "
             f"({headers}) and {template.reference_header} or the recipient's name"
         )
-    return ReturnedFile(rows=found, errors=errors, number_header=template.number_header)
+    return ReturnedFile(rows=found, errors=errors, number_header=number_header)
 
 
 def _cell(cells: Sequence[_Cell], columns: dict[str, int], field: str) -> _Cell:
@@ -212,9 +225,9 @@ def _phone(cell: _Cell) -> str:
     return "0" + cell.text if cell.numeric and not cell.text.startswith("0") else cell.text
 
 
-def _numeric_number_message(row_number: int, template: Template) -> str:
+def _numeric_number_message(row_number: int, header: str) -> str:
     return (
-        f"row {row_number}: the {template.number_header} cell is a number, not text, so Excel may "
-        f"have dropped leading zeros or rounded it (5.21853E+11): format the "
-        f"{template.number_header} column as text (셀 서식 → 텍스트) and paste the numbers again"
+        f"row {row_number}: the {header} cell is a number, not text, so Excel may have dropped "
+        f"leading zeros or rounded it (5.21853E+11): format the {header} column as text "
+        "(셀 서식 → 텍스트) and paste the numbers again"
     )
