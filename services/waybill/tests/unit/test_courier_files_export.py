@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from packline_waybill.courier_files import (
     TEMPLATES,
+    CourierFileError,
     ExportRow,
     TemplateError,
     UnencodableText,
@@ -104,6 +105,13 @@ def test_password_xlsx_opens_with_the_password_and_not_without() -> None:
     plain = io.BytesIO()
     office.decrypt(plain)
     assert sheet_rows(plain.getvalue())[1][0] == "김민수1"
+    with pytest.raises(CourierFileError, match="password is empty"):
+        export_xlsx(CJ, [parcel(1)], password="")
+
+
+def test_an_encoding_other_than_cp949_or_utf8_bom_is_refused() -> None:
+    with pytest.raises(CourierFileError, match="cp949 or utf-8-sig"):
+        export_csv(CJ, [parcel(1)], "latin-1")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("encoding", ["cp949", "utf-8-sig"])

@@ -320,3 +320,37 @@ def test_a_damaged_xlsx_or_encrypted_file_is_unreadable_not_a_crash() -> None:
 def test_a_file_that_cannot_be_read_says_why(data: bytes, filename: str, message: str) -> None:
     with pytest.raises(UnreadableFile, match=message):
         read_returned_file(data, filename, CJ)
+
+
+def test_a_number_with_letters_is_refused_and_an_excel_text_apostrophe_is_not() -> None:
+    rows = [parcel(1), parcel(2)]
+    data = csv_bytes(
+        [
+            ["고객주문번호", "운송장번호"],
+            ["P-20261201-000001", "A601200000001"],
+            ["P-20261201-000002", "'601200000002"],
+        ]
+    )
+
+    result = check_import(read_returned_file(data, "r.csv", CJ), candidates(rows), set(), None)
+
+    assert result.rows[0].error == (
+        "row 2: 'A601200000001' has characters other than digits, spaces and hyphens"
+    )
+    assert result.rows[1].error is None and result.rows[1].number == "601200000002"
+
+
+def test_a_phone_excel_made_numeric_gets_its_leading_zero_back_for_the_fallback() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["운송장번호", "받는분성명", "받는분전화번호"])
+    sheet.append(["601200000001", "이수진1", 1055550001])
+    out = io.BytesIO()
+    book.save(out)
+
+    returned = read_returned_file(out.getvalue(), "r.xlsx", CJ)
+    result = check_import(returned, candidates([parcel(1)]), set(), None)
+
+    assert returned.rows[0].phone == "01055550001"
+    assert result.ok and result.rows[0].matched_by == "RECIPIENT"

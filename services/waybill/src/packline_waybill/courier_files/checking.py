@@ -14,6 +14,7 @@ from packline_waybill.courier_files.reading import ReturnedFile, ReturnedRow, Ro
 
 MatchedBy = Literal["REFERENCE", "RECIPIENT"]
 _NOT_DIGIT = re.compile(r"\D")
+_NOT_NUMBER_TEXT = re.compile(r"[^\d\s-]")
 _EXPONENT = re.compile(r"\d[.,]?\d*[eE][+-]?\d")  # 5.21853E+11
 
 
@@ -181,10 +182,13 @@ def _number(row: ReturnedRow, candidate: Candidate, number_header: str) -> tuple
         raise _Rejected(
             f"{where}: {row.tracking_raw!r} is in exponent form, so Excel has rounded the number: {fix}"
         )
+    raw = row.tracking_raw.strip().removeprefix("'")  # Excel's "this is text" mark
+    if _NOT_NUMBER_TEXT.search(raw):
+        raise _Rejected(f"{where}: {raw!r} has characters other than digits, spaces and hyphens")
     try:
-        number, warnings = validate_tracking_number(candidate.courier_code, row.tracking_raw)
+        number, warnings = validate_tracking_number(candidate.courier_code, raw)
     except InvalidTrackingNumber as exc:
-        digits = _NOT_DIGIT.sub("", row.tracking_raw)
+        digits = _NOT_DIGIT.sub("", raw)
         courier = COURIERS.get(candidate.courier_code)
         lengths = courier.lengths if courier else frozenset()
         if digits and len(digits) + 1 in lengths and len(digits) not in lengths:

@@ -68,6 +68,8 @@ def export_csv(
     """CRLF lines as Excel writes them. Text CP949 cannot hold raises UnencodableText naming the
     row, column and character (no silent replacement: a label must show what the buyer wrote).
     Free text starting with = + - @ gets a leading apostrophe, so no spreadsheet runs it."""
+    if encoding not in ("cp949", "utf-8-sig"):
+        raise CourierFileError(f"CSV encoding {encoding!r}: choose cp949 or utf-8-sig")
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     writer.writerow([column.header for column in template.columns])
