@@ -80,6 +80,16 @@ def test_a_buyer_message_that_looks_like_a_formula_stays_text() -> None:
     assert "'=HYPERLINK" in text and "'+홍길동" in text
 
 
+def test_control_characters_a_marketplace_let_through_are_dropped_not_a_crash() -> None:
+    row = parcel(1, message="문 앞\x0b에\x00 두세요\n감사", recipient_name="김\x1b민수")
+
+    values = sheet_rows(export_xlsx(CJ, [row]))[1]
+    csv_text = export_csv(CJ, [row], "cp949").decode("cp949")
+
+    assert "문 앞에 두세요\n감사" in values and "김민수" in values
+    assert "김민수" in csv_text and "\x0b" not in csv_text
+
+
 def test_item_summary_is_cut_to_a_label_line_with_the_count_of_the_rest() -> None:
     items = tuple((f"아주 긴 상품 이름 {n}번", 1) for n in range(10))
 
@@ -89,6 +99,7 @@ def test_item_summary_is_cut_to_a_label_line_with_the_count_of_the_rest() -> Non
     assert len(summary) <= 40
     long_one = item_summary((("가" * 100, 2), ("양말", 1)), limit=30)
     assert len(long_one) <= 30 and long_one.endswith("… x2 외 1건")
+    assert item_summary(()) == ""
 
 
 def test_password_xlsx_opens_with_the_password_and_not_without() -> None:
@@ -152,6 +163,7 @@ def test_every_courier_has_a_template_whose_json_copy_round_trips() -> None:
 def test_a_sellers_copy_may_rename_and_reorder_columns() -> None:
     data = template_to_json(CJ)
     data["key"] = "my-cj"
+    data["name"] = "CJ [내 양식]: 1/2 * 반품?"  # characters Excel forbids in sheet names
     data["columns"] = [
         {"header": "주문 참조", "field": "reference"},
         {"header": "송장", "field": "tracking_number"},

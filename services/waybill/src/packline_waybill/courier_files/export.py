@@ -3,6 +3,7 @@ password) or .csv in CP949 or UTF-8 with BOM."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Literal
 
@@ -15,6 +16,7 @@ from packline_waybill.courier_files.rows import TEXT_FIELDS, ExportRow, cell_tex
 from packline_waybill.courier_files.templates import Template
 
 # A spreadsheet runs text that starts with one of these as a formula (CSV injection).
+_SHEET_FORBIDDEN = re.compile(r"[\\/?*\[\]:]")  # Excel refuses these in sheet names
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,7 +36,7 @@ def export_xlsx(
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = template.name[:31]
+    sheet.title = _SHEET_FORBIDDEN.sub(" ", template.name)[:31].strip() or "Sheet1"
     for index, column in enumerate(template.columns, start=1):
         sheet.cell(row=1, column=index, value=column.header).font = Font(bold=True)
         dimension = sheet.column_dimensions[get_column_letter(index)]

@@ -1,5 +1,6 @@
 """One parcel as a courier file row: ExportRow and the text each template field takes from it."""
 
+import re
 from dataclasses import dataclass
 
 from packline_waybill.courier_files.templates import Column
@@ -9,7 +10,7 @@ ITEM_SUMMARY_MAX = 60  # characters; couriers print the 품목명 on a label lin
 TEXT_FIELDS = frozenset(
     {"reference", "phone", "mobile", "postcode", "tracking_number", "sender_phone"}
 )
-NUMBER_FIELDS = frozenset({"item_quantity", "box_count"})
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,9 @@ class ExportRow:
 def item_summary(items: tuple[tuple[str, int], ...], limit: int = ITEM_SUMMARY_MAX) -> str:
     """ "티셔츠 x2, 양말 x3", cut to `limit` characters as "티셔츠 x2 외 1건"."""
     parts = [f"{name.strip()} x{quantity}" for name, quantity in items]
+    if not parts:
+        return ""
+    text = parts[0]
     for shown in range(len(parts), 0, -1):
         rest = len(parts) - shown
         text = ", ".join(parts[:shown]) + (f" 외 {rest}건" if rest else "")
@@ -48,7 +52,13 @@ def item_summary(items: tuple[tuple[str, int], ...], limit: int = ITEM_SUMMARY_M
 
 
 def cell_text(column: Column, row: ExportRow) -> str | int:
-    """The value of one column for one parcel; quantities are numbers, everything else text."""
+    """The value of one column for one parcel; quantities are numbers, everything else text.
+    Control characters (that marketplaces let through) are dropped: no spreadsheet holds them."""
+    value = _value(column, row)
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+def _value(column: Column, row: ExportRow) -> str | int:
     match column.field:
         case "reference":
             return row.reference
