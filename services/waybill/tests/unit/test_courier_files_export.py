@@ -1,6 +1,7 @@
 """Writing parcels in a courier's template: text cells, passwords, CSV encodings, templates."""
 
 import io
+import json
 
 import msoffcrypto
 import msoffcrypto.exceptions
@@ -158,6 +159,9 @@ def test_every_courier_has_a_template_whose_json_copy_round_trips() -> None:
     }  # fmt: skip
     for template in TEMPLATES.values():
         assert template_from_json(template_to_json(template)) == template
+        assert template_from_json(json.dumps(template_to_json(template))) == template
+    with pytest.raises(TemplateError, match="Invalid JSON"):
+        template_from_json("{not json")
 
 
 def test_a_sellers_copy_may_rename_and_reorder_columns() -> None:

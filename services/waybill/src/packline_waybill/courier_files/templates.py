@@ -125,9 +125,13 @@ class _TemplateModel(BaseModel):
 
 
 def template_from_json(data: Any) -> Template:
-    """A seller's copy of a template (parsed JSON); raises TemplateError saying what is wrong."""
+    """A seller's copy of a template (JSON text or parsed); raises TemplateError saying what is
+    wrong and where."""
     try:
-        model = _TemplateModel.model_validate(data)
+        if isinstance(data, str | bytes):
+            model = _TemplateModel.model_validate_json(data)
+        else:
+            model = _TemplateModel.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'template'}: {e['msg']}" for e in exc.errors()
