@@ -354,3 +354,12 @@ def test_a_phone_excel_made_numeric_gets_its_leading_zero_back_for_the_fallback(
 
     assert returned.rows[0].phone == "01055550001"
     assert result.ok and result.rows[0].matched_by == "RECIPIENT"
+
+
+def test_an_excel_error_value_in_the_number_column_is_a_row_error() -> None:
+    rows = [parcel(1)]
+    data = fill(export_xlsx(CJ, rows), numbers_written({1: "#N/A"}))
+
+    (row,) = check(data, rows).rows
+
+    assert row.error == "row 2: the 운송장번호 cell holds the Excel error #N/A"

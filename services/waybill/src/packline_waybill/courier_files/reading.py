@@ -176,7 +176,7 @@ def _from_rows(rows: Iterator[list[_Cell]], template: Template) -> ReturnedFile:
             errors.append(
                 RowError(
                     row_number,
-                    f"row {row_number}: the number cell holds the Excel error {number.text}",
+                    f"row {row_number}: the {number_header} cell holds the Excel error {number.text}",
                 )
             )
         found.append(
