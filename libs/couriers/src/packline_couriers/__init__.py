@@ -1,8 +1,15 @@
 """Courier codes and tracking-number rules (송장번호), shared by waybill and shipper."""
 
-from packline_couriers.tracking import (
+from packline_couriers.couriers import (
+    CHANNELS,
     COURIERS,
+    Channel,
     Courier,
+    UnknownChannelCode,
+    channel_code,
+    courier_for_channel_code,
+)
+from packline_couriers.tracking import (
     InvalidTrackingNumber,
     check_digit_mod7,
     normalise_tracking_number,
@@ -10,10 +17,15 @@ from packline_couriers.tracking import (
 )
 
 __all__ = [
+    "CHANNELS",
     "COURIERS",
+    "Channel",
     "Courier",
     "InvalidTrackingNumber",
+    "UnknownChannelCode",
+    "channel_code",
     "check_digit_mod7",
+    "courier_for_channel_code",
     "normalise_tracking_number",
     "validate_tracking_number",
 ]

@@ -74,7 +74,7 @@ def tracking_number(courier_code: str, serial: int) -> str:
         raise ValueError(f"serial {serial} has more than {SERIAL_DIGITS} digits")
     courier = COURIERS[courier_code]
     body = f"{serial:0{SERIAL_DIGITS}d}"
-    if ISSUED_LENGTH in courier.mod7_lengths | courier.mod7_warn_lengths:
+    if ISSUED_LENGTH in courier.check_digit_lengths:
         number = f"{body}{check_digit_mod7(body)}"
     else:  # no check digit is known for this courier: do not invent one
         number = body.zfill(ISSUED_LENGTH)
