@@ -2,7 +2,7 @@
 
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # An inbox row must outlive every re-send of its event: a broker restart re-sends each retained
@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     prune_batch_size: int = Field(default=5_000, ge=1, le=100_000)
     log_level: str = "INFO"
     otlp_endpoint: str = Field(default="", description="OTLP/HTTP traces endpoint; empty = off")
+    secrets_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts keys stored at rest (AES-256-GCM): urlsafe base64 of 32 bytes",
+    )
 
     @model_validator(mode="after")
     def _inbox_outlives_outbox(self) -> Self:
@@ -73,4 +77,12 @@ class Settings(BaseSettings):
                 f" ({needed:g}): events re-sent after a broker restart must still be recognised"
                 " as duplicates"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _secrets_key_is_usable(self) -> Self:
+        """A malformed key fails at startup, not when the first secret is stored."""
+        from packline_runtime.secret_box import SecretBox
+
+        SecretBox.from_setting(self.secrets_key)
         return self

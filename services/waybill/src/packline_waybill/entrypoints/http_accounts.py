@@ -1,0 +1,269 @@
+"""택배 계정 HTTP API: courier accounts, their number bands (대역), sellers' waybill settings.
+
+API secrets go in and are never returned: an account shows its `key_id` and `secret_stored`.
+Another seller's account is answered 404, as if it did not exist.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Annotated, Protocol
+
+import asyncpg
+from fastapi import APIRouter, Body, HTTPException, Query
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+
+from packline_couriers import COURIERS
+from packline_runtime.db import Conn
+from packline_runtime.paging import Limit, Offset, Page, RowId, page
+from packline_runtime.secret_box import SecretBox, SecretsNotConfigured
+from packline_waybill.domain import accounts as domain
+from packline_waybill.domain.numbers import MAX_SERIAL
+from packline_waybill.service_layer import accounts as use_cases
+
+_PRINTABLE = (
+    r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"  # no control characters, not blank
+)
+
+
+def _text(max_length: int) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=max_length, pattern=_PRINTABLE)
+
+
+SellerId = Annotated[str, Query(min_length=1, max_length=64, pattern=_PRINTABLE)]
+Serial = Annotated[int, Field(strict=True, ge=0, le=MAX_SERIAL, description="11-digit serial")]
+By = Annotated[str, _text(100), Field(description="Who makes the change")]
+
+
+class SenderModel(BaseModel):
+    """보내는 분: printed on labels and written in courier files."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, _text(100)]
+    phone: Annotated[str, StringConstraints(pattern=r"^[0-9][0-9 -]{6,18}[0-9]$")]
+    address: Annotated[str, _text(300)]
+    postcode: Annotated[str, StringConstraints(pattern=r"^([0-9]{5}|[0-9]{3}-?[0-9]{3})$")]
+
+
+class ApiAccessIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    base_url: Annotated[str, StringConstraints(max_length=300, pattern=r"^https?://[^\s\x00]+$")]
+    key_id: Annotated[str, _text(200)]
+    secret: SecretStr = Field(min_length=1, max_length=4000)
+
+
+class ApiAccessOut(BaseModel):
+    base_url: str
+    key_id: str
+    secret_stored: bool = Field(description="The secret is stored (sealed); it is never shown")
+
+
+class NewCourierAccount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seller_id: Annotated[str, _text(64)]
+    courier_code: Annotated[str, StringConstraints(max_length=20)]
+    name: Annotated[str, _text(100)]
+    method: domain.Method = Field(description="How parcels get numbers: FILE, BAND or API")
+    template_key: Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9_-]*$")] = ""
+    sender: SenderModel
+    api: ApiAccessIn | None = None
+    by: By
+
+
+class CourierAccountView(BaseModel):
+    account_id: int
+    seller_id: str
+    courier_code: str
+    courier_name: str
+    name: str
+    method: domain.Method
+    template_key: str
+    sender: SenderModel
+    api: ApiAccessOut | None
+    disabled: bool
+    created_at: datetime
+
+
+class Change(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    by: By
+
+
+class NewBand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: Serial
+    end: Serial
+    low_water: int = Field(default=domain.DEFAULT_LOW_WATER, strict=True, ge=0, le=MAX_SERIAL)
+    by: By
+
+
+class BandView(BaseModel):
+    band_id: int
+    start: int
+    end: int
+    next: int
+    remaining: int
+    low_water: int
+    low: bool = Field(description="Fewer than low_water numbers left: ask the courier for more")
+    created_at: datetime
+
+
+class SettingsChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seller_id: Annotated[str, _text(64)]
+    default_account_id: int | None = Field(default=None, strict=True, ge=1, le=2**63 - 1)
+    pre_shipment_push: bool = Field(default=False, description="가배송: push numbers when issued")
+    by: By
+
+
+class SettingsView(BaseModel):
+    seller_id: str
+    default_account_id: int | None
+    pre_shipment_push: bool
+    updated_at: datetime | None
+
+
+class CourierView(BaseModel):
+    code: str
+    name: str
+    lengths: list[int]
+
+
+class HasPool(Protocol):
+    @property
+    def pool(self) -> asyncpg.Pool: ...
+
+
+def _view(account: domain.CourierAccount) -> CourierAccountView:
+    api = account.api
+    return CourierAccountView(
+        **{k: v for k, v in account.__dict__.items() if k not in {"sender", "api"}},
+        courier_name=COURIERS[account.courier_code].name,
+        sender=SenderModel(**account.sender.__dict__),
+        api=ApiAccessOut(base_url=api.base_url, key_id=api.key_id, secret_stored=True)
+        if api
+        else None,
+    )
+
+
+def _band_view(band: domain.Band) -> BandView:
+    return BandView(
+        band_id=band.band_id,
+        start=band.start,
+        end=band.end,
+        next=band.next_serial,
+        remaining=band.remaining,
+        low_water=band.low_water,
+        low=band.low,
+        created_at=band.created_at,
+    )
+
+
+def router(runtime: HasPool, box: SecretBox | None) -> APIRouter:
+    api = APIRouter(tags=["courier accounts"])
+
+    @asynccontextmanager
+    async def connection() -> AsyncIterator[Conn]:
+        """A connection whose domain errors become specific 4xx problems."""
+        try:
+            async with runtime.pool.acquire() as conn:
+                yield conn
+        except domain.AccountNotFound as exc:
+            raise HTTPException(404, str(exc)) from None
+        except domain.AccountConflict as exc:
+            raise HTTPException(409, str(exc)) from None
+        except domain.AccountInvalid as exc:
+            where = ["body", *exc.field.split(".")]
+            raise HTTPException(
+                422,
+                {
+                    "message": f"invalid input: {'.'.join(where)}",
+                    "errors": [{"loc": where, "msg": str(exc)}],
+                },
+            ) from None
+        except SecretsNotConfigured as exc:
+            raise HTTPException(503, str(exc)) from None
+
+    @api.get("/couriers")
+    async def couriers() -> list[CourierView]:
+        """Courier codes Packline knows, with the lengths of their tracking numbers."""
+        return [
+            CourierView(code=c.code, name=c.name, lengths=sorted(c.lengths))
+            for c in COURIERS.values()
+        ]
+
+    @api.post("/courier-accounts", status_code=201)
+    async def create(account: Annotated[NewCourierAccount, Body()]) -> CourierAccountView:
+        """method API needs `api` (422 otherwise); its secret is stored encrypted."""
+        given = account.api
+        new = domain.NewAccount(
+            seller_id=account.seller_id,
+            courier_code=account.courier_code,
+            name=account.name,
+            method=account.method,
+            sender=domain.Sender(**account.sender.model_dump()),
+            api=domain.ApiAccess(given.base_url, given.key_id, given.secret.get_secret_value())
+            if given
+            else None,
+            template_key=account.template_key,
+        )
+        async with connection() as conn:
+            return _view(await use_cases.create_account(conn, box, new, account.by))
+
+    @api.get("/courier-accounts")
+    async def list_accounts(
+        seller_id: SellerId, limit: Limit = 100, offset: Offset = 0
+    ) -> Page[CourierAccountView]:
+        async with connection() as conn:
+            found = await use_cases.list_accounts(conn, seller_id, limit + 1, offset)
+        return page([_view(a) for a in found], limit, offset)
+
+    @api.get("/courier-accounts/{account_id}")
+    async def get_account(account_id: RowId, seller_id: SellerId) -> CourierAccountView:
+        async with connection() as conn:
+            return _view(await use_cases.get_account(conn, seller_id, account_id))
+
+    @api.post("/courier-accounts/{account_id}/disable")
+    async def disable(
+        account_id: RowId, seller_id: SellerId, change: Annotated[Change, Body()]
+    ) -> CourierAccountView:
+        """Refused (409) for the seller's default account: choose another default first."""
+        async with connection() as conn:
+            return _view(await use_cases.disable_account(conn, seller_id, account_id, change.by))
+
+    @api.post("/courier-accounts/{account_id}/bands", status_code=201)
+    async def add_band(
+        account_id: RowId, seller_id: SellerId, band: Annotated[NewBand, Body()]
+    ) -> BandView:
+        """A band (대역) of 11-digit serials; one overlapping another of the account is 422."""
+        async with connection() as conn:
+            added = await use_cases.add_band(
+                conn, seller_id, account_id, band.start, band.end, band.low_water, band.by
+            )
+        return _band_view(added)
+
+    @api.get("/courier-accounts/{account_id}/bands")
+    async def bands(account_id: RowId, seller_id: SellerId) -> list[BandView]:
+        """Each band's remaining numbers; `low` warns that it runs low."""
+        async with connection() as conn:
+            return [_band_view(b) for b in await use_cases.band_state(conn, seller_id, account_id)]
+
+    @api.get("/waybill-settings")
+    async def get_settings(seller_id: SellerId) -> SettingsView:
+        async with connection() as conn:
+            return SettingsView(**(await use_cases.settings_for(conn, seller_id)).__dict__)
+
+    @api.put("/waybill-settings")
+    async def put_settings(change: Annotated[SettingsChange, Body()]) -> SettingsView:
+        """default_account_id must be an enabled account of the seller (422 otherwise)."""
+        async with connection() as conn:
+            saved = await use_cases.change_settings(
+                conn,
+                change.seller_id,
+                change.default_account_id,
+                change.pre_shipment_push,
+                change.by,
+            )
+        return SettingsView(**saved.__dict__)
+
+    return api
