@@ -87,7 +87,7 @@ class SecretBox:
     def seal(self, plaintext: str, context: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
         aead = self._keys[self._current]
-        sealed = aead.encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
+        sealed: bytes = aead.encrypt(nonce, plaintext.encode("utf-8"), context.encode("utf-8"))
         return bytes([FORMAT_VERSION]) + self._current + nonce + sealed
 
     def open(self, sealed: bytes, context: str) -> str:
@@ -102,7 +102,9 @@ class SecretBox:
             )
         nonce = sealed[_HEADER : _HEADER + NONCE_BYTES]
         try:
-            plain = aead.decrypt(nonce, sealed[_HEADER + NONCE_BYTES :], context.encode("utf-8"))
+            plain: bytes = aead.decrypt(
+                nonce, sealed[_HEADER + NONCE_BYTES :], context.encode("utf-8")
+            )
         except InvalidTag:
             raise SecretError(
                 f"{context}: the sealed secret does not open: it was altered, or sealed for"

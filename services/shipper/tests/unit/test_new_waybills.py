@@ -32,9 +32,7 @@ def test_a_number_already_on_another_parcel_is_refused(waybill: WaybillFactory) 
 
 def test_the_parcels_of_one_bundle_are_each_recorded(waybill: WaybillFactory) -> None:
     first = waybill(tracking_number="300000000006")
-    second = first.model_copy(
-        update={"parcel_id": uuid.uuid4(), "tracking_number": "300000000013"}
-    )
+    second = first.model_copy(update={"parcel_id": uuid.uuid4(), "tracking_number": "300000000013"})
 
     assert new_waybills([first, second], recorded=set()) == [first, second]
     recorded = {(first.parcel_id, first.tracking_number)}

@@ -1,4 +1,5 @@
-"""Composition root of the waybill service: settings, runtime, band, subscriber and HTTP."""
+"""Composition root of the waybill service: settings, runtime, band, courier API, booker,
+subscriber and HTTP."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -7,11 +8,15 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import model_validator
 
+from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
+from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.entrypoints import http, subscriber
-from packline_waybill.service_layer import use_cases
+from packline_waybill.entrypoints import http, http_accounts, subscriber
+from packline_waybill.service_layer import booking, use_cases
+from packline_waybill.service_layer.claims import Numbering
+from packline_waybill.service_layer.parcels import Sender
 
 SERVICE = "waybill"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -19,10 +24,16 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class WaybillSettings(Settings):
     http_port: int = 8105
-    waybill_courier: str = "HYUNDAI"  # 롯데택배
+    waybill_courier: str = "HYUNDAI"  # 롯데택배: the band for sellers without a courier account
     waybill_band_start: int = 30_000_000_000  # 11-digit serials the courier assigned us
     waybill_band_end: int = 30_999_999_999
-    courier_api_url: str | None = None
+    # The sender printed on labels of parcels numbered from the service band.
+    waybill_sender_name: str = "Packline 출고센터"
+    waybill_sender_phone: str = "02-0000-0000"
+    waybill_sender_address: str = "서울특별시 중구 세종대로 110"
+    courier_api_url: str | None = None  # the courier simulator in the embedded default
+    courier_api_timeout_seconds: float = 10.0
+    booking_interval_seconds: float = 2.0
 
     @model_validator(mode="after")
     def _band_is_usable(self) -> "WaybillSettings":
@@ -31,6 +42,11 @@ class WaybillSettings(Settings):
 
     def number_band(self) -> NumberBand:
         return NumberBand(self.waybill_courier, self.waybill_band_start, self.waybill_band_end)
+
+    def sender(self) -> Sender:
+        return Sender(
+            self.waybill_sender_name, self.waybill_sender_phone, self.waybill_sender_address
+        )
 
 
 def load_settings() -> WaybillSettings:
@@ -49,19 +65,38 @@ def _keep_band(band: NumberBand) -> Hook:
     return prepare
 
 
-def build_runtime(settings: Settings) -> tuple[ServiceRuntime, NumberBand]:
+def _courier_api(timeout: float) -> booking.ApiFactory:
+    def open_api(credentials: CourierCredentials) -> CourierApi:
+        return CourierApi(credentials, timeout_seconds=timeout)
+
+    return open_api
+
+
+def build_runtime(settings: Settings) -> tuple[ServiceRuntime, WaybillSettings, Numbering]:
     own = (
         settings
         if isinstance(settings, WaybillSettings)
         else WaybillSettings(**settings.model_dump())
     )
-    band = own.number_band()
+    box = SecretBox.from_setting(own.secrets_key)
+    numbering = Numbering(own.number_band(), box)
     runtime = ServiceRuntime(SERVICE, own, MIGRATIONS)
-    runtime.in_background(_keep_band(band))
-    runtime.subscribe(subscriber.subscription(band))
-    return runtime, band
+    runtime.in_background(_keep_band(numbering.band))
+    runtime.subscribe(subscriber.subscription(numbering))
+    api = _courier_api(own.courier_api_timeout_seconds)
+
+    async def book() -> int:
+        return await booking.book_due(runtime, box, api)
+
+    runtime.every(own.booking_interval_seconds, "courier-booking", book)
+    return runtime, own, numbering
 
 
 def create_app(settings: Settings) -> FastAPI:
-    runtime, band = build_runtime(settings)
-    return runtime.create_app("Packline waybill (송장)", http.router(runtime, band))
+    runtime, own, numbering = build_runtime(settings)
+    api = _courier_api(own.courier_api_timeout_seconds)
+    return runtime.create_app(
+        "Packline waybill (송장)",
+        http.router(runtime, numbering, own.sender(), numbering.box, api),
+        http_accounts.router(runtime, numbering.box),
+    )

@@ -9,6 +9,7 @@ from packline_launcher.testing import bundle, collected, matched, recipient, rec
 from packline_runtime.unit_of_work import unit_of_work
 from packline_waybill.bootstrap import MIGRATIONS
 from packline_waybill.domain.numbers import NumberBand
+from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer import use_cases
 
 BAND = NumberBand("CJGLS", 30_000_000_000, 30_000_000_099)
@@ -18,7 +19,7 @@ MOVED = recipient("이서연", "010-9999-0000", address1="부산 해운대구 �
 async def _apply(pool: Any, *events: Any) -> list[WaybillIssued]:
     async with unit_of_work(pool) as uow:
         await use_cases.prepare_band(uow, BAND)
-        await use_cases.handle_events(uow, events, BAND)
+        await use_cases.handle_events(uow, events, Numbering(BAND))
         return [e for e in uow.emitted if isinstance(e, WaybillIssued)]
 
 

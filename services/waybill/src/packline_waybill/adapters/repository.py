@@ -1,14 +1,61 @@
-"""SQL for waybills."""
+"""SQL for parcels (one row of `waybills` each)."""
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 import asyncpg
 
-from packline_contracts import WaybillIssued
+from packline_contracts import Recipient, StockAllocated, WaybillIssued
 from packline_runtime.db import Conn
-from packline_waybill.domain.waybill import Waybill
+from packline_waybill.domain.waybill import Method, Waybill, reference
+
+
+@dataclass
+class ParcelRecord:
+    """A parcel with what the waybill stage needs to number, export, book or print it."""
+
+    waybill: Waybill
+    parcel_no: int
+    reference_rev: int
+    source: StockAllocated | None  # None for parcels issued before the parcel model
+    recipient: Recipient | None
+    account_id: int | None
+    pre_shipment_push: bool
+    issued: WaybillIssued | None
+    sorting: dict[str, Any] | None
+    exported_at: datetime | None
+    export_batch_id: int | None
+    booking_error: dict[str, Any] | None
+    booking_attempts: int
+
+    @property
+    def reference(self) -> str:
+        return reference(self.parcel_no, self.reference_rev)
+
+    @property
+    def parcel_id(self) -> uuid.UUID:
+        return self.waybill.parcel_id
+
+
+@dataclass(frozen=True)
+class NewParcel:
+    waybill: Waybill
+    source: StockAllocated
+    recipient: Recipient
+    account_id: int | None
+    pre_shipment_push: bool
+    issued: WaybillIssued | None  # set when the number came at once (BAND)
+    book_now: bool  # an API parcel: the booker picks it up
+
+
+_COLUMNS = """parcel_id, bundle_id, seller_id, courier_code, tracking_number, members, status,
+              voided_at, method, parcel_no, reference_rev, source, recipient, account_id,
+              pre_shipment_push, issued, sorting, exported_at, export_batch_id, booking_error,
+              booking_attempts"""
 
 
 def _members_json(waybill: Waybill) -> str:
@@ -17,6 +64,7 @@ def _members_json(waybill: Waybill) -> str:
 
 def _waybill(row: asyncpg.Record) -> Waybill:
     return Waybill(
+        parcel_id=row["parcel_id"],
         bundle_id=row["bundle_id"],
         seller_id=row["seller_id"],
         courier_code=row["courier_code"],
@@ -24,46 +72,82 @@ def _waybill(row: asyncpg.Record) -> Waybill:
         cancelled={m["order"]: m["cancelled"] for m in json.loads(row["members"])},
         status=row["status"],
         voided_at=row["voided_at"],
+        method=row["method"],
     )
 
 
-async def bundles_with_waybill(conn: Conn, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-    rows = await conn.fetch("SELECT bundle_id FROM waybills WHERE bundle_id = ANY($1::uuid[])", ids)
+def _json(value: Any) -> Any:
+    return json.loads(value) if value is not None else None
+
+
+def _record(row: asyncpg.Record) -> ParcelRecord:
+    return ParcelRecord(
+        waybill=_waybill(row),
+        parcel_no=row["parcel_no"],
+        reference_rev=row["reference_rev"],
+        source=StockAllocated.model_validate_json(row["source"]) if row["source"] else None,
+        recipient=Recipient.model_validate_json(row["recipient"]) if row["recipient"] else None,
+        account_id=row["account_id"],
+        pre_shipment_push=row["pre_shipment_push"],
+        issued=WaybillIssued.model_validate_json(row["issued"]) if row["issued"] else None,
+        sorting=_json(row["sorting"]),
+        exported_at=row["exported_at"],
+        export_batch_id=row["export_batch_id"],
+        booking_error=_json(row["booking_error"]),
+        booking_attempts=row["booking_attempts"],
+    )
+
+
+async def bundles_with_parcels(conn: Conn, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+    rows = await conn.fetch(
+        "SELECT DISTINCT bundle_id FROM waybills WHERE bundle_id = ANY($1::uuid[])", ids
+    )
     return {r["bundle_id"] for r in rows}
 
 
-async def insert_new(
-    conn: Conn, waybills: Sequence[Waybill], issued: Sequence[WaybillIssued]
-) -> set[uuid.UUID]:
-    """Insert waybills for bundles that have none; returns the bundle ids actually inserted.
-    `issued` (same order) is kept so a new label can be issued if the address changes."""
+async def insert_new(conn: Conn, parcels: Sequence[NewParcel]) -> set[uuid.UUID]:
+    """Insert parcels not recorded yet; returns the parcel ids actually inserted (another
+    replica may have made some meanwhile)."""
     rows = await conn.fetch(
         """
-        INSERT INTO waybills (bundle_id, seller_id, courier_code, tracking_number, members,
-                              order_uids, issued)
-        SELECT b, s, c, t, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'order'), i
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])
-             AS w(b, s, c, t, m, i)
-        ON CONFLICT (bundle_id) DO NOTHING
-        RETURNING bundle_id
+        INSERT INTO waybills (parcel_id, bundle_id, seller_id, courier_code, tracking_number,
+                              status, members, order_uids, issued, issued_at, method, issued_via,
+                              account_id, pre_shipment_push, source, recipient, next_booking_at)
+        SELECT p, b, s, c, t, st, m, ARRAY(SELECT jsonb_array_elements(m) ->> 'order'), i,
+               CASE WHEN t IS NULL THEN NULL ELSE now() END, me,
+               CASE WHEN t IS NULL THEN NULL ELSE me END, a, pp, src, r,
+               CASE WHEN bk THEN now() END
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                    $7::jsonb[], $8::jsonb[], $9::text[], $10::bigint[], $11::boolean[],
+                    $12::jsonb[], $13::jsonb[], $14::boolean[])
+             AS w(p, b, s, c, t, st, m, i, me, a, pp, src, r, bk)
+        ON CONFLICT (parcel_id) DO NOTHING
+        RETURNING parcel_id
         """,
-        [w.bundle_id for w in waybills],
-        [w.seller_id for w in waybills],
-        [w.courier_code for w in waybills],
-        [w.tracking_number for w in waybills],
-        [_members_json(w) for w in waybills],
-        [i.model_dump_json() for i in issued],
+        [p.waybill.parcel_id for p in parcels],
+        [p.waybill.bundle_id for p in parcels],
+        [p.waybill.seller_id for p in parcels],
+        [p.waybill.courier_code for p in parcels],
+        [p.waybill.tracking_number for p in parcels],
+        [p.waybill.status for p in parcels],
+        [_members_json(p.waybill) for p in parcels],
+        [p.issued.model_dump_json() if p.issued else None for p in parcels],
+        [p.waybill.method for p in parcels],
+        [p.account_id for p in parcels],
+        [p.pre_shipment_push for p in parcels],
+        [p.source.model_dump_json() for p in parcels],
+        [p.recipient.model_dump_json() for p in parcels],
+        [p.book_now for p in parcels],
     )
-    return {r["bundle_id"] for r in rows}
+    return {r["parcel_id"] for r in rows}
 
 
 async def lock_holding(conn: Conn, uids: Sequence[str]) -> list[Waybill]:
-    """Waybills with any of these orders, row-locked in a fixed order (no deadlocks)."""
+    """Parcels with any of these orders, row-locked in a fixed order (no deadlocks)."""
     rows = await conn.fetch(
-        """
-        SELECT bundle_id, seller_id, courier_code, tracking_number, members, status, voided_at
-        FROM waybills WHERE order_uids && $1::text[]
-        ORDER BY bundle_id
+        f"""
+        SELECT {_COLUMNS} FROM waybills WHERE order_uids && $1::text[]
+        ORDER BY parcel_id
         FOR UPDATE
         """,
         list(uids),
@@ -74,12 +158,334 @@ async def lock_holding(conn: Conn, uids: Sequence[str]) -> list[Waybill]:
 async def save_states(conn: Conn, waybills: Sequence[Waybill]) -> None:
     await conn.execute(
         """
-        UPDATE waybills SET members = w.m, status = w.s, voided_at = w.v
-        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::timestamptz[]) AS w(b, m, s, v)
-        WHERE bundle_id = w.b
+        UPDATE waybills SET members = w.m, status = w.s, voided_at = w.v,
+               next_booking_at = CASE WHEN w.s = 'VOIDED' THEN NULL ELSE next_booking_at END
+        FROM unnest($1::uuid[], $2::jsonb[], $3::text[], $4::timestamptz[]) AS w(p, m, s, v)
+        WHERE parcel_id = w.p
         """,
-        [w.bundle_id for w in waybills],
+        [w.parcel_id for w in waybills],
         [_members_json(w) for w in waybills],
         [w.status for w in waybills],
         [w.voided_at for w in waybills],
     )
+
+
+async def lock_parcels(
+    conn: Conn, seller_id: str, parcel_ids: Sequence[uuid.UUID]
+) -> list[ParcelRecord]:
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills
+        WHERE seller_id = $1 AND parcel_id = ANY($2::uuid[])
+        ORDER BY parcel_id FOR UPDATE
+        """,
+        seller_id,
+        list(parcel_ids),
+    )
+    return [_record(r) for r in rows]
+
+
+async def get(conn: Conn, seller_id: str, parcel_id: uuid.UUID) -> ParcelRecord | None:
+    row = await conn.fetchrow(
+        f"SELECT {_COLUMNS} FROM waybills WHERE seller_id = $1 AND parcel_id = $2",
+        seller_id,
+        parcel_id,
+    )
+    return _record(row) if row else None
+
+
+async def awaiting(
+    conn: Conn, seller_id: str, method: Method, account_id: int | None, *, lock: bool = False
+) -> list[ParcelRecord]:
+    """The seller's parcels of one account still waiting for a number, oldest first."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills
+        WHERE seller_id = $1 AND status = 'AWAITING' AND method = $2
+          AND account_id IS NOT DISTINCT FROM $3
+        ORDER BY parcel_no {"FOR UPDATE" if lock else ""}
+        """,
+        seller_id,
+        method,
+        account_id,
+    )
+    return [_record(r) for r in rows]
+
+
+async def by_numbers(conn: Conn, seller_id: str, numbers: Sequence[str]) -> list[ParcelRecord]:
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills
+        WHERE seller_id = $1 AND tracking_number = ANY($2::text[])
+        ORDER BY tracking_number
+        """,
+        seller_id,
+        list(numbers),
+    )
+    return [_record(r) for r in rows]
+
+
+async def by_references(conn: Conn, seller_id: str, refs: Sequence[str]) -> list[ParcelRecord]:
+    """Parcels by reference (PL00000012 or PL00000012-2); a stale revision still finds its
+    parcel, whose current reference tells the caller it was superseded."""
+    nos = sorted(
+        {int(r[2:10]) for r in refs if len(r) >= 10 and r[:2] == "PL" and r[2:10].isdigit()}
+    )
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills WHERE seller_id = $1 AND parcel_no = ANY($2::bigint[])
+        ORDER BY parcel_no FOR UPDATE
+        """,
+        seller_id,
+        nos,
+    )
+    return [_record(r) for r in rows]
+
+
+async def numbers_in_use(conn: Conn, numbers: Sequence[str]) -> dict[str, str]:
+    """Which of these numbers some parcel has or had (replaced numbers are never reused):
+    number -> what holds it (a parcel reference, or "replaced")."""
+    rows = await conn.fetch(
+        """
+        SELECT tracking_number AS n, 'PL' || lpad(parcel_no::text, 8, '0') AS holder
+        FROM waybills WHERE tracking_number = ANY($1::text[])
+        UNION ALL
+        SELECT tracking_number, 'replaced' FROM replaced_numbers
+        WHERE tracking_number = ANY($1::text[])
+        """,
+        list(numbers),
+    )
+    return {r["n"]: r["holder"] for r in rows}
+
+
+@dataclass(frozen=True)
+class Numbered:
+    parcel_id: uuid.UUID
+    tracking_number: str
+    via: Method
+    issued: WaybillIssued
+    sorting: Mapping[str, Any] | None = None
+
+
+async def set_numbers(conn: Conn, numbered: Sequence[Numbered]) -> None:
+    """AWAITING parcels get their numbers (one statement for the batch)."""
+    await conn.execute(
+        """
+        UPDATE waybills SET tracking_number = n.t, status = 'ISSUED', issued_via = n.v,
+               issued = n.i, issued_at = now(), recipient = n.i -> 'recipient',
+               sorting = coalesce(n.so, sorting), next_booking_at = NULL, booking_error = NULL
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])
+             AS n(p, t, v, i, so)
+        WHERE parcel_id = n.p AND status = 'AWAITING'
+        """,
+        [n.parcel_id for n in numbered],
+        [n.tracking_number for n in numbered],
+        [n.via for n in numbered],
+        [n.issued.model_dump_json() for n in numbered],
+        [json.dumps(dict(n.sorting)) if n.sorting else None for n in numbered],
+    )
+
+
+async def mark_exported(conn: Conn, parcel_ids: Sequence[uuid.UUID], batch_id: int) -> None:
+    await conn.execute(
+        """
+        UPDATE waybills SET export_batch_id = $2, exported_at = now()
+        WHERE parcel_id = ANY($1::uuid[])
+        """,
+        list(parcel_ids),
+        batch_id,
+    )
+
+
+async def set_sorting(conn: Conn, sorting: Mapping[uuid.UUID, Mapping[str, Any]]) -> None:
+    await conn.execute(
+        """
+        UPDATE waybills SET sorting = s.so
+        FROM unnest($1::uuid[], $2::jsonb[]) AS s(p, so) WHERE parcel_id = s.p
+        """,
+        list(sorting),
+        [json.dumps(dict(v)) for v in sorting.values()],
+    )
+
+
+async def due_bookings(conn: Conn, limit: int, lease: timedelta) -> list[ParcelRecord]:
+    """API parcels due for booking, leased so another replica leaves them alone meanwhile."""
+    rows = await conn.fetch(
+        f"""
+        WITH due AS (
+            SELECT parcel_id FROM waybills
+            WHERE status = 'AWAITING' AND method = 'API' AND next_booking_at <= now()
+            ORDER BY next_booking_at LIMIT $1 FOR UPDATE SKIP LOCKED
+        )
+        UPDATE waybills w SET next_booking_at = now() + $2::interval,
+               booking_attempts = booking_attempts + 1
+        FROM due WHERE w.parcel_id = due.parcel_id
+        RETURNING {", ".join("w." + c.strip() for c in _COLUMNS.split(","))}
+        """,
+        limit,
+        lease,
+    )
+    return [_record(r) for r in rows]
+
+
+async def booking_failed(
+    conn: Conn, failures: Mapping[uuid.UUID, tuple[dict[str, Any], datetime | None]]
+) -> None:
+    """Record each parcel's last booking failure and when to try again (None: a person must)."""
+    await conn.execute(
+        """
+        UPDATE waybills SET booking_error = f.e, next_booking_at = f.n
+        FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS f(p, e, n)
+        WHERE parcel_id = f.p AND status = 'AWAITING'
+        """,
+        list(failures),
+        [json.dumps(e) for e, _ in failures.values()],
+        [n for _, n in failures.values()],
+    )
+
+
+async def book_again(conn: Conn, seller_id: str, parcel_ids: Sequence[uuid.UUID] | None) -> int:
+    """A person asks to book now (after fixing an address or the quota): returns how many."""
+    result: str = await conn.execute(
+        """
+        UPDATE waybills SET next_booking_at = now(), booking_attempts = 0
+        WHERE seller_id = $1 AND status = 'AWAITING' AND method = 'API'
+          AND ($2::uuid[] IS NULL OR parcel_id = ANY($2::uuid[]))
+        """,
+        seller_id,
+        list(parcel_ids) if parcel_ids is not None else None,
+    )
+    return int(result.split()[-1])
+
+
+async def replace_number(
+    conn: Conn,
+    parcel_id: uuid.UUID,
+    issued: WaybillIssued,
+    reason: str,
+    decided_by: str | None,
+) -> str:
+    """The parcel takes a new number and label; returns the number replaced, kept for ever in
+    replaced_numbers so it is never used again."""
+    old: str = await conn.fetchval(
+        """
+        UPDATE waybills w SET tracking_number = $2, issued = $3::jsonb, issued_at = now(),
+               recipient = $3::jsonb -> 'recipient', issued_via = $4
+        FROM (SELECT tracking_number FROM waybills WHERE parcel_id = $1) AS o
+        WHERE w.parcel_id = $1
+        RETURNING o.tracking_number
+        """,
+        parcel_id,
+        issued.tracking_number,
+        issued.model_dump_json(),
+        issued.issued_via,
+    )
+    await conn.execute(
+        """
+        INSERT INTO replaced_numbers (tracking_number, bundle_id, parcel_id, replaced_by, reason,
+                                      decided_by)
+        VALUES ($1, $2, $3, $4, $5, $6)
+        """,
+        old,
+        issued.bundle_id,
+        parcel_id,
+        issued.tracking_number,
+        reason,
+        decided_by,
+    )
+    return old
+
+
+async def back_to_awaiting(conn: Conn, parcel_id: uuid.UUID, reason: str, by: str | None) -> str:
+    """An issued FILE/API parcel whose label is stale waits for a new number under a new
+    reference revision; its old number goes to replaced_numbers. Returns the old number."""
+    old: str = await conn.fetchval(
+        """
+        UPDATE waybills w SET tracking_number = NULL, status = 'AWAITING', issued_at = NULL,
+               reference_rev = reference_rev + 1, exported_at = NULL, export_batch_id = NULL,
+               sorting = NULL, booking_attempts = 0,
+               next_booking_at = CASE WHEN method = 'API' THEN now() END
+        FROM (SELECT tracking_number FROM waybills WHERE parcel_id = $1) AS o
+        WHERE w.parcel_id = $1
+        RETURNING o.tracking_number
+        """,
+        parcel_id,
+    )
+    await conn.execute(
+        """
+        INSERT INTO replaced_numbers (tracking_number, bundle_id, parcel_id, replaced_by, reason,
+                                      decided_by)
+        SELECT $1, bundle_id, parcel_id, '', $2, $3 FROM waybills WHERE parcel_id = $4
+        """,
+        old,
+        reason,
+        by,
+        parcel_id,
+    )
+    return old
+
+
+async def set_recipient(conn: Conn, parcel_id: uuid.UUID, recipient: Recipient) -> None:
+    await conn.execute(
+        "UPDATE waybills SET recipient = $2::jsonb WHERE parcel_id = $1",
+        parcel_id,
+        recipient.model_dump_json(),
+    )
+
+
+async def issued_holding(conn: Conn, uids: Sequence[str]) -> list[ParcelRecord]:
+    """ISSUED parcels holding any of these orders, with their last WaybillIssued, locked."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills
+        WHERE order_uids && $1::text[] AND status = 'ISSUED' AND issued IS NOT NULL
+        ORDER BY parcel_id
+        FOR UPDATE
+        """,
+        list(uids),
+    )
+    return [_record(r) for r in rows]
+
+
+async def lock_parcels_any(conn: Conn, parcel_ids: Sequence[uuid.UUID]) -> list[ParcelRecord]:
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills WHERE parcel_id = ANY($1::uuid[])
+        ORDER BY parcel_id FOR UPDATE
+        """,
+        list(parcel_ids),
+    )
+    return [_record(r) for r in rows]
+
+
+async def record_unused_number(conn: Conn, parcel: ParcelRecord, number: str) -> None:
+    """A number the courier gave a parcel that no longer wanted it: never to be used again."""
+    await conn.execute(
+        """
+        INSERT INTO replaced_numbers (tracking_number, bundle_id, parcel_id, replaced_by, reason)
+        VALUES ($1, $2, $3, '', 'BOOKED_AFTER_CANCEL_OR_CHANGE')
+        ON CONFLICT (tracking_number) DO NOTHING
+        """,
+        number,
+        parcel.waybill.bundle_id,
+        parcel.parcel_id,
+    )
+
+
+async def number_range(
+    conn: Conn, seller_id: str, first: str, last: str, limit: int
+) -> list[ParcelRecord]:
+    """The seller's issued parcels whose numbers lie in first..last (same length, as text)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT {_COLUMNS} FROM waybills
+        WHERE seller_id = $1 AND status = 'ISSUED' AND length(tracking_number) = length($2)
+          AND tracking_number BETWEEN $2 AND $3
+        ORDER BY tracking_number LIMIT $4
+        """,
+        seller_id,
+        first,
+        last,
+        limit,
+    )
+    return [_record(r) for r in rows]

@@ -1,5 +1,6 @@
-"""Waybill subscription: allocated bundles get a tracking number; cancels void waybills; an
-address change (배송지 변경) replaces an issued number with a new label."""
+"""Waybill subscription: allocated bundles become parcels, numbered from a band at once or left
+awaiting a courier file or booking; cancels void parcels; an address change (배송지 변경)
+replaces an issued number."""
 
 from collections.abc import Sequence
 
@@ -14,20 +15,22 @@ from packline_contracts import (
 )
 from packline_runtime.consumer import Subscription
 from packline_runtime.unit_of_work import UnitOfWork
-from packline_waybill.domain.numbers import NumberBand
 from packline_waybill.service_layer import use_cases
+from packline_waybill.service_layer.claims import Numbering
 
 
-def subscription(band: NumberBand) -> Subscription:
+def subscription(numbering: Numbering) -> Subscription:
     async def handle(uow: UnitOfWork, events: Sequence[Event]) -> None:
-        await use_cases.handle_events(uow, events, band)
+        await use_cases.handle_events(uow, events, numbering)
 
     return Subscription(
         group=ConsumerGroup.WAYBILL,
         topics=(Topic.STOCK_ALLOCATED, Topic.ORDER_CANCELLED, Topic.ORDER_RECIPIENT_CHANGED),
         accepts=(StockAllocated, OrderCancelled, OrderRecipientChanged),
         handle=handle,
-        description=f"송장: issues {band.courier_code} tracking numbers; voids fully cancelled ones; "
-        "re-labels on 배송지 변경.",
+        description="송장: makes parcels of allocated bundles (one per order where the marketplace "
+        f"forbids a shared number) and numbers them from the seller's courier account (band, "
+        f"courier file or courier API; without one, the {numbering.band.courier_code} service "
+        "band); voids cancelled ones; re-labels on 배송지 변경.",
         publishes=(WaybillIssued,),
     )

@@ -181,3 +181,17 @@ async def account_for(conn: Conn, seller_id: str, box: SecretBox | None) -> Cour
     assert sealed is not None  # the table's CHECK keeps secret and base_url together
     secret = secret_box.required(box).open(sealed, secret_context(account.account_id))
     return replace(account, api=replace(account.api, secret=secret))
+
+
+async def opened(
+    conn: Conn, seller_id: str, account_id: int, box: SecretBox | None
+) -> CourierAccount | None:
+    """One of the seller's accounts (disabled ones too: their parcels still print and book)
+    with its API secret opened; None when the seller has no such account."""
+    account = await store.get(conn, seller_id, account_id)
+    if account is None or account.api is None:
+        return account
+    sealed = await store.sealed_secret(conn, account.account_id)
+    assert sealed is not None  # the table's CHECK keeps secret and base_url together
+    secret = secret_box.required(box).open(sealed, secret_context(account.account_id))
+    return replace(account, api=replace(account.api, secret=secret))

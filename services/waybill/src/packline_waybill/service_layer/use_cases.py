@@ -1,18 +1,30 @@
-"""Waybill use cases: issue one number per allocated bundle, honour cancels, keep the band."""
+"""Waybill use cases on the event stream: allocated bundles become parcels, numbered at once
+from a band or left AWAITING a courier file or a courier API booking; cancels void parcels; a
+배송지 변경 replaces an issued number."""
 
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 
 from packline_contracts import Event, OrderCancelled, OrderRecipientChanged, StockAllocated, utcnow
 from packline_runtime import recipient_changes, tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import bands
 from packline_waybill.adapters import repository as repo
+from packline_waybill.domain.accounts import CourierAccount
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.domain.waybill import issue, latest_recipient, live_members
+from packline_waybill.domain.waybill import (
+    Method,
+    latest_recipient,
+    new_parcel,
+    plan_parcels,
+    waybill_issued,
+)
+from packline_waybill.service_layer import accounts as account_repo
 from packline_waybill.service_layer import relabel
-from packline_waybill.service_layer.claims import claim
+from packline_waybill.service_layer.claims import Numbering, claim_numbers
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +33,7 @@ async def prepare_band(uow: UnitOfWork, band: NumberBand) -> None:
     await bands.ensure(uow.conn, band)
 
 
-async def handle_events(uow: UnitOfWork, events: Sequence[Event], band: NumberBand) -> None:
+async def handle_events(uow: UnitOfWork, events: Sequence[Event], numbering: Numbering) -> None:
     """Cancels first, so a bundle allocated in the same batch already sees its tombstones."""
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
     if cancels:
@@ -31,13 +43,14 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event], band: NumberBa
     if readdressed:
         await recipient_changes.record(uow.conn, readdressed)
     if allocations:
-        await issue_waybills(uow, allocations, band)
+        await issue_waybills(uow, allocations, numbering)
     if readdressed:
-        await relabel.relabel(uow, readdressed, band)
+        await relabel.relabel(uow, readdressed, numbering)
 
 
 async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
-    """Tombstone the orders; mark them on their waybills and void those left with no live order."""
+    """Tombstone the orders; mark them on their parcels and void those left with no live order
+    (a voided number is never used again; an AWAITING parcel is no longer exported or booked)."""
     await tombstones.record(uow.conn, uids)
     now = utcnow()
     changed = []
@@ -46,43 +59,79 @@ async def cancel_orders(uow: UnitOfWork, uids: Sequence[str]) -> None:
         if any(steps):
             changed.append(waybill)
             if waybill.status == "VOIDED":
-                log.info("waybill %s voided: every order cancelled", waybill.tracking_number)
+                log.info("parcel %s voided: every order cancelled", waybill.parcel_id)
     if changed:
         await repo.save_states(uow.conn, changed)
 
 
 async def issue_waybills(
-    uow: UnitOfWork, events: Sequence[StockAllocated], band: NumberBand
+    uow: UnitOfWork, events: Sequence[StockAllocated], numbering: Numbering
 ) -> None:
-    """One number per bundle without a waybill yet; a bundle whose orders are all cancelled gets
-    none. Numbers for the whole batch are claimed in one statement."""
+    """Parcels for bundles that have none yet. A BAND parcel gets its number here (the batch's
+    numbers claimed in one statement per band); FILE and API parcels wait for theirs."""
     first: dict[uuid.UUID, StockAllocated] = {}
     for event in events:
         first.setdefault(event.bundle_id, event)
-    known = await repo.bundles_with_waybill(uow.conn, list(first))
+    known = await repo.bundles_with_parcels(uow.conn, list(first))
     pending = [e for bundle_id, e in first.items() if bundle_id not in known]
     uids = [m.order.uid for e in pending for m in e.members]
     cancelled = await tombstones.cancelled_among(uow.conn, uids) if uids else set()
-    to_issue = [e for e in pending if live_members(e, cancelled)]
-    if len(to_issue) < len(pending):
-        log.info("%d bundle(s) get no waybill: every order cancelled", len(pending) - len(to_issue))
-    if not to_issue:
+    changes = await recipient_changes.changes_for(uow.conn, uids) if uids else []
+    accounts: dict[str, CourierAccount | None] = {}
+    push: dict[str, bool] = {}
+    for seller in sorted({e.seller_id for e in pending}):
+        accounts[seller] = await account_repo.account_for(uow.conn, seller, numbering.box)
+        settings = await account_repo.settings_for(uow.conn, seller)
+        push[seller] = bool(settings and settings.pre_shipment_push)
+
+    parcels: list[repo.NewParcel] = []
+    by_band: dict[int | None, list[int]] = defaultdict(list)  # account id -> parcel indexes
+    for event in pending:
+        account = accounts[event.seller_id]
+        method: Method = account.method.value if account else "BAND"
+        courier = account.courier_code if account else numbering.band.courier_code
+        for plan in plan_parcels(event, cancelled):
+            waybill = new_parcel(event, plan, courier, method)
+            recipient = latest_recipient(plan.members, changes) or event.recipient
+            if method == "BAND":
+                by_band[account.account_id if account else None].append(len(parcels))
+            parcels.append(
+                repo.NewParcel(
+                    waybill=waybill,
+                    source=event,
+                    recipient=recipient,
+                    account_id=account.account_id if account else None,
+                    pre_shipment_push=push[event.seller_id],
+                    issued=None,
+                    book_now=method == "API",
+                )
+            )
+    skipped = len(pending) - len({p.waybill.bundle_id for p in parcels})
+    if skipped:
+        log.info("%d bundle(s) get no parcel: every order cancelled", skipped)
+    if not parcels:
         return
-    changes = await recipient_changes.changes_for(
-        uow.conn, [m.order.uid for e in to_issue for m in e.members]
-    )
-    first_serial = await claim(uow, band, len(to_issue))
-    issued = [
-        issue(
-            event,
-            band.courier_code,
-            band.tracking_number(first_serial + i),
-            cancelled,
-            latest_recipient(live_members(event, cancelled), changes),  # 배송지 변경 came first
-        )
-        for i, event in enumerate(to_issue)
-    ]
-    inserted = await repo.insert_new(uow.conn, [w for w, _ in issued], [e for _, e in issued])
-    for waybill, issued_event in issued:
-        if waybill.bundle_id in inserted:  # another replica may have issued it meanwhile
-            uow.emit(issued_event)
+
+    for account_id, indexes in sorted(by_band.items(), key=lambda kv: kv[0] or 0):
+        numbers = await claim_numbers(uow, numbering, account_id, len(indexes))
+        for index, number in zip(indexes, numbers, strict=True):
+            new = parcels[index]
+            new.waybill.tracking_number = number
+            new.waybill.status = "ISSUED"
+            plan_members = [m for m in new.source.members if m.order.uid in new.waybill.cancelled]
+            issued = waybill_issued(
+                new.source, new.waybill, plan_members, new.recipient, "BAND", new.pre_shipment_push
+            )
+            parcels[index] = replace(new, issued=issued)
+
+    inserted = await repo.insert_new(uow.conn, parcels)
+    waiting = 0
+    for new in parcels:
+        if new.waybill.parcel_id not in inserted:
+            continue  # another replica made it meanwhile
+        if new.issued is not None:
+            uow.emit(new.issued)
+        else:
+            waiting += 1
+    if waiting:
+        log.info("%d parcel(s) await a number from a courier file or the courier API", waiting)
