@@ -9,8 +9,8 @@ from packline_launcher.testing import bundle, collected, matched, recipient, rec
 from packline_runtime.unit_of_work import unit_of_work
 from packline_waybill.bootstrap import MIGRATIONS
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer import use_cases
+from packline_waybill.service_layer.claims import Numbering
 
 BAND = NumberBand("CJGLS", 30_000_000_000, 30_000_000_099)
 MOVED = recipient("이서연", "010-9999-0000", address1="부산 해운대구 해운대로 9")

@@ -39,8 +39,7 @@ async def test_an_old_waybill_is_voided_when_its_last_order_is_cancelled(new_sch
     async with unit_of_work(pool) as uow:
         await use_cases.cancel_orders(uow, ["s1:COUPANG:2"])
     row = await pool.fetchrow(
-        "SELECT status, members, order_uids, parcel_id, method, issued_via, parcel_no "
-        "FROM waybills"
+        "SELECT status, members, order_uids, parcel_id, method, issued_via, parcel_no FROM waybills"
     )
     assert row["status"] == "VOIDED"
     # an old waybill is its bundle's one parcel, numbered from the band

@@ -35,7 +35,9 @@ def _band(band_id: int, start: int, end: int, next_serial: int | None = None) ->
 
 
 def test_an_unknown_courier_is_named_with_the_known_ones() -> None:
-    with pytest.raises(AccountInvalid, match="unknown courier code 'LOTTE'; use one of CH1, CHUNIL"):
+    with pytest.raises(
+        AccountInvalid, match="unknown courier code 'LOTTE'; use one of CH1, CHUNIL"
+    ):
         NewAccount("s1", "LOTTE", "롯데", Method.FILE, SENDER).checked()
 
 

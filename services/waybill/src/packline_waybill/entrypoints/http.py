@@ -2,16 +2,18 @@
 PDFs, replacing a number, booking again through the courier API, and the service band."""
 
 import uuid
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
+import asyncpg
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from packline_couriers import normalise_tracking_number
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.secret_box import SecretBox
-from packline_runtime.service import ServiceRuntime
+from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import bands, views
 from packline_waybill.adapters import exports as export_repo
 from packline_waybill.adapters import repository as repo
@@ -27,6 +29,15 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The parcel's seller")]
 Person = Annotated[str, Field(min_length=1, max_length=64, description="Who does it")]
+
+
+class Runtime(Protocol):
+    """What the routes need of the service runtime: its pool and its transactions."""
+
+    @property
+    def pool(self) -> asyncpg.Pool: ...
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
 
 
 class BookingError(BaseModel):
@@ -185,7 +196,7 @@ class TemplateView(BaseModel):
 
 
 def router(
-    runtime: ServiceRuntime,
+    runtime: Runtime,
     numbering: Numbering,
     sender: Sender,
     box: SecretBox | None,

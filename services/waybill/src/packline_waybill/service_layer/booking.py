@@ -6,13 +6,14 @@ per-parcel error. Retryable failures are tried again with backoff; the rest wait
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from packline_contracts import WaybillIssued, utcnow
 from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
-from packline_runtime.service import ServiceRuntime
+from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import repository as repo
 from packline_waybill.adapters.courier_api import (
     Booked,
@@ -35,11 +36,15 @@ CHUNK = 100
 ApiFactory = Callable[[CourierCredentials], CourierApi]
 
 
+class Transactions(Protocol):
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]: ...
+
+
 def backoff(attempts: int) -> timedelta:
     return min(MAX_BACKOFF, timedelta(seconds=2 ** min(attempts, 11)))
 
 
-async def book_due(runtime: ServiceRuntime, box: SecretBox | None, api: ApiFactory) -> int:
+async def book_due(runtime: Transactions, box: SecretBox | None, api: ApiFactory) -> int:
     """Book what is due; returns how many parcels got a number."""
     async with runtime.unit_of_work() as uow:
         due = await repo.due_bookings(uow.conn, CHUNK, LEASE)
@@ -97,7 +102,7 @@ def _request(parcel: repo.ParcelRecord, recipient: Any, items: Any, sender: Any)
 
 
 async def _apply(
-    runtime: ServiceRuntime,
+    runtime: Transactions,
     due: list[repo.ParcelRecord],
     outcomes: dict[str, Booked | BookingFailed],
     changes: Any,

@@ -82,6 +82,8 @@ async def import_file(
             )
         else:
             open_rows.append(row)
+    if settled and not open_rows and not returned.errors:  # the same file again: nothing new
+        return ImportOutcome(applied=True, issued=0, rows=settled)
     awaiting = await repo.awaiting(
         uow.conn, request.seller_id, "FILE", account.account_id, lock=True
     )
@@ -111,7 +113,11 @@ async def import_file(
         return ImportOutcome(
             applied=False,
             issued=0,
-            rows=settled + [_result(r, "ERROR" if r.error else "NOT_APPLIED") for r in check.rows],
+            # errors first: a long file's answer is cut at 50 rows
+            rows=sorted(
+                settled + [_result(r, "ERROR" if r.error else "NOT_APPLIED") for r in check.rows],
+                key=lambda r: (r.error is None, r.row_number),
+            ),
             errors=[e.message for e in check.errors],
         )
     by_ref = {p.reference: p for p in awaiting}

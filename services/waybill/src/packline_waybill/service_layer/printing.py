@@ -17,7 +17,7 @@ from packline_waybill.adapters import labels as label_repo
 from packline_waybill.adapters import repository as repo
 from packline_waybill.adapters.courier_api import BookingFailed, CourierCredentials
 from packline_waybill.adapters.courier_api import SortingCodes as ApiSorting
-from packline_waybill.labels import Label, LabelItem, SortingCodes, render_labels
+from packline_waybill.labels import Label, LabelError, LabelItem, SortingCodes, render_labels
 from packline_waybill.service_layer import accounts as account_repo
 from packline_waybill.service_layer.booking import ApiFactory
 from packline_waybill.service_layer.parcels import Sender, items_of, live_members, recipient_of
@@ -107,7 +107,10 @@ async def print_labels(
                 reprint=parcel.parcel_id in printed_before,
             )
         )
-    pdf = await asyncio.to_thread(render_labels, labels)
+    try:
+        pdf = await asyncio.to_thread(render_labels, labels)
+    except LabelError as exc:  # data a label cannot carry, e.g. a parcel without a postcode
+        raise PrintRefused(f"no labels printed: {exc}", status=422) from exc
     await label_repo.record(
         uow.conn,
         [
