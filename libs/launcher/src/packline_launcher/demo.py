@@ -8,6 +8,7 @@ import httpx
 
 from packline_launcher import demo_market as market
 from packline_launcher import sample_orders
+from packline_launcher.demo_waybills import WaybillWays
 from packline_launcher.stack import Stack
 
 SELLER = "seller-demo"
@@ -21,6 +22,7 @@ class Demo:
         self.say = say
         self.http = httpx.Client(timeout=30.0)
         self.accounts: dict[str, dict[str, str]] = {}
+        self.ways = WaybillWays(stack, self.http, say, SELLER)
 
     def post(self, service: str, path: str, **kwargs: Any) -> Any:
         response = self.http.request(
@@ -72,6 +74,7 @@ class Demo:
             f"재고 설정: {len(stock)} SKUs; {market.SHORT_SKU} short "
             f"({stock.get(market.SHORT_SKU, 0)} on hand for {need.get(market.SHORT_SKU, 0)} needed)"
         )
+        self.ways.setup()
         return seeded
 
     def collect(self, seeded: dict[str, Any]) -> None:
@@ -145,6 +148,7 @@ class Demo:
             merged, kept = market.decide_reviews(self.post, SELLER)
             if merged or kept:
                 self.say(f"확인필요: a person merged {merged} pair(s) and kept {kept} apart")
+            self.ways.step()
             scanned = self.scan_ready()
             self.say(self.progress_line(st) + (f" | scanned {scanned}" if scanned else ""))
             summary = self.summary(st)
@@ -157,6 +161,7 @@ class Demo:
             if summary != last or not settled:
                 last, stable_since = summary, time.monotonic()
             elif time.monotonic() - stable_since > 3:
+                self.ways.report()
                 self.table(st)
                 return summary
             time.sleep(1.0)
