@@ -154,6 +154,11 @@ class Stack:
             env["PACKLINE_MARKETPLACE_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         if self.couriersim is not None and service == "waybill":  # only it talks to couriers
             env["PACKLINE_COURIER_API_URL"] = self.couriersim.url
+            allowed = [
+                env.get("PACKLINE_COURIER_ALLOWED_HOSTS", ""),
+                f"127.0.0.1:{self.couriersim.port}",
+            ]
+            env["PACKLINE_COURIER_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         if not env.get(secret_box.ENV_NAME):
             env[secret_box.ENV_NAME] = self.secrets_key()
         return env

@@ -3,6 +3,7 @@ subscriber and HTTP."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,6 +13,7 @@ from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials
+from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.domain.numbers import NumberBand
 from packline_waybill.entrypoints import http, http_accounts, subscriber
 from packline_waybill.service_layer import booking, use_cases
@@ -32,16 +34,22 @@ class WaybillSettings(Settings):
     waybill_sender_phone: str = "02-0000-0000"
     waybill_sender_address: str = "서울특별시 중구 세종대로 110"
     courier_api_url: str | None = None  # the courier simulator in the embedded default
+    # host:port entries courier accounts may call over http or on an IP (the simulator)
+    courier_allowed_hosts: str = ""
     courier_api_timeout_seconds: float = 10.0
     booking_interval_seconds: float = 2.0
 
     @model_validator(mode="after")
     def _band_is_usable(self) -> "WaybillSettings":
         self.number_band()  # fail at startup, not at the first bundle
+        self.courier_endpoints()
         return self
 
     def number_band(self) -> NumberBand:
         return NumberBand(self.waybill_courier, self.waybill_band_start, self.waybill_band_end)
+
+    def courier_endpoints(self) -> CourierEndpoints:
+        return CourierEndpoints.from_setting(self.courier_allowed_hosts)
 
     def sender(self) -> Sender:
         return Sender(
@@ -65,9 +73,10 @@ def _keep_band(band: NumberBand) -> Hook:
     return prepare
 
 
-def _courier_api(timeout: float) -> booking.ApiFactory:
+def _courier_api(timeout: float, endpoints: CourierEndpoints) -> booking.ApiFactory:
     def open_api(credentials: CourierCredentials) -> CourierApi:
-        return CourierApi(credentials, timeout_seconds=timeout)
+        checked = replace(credentials, base_url=endpoints.check(credentials.base_url))
+        return CourierApi(checked, timeout_seconds=timeout)
 
     return open_api
 
@@ -83,7 +92,7 @@ def build_runtime(settings: Settings) -> tuple[ServiceRuntime, WaybillSettings, 
     runtime = ServiceRuntime(SERVICE, own, MIGRATIONS)
     runtime.in_background(_keep_band(numbering.band))
     runtime.subscribe(subscriber.subscription(numbering))
-    api = _courier_api(own.courier_api_timeout_seconds)
+    api = _courier_api(own.courier_api_timeout_seconds, own.courier_endpoints())
 
     async def book() -> int:
         return await booking.book_due(runtime, box, api)
@@ -94,9 +103,10 @@ def build_runtime(settings: Settings) -> tuple[ServiceRuntime, WaybillSettings, 
 
 def create_app(settings: Settings) -> FastAPI:
     runtime, own, numbering = build_runtime(settings)
-    api = _courier_api(own.courier_api_timeout_seconds)
+    endpoints = own.courier_endpoints()
+    api = _courier_api(own.courier_api_timeout_seconds, endpoints)
     return runtime.create_app(
         "Packline waybill (송장)",
         http.router(runtime, numbering, own.sender(), numbering.box, api),
-        http_accounts.router(runtime, numbering.box),
+        http_accounts.router(runtime, numbering.box, endpoints),
     )

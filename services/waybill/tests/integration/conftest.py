@@ -6,7 +6,7 @@ import shutil
 import subprocess
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import asyncpg
@@ -21,6 +21,7 @@ from packline_runtime.secret_box import SecretBox, decode_key, new_key
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials, RetryPolicy
 from packline_waybill.bootstrap import MIGRATIONS
+from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.domain.numbers import NumberBand
 from packline_waybill.entrypoints import http, http_accounts
 from packline_waybill.service_layer import booking, use_cases
@@ -52,10 +53,12 @@ class Waybills:
     pool: asyncpg.Pool
     http: httpx.AsyncClient
     numbering: Numbering
+    endpoints: CourierEndpoints
     timeout: float = 2.0
 
     def api(self, credentials: CourierCredentials) -> CourierApi:
-        return CourierApi(credentials, timeout_seconds=self.timeout, retry=FAST)
+        checked = replace(credentials, base_url=self.endpoints.check(credentials.base_url))
+        return CourierApi(checked, timeout_seconds=self.timeout, retry=FAST)
 
     async def allocate(self, *events: StockAllocated) -> list[WaybillIssued]:
         async with unit_of_work(self.pool) as uow:
@@ -134,6 +137,7 @@ async def _waybills(new_schema: Any) -> AsyncIterator[Waybills]:
     pool = await new_schema(MIGRATIONS, prefix="wbh")
     box = SecretBox(decode_key(new_key()))
     numbering = Numbering(BAND, box)
+    endpoints = CourierEndpoints()
     holder: list[Waybills] = []
 
     def api(credentials: CourierCredentials) -> CourierApi:
@@ -143,13 +147,13 @@ async def _waybills(new_schema: Any) -> AsyncIterator[Waybills]:
     sender = Sender(SENDER["name"], SENDER["phone"], SENDER["address"])
     for router in (
         http.router(Runtime(pool), numbering, sender, box, api),
-        http_accounts.router(Runtime(pool), box),
+        http_accounts.router(Runtime(pool), box, endpoints),
     ):
         app.include_router(router, responses=problems.RESPONSES)
     problems.install(app)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://waybill") as client:
-        holder.append(Waybills(pool, client, numbering))
+        holder.append(Waybills(pool, client, numbering, endpoints))
         yield holder[0]
 
 

@@ -21,6 +21,7 @@ async def courier() -> AsyncIterator[RunningSimulator]:
 
 async def _api_account(waybills: Waybills, courier: RunningSimulator, code: str = "HANJIN") -> int:
     sim_account = courier.sim.add_account(code)
+    waybills.endpoints.allow(courier.url)  # as PACKLINE_COURIER_ALLOWED_HOSTS does
     account = await waybills.account(
         courier_code=code,
         method="API",
@@ -203,3 +204,47 @@ async def test_another_sellers_parcel_is_not_found(waybills: Waybills) -> None:
         await waybills.http.get(f"/parcels/{issued.parcel_id}", params={"seller_id": SELLER})
     ).json()
     assert (mine["status"], mine["tracking_number"]) == ("ISSUED", issued.tracking_number)
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "http://api.hanjin.example",  # plain http
+        "https://10.0.0.7",  # an address on our network
+        "https://waybill:8105",  # a single-label (internal) name
+        "https://courier.internal",
+        "https://user:pw@api.hanjin.example",
+        "https://api.hanjin.example/v1?x=1",
+    ],
+)
+async def test_a_courier_account_may_not_aim_at_our_network_or_leak_keys(
+    waybills: Waybills, base_url: str
+) -> None:
+    answer = await waybills.http.post(
+        "/courier-accounts",
+        json={
+            "seller_id": SELLER,
+            "courier_code": "HANJIN",
+            "name": "evil",
+            "method": "API",
+            "sender": {"name": "a", "phone": "02-123-4567", "address": "b", "postcode": "04524"},
+            "api": {"base_url": base_url, "key_id": "k", "secret": "s"},
+            "by": "kim",
+        },
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"][0]["loc"] == ["body", "api", "base_url"]
+
+
+async def test_an_account_stored_before_the_policy_fails_its_bookings_clearly(
+    waybills: Waybills, courier: RunningSimulator
+) -> None:
+    await _api_account(waybills, courier)
+    waybills.endpoints.allowed.clear()  # the operator no longer allows the host
+    await waybills.allocate(allocated(1))
+
+    assert await waybills.book() == 0
+
+    [waiting] = await waybills.parcels("AWAITING")
+    assert waiting["booking_error"]["code"] == "UNSAFE_BASE_URL"
+    assert [c for c in courier.sim.calls if c.operation == "book"] == []

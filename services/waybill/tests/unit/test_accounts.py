@@ -41,6 +41,11 @@ def test_an_unknown_courier_is_named_with_the_known_ones() -> None:
         NewAccount("s1", "LOTTE", "롯데", Method.FILE, SENDER).checked()
 
 
+def test_delivery_without_a_courier_needs_no_courier_account() -> None:
+    with pytest.raises(AccountInvalid, match="DIRECT ships without a courier"):
+        NewAccount("s1", "DIRECT", "직접배송", Method.FILE, SENDER).checked()
+
+
 def test_the_api_method_needs_api_access() -> None:
     with pytest.raises(AccountInvalid, match="method API needs api access") as caught:
         NewAccount("s1", "HANJIN", "한진 API", Method.API, SENDER).checked()

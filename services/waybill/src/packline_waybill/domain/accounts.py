@@ -89,6 +89,12 @@ class NewAccount:
             raise AccountInvalid(
                 "courier_code", f"unknown courier code {self.courier_code!r}; use one of {known}"
             )
+        if not COURIERS[self.courier_code].lengths:
+            raise AccountInvalid(
+                "courier_code",
+                f"{self.courier_code} ships without a courier or tracking number; it needs no "
+                "courier account",
+            )
         if self.method is Method.API and self.api is None:
             raise AccountInvalid("api", "method API needs api access (base_url, key_id, secret)")
         if self.api is not None and not self.api.secret:

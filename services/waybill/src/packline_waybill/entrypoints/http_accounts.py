@@ -18,6 +18,7 @@ from packline_runtime.db import Conn
 from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.secret_box import SecretBox, SecretsNotConfigured
 from packline_waybill.domain import accounts as domain
+from packline_waybill.domain.endpoints import CourierEndpoints, UnsafeCourierUrl
 from packline_waybill.domain.numbers import MAX_SERIAL
 from packline_waybill.service_layer import accounts as use_cases
 
@@ -159,7 +160,10 @@ def _band_view(band: domain.Band) -> BandView:
     )
 
 
-def router(runtime: HasPool, box: SecretBox | None) -> APIRouter:
+def router(
+    runtime: HasPool, box: SecretBox | None, endpoints: CourierEndpoints | None = None
+) -> APIRouter:
+    policy = endpoints if endpoints is not None else CourierEndpoints()
     api = APIRouter(tags=["courier accounts"])
 
     @asynccontextmanager
@@ -196,6 +200,18 @@ def router(runtime: HasPool, box: SecretBox | None) -> APIRouter:
     async def create(account: Annotated[NewCourierAccount, Body()]) -> CourierAccountView:
         """method API needs `api` (422 otherwise); its secret is stored encrypted."""
         given = account.api
+        if given is not None:
+            try:
+                given = given.model_copy(update={"base_url": policy.check(given.base_url)})
+            except UnsafeCourierUrl as exc:
+                where = ["body", "api", "base_url"]
+                raise HTTPException(
+                    422,
+                    {
+                        "message": "invalid input: body.api.base_url",
+                        "errors": [{"loc": where, "msg": str(exc)}],
+                    },
+                ) from None
         new = domain.NewAccount(
             seller_id=account.seller_id,
             courier_code=account.courier_code,

@@ -23,6 +23,7 @@ from packline_waybill.adapters.courier_api import (
     CourierCredentials,
 )
 from packline_waybill.domain.accounts import CourierAccount
+from packline_waybill.domain.endpoints import UnsafeCourierUrl
 from packline_waybill.domain.waybill import waybill_issued
 from packline_waybill.service_layer import accounts as account_repo
 from packline_waybill.service_layer.parcels import items_of, live_members, recipient_of
@@ -33,6 +34,7 @@ LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=30)
 CHUNK = 100
 
+# Opens the courier's API for an account; raises UnsafeCourierUrl for a host it may not call.
 ApiFactory = Callable[[CourierCredentials], CourierApi]
 
 
@@ -80,7 +82,15 @@ async def book_due(runtime: Transactions, box: SecretBox | None, api: ApiFactory
         credentials = CourierCredentials(
             account.api.base_url, account.api.key_id, account.api.secret or ""
         )
-        async with api(credentials) as client:
+        try:
+            client = api(credentials)
+        except UnsafeCourierUrl as exc:  # stored before the policy, or the policy tightened
+            for p in parcels:
+                outcomes[p.reference] = BookingFailed(
+                    p.reference, "UNSAFE_BASE_URL", str(exc), retryable=False
+                )
+            continue
+        async with client:
             for result in await client.book(requests):
                 outcomes[result.reference] = result
     return await _apply(runtime, due, outcomes, changes)

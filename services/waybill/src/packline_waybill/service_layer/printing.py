@@ -17,6 +17,7 @@ from packline_waybill.adapters import labels as label_repo
 from packline_waybill.adapters import repository as repo
 from packline_waybill.adapters.courier_api import BookingFailed, CourierCredentials
 from packline_waybill.adapters.courier_api import SortingCodes as ApiSorting
+from packline_waybill.domain.endpoints import UnsafeCourierUrl
 from packline_waybill.labels import Label, LabelError, LabelItem, SortingCodes, render_labels
 from packline_waybill.service_layer import accounts as account_repo
 from packline_waybill.service_layer.booking import ApiFactory
@@ -179,7 +180,12 @@ async def _fill_sorting(
             addresses.append(
                 (recipient.postcode, f"{recipient.address1} {recipient.address2}".strip())
             )
-        async with api(credentials) as client:
+        try:
+            client = api(credentials)
+        except UnsafeCourierUrl as exc:
+            log.warning("no sorting codes for account %s: %s", account_id, exc)
+            continue
+        async with client:
             results = await client.sorting_codes(addresses)
         for parcel, result in zip(group, results, strict=True):
             if isinstance(result, BookingFailed):
