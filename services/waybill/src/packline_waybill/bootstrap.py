@@ -15,7 +15,7 @@ from packline_runtime.settings import Settings
 from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials
 from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.entrypoints import http, http_accounts, subscriber
+from packline_waybill.entrypoints import http, http_accounts, http_files, subscriber
 from packline_waybill.service_layer import booking, use_cases
 from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
@@ -108,5 +108,6 @@ def create_app(settings: Settings) -> FastAPI:
     return runtime.create_app(
         "Packline waybill (송장)",
         http.router(runtime, numbering, own.sender(), numbering.box, api),
+        http_files.router(runtime, numbering.box),
         http_accounts.router(runtime, numbering.box, endpoints),
     )

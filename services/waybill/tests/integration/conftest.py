@@ -23,7 +23,7 @@ from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials
 from packline_waybill.bootstrap import MIGRATIONS
 from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.entrypoints import http, http_accounts
+from packline_waybill.entrypoints import http, http_accounts, http_files
 from packline_waybill.service_layer import booking, use_cases
 from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
@@ -147,6 +147,7 @@ async def _waybills(new_schema: Any) -> AsyncIterator[Waybills]:
     sender = Sender(SENDER["name"], SENDER["phone"], SENDER["address"])
     for router in (
         http.router(Runtime(pool), numbering, sender, box, api),
+        http_files.router(Runtime(pool), box),
         http_accounts.router(Runtime(pool), box, endpoints),
     ):
         app.include_router(router, responses=problems.RESPONSES)

@@ -2,9 +2,9 @@
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -52,7 +52,7 @@ class NewParcel:
     book_now: bool  # an API parcel: the booker picks it up
 
 
-_COLUMNS = """parcel_id, bundle_id, seller_id, courier_code, tracking_number, members, status,
+COLUMNS = """parcel_id, bundle_id, seller_id, courier_code, tracking_number, members, status,
               voided_at, method, parcel_no, reference_rev, source, recipient, account_id,
               pre_shipment_push, issued, sorting, exported_at, export_batch_id, booking_error,
               booking_attempts"""
@@ -80,7 +80,7 @@ def _json(value: Any) -> Any:
     return json.loads(value) if value is not None else None
 
 
-def _record(row: asyncpg.Record) -> ParcelRecord:
+def parcel_record(row: asyncpg.Record) -> ParcelRecord:
     return ParcelRecord(
         waybill=_waybill(row),
         parcel_no=row["parcel_no"],
@@ -146,7 +146,7 @@ async def lock_holding(conn: Conn, uids: Sequence[str]) -> list[Waybill]:
     """Parcels with any of these orders, row-locked in a fixed order (no deadlocks)."""
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills WHERE order_uids && $1::text[]
+        SELECT {COLUMNS} FROM waybills WHERE order_uids && $1::text[]
         ORDER BY parcel_id
         FOR UPDATE
         """,
@@ -175,23 +175,23 @@ async def lock_parcels(
 ) -> list[ParcelRecord]:
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills
+        SELECT {COLUMNS} FROM waybills
         WHERE seller_id = $1 AND parcel_id = ANY($2::uuid[])
         ORDER BY parcel_id FOR UPDATE
         """,
         seller_id,
         list(parcel_ids),
     )
-    return [_record(r) for r in rows]
+    return [parcel_record(r) for r in rows]
 
 
 async def get(conn: Conn, seller_id: str, parcel_id: uuid.UUID) -> ParcelRecord | None:
     row = await conn.fetchrow(
-        f"SELECT {_COLUMNS} FROM waybills WHERE seller_id = $1 AND parcel_id = $2",
+        f"SELECT {COLUMNS} FROM waybills WHERE seller_id = $1 AND parcel_id = $2",
         seller_id,
         parcel_id,
     )
-    return _record(row) if row else None
+    return parcel_record(row) if row else None
 
 
 async def awaiting(
@@ -200,7 +200,7 @@ async def awaiting(
     """The seller's parcels of one account still waiting for a number, oldest first."""
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills
+        SELECT {COLUMNS} FROM waybills
         WHERE seller_id = $1 AND status = 'AWAITING' AND method = $2
           AND account_id IS NOT DISTINCT FROM $3
         ORDER BY parcel_no {"FOR UPDATE" if lock else ""}
@@ -209,20 +209,7 @@ async def awaiting(
         method,
         account_id,
     )
-    return [_record(r) for r in rows]
-
-
-async def by_numbers(conn: Conn, seller_id: str, numbers: Sequence[str]) -> list[ParcelRecord]:
-    rows = await conn.fetch(
-        f"""
-        SELECT {_COLUMNS} FROM waybills
-        WHERE seller_id = $1 AND tracking_number = ANY($2::text[])
-        ORDER BY tracking_number
-        """,
-        seller_id,
-        list(numbers),
-    )
-    return [_record(r) for r in rows]
+    return [parcel_record(r) for r in rows]
 
 
 async def by_references(conn: Conn, seller_id: str, refs: Sequence[str]) -> list[ParcelRecord]:
@@ -233,243 +220,38 @@ async def by_references(conn: Conn, seller_id: str, refs: Sequence[str]) -> list
     )
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills WHERE seller_id = $1 AND parcel_no = ANY($2::bigint[])
+        SELECT {COLUMNS} FROM waybills WHERE seller_id = $1 AND parcel_no = ANY($2::bigint[])
         ORDER BY parcel_no FOR UPDATE
         """,
         seller_id,
         nos,
     )
-    return [_record(r) for r in rows]
-
-
-async def numbers_in_use(conn: Conn, numbers: Sequence[str]) -> dict[str, str]:
-    """Which of these numbers some parcel has or had (replaced numbers are never reused):
-    number -> what holds it (a parcel reference, or "replaced")."""
-    rows = await conn.fetch(
-        """
-        SELECT tracking_number AS n, 'PL' || lpad(parcel_no::text, 8, '0') AS holder
-        FROM waybills WHERE tracking_number = ANY($1::text[])
-        UNION ALL
-        SELECT tracking_number, 'replaced' FROM replaced_numbers
-        WHERE tracking_number = ANY($1::text[])
-        """,
-        list(numbers),
-    )
-    return {r["n"]: r["holder"] for r in rows}
-
-
-@dataclass(frozen=True)
-class Numbered:
-    parcel_id: uuid.UUID
-    tracking_number: str
-    via: Method
-    issued: WaybillIssued
-    sorting: Mapping[str, Any] | None = None
-
-
-async def set_numbers(conn: Conn, numbered: Sequence[Numbered]) -> None:
-    """AWAITING parcels get their numbers (one statement for the batch)."""
-    await conn.execute(
-        """
-        UPDATE waybills SET tracking_number = n.t, status = 'ISSUED', issued_via = n.v,
-               issued = n.i, issued_at = now(), recipient = n.i -> 'recipient',
-               sorting = coalesce(n.so, sorting), next_booking_at = NULL, booking_error = NULL
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[], $5::jsonb[])
-             AS n(p, t, v, i, so)
-        WHERE parcel_id = n.p AND status = 'AWAITING'
-        """,
-        [n.parcel_id for n in numbered],
-        [n.tracking_number for n in numbered],
-        [n.via for n in numbered],
-        [n.issued.model_dump_json() for n in numbered],
-        [json.dumps(dict(n.sorting)) if n.sorting else None for n in numbered],
-    )
-
-
-async def mark_exported(conn: Conn, parcel_ids: Sequence[uuid.UUID], batch_id: int) -> None:
-    await conn.execute(
-        """
-        UPDATE waybills SET export_batch_id = $2, exported_at = now()
-        WHERE parcel_id = ANY($1::uuid[])
-        """,
-        list(parcel_ids),
-        batch_id,
-    )
-
-
-async def set_sorting(conn: Conn, sorting: Mapping[uuid.UUID, Mapping[str, Any]]) -> None:
-    await conn.execute(
-        """
-        UPDATE waybills SET sorting = s.so
-        FROM unnest($1::uuid[], $2::jsonb[]) AS s(p, so) WHERE parcel_id = s.p
-        """,
-        list(sorting),
-        [json.dumps(dict(v)) for v in sorting.values()],
-    )
-
-
-async def due_bookings(conn: Conn, limit: int, lease: timedelta) -> list[ParcelRecord]:
-    """API parcels due for booking, leased so another replica leaves them alone meanwhile."""
-    rows = await conn.fetch(
-        f"""
-        WITH due AS (
-            SELECT parcel_id FROM waybills
-            WHERE status = 'AWAITING' AND method = 'API' AND next_booking_at <= now()
-            ORDER BY next_booking_at LIMIT $1 FOR UPDATE SKIP LOCKED
-        )
-        UPDATE waybills w SET next_booking_at = now() + $2::interval,
-               booking_attempts = booking_attempts + 1
-        FROM due WHERE w.parcel_id = due.parcel_id
-        RETURNING {", ".join("w." + c.strip() for c in _COLUMNS.split(","))}
-        """,
-        limit,
-        lease,
-    )
-    return [_record(r) for r in rows]
-
-
-async def booking_failed(
-    conn: Conn, failures: Mapping[uuid.UUID, tuple[dict[str, Any], datetime | None]]
-) -> None:
-    """Record each parcel's last booking failure and when to try again (None: a person must)."""
-    await conn.execute(
-        """
-        UPDATE waybills SET booking_error = f.e, next_booking_at = f.n
-        FROM unnest($1::uuid[], $2::jsonb[], $3::timestamptz[]) AS f(p, e, n)
-        WHERE parcel_id = f.p AND status = 'AWAITING'
-        """,
-        list(failures),
-        [json.dumps(e) for e, _ in failures.values()],
-        [n for _, n in failures.values()],
-    )
-
-
-async def book_again(conn: Conn, seller_id: str, parcel_ids: Sequence[uuid.UUID] | None) -> int:
-    """A person asks to book now (after fixing an address or the quota): returns how many."""
-    result: str = await conn.execute(
-        """
-        UPDATE waybills SET next_booking_at = now(), booking_attempts = 0
-        WHERE seller_id = $1 AND status = 'AWAITING' AND method = 'API'
-          AND ($2::uuid[] IS NULL OR parcel_id = ANY($2::uuid[]))
-        """,
-        seller_id,
-        list(parcel_ids) if parcel_ids is not None else None,
-    )
-    return int(result.split()[-1])
-
-
-async def replace_number(
-    conn: Conn,
-    parcel_id: uuid.UUID,
-    issued: WaybillIssued,
-    reason: str,
-    decided_by: str | None,
-) -> str:
-    """The parcel takes a new number and label; returns the number replaced, kept for ever in
-    replaced_numbers so it is never used again."""
-    old: str = await conn.fetchval(
-        """
-        UPDATE waybills w SET tracking_number = $2, issued = $3::jsonb, issued_at = now(),
-               recipient = $3::jsonb -> 'recipient', issued_via = $4
-        FROM (SELECT tracking_number FROM waybills WHERE parcel_id = $1) AS o
-        WHERE w.parcel_id = $1
-        RETURNING o.tracking_number
-        """,
-        parcel_id,
-        issued.tracking_number,
-        issued.model_dump_json(),
-        issued.issued_via,
-    )
-    await conn.execute(
-        """
-        INSERT INTO replaced_numbers (tracking_number, bundle_id, parcel_id, replaced_by, reason,
-                                      decided_by)
-        VALUES ($1, $2, $3, $4, $5, $6)
-        """,
-        old,
-        issued.bundle_id,
-        parcel_id,
-        issued.tracking_number,
-        reason,
-        decided_by,
-    )
-    return old
-
-
-async def back_to_awaiting(conn: Conn, parcel_id: uuid.UUID, reason: str, by: str | None) -> str:
-    """An issued FILE/API parcel whose label is stale waits for a new number under a new
-    reference revision; its old number goes to replaced_numbers. Returns the old number."""
-    old: str = await conn.fetchval(
-        """
-        UPDATE waybills w SET tracking_number = NULL, status = 'AWAITING', issued_at = NULL,
-               reference_rev = reference_rev + 1, exported_at = NULL, export_batch_id = NULL,
-               sorting = NULL, booking_attempts = 0,
-               next_booking_at = CASE WHEN method = 'API' THEN now() END
-        FROM (SELECT tracking_number FROM waybills WHERE parcel_id = $1) AS o
-        WHERE w.parcel_id = $1
-        RETURNING o.tracking_number
-        """,
-        parcel_id,
-    )
-    await conn.execute(
-        """
-        INSERT INTO replaced_numbers (tracking_number, bundle_id, parcel_id, replaced_by, reason,
-                                      decided_by)
-        SELECT $1, bundle_id, parcel_id, '', $2, $3 FROM waybills WHERE parcel_id = $4
-        """,
-        old,
-        reason,
-        by,
-        parcel_id,
-    )
-    return old
-
-
-async def set_recipient(conn: Conn, parcel_id: uuid.UUID, recipient: Recipient) -> None:
-    await conn.execute(
-        "UPDATE waybills SET recipient = $2::jsonb WHERE parcel_id = $1",
-        parcel_id,
-        recipient.model_dump_json(),
-    )
+    return [parcel_record(r) for r in rows]
 
 
 async def issued_holding(conn: Conn, uids: Sequence[str]) -> list[ParcelRecord]:
     """ISSUED parcels holding any of these orders, with their last WaybillIssued, locked."""
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills
+        SELECT {COLUMNS} FROM waybills
         WHERE order_uids && $1::text[] AND status = 'ISSUED' AND issued IS NOT NULL
         ORDER BY parcel_id
         FOR UPDATE
         """,
         list(uids),
     )
-    return [_record(r) for r in rows]
+    return [parcel_record(r) for r in rows]
 
 
 async def lock_parcels_any(conn: Conn, parcel_ids: Sequence[uuid.UUID]) -> list[ParcelRecord]:
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills WHERE parcel_id = ANY($1::uuid[])
+        SELECT {COLUMNS} FROM waybills WHERE parcel_id = ANY($1::uuid[])
         ORDER BY parcel_id FOR UPDATE
         """,
         list(parcel_ids),
     )
-    return [_record(r) for r in rows]
-
-
-async def record_unused_number(conn: Conn, parcel: ParcelRecord, number: str) -> None:
-    """A number the courier gave a parcel that no longer wanted it: never to be used again."""
-    await conn.execute(
-        """
-        INSERT INTO replaced_numbers (tracking_number, bundle_id, parcel_id, replaced_by, reason)
-        VALUES ($1, $2, $3, '', 'BOOKED_AFTER_CANCEL_OR_CHANGE')
-        ON CONFLICT (tracking_number) DO NOTHING
-        """,
-        number,
-        parcel.waybill.bundle_id,
-        parcel.parcel_id,
-    )
+    return [parcel_record(r) for r in rows]
 
 
 async def number_range(
@@ -478,7 +260,7 @@ async def number_range(
     """The seller's issued parcels whose numbers lie in first..last (same length, as text)."""
     rows = await conn.fetch(
         f"""
-        SELECT {_COLUMNS} FROM waybills
+        SELECT {COLUMNS} FROM waybills
         WHERE seller_id = $1 AND status = 'ISSUED' AND length(tracking_number) = length($2)
           AND tracking_number BETWEEN $2 AND $3
         ORDER BY tracking_number LIMIT $4
@@ -488,4 +270,4 @@ async def number_range(
         last,
         limit,
     )
-    return [_record(r) for r in rows]
+    return [parcel_record(r) for r in rows]

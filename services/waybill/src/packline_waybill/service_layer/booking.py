@@ -14,6 +14,7 @@ from packline_contracts import WaybillIssued, utcnow
 from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
+from packline_waybill.adapters import bookings, parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.adapters.courier_api import (
     Booked,
@@ -49,7 +50,7 @@ def backoff(attempts: int) -> timedelta:
 async def book_due(runtime: Transactions, box: SecretBox | None, api: ApiFactory) -> int:
     """Book what is due; returns how many parcels got a number."""
     async with runtime.unit_of_work() as uow:
-        due = await repo.due_bookings(uow.conn, CHUNK, LEASE)
+        due = await bookings.due_bookings(uow.conn, CHUNK, LEASE)
         accounts: dict[int, CourierAccount | None] = {}
         for seller_id, account_id in sorted(
             {(p.waybill.seller_id, p.account_id) for p in due if p.account_id is not None}
@@ -123,7 +124,7 @@ async def _apply(
             p.parcel_id: p
             for p in await repo.lock_parcels_any(uow.conn, [p.parcel_id for p in due])
         }
-        numbered: list[repo.Numbered] = []
+        numbered: list[parcel_changes.Numbered] = []
         failures: dict[Any, tuple[dict[str, Any], Any]] = {}
         for leased in due:
             parcel = current.get(leased.parcel_id)
@@ -132,7 +133,9 @@ async def _apply(
                 continue
             if parcel.waybill.status != "AWAITING" or parcel.reference != leased.reference:
                 if isinstance(result, Booked):  # cancelled or re-addressed meanwhile
-                    await repo.record_unused_number(uow.conn, parcel, result.tracking_number)
+                    await parcel_changes.record_unused_number(
+                        uow.conn, parcel, result.tracking_number
+                    )
                 continue
             if isinstance(result, BookingFailed):
                 retry_at = now + backoff(parcel.booking_attempts) if result.retryable else None
@@ -160,12 +163,14 @@ async def _apply(
                 "zone": result.sorting.zone,
             }
             numbered.append(
-                repo.Numbered(parcel.parcel_id, result.tracking_number, "API", issued, sorting)
+                parcel_changes.Numbered(
+                    parcel.parcel_id, result.tracking_number, "API", issued, sorting
+                )
             )
             uow.emit(issued)
         if numbered:
-            await repo.set_numbers(uow.conn, numbered)
+            await parcel_changes.set_numbers(uow.conn, numbered)
         if failures:
-            await repo.booking_failed(uow.conn, failures)
+            await bookings.booking_failed(uow.conn, failures)
             log.warning("courier booking failed for %d parcel(s)", len(failures))
     return len(numbered)

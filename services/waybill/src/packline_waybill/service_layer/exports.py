@@ -14,6 +14,7 @@ from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import exports as export_repo
+from packline_waybill.adapters import parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.courier_files import ExportRow, export_csv, export_xlsx
 from packline_waybill.domain.accounts import CourierAccount
@@ -133,7 +134,7 @@ async def export(
         references=[p.reference for p in parcels],
         created_by=request.by,
     )
-    await repo.mark_exported(uow.conn, [p.parcel_id for p in parcels], batch.id)
+    await parcel_changes.mark_exported(uow.conn, [p.parcel_id for p in parcels], batch.id)
     return batch
 
 

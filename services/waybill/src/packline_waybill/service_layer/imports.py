@@ -10,6 +10,7 @@ from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import exports as export_repo
+from packline_waybill.adapters import parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.courier_files import Candidate, check_import, read_returned_file
 from packline_waybill.domain.waybill import waybill_issued
@@ -102,7 +103,7 @@ async def import_file(
             )
         )
     numbers = [n for n in (_digits(r.tracking_raw) for r in open_rows) if n]
-    in_use = await repo.numbers_in_use(uow.conn, numbers)
+    in_use = await parcel_changes.numbers_in_use(uow.conn, numbers)
     expected: set[str] | None = None
     if not request.allow_partial:
         batches = {p.export_batch_id for p in known.values() if p.export_batch_id is not None}
@@ -133,10 +134,10 @@ async def import_file(
             "FILE",
             parcel.pre_shipment_push,
         )
-        numbered.append(repo.Numbered(parcel.parcel_id, number, "FILE", issued))
+        numbered.append(parcel_changes.Numbered(parcel.parcel_id, number, "FILE", issued))
         uow.emit(issued)
     if numbered:
-        await repo.set_numbers(uow.conn, numbered)
+        await parcel_changes.set_numbers(uow.conn, numbered)
     return ImportOutcome(
         applied=True,
         issued=len(numbered),

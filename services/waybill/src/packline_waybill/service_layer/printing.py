@@ -14,6 +14,7 @@ from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import labels as label_repo
+from packline_waybill.adapters import parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.adapters.courier_api import BookingFailed, CourierCredentials
 from packline_waybill.adapters.courier_api import SortingCodes as ApiSorting
@@ -200,4 +201,4 @@ async def _fill_sorting(
             }
             parcel.sorting = found[parcel.parcel_id]
     if found:
-        await repo.set_sorting(uow.conn, found)
+        await parcel_changes.set_sorting(uow.conn, found)

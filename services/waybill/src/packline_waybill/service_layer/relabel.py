@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from packline_contracts import OrderRecipientChanged, WaybillIssued
 from packline_runtime import recipient_changes
 from packline_runtime.unit_of_work import UnitOfWork
+from packline_waybill.adapters import parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.domain.waybill import latest_recipient
 from packline_waybill.service_layer.claims import Numbering, claim_numbers
@@ -36,10 +37,10 @@ async def relabel(
         assert old is not None
         trigger = next((cause[m.order.uid] for m in old.members if m.order.uid in cause), None)
         if parcel.waybill.method != "BAND":
-            replaced = await repo.back_to_awaiting(
+            replaced = await parcel_changes.back_to_awaiting(
                 uow.conn, parcel.parcel_id, "RECIPIENT_CHANGED", None
             )
-            await repo.set_recipient(uow.conn, parcel.parcel_id, wanted)
+            await parcel_changes.set_recipient(uow.conn, parcel.parcel_id, wanted)
             log.info(
                 "parcel %s number %s voided (배송지 변경); awaits a new one",
                 parcel.parcel_id,
@@ -56,7 +57,7 @@ async def relabel(
                 "causation_id": (trigger or old).event_id,
             }
         )
-        replaced = await repo.replace_number(
+        replaced = await parcel_changes.replace_number(
             uow.conn, parcel.parcel_id, new, "RECIPIENT_CHANGED", None
         )
         log.info("waybill %s voided (배송지 변경); new number %s", replaced, new.tracking_number)

@@ -9,6 +9,7 @@ from packline_contracts import WaybillIssued
 from packline_couriers import InvalidTrackingNumber, validate_tracking_number
 from packline_runtime import decisions
 from packline_runtime.unit_of_work import UnitOfWork
+from packline_waybill.adapters import parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.service_layer.claims import Numbering, claim_numbers
 
@@ -42,7 +43,7 @@ async def replace_number(
             number, warnings = validate_tracking_number(parcel.waybill.courier_code, number)
         except InvalidTrackingNumber as exc:
             raise ReplaceRefused(str(exc), 422) from exc
-        holder = (await repo.numbers_in_use(uow.conn, [number])).get(number)
+        holder = (await parcel_changes.numbers_in_use(uow.conn, [number])).get(number)
         if holder is not None:
             raise ReplaceRefused(
                 f"number {number} is already used ({holder}); a number is never used twice", 409
@@ -59,7 +60,9 @@ async def replace_number(
             "issued_via": via,
         }
     )
-    replaced = await repo.replace_number(uow.conn, parcel_id, new, "REPLACED_BY_PERSON", by)
+    replaced = await parcel_changes.replace_number(
+        uow.conn, parcel_id, new, "REPLACED_BY_PERSON", by
+    )
     await decisions.record(
         uow.conn,
         seller_id,
