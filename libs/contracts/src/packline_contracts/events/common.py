@@ -1,6 +1,7 @@
 """Value objects shared by several events: marketplaces, recipients, order lines, SKU lines."""
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
@@ -103,3 +104,10 @@ class ShippedOrder(Value):
         pattern="^(PENDING|PUSHED|FAILED|NOT_REQUIRED)$",
         description="Tracking-number push to the marketplace",
     )
+
+
+def parcel_is_the_bundle(data: Any) -> Any:
+    """Raw input of an event written before parcels had their own id: its parcel is its bundle."""
+    if isinstance(data, dict) and "parcel_id" not in data and "bundle_id" in data:
+        return {**data, "parcel_id": data["bundle_id"]}
+    return data

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, Field, model_validator
 
 from packline_contracts.events.base import Event
-from packline_contracts.events.common import ShippedOrder, SkuLine
+from packline_contracts.events.common import ShippedOrder, SkuLine, parcel_is_the_bundle
 
 
 class Shipped(Event):
@@ -27,6 +27,4 @@ class Shipped(Event):
     @model_validator(mode="before")
     @classmethod
     def _parcel_is_the_bundle_before_v3(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "parcel_id" not in data and "bundle_id" in data:
-            return {**data, "parcel_id": data["bundle_id"]}
-        return data
+        return parcel_is_the_bundle(data)

@@ -6,7 +6,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from packline_contracts.events.base import Event
-from packline_contracts.events.common import BundleMember, Recipient
+from packline_contracts.events.common import BundleMember, Recipient, parcel_is_the_bundle
 
 IssuedVia = Literal["FILE", "BAND", "API"]
 
@@ -38,6 +38,4 @@ class WaybillIssued(Event):
     @model_validator(mode="before")
     @classmethod
     def _parcel_is_the_bundle_before_v3(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "parcel_id" not in data and "bundle_id" in data:
-            return {**data, "parcel_id": data["bundle_id"]}
-        return data
+        return parcel_is_the_bundle(data)
