@@ -248,3 +248,31 @@ async def test_an_account_stored_before_the_policy_fails_its_bookings_clearly(
     [waiting] = await waybills.parcels("AWAITING")
     assert waiting["booking_error"]["code"] == "UNSAFE_BASE_URL"
     assert [c for c in courier.sim.calls if c.operation == "book"] == []
+
+
+async def test_band_labels_of_an_account_with_api_access_carry_the_couriers_sorting_code(
+    waybills: Waybills, courier: RunningSimulator
+) -> None:
+    sim_account = courier.sim.add_account("HYUNDAI")
+    waybills.endpoints.allow(courier.url)
+    account = await waybills.account(
+        courier_code="HYUNDAI",
+        method="BAND",
+        api={"base_url": courier.url, "key_id": sim_account.key_id, "secret": sim_account.secret},
+    )
+    await waybills.http.post(
+        f"/courier-accounts/{account}/bands",
+        params={"seller_id": SELLER},
+        json={"start": 41_000_000_000, "end": 41_000_000_099, "by": "kim"},
+    )
+    await waybills.make_default(account)
+    [issued] = await waybills.allocate(allocated(1))
+
+    answer = await waybills.http.post(
+        "/labels", json={"seller_id": SELLER, "by": "kim", "parcel_ids": [str(issued.parcel_id)]}
+    )
+
+    assert answer.status_code == 200, answer.text
+    sorting = await waybills.pool.fetchval("SELECT sorting ->> 'sort_code' FROM waybills")
+    assert sorting and sorting in pdftotext(answer.content)
+    assert [c.operation for c in courier.sim.calls] == ["address"]

@@ -40,6 +40,14 @@ class ParcelRecord:
     def parcel_id(self) -> uuid.UUID:
         return self.waybill.parcel_id
 
+    @property
+    def allocation(self) -> StockAllocated:
+        """The StockAllocated the parcel was made from; parcels issued before the parcel model
+        (migration 005) have none and are never numbered again."""
+        if self.source is None:
+            raise ValueError(f"parcel {self.parcel_id} predates parcels and cannot be renumbered")
+        return self.source
+
 
 @dataclass(frozen=True)
 class NewParcel:

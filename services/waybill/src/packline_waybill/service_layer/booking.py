@@ -4,13 +4,14 @@ per-parcel error. Retryable failures are tried again with backoff; the rest wait
 (who fixes the address or the quota and asks to book again)."""
 
 import logging
+import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
-from packline_contracts import WaybillIssued, utcnow
+from packline_contracts import OrderRecipientChanged, Recipient, WaybillIssued, utcnow
 from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
@@ -24,6 +25,7 @@ from packline_waybill.adapters.courier_api import (
     CourierCredentials,
 )
 from packline_waybill.domain.accounts import CourierAccount
+from packline_waybill.domain.accounts import Sender as AccountSender
 from packline_waybill.domain.endpoints import UnsafeCourierUrl
 from packline_waybill.domain.waybill import waybill_issued
 from packline_waybill.service_layer import accounts as account_repo
@@ -97,7 +99,12 @@ async def book_due(runtime: Transactions, box: SecretBox | None, api: ApiFactory
     return await _apply(runtime, due, outcomes, changes)
 
 
-def _request(parcel: repo.ParcelRecord, recipient: Any, items: Any, sender: Any) -> BookingRequest:
+def _request(
+    parcel: repo.ParcelRecord,
+    recipient: Recipient,
+    items: tuple[tuple[str, int], ...],
+    sender: AccountSender,
+) -> BookingRequest:
     return BookingRequest(
         reference=parcel.reference,
         recipient_name=recipient.name,
@@ -116,7 +123,7 @@ async def _apply(
     runtime: Transactions,
     due: list[repo.ParcelRecord],
     outcomes: dict[str, Booked | BookingFailed],
-    changes: Any,
+    changes: Sequence[OrderRecipientChanged],
 ) -> int:
     now = utcnow()
     async with runtime.unit_of_work() as uow:
@@ -125,7 +132,7 @@ async def _apply(
             for p in await repo.lock_parcels_any(uow.conn, [p.parcel_id for p in due])
         }
         numbered: list[parcel_changes.Numbered] = []
-        failures: dict[Any, tuple[dict[str, Any], Any]] = {}
+        failures: dict[uuid.UUID, tuple[dict[str, Any], datetime | None]] = {}
         for leased in due:
             parcel = current.get(leased.parcel_id)
             result = outcomes.get(leased.reference)
@@ -149,7 +156,7 @@ async def _apply(
                 continue
             parcel.waybill.tracking_number = result.tracking_number
             issued: WaybillIssued = waybill_issued(
-                parcel.source,  # type: ignore[arg-type]  # API parcels always have one
+                parcel.allocation,
                 parcel.waybill,
                 live_members(parcel),
                 recipient_of(parcel, changes),

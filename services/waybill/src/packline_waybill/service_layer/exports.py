@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from packline_contracts import OrderRecipientChanged
 from packline_runtime import recipient_changes
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
@@ -138,8 +139,12 @@ async def export(
     return batch
 
 
-def _row(parcel: repo.ParcelRecord, account: CourierAccount, changes: object) -> ExportRow:
-    recipient = recipient_of(parcel, changes)  # type: ignore[arg-type]
+def _row(
+    parcel: repo.ParcelRecord,
+    account: CourierAccount,
+    changes: Sequence[OrderRecipientChanged],
+) -> ExportRow:
+    recipient = recipient_of(parcel, changes)
     return ExportRow(
         reference=parcel.reference,
         recipient_name=recipient.name,

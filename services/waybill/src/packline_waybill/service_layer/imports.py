@@ -127,7 +127,7 @@ async def import_file(
         parcel = by_ref[ref]
         parcel.waybill.tracking_number = number
         issued = waybill_issued(
-            parcel.source,  # type: ignore[arg-type]  # FILE parcels always have one
+            parcel.allocation,
             parcel.waybill,
             live_members(parcel),
             recipient_of(parcel, changes),

@@ -18,6 +18,7 @@ from packline_waybill.adapters import parcel_changes
 from packline_waybill.adapters import repository as repo
 from packline_waybill.adapters.courier_api import BookingFailed, CourierCredentials
 from packline_waybill.adapters.courier_api import SortingCodes as ApiSorting
+from packline_waybill.domain.accounts import ApiAccess, CourierAccount
 from packline_waybill.domain.endpoints import UnsafeCourierUrl
 from packline_waybill.labels import Label, LabelError, LabelItem, SortingCodes, render_labels
 from packline_waybill.service_layer import accounts as account_repo
@@ -66,7 +67,7 @@ async def print_labels(
         )
     if not parcels:
         raise PrintRefused("no issued parcel matches the selection", status=404)
-    accounts: dict[int, Any] = {}
+    accounts: dict[int, CourierAccount | None] = {}
     for account_id in sorted({p.account_id for p in parcels if p.account_id is not None}):
         accounts[account_id] = await account_repo.opened(
             uow.conn, request.seller_id, account_id, box
@@ -157,21 +158,18 @@ async def _select(uow: UnitOfWork, request: PrintRequest) -> list[repo.ParcelRec
 async def _fill_sorting(
     uow: UnitOfWork,
     parcels: Sequence[repo.ParcelRecord],
-    accounts: dict[int, Any],
+    accounts: dict[int, CourierAccount | None],
     api: ApiFactory,
 ) -> None:
     """Sorting codes for band parcels whose account may ask the courier's address API."""
-    lacking: dict[int, list[repo.ParcelRecord]] = {}
+    lacking: dict[int, tuple[ApiAccess, list[repo.ParcelRecord]]] = {}
     for parcel in parcels:
         account = accounts.get(parcel.account_id) if parcel.account_id is not None else None
         if parcel.sorting is None and account is not None and account.api is not None:
-            lacking.setdefault(account.account_id, []).append(parcel)
+            lacking.setdefault(account.account_id, (account.api, []))[1].append(parcel)
     found: dict[uuid.UUID, dict[str, Any]] = {}
-    for account_id, group in lacking.items():
-        account = accounts[account_id]
-        credentials = CourierCredentials(
-            account.api.base_url, account.api.key_id, account.api.secret or ""
-        )
+    for account_id, (access, group) in lacking.items():
+        credentials = CourierCredentials(access.base_url, access.key_id, access.secret or "")
         changes = await recipient_changes.changes_for(
             uow.conn, [m.order.uid for p in group for m in live_members(p)]
         )
