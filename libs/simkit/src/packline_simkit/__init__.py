@@ -7,7 +7,7 @@ state, rules and error shapes.
 """
 
 from packline_simkit.app import add_call_log, add_health, note_call, validation_problems
-from packline_simkit.script import Script, ScriptedRule, script_router
+from packline_simkit.script import Script, ScriptedRule, add_script_routes
 from packline_simkit.server import RunningSimulator, running, serve
 
 __all__ = [
@@ -16,9 +16,9 @@ __all__ = [
     "ScriptedRule",
     "add_call_log",
     "add_health",
+    "add_script_routes",
     "note_call",
     "running",
-    "script_router",
     "serve",
     "validation_problems",
 ]

@@ -69,10 +69,9 @@ def _matches(rule: ScriptedRule, **call: str) -> bool:
     return True
 
 
-def script_router(script: Script[RuleT], rule: type[RuleT]) -> APIRouter:
-    """`POST /_sim/script {"rules": [...]}` arms rules of the simulator's `rule` type;
-    `DELETE /_sim/script` clears them. Both answer how many rules are still to fire."""
-    api = APIRouter(prefix="/_sim", tags=["simulator admin"])
+def add_script_routes(api: APIRouter, script: Script[RuleT], rule: type[RuleT]) -> None:
+    """`POST <api>/script {"rules": [...]}` arms rules of the simulator's `rule` type;
+    `DELETE <api>/script` clears them. Both answer how many rules are still to fire."""
 
     async def add_rules(rules: list[RuleT]) -> dict[str, int]:
         script.add(rules)
@@ -87,5 +86,3 @@ def script_router(script: Script[RuleT], rule: type[RuleT]) -> APIRouter:
     async def clear_rules() -> dict[str, int]:
         script.clear()
         return {"pending": 0}
-
-    return api

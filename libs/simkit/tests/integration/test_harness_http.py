@@ -5,7 +5,7 @@ from typing import Literal
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,9 +14,9 @@ from packline_simkit import (
     Script,
     add_call_log,
     add_health,
+    add_script_routes,
     note_call,
     running,
-    script_router,
     validation_problems,
 )
 
@@ -38,7 +38,9 @@ class Sim:
 
 def _app(sim: Sim) -> FastAPI:
     app = FastAPI()
-    app.include_router(script_router(sim.script, Rule))
+    admin = APIRouter(prefix="/_sim")
+    add_script_routes(admin, sim.script, Rule)
+    app.include_router(admin)
     add_call_log(app, lambda call, status: sim.calls.append((call, status)))
     add_health(app)
 
