@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from packline_marketsim import admin_api, coupang_api, naver_api
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
-from packline_simkit import add_call_log, add_health, validation_problems
+from packline_simkit import simulator_app, validation_problems
 
 
 def _error(request: Request, status: int, message: str, code: str = "") -> JSONResponse:
@@ -30,11 +30,17 @@ def _error(request: Request, status: int, message: str, code: str = "") -> JSONR
 
 def create_app(sim: Simulator | None = None) -> FastAPI:
     sim = sim or Simulator()
-    app = FastAPI(title="Packline marketplace simulator (Coupang WING, Naver Commerce)")
-    app.state.sim = sim
-    app.include_router(coupang_api.router(sim))
-    app.include_router(naver_api.router(sim))
-    app.include_router(admin_api.router(sim))
+
+    def record(call: tuple[str, ...], status: int) -> None:
+        marketplace, account, operation = call
+        sim.calls.append(Call(marketplace, account, operation, status, sim.now()))
+
+    app = simulator_app(
+        "Packline marketplace simulator (Coupang WING, Naver Commerce)",
+        sim,
+        [coupang_api.router(sim), naver_api.router(sim), admin_api.router(sim)],
+        record,
+    )
 
     @app.exception_handler(NaverError)
     async def naver_error(request: Request, exc: NaverError) -> JSONResponse:
@@ -50,10 +56,4 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
         status = 400 if not request.url.path.startswith("/_sim/") else 422
         return _error(request, status, validation_problems(exc))
 
-    def record(call: tuple[str, ...], status: int) -> None:
-        marketplace, account, operation = call
-        sim.calls.append(Call(marketplace, account, operation, status, sim.now()))
-
-    add_call_log(app, record)
-    add_health(app)
     return app

@@ -6,19 +6,19 @@ It knows no marketplace, no courier and no Packline package: each simulator brin
 state, rules and error shapes.
 """
 
-from packline_simkit.app import add_call_log, add_health, note_call, validation_problems
+from packline_simkit.app import note_call, simulator_app, validation_problems
 from packline_simkit.script import Script, ScriptedRule, add_script_routes
-from packline_simkit.server import RunningSimulator, running, serve
+from packline_simkit.server import RunningSimulator, Simulated, running, serve
 
 __all__ = [
     "RunningSimulator",
     "Script",
     "ScriptedRule",
-    "add_call_log",
-    "add_health",
+    "Simulated",
     "add_script_routes",
     "note_call",
     "running",
     "serve",
+    "simulator_app",
     "validation_problems",
 ]

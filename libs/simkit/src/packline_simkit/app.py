@@ -1,9 +1,9 @@
-"""What every simulator's app has: the call log, the health route, and validation errors as
-one readable line."""
+"""What every simulator's app has: its state on `app.state.sim`, the call log, the health
+route, and validation errors as one readable line."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 
 
@@ -13,8 +13,24 @@ def note_call(request: Request, *call: str) -> None:
     request.state.call = call
 
 
-def add_call_log(app: FastAPI, record: Callable[[tuple[str, ...], int], None]) -> None:
-    """After each request named with `note_call`, `record(call, status)`."""
+def simulator_app(
+    title: str,
+    sim: object,
+    routers: Iterable[APIRouter],
+    record: Callable[[tuple[str, ...], int], None],
+) -> FastAPI:
+    """An app serving `routers` for `sim`, with `/health`, that calls `record(call, status)`
+    after each request named with `note_call`. The simulator adds its own error shapes."""
+    app = FastAPI(title=title)
+    app.state.sim = sim
+    for router in routers:
+        app.include_router(router)
+    _add_call_log(app, record)
+    _add_health(app)
+    return app
+
+
+def _add_call_log(app: FastAPI, record: Callable[[tuple[str, ...], int], None]) -> None:
 
     @app.middleware("http")
     async def log_calls(
@@ -27,7 +43,7 @@ def add_call_log(app: FastAPI, record: Callable[[tuple[str, ...], int], None]) -
         return response
 
 
-def add_health(app: FastAPI) -> None:
+def _add_health(app: FastAPI) -> None:
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 SimT = TypeVar("SimT")
 
 _START_TIMEOUT = 15.0
+_SEED = 1
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def serve(
     parser = argparse.ArgumentParser(prog=f"python -m packline_{name}", description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=port)
-    parser.add_argument("--seed", type=int, default=1, help=seed_help)
+    parser.add_argument("--seed", type=int, default=_SEED, help=seed_help)
     args = parser.parse_args(argv)
     print(f"{name} listening on http://{args.host}:{args.port} (admin API under /_sim)", flush=True)
     uvicorn.run(
@@ -92,3 +93,33 @@ def serve(
         access_log=False,
         timeout_graceful_shutdown=5,
     )
+
+
+@dataclass(frozen=True)
+class Simulated(Generic[SimT]):
+    """One simulator, as tests run it (`running`) and as its own process (`main`)."""
+
+    name: str  # marketsim: the command is `python -m packline_<name>`
+    new_sim: Callable[[int], SimT]  # a fresh simulator from a seed
+    create_app: Callable[[SimT], FastAPI]
+    description: str
+    port: int  # the command's default
+    seed_help: str
+
+    def running(
+        self, sim: SimT | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> contextlib.AbstractAsyncContextManager[RunningSimulator[SimT]]:
+        """A real HTTP server (on a free loopback port by default) for the duration of the
+        block, serving `sim` or a fresh simulator."""
+        sim = sim if sim is not None else self.new_sim(_SEED)
+        return running(self.create_app(sim), sim, name=self.name, host=host, port=port)
+
+    def main(self, argv: list[str] | None = None) -> None:
+        serve(
+            lambda seed: self.create_app(self.new_sim(seed)),
+            argv,
+            name=self.name,
+            description=self.description,
+            port=self.port,
+            seed_help=self.seed_help,
+        )

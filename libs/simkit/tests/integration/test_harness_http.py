@@ -12,11 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from packline_simkit import (
     Script,
-    add_call_log,
-    add_health,
+    Simulated,
     add_script_routes,
     note_call,
     running,
+    simulator_app,
     validation_problems,
 )
 
@@ -37,12 +37,9 @@ class Sim:
 
 
 def _app(sim: Sim) -> FastAPI:
-    app = FastAPI()
     admin = APIRouter(prefix="/_sim")
     add_script_routes(admin, sim.script, Rule)
-    app.include_router(admin)
-    add_call_log(app, lambda call, status: sim.calls.append((call, status)))
-    add_health(app)
+    app = simulator_app("a test simulator", sim, [admin], lambda c, s: sim.calls.append((c, s)))
 
     @app.get("/ping/{account}")
     async def ping(request: Request, account: str) -> JSONResponse:
@@ -97,3 +94,32 @@ async def test_a_server_that_cannot_bind_says_so() -> None:
         with pytest.raises(RuntimeError, match=f"second could not start on 127.0.0.1:{port}"):
             async with running(_app(sim), sim, name="second", port=port):
                 pass
+
+
+def _simulated() -> Simulated[Sim]:
+    return Simulated(
+        name="testsim",
+        new_sim=lambda _seed: Sim(),
+        create_app=_app,
+        description="a simulator for the harness's own tests",
+        port=8299,
+        seed_help="where it starts",
+    )
+
+
+async def test_a_simulator_runs_a_fresh_state_when_given_none() -> None:
+    async with _simulated().running() as server, httpx.AsyncClient() as http:
+        assert (await http.get(f"{server.url}/ping/A1")).json() == {"pong": "A1"}
+        assert server.sim.calls == [(("A1", "ping"), 200)]
+
+
+def test_the_command_line_names_the_module_and_its_defaults(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        _simulated().main(["--help"])
+    assert exited.value.code == 0
+    shown = capsys.readouterr().out
+    assert "python -m packline_testsim" in shown
+    assert "where it starts" in shown
+    assert "a simulator for the harness's own tests" in shown
