@@ -11,6 +11,7 @@ from packline_couriersim.numbers import RULES
 from packline_couriersim.script import Rule
 from packline_couriersim.sorting import normalised
 from packline_couriersim.state import OTHER_STATUSES, STATUSES, Account, Simulator
+from packline_simkit import add_script_routes
 
 CourierCode = Literal["HANJIN", "HYUNDAI", "CJGLS", "KGB", "EPOST"]
 Status = Literal[
@@ -125,15 +126,7 @@ def router(sim: Simulator) -> APIRouter:
             raise HTTPException(404, f"no parcel numbered {number}")
         return {"tracking_number": parcel.tracking_number, "status": parcel.status}
 
-    @api.post("/script")
-    async def add_rules(rules: Annotated[list[Rule], Body(embed=True)]) -> dict[str, int]:
-        sim.script.add(rules)
-        return {"pending": sim.script.pending()}
-
-    @api.delete("/script")
-    async def clear_rules() -> dict[str, int]:
-        sim.script.clear()
-        return {"pending": 0}
+    add_script_routes(api, sim.script, Rule)
 
     @api.get("/calls")
     async def calls(operation: str | None = None) -> list[dict[str, Any]]:

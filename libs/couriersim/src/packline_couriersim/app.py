@@ -1,14 +1,13 @@
 """The simulator's ASGI app: the courier API, the admin API, error shapes, and the call log."""
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from packline_couriersim import admin_api, api
 from packline_couriersim.auth import CourierError
 from packline_couriersim.state import Call, Simulator
+from packline_simkit import simulator_app, validation_problems
 
 _CODES = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
@@ -19,10 +18,17 @@ def _admin(request: Request) -> bool:
 
 def create_app(sim: Simulator | None = None) -> FastAPI:
     sim = sim or Simulator()
-    app = FastAPI(title="Packline courier simulator (booking, address sorting codes, tracking)")
-    app.state.sim = sim
-    app.include_router(api.router(sim))
-    app.include_router(admin_api.router(sim))
+
+    def record(call: tuple[str, ...], status: int) -> None:
+        account, operation = call
+        sim.calls.append(Call(account, operation, status, sim.now()))
+
+    app = simulator_app(
+        "Packline courier simulator (booking, address sorting codes, tracking)",
+        sim,
+        [api.router(sim), admin_api.router(sim)],
+        record,
+    )
 
     @app.exception_handler(CourierError)
     async def courier_error(_request: Request, exc: CourierError) -> JSONResponse:
@@ -39,29 +45,12 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()[:5]
-        )
+        problems = validation_problems(exc)
         if _admin(request):
             return JSONResponse({"detail": problems}, status_code=422)
         return JSONResponse(
             {"code": "INVALID_REQUEST", "message": f"요청 형식이 올바르지 않습니다: {problems}"},
             status_code=400,
         )
-
-    @app.middleware("http")
-    async def log_calls(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        call = getattr(request.state, "call", None)
-        if call is not None:
-            account, operation = call
-            sim.calls.append(Call(account, operation, response.status_code, sim.now()))
-        return response
-
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
 
     return app

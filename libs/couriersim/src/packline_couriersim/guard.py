@@ -9,6 +9,7 @@ from fastapi import Request
 from packline_couriersim.auth import CourierError, key_id_of, verify
 from packline_couriersim.script import Rule
 from packline_couriersim.state import Account, Simulator
+from packline_simkit import note_call
 
 RATE_LIMITED = "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."
 QUOTA_EXCEEDED = (
@@ -44,7 +45,7 @@ def _error_for(rule: Rule) -> CourierError | None:
 
 def guard(sim: Simulator, operation: str) -> Callable[[Request], Awaitable[Context]]:
     async def check(request: Request) -> Context:
-        request.state.call = (key_id_of(request), operation)  # for the call log
+        note_call(request, key_id_of(request), operation)
         account = await verify(sim, request)
         error: CourierError | None = None
         malformed = False

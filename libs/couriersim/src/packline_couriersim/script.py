@@ -1,10 +1,11 @@
 """Scripted misbehaviour for tests: server errors, slow answers, rate limits, an exhausted daily
 quota and malformed answers, on the next calls that match."""
 
-from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+import packline_simkit as simkit
 
 Operation = Literal["book", "address", "track"]
 Action = Literal[
@@ -17,8 +18,8 @@ Action = Literal[
 
 
 class Rule(BaseModel):
-    """Fires on calls matching account/operation: skips `skip` of them, then acts on the next
-    `times`."""
+    """Fires on calls matching account/operation (null or empty: any): skips `skip` of them,
+    then acts on the next `times`."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -32,37 +33,4 @@ class Rule(BaseModel):
     delay_seconds: float = Field(default=0.0, ge=0, le=120)
 
 
-@dataclass
-class _Armed:
-    rule: Rule
-    seen: int = 0
-    fired: int = 0
-
-
-@dataclass
-class Script:
-    rules: list[_Armed] = field(default_factory=list)
-
-    def add(self, rules: list[Rule]) -> None:
-        self.rules.extend(_Armed(r) for r in rules)
-
-    def clear(self) -> None:
-        self.rules.clear()
-
-    def take(self, account: str, operation: str) -> list[Rule]:
-        """The rules that fire on this call (each counts the call once)."""
-        fired: list[Rule] = []
-        for armed in self.rules:
-            r = armed.rule
-            if r.account not in (None, account) or r.operation not in (None, operation):
-                continue
-            if armed.fired >= r.times:
-                continue
-            armed.seen += 1
-            if armed.seen > r.skip:
-                armed.fired += 1
-                fired.append(r)
-        return fired
-
-    def pending(self) -> int:
-        return sum(1 for a in self.rules if a.fired < a.rule.times)
+Script = simkit.Script[Rule]

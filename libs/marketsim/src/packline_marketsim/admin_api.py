@@ -11,6 +11,7 @@ from packline_marketsim import coupang_render, coupang_state, naver_state
 from packline_marketsim.generator import demand, generate
 from packline_marketsim.script import Rule
 from packline_marketsim.state import Simulator
+from packline_simkit import add_script_routes
 
 
 class NewAccount(BaseModel):
@@ -138,15 +139,7 @@ def router(sim: Simulator) -> APIRouter:
             sim.tokens[token] = (client_id, sim.now())
         return {"expired": len(expired)}
 
-    @api.post("/script")
-    async def add_rules(rules: Annotated[list[Rule], Body(embed=True)]) -> dict[str, int]:
-        sim.script.add(rules)
-        return {"pending": sim.script.pending()}
-
-    @api.delete("/script")
-    async def clear_rules() -> dict[str, int]:
-        sim.script.clear()
-        return {"pending": 0}
+    add_script_routes(api, sim.script, Rule)
 
     @api.get("/calls")
     async def calls(

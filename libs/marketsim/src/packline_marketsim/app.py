@@ -1,15 +1,15 @@
 """The simulator's ASGI app: both marketplaces, the admin API, error shapes, and the call log."""
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from packline_marketsim import admin_api, coupang_api, naver_api
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
+from packline_simkit import simulator_app, validation_problems
 
 
 def _error(request: Request, status: int, message: str, code: str = "") -> JSONResponse:
@@ -30,11 +30,17 @@ def _error(request: Request, status: int, message: str, code: str = "") -> JSONR
 
 def create_app(sim: Simulator | None = None) -> FastAPI:
     sim = sim or Simulator()
-    app = FastAPI(title="Packline marketplace simulator (Coupang WING, Naver Commerce)")
-    app.state.sim = sim
-    app.include_router(coupang_api.router(sim))
-    app.include_router(naver_api.router(sim))
-    app.include_router(admin_api.router(sim))
+
+    def record(call: tuple[str, ...], status: int) -> None:
+        marketplace, account, operation = call
+        sim.calls.append(Call(marketplace, account, operation, status, sim.now()))
+
+    app = simulator_app(
+        "Packline marketplace simulator (Coupang WING, Naver Commerce)",
+        sim,
+        [coupang_api.router(sim), naver_api.router(sim), admin_api.router(sim)],
+        record,
+    )
 
     @app.exception_handler(NaverError)
     async def naver_error(request: Request, exc: NaverError) -> JSONResponse:
@@ -47,24 +53,7 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()[:5]
-        )
-        return _error(request, 400 if not request.url.path.startswith("/_sim/") else 422, problems)
-
-    @app.middleware("http")
-    async def log_calls(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        response = await call_next(request)
-        call = getattr(request.state, "call", None)
-        if call is not None:
-            marketplace, account, operation = call
-            sim.calls.append(Call(marketplace, account, operation, response.status_code, sim.now()))
-        return response
-
-    @app.get("/health")
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+        status = 400 if not request.url.path.startswith("/_sim/") else 422
+        return _error(request, status, validation_problems(exc))
 
     return app

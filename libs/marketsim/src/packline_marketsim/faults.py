@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from packline_marketsim.script import Rule
 from packline_marketsim.state import Simulator
+from packline_simkit import note_call
 
 
 @dataclass
@@ -41,9 +42,9 @@ def _rate_limited(marketplace: str, rule: Rule) -> JSONResponse:
 async def take(
     sim: Simulator, request: Request, marketplace: str, account: str, operation: str
 ) -> Faults:
-    request.state.call = (marketplace, account, operation)  # for the call log
+    note_call(request, marketplace, account, operation)
     found = Faults()
-    for rule in sim.script.take(marketplace, account, operation):
+    for rule in sim.script.take(account, operation, marketplace=marketplace):
         if rule.action == "slow":
             await asyncio.sleep(rule.delay_seconds)
         elif rule.action == "rate_limit" and found.response is None:

@@ -1,10 +1,11 @@
 """Scripted misbehaviour for tests: rate limits, server errors, slow answers, a malformed row,
 and buyers who change the address or cancel at a chosen moment."""
 
-from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+import packline_simkit as simkit
 
 Operation = Literal[
     # Coupang WING
@@ -31,8 +32,9 @@ Action = Literal[
 
 
 class Rule(BaseModel):
-    """Fires on calls matching marketplace/account/operation: skips `skip` of them, then acts
-    on the next `times`. State actions act on `order_ids`, or on what the call names."""
+    """Fires on calls matching marketplace/account/operation (null or empty: any): skips `skip`
+    of them, then acts on the next `times`. State actions act on `order_ids`, or on what the call
+    names."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -48,41 +50,4 @@ class Rule(BaseModel):
     order_ids: list[str] = Field(default_factory=list)
 
 
-@dataclass
-class _Armed:
-    rule: Rule
-    seen: int = 0
-    fired: int = 0
-
-
-@dataclass
-class Script:
-    rules: list[_Armed] = field(default_factory=list)
-
-    def add(self, rules: list[Rule]) -> None:
-        self.rules.extend(_Armed(r) for r in rules)
-
-    def clear(self) -> None:
-        self.rules.clear()
-
-    def take(self, marketplace: str, account: str, operation: str) -> list[Rule]:
-        """The rules that fire on this call (each counts the call once)."""
-        fired: list[Rule] = []
-        for armed in self.rules:
-            r = armed.rule
-            if (r.marketplace and r.marketplace != marketplace) or (
-                r.account and r.account != account
-            ):
-                continue
-            if r.operation and r.operation != operation:
-                continue
-            if armed.fired >= r.times:
-                continue
-            armed.seen += 1
-            if armed.seen > r.skip:
-                armed.fired += 1
-                fired.append(r)
-        return fired
-
-    def pending(self) -> int:
-        return sum(1 for a in self.rules if a.fired < a.rule.times)
+Script = simkit.Script[Rule]
