@@ -165,6 +165,7 @@ async def test_an_upload_with_a_bad_row_ships_nothing_and_names_the_row(
         (b"PK\x03\x04not really a workbook", ".xlsx"),
         ("주문번호,수취인\r\nA-1,300000000006\r\n".encode(), "운송장번호"),
         (b"\xff\xfe\x00\x00garbage", "UTF-8"),
+        (b"x" * 200_000, "not a readable .csv"),
         ("\n".join(str(300000000000 + n) for n in range(1001)).encode(), "at most 1000"),
     ],
 )

@@ -60,7 +60,10 @@ def _text(data: bytes) -> list[list[str]]:
     if "\x00" in text:
         raise UnreadableFile("not a text file: send .txt, .csv or .xlsx")
     dialect = "excel-tab" if "\t" in text and "," not in text else "excel"
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as exc:  # a field over csv's size limit, an unclosed quote at the end
+        raise UnreadableFile(f"not a readable .csv ({exc}): one tracking number per row") from exc
 
 
 def _column(header: Sequence[str]) -> int | None:

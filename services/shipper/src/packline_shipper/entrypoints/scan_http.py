@@ -125,20 +125,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             body.seller_id, rows, body.scanned_by, body.allow_partial, body.confirm_incomplete
         )
 
-    @api.post(
-        "/scan/file",
-        response_model=ScanResponse,
-        openapi_extra={
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "text/plain": {},
-                    "text/csv": {},
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-                },
-            }
-        },
-    )
+    @api.post("/scan/file", response_model=ScanResponse)
     async def scan_file(
         request: Request,
         seller_id: Annotated[str, Query(min_length=1, max_length=64)],
