@@ -81,7 +81,7 @@ def run(stack: Stack, count: int) -> None:
             numbers = [p["tracking_number"] for p in ready]
             http.post(
                 stack.url("shipper") + "/scan",
-                json={"tracking_numbers": numbers, "scanned_by": "bench"},
+                json={"seller_id": SELLER, "tracking_numbers": numbers, "scanned_by": "bench"},
             )
         for stage, goal in list(goals.items()):  # in pipeline order: a stage finishes after
             if not goal():  # the one before it

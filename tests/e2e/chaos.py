@@ -237,7 +237,11 @@ def _race_cancellations_against_scans(
                 "marketplace": marketplace,
                 "marketplace_order_id": order_id,
             }
-            scan_body = {"tracking_numbers": [tracking], "scanned_by": "chaos-race"}
+            scan_body = {
+                "seller_id": seller,
+                "tracking_numbers": [tracking],
+                "scanned_by": "chaos-race",
+            }
             cancel = pool.submit(_cancel, api, order)
             scan = pool.submit(api.response, "POST", "shipper", "/scan", json=scan_body)
             outcomes[order_uid] = (cancel.result().status_code, scan.result().status_code)
@@ -250,11 +254,16 @@ def _work_the_warehouse(api: ChaosApi, total: int) -> None:
     def settled() -> bool:
         ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]
         if ready:
-            body = {
-                "tracking_numbers": [p["tracking_number"] for p in ready],
-                "scanned_by": "chaos",
-            }
-            api.response("POST", "shipper", "/scan", json=body)  # 422 if one was just stopped
+            for seller in sorted({p["seller_id"] for p in ready}):  # a scan names its seller
+                body = {
+                    "seller_id": seller,
+                    "tracking_numbers": [
+                        p["tracking_number"] for p in ready if p["seller_id"] == seller
+                    ],
+                    "scanned_by": "chaos",
+                    "confirm_incomplete": True,  # the packer repacks partly cancelled boxes
+                }
+                api.response("POST", "shipper", "/scan", json=body)  # 422 if one just stopped
             return False
         collector = api.call("GET", "collector", "/stats")
         waiting = api.call("GET", "allocator", "/stats").get("waiting_orders", 0)

@@ -61,7 +61,10 @@ def ship_everything(api: Api, expected: int, timeout: float = 60) -> None:
         if ready:
             tracking = [p["tracking_number"] for p in ready]
             api.call(
-                "POST", "shipper", "/scan", json={"tracking_numbers": tracking, "scanned_by": "t"}
+                "POST",
+                "shipper",
+                "/scan",
+                json={"seller_id": SELLER, "tracking_numbers": tracking, "scanned_by": "t"},
             )
         return bool(api.stats("collector").get("shipped", 0) == expected)
 

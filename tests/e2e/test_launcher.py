@@ -61,6 +61,7 @@ def ship_one_order(urls: dict[str, str]) -> None:
             http.post(
                 f"{urls['shipper']}/scan",
                 json={
+                    "seller_id": "s-up",
                     "tracking_numbers": [p["tracking_number"] for p in ready],
                     "scanned_by": "test",
                 },

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
-from packline_shipper.entrypoints import http, subscriber
+from packline_shipper.entrypoints import http, scan_http, subscriber
 
 SERVICE = "shipper"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -28,4 +28,6 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
 
 def create_app(settings: Settings) -> FastAPI:
     runtime = build_runtime(settings)
-    return runtime.create_app("Packline shipper (배송)", http.router(runtime))
+    return runtime.create_app(
+        "Packline shipper (배송)", scan_http.router(runtime), http.router(runtime)
+    )

@@ -12,7 +12,7 @@ from packline_contracts import CancellationDecided, Event, OrderCancelled, Shipp
 from packline_launcher.testing import bundle, collected, matched
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS
-from packline_shipper.domain.scan import ScanRejected
+from packline_shipper.domain.scan import ScanCode, ScanRejected, rows_of
 from packline_shipper.service_layer import scanning, use_cases
 
 NUMBER = "300000000006"
@@ -91,7 +91,7 @@ async def test_scan_first_ships_and_the_late_cancel_is_answered_too_late(new_sch
 
     scanned, cancelled = await _race(
         pool,
-        lambda uow: scanning.scan(uow, [NUMBER], "line-1"),
+        lambda uow: scanning.scan(uow, "s1", rows_of([NUMBER]), "line-1"),
         lambda uow: use_cases.handle_events(uow, [cancel]),
     )
 
@@ -115,15 +115,16 @@ async def test_cancel_first_stops_the_parcel_and_the_late_scan_is_refused(new_sc
     cancelled, scanned = await _race(
         pool,
         lambda uow: use_cases.handle_events(uow, [cancel]),
-        lambda uow: scanning.scan(uow, [NUMBER], "line-1"),
+        lambda uow: scanning.scan(uow, "s1", rows_of([NUMBER]), "line-1"),
     )
 
     [decided] = cancelled
     assert isinstance(decided, CancellationDecided)
     assert (decided.outcome, decided.tracking_number) == ("CANCELLED", None)
     assert isinstance(scanned, ScanRejected)
-    [problem] = scanned.problems
-    assert problem.tracking_number == NUMBER and "출고 중지" in problem.reason
+    [row] = scanned.report.rows
+    assert (row.tracking_number, row.code) == (NUMBER, ScanCode.CANCELLED)
+    assert row.message.startswith("출고 중지")
     assert await _status(pool) == "STOPPED"
 
 
@@ -145,4 +146,4 @@ async def test_a_cancel_and_its_waybill_in_two_transactions_never_leave_a_shippa
     assert await _status(pool) == "STOPPED"
     with pytest.raises(ScanRejected):
         async with unit_of_work(pool) as uow:
-            await scanning.scan(uow, [NUMBER], "line-1")
+            await scanning.scan(uow, "s1", rows_of([NUMBER]), "line-1")

@@ -10,8 +10,7 @@ from packline_contracts import Shipped, WaybillIssued
 from packline_launcher.testing import bundle, collected, matched, recipient, recipient_changed
 from packline_runtime.unit_of_work import unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS
-from packline_shipper.domain.parcel import RELABEL_REASON
-from packline_shipper.domain.scan import ScanRejected
+from packline_shipper.domain.scan import ScanCode, ScanRejected, rows_of
 from packline_shipper.service_layer import scanning, use_cases
 
 MOVED = recipient("이서연", "010-9999-0000", address1="부산 해운대구 해운대로 9")
@@ -38,7 +37,7 @@ async def _apply(pool: Any, *events: Any) -> None:
 
 async def _scan(pool: Any, *numbers: str) -> list[Shipped]:
     async with unit_of_work(pool) as uow:
-        await scanning.scan(uow, numbers, "line-1")
+        await scanning.scan(uow, "s1", rows_of(numbers), "line-1")
         return [e for e in uow.emitted if isinstance(e, Shipped)]
 
 
@@ -64,13 +63,14 @@ async def test_a_held_parcel_is_refused_then_replaced_and_only_the_new_label_shi
     assert await _statuses(pool) == {"300000000006": "RELABEL"}
     with pytest.raises(ScanRejected) as refused:
         await _scan(pool, "300000000006", "300000000013")  # all or nothing: unknown too
-    assert RELABEL_REASON in refused.value.problems[0].reason
+    assert [r.code for r in refused.value.report.rows] == [ScanCode.RELABEL, ScanCode.UNKNOWN]
     new = _issued("300000000013", like=old, recipient=MOVED)
     await _apply(pool, new)
     assert await _statuses(pool) == {"300000000006": "VOIDED", "300000000013": "READY"}
     with pytest.raises(ScanRejected) as voided:
         await _scan(pool, "300000000006")
-    assert RELABEL_REASON in voided.value.problems[0].reason
+    [row] = voided.value.report.rows
+    assert (row.code, row.replaced_by) == (ScanCode.REPLACED, "300000000013")
     shipped = await _scan(pool, "300000000013")
     assert [e.bundle_id for e in shipped] == [old.bundle_id]
     assert await _scan(pool, "300000000013") == []  # a re-scan ships nothing again

@@ -129,16 +129,34 @@ async def lock_holding(conn: Conn, uids: Sequence[str]) -> list[Parcel]:
     return [_parcel(r) for r in rows]
 
 
-async def lock_numbers(conn: Conn, numbers: Sequence[str]) -> dict[str, Parcel]:
-    """The scanned parcels, row-locked in sorted order, so two scanners never both ship one."""
+async def lock_numbers(conn: Conn, seller_id: str, numbers: Sequence[str]) -> dict[str, Parcel]:
+    """The seller's scanned parcels, row-locked in sorted order, so two scanners never both ship
+    one. Another seller's number is simply not found."""
     rows = await conn.fetch(
         f"""
-        SELECT {_PARCEL_COLUMNS} FROM parcels WHERE tracking_number = ANY($1::text[])
+        SELECT {_PARCEL_COLUMNS} FROM parcels
+        WHERE seller_id = $1 AND tracking_number = ANY($2::text[])
         ORDER BY tracking_number FOR UPDATE
         """,
+        seller_id,
         sorted(numbers),
     )
     return {r["tracking_number"]: _parcel(r) for r in rows}
+
+
+async def live_numbers(
+    conn: Conn, seller_id: str, parcel_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The number each of these parcels may ship under now (its one number not VOIDED)."""
+    rows = await conn.fetch(
+        """
+        SELECT parcel_id, tracking_number FROM parcels
+        WHERE seller_id = $1 AND parcel_id = ANY($2::uuid[]) AND status <> 'VOIDED'
+        """,
+        seller_id,
+        list(parcel_ids),
+    )
+    return {r["parcel_id"]: r["tracking_number"] for r in rows}
 
 
 async def save_states(conn: Conn, parcels: Sequence[Parcel]) -> None:

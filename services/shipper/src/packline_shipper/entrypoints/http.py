@@ -1,25 +1,16 @@
-"""Shipper HTTP API: scan labels to ship (출고 스캔), list and look up parcels, counts."""
+"""Shipper HTTP API: list and look up parcels, counts (the scan routes are in scan_http)."""
 
 import uuid
 from datetime import datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from packline_couriers import normalise_tracking_number
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 from packline_shipper.adapters import views
-from packline_shipper.domain.scan import ScanRejected
-from packline_shipper.service_layer import scanning
-
-MAX_SCAN = 1000
-
-
-class ScanRequest(BaseModel):
-    tracking_numbers: list[str] = Field(min_length=1, max_length=MAX_SCAN)
-    scanned_by: str = Field(min_length=1, max_length=64, description="Scanner or worker id")
 
 
 class ParcelSummary(BaseModel):
@@ -35,19 +26,6 @@ class ParcelSummary(BaseModel):
 
 def router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(tags=["shipping"])
-
-    @api.post("/scan")
-    async def scan(body: ScanRequest) -> dict[str, list[str]]:
-        """All or nothing: one unknown or stopped number rejects the whole scan (422)."""
-        try:
-            async with runtime.unit_of_work() as uow:
-                result = await scanning.scan(uow, body.tracking_numbers, body.scanned_by)
-        except ScanRejected as exc:
-            problems = [
-                {"tracking_number": p.tracking_number, "reason": p.reason} for p in exc.problems
-            ]
-            raise HTTPException(422, {"message": str(exc), "rejected": problems}) from exc
-        return {"shipped": result.shipped, "already_shipped": result.already_shipped}
 
     @api.get("/parcels")
     async def list_parcels(
