@@ -7,7 +7,7 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from packline_marketsim import admin_api, coupang_api, naver_api
+from packline_marketsim import admin_api, coupang_api, coupang_claims, naver_api
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
 
@@ -33,6 +33,7 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
     app = FastAPI(title="Packline marketplace simulator (Coupang WING, Naver Commerce)")
     app.state.sim = sim
     app.include_router(coupang_api.router(sim))
+    app.include_router(coupang_claims.router(sim))
     app.include_router(naver_api.router(sim))
     app.include_router(admin_api.router(sim))
 
