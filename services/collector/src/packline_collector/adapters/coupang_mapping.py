@@ -23,6 +23,12 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _part(box: dict[str, Any], key: str) -> dict[str, Any]:
+    """A nested object; null, missing or not an object reads as empty."""
+    part = box.get(key)
+    return part if isinstance(part, dict) else {}
+
+
 def _line(item: Any, n: int, box: str) -> tuple[dict[str, Any], int, int]:
     where = f"box {box}: orderItems[{n}]"
     if not isinstance(item, dict):
@@ -82,8 +88,8 @@ def read_box(box: Any, seller_id: str) -> RemoteOrder:
             tuple(cancelled),
             "cancelCount/holdCountForCancel",
         )
-    receiver = box.get("receiver") if isinstance(box.get("receiver"), dict) else {}
-    orderer = box.get("orderer") if isinstance(box.get("orderer"), dict) else {}
+    receiver = _part(box, "receiver")
+    orderer = _part(box, "orderer")
     try:
         order = NewOrder.model_validate(
             {

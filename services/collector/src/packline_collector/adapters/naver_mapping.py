@@ -18,6 +18,8 @@ from packline_contracts import Marketplace, OrderRef
 CANCELLED_STATUSES = {"CANCELED", "CANCELED_BY_NOPAYMENT", "RETURNED", "EXCHANGED"}
 # a cancel claim stops the shipment until it is withdrawn or rejected
 LIVE_CLAIMS = {"CANCEL_REQUEST", "CANCELING", "CANCEL_DONE"}
+# a return claim (반품) on what has left: RETURN_REQUEST, COLLECTING, COLLECT_DONE, ...
+RETURN_CLAIM = "RETURN"
 
 
 def _part(row: Any, key: str) -> dict[str, Any]:
@@ -51,7 +53,9 @@ def read_product_order(row: Any, seller_id: str) -> RemoteOrder:
     if status in CANCELLED_STATUSES or claim in LIVE_CLAIMS:
         return RemoteOrder(ref, CANCELLED, None, (po_id,), claim or status)
     if status != "PAYED":
-        return RemoteOrder(ref, ELSEWHERE, None)
+        claim_type = _text(po.get("claimType") or _part(row, "currentClaim").get("claimType"))
+        returned = claim_type == RETURN_CLAIM and claim not in ("RETURN_REJECT", "")
+        return RemoteOrder(ref, ELSEWHERE, None, claim=claim, returned=returned)
     where = f"product order {po_id}"
     quantity = whole(po.get("quantity"), f"{where}: quantity")
     address = _part(po, "shippingAddress")
