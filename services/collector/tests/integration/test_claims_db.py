@@ -132,6 +132,16 @@ async def test_an_old_cancellation_is_found_by_the_periodic_collection(
         key=lambda p: p.product_order_id,
     )
     market.sim.cancel_naver(po)
+    # a box of the same age never collected here (sold before Packline): a claim on it does not
+    # make it ours to ship
+    (stranger,) = generate(
+        1, marketplaces=("COUPANG",), seed=99, paid_from=datetime.now(UTC) - timedelta(days=2)
+    )
+    (box_id,) = market.sim.place(stranger, whole.vendor_id)
+    unknown = market.sim.boxes[whole.vendor_id][int(box_id)]
+    unknown.status = "INSTRUCT"
+    unknown.items[0].shipping_count = 2
+    coupang_state.cancel(unknown, unknown.items[0].vendor_item_id, 1)
 
     job = await _periodic(collection, pool)
     assert (job["status"], job["cancelled"], job["created"]) == ("SUCCEEDED", 2, 0), job
@@ -153,6 +163,7 @@ async def test_an_old_cancellation_is_found_by_the_periodic_collection(
     assert [(r["marketplace_order_id"], r["kind"]) for r in attention] == [
         (str(partial.shipment_box_id), "PARTIAL_CANCEL")
     ]
+    assert not [r for r in statuses if r["marketplace_order_id"] == box_id]
     assert {r["marketplace_order_id"]: r["status"] for r in statuses} == {
         str(whole.shipment_box_id): "CANCEL_REQUESTED",
         po.product_order_id: "CANCEL_REQUESTED",
