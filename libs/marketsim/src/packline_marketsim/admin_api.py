@@ -115,6 +115,25 @@ def router(sim: Simulator) -> APIRouter:
         sim.cancel_naver(po)
         return {"status": po.status}
 
+    @api.post("/orders/{marketplace}/{account}/{order_id}/return")
+    async def request_return(
+        marketplace: Literal["COUPANG", "NAVER"], account: str, order_id: str
+    ) -> dict[str, str]:
+        """The buyer asks to return what was shipped (반품요청); 409 before it shipped."""
+        if marketplace == "COUPANG":
+            box = sim.boxes.get(account, {}).get(int(order_id)) if order_id.isdigit() else None
+            if box is None:
+                raise HTTPException(404, f"no Coupang box {order_id} for {account}")
+            if not coupang_state.request_return(box):
+                raise HTTPException(409, f"box {order_id} is {box.status}: not shipped yet")
+            return {"status": box.status}
+        po = sim.product_orders.get(account, {}).get(order_id)
+        if po is None:
+            raise HTTPException(404, f"no Naver product order {order_id} for {account}")
+        if not sim.return_naver(po):
+            raise HTTPException(409, f"product order {order_id} is {po.status}: not shipped yet")
+        return {"status": po.status}
+
     @api.post("/orders/{marketplace}/{account}/{order_id}/address")
     async def change_address(
         marketplace: Literal["COUPANG", "NAVER"], account: str, order_id: str

@@ -6,7 +6,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from packline_marketsim import admin_api, coupang_api, naver_api
+from packline_marketsim import admin_api, coupang_api, coupang_claims, naver_api
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
 from packline_simkit import simulator_app, validation_problems
@@ -38,7 +38,12 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
     app = simulator_app(
         "Packline marketplace simulator (Coupang WING, Naver Commerce)",
         sim,
-        [coupang_api.router(sim), naver_api.router(sim), admin_api.router(sim)],
+        [
+            coupang_api.router(sim),
+            coupang_claims.router(sim),
+            naver_api.router(sim),
+            admin_api.router(sim),
+        ],
         record,
     )
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from packline_marketsim import sparse
 from packline_marketsim.coupang_state import CoupangBox
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -68,7 +69,9 @@ def render(box: CoupangBox, version: int, malformed: bool = False) -> dict[str, 
         "refer": "안드로이드앱",
         "shipmentType": "THIRD_PARTY",
     }
+    if box.sparse:
+        sparse.coupang(row, box.shipment_box_id)
     if malformed:  # what a broken row from a real gateway looks like: a field lost its type
-        row["receiver"].pop("addr1", None)
+        (row.get("receiver") or {}).pop("addr1", None)
         row["orderItems"][0]["shippingCount"] = "one"
     return row

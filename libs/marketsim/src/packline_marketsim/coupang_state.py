@@ -2,7 +2,7 @@
 
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from packline_marketsim.generator import GeneratedOrder
@@ -27,6 +27,19 @@ class CoupangItem:
 
 
 @dataclass
+class CoupangClaim:
+    """One 반품/취소 접수 (receipt): a cancel before 발주확인 (CANCEL), a release stop once
+    INSTRUCT, or a return after shipping (both RETURN in Coupang's returnRequests)."""
+
+    receipt_id: int
+    receipt_type: str  # CANCEL or RETURN
+    receipt_status: str  # e.g. CANCEL_COMPLETED, RELEASE_STOP_UNCHECKED, RETURNS_UNCHECKED
+    created_at: datetime
+    items: list[tuple[CoupangItem, int]]  # (item, units claimed)
+    reason: str = "단순변심"
+
+
+@dataclass
 class CoupangBox:
     vendor_id: str
     shipment_box_id: int  # 18 digits since 2024-11
@@ -42,6 +55,8 @@ class CoupangBox:
     delivery_company_code: str = ""
     invoice_number: str = ""
     history: list[str] = field(default_factory=list)
+    claims: list[CoupangClaim] = field(default_factory=list)
+    sparse: bool = False  # rendered with optional fields null or missing
 
     def fully_cancelled(self) -> bool:
         return all(i.cancel_count + i.hold_count_for_cancel >= i.shipping_count for i in self.items)
@@ -115,9 +130,19 @@ def move(box: CoupangBox, rng: random.Random) -> None:
     box.history.append("ADDRESS_CHANGED")
 
 
+def _claim(
+    box: CoupangBox, type_: str, status: str, claimed: list[tuple[CoupangItem, int]]
+) -> None:
+    if claimed:
+        receipt = (box.shipment_box_id % 10**9) * 100 + len(box.claims) + 1
+        box.claims.append(CoupangClaim(receipt, type_, status, datetime.now(UTC), claimed))
+
+
 def cancel(box: CoupangBox, vendor_item_id: str | None, count: int | None) -> None:
-    """A buyer's cancellation: immediate while ACCEPT (cancelCount), held for the seller
-    to stop the shipment once INSTRUCT (holdCountForCancel)."""
+    """A buyer's cancellation: immediate while ACCEPT (cancelCount, a CANCEL receipt), held
+    for the seller to stop the shipment once INSTRUCT (holdCountForCancel, a RETURN receipt
+    asking for a release stop, 출고중지요청). Each is listed by returnRequests."""
+    claimed = []
     for item in box.items:
         if vendor_item_id and item.vendor_item_id != vendor_item_id:
             continue
@@ -127,4 +152,25 @@ def cancel(box: CoupangBox, vendor_item_id: str | None, count: int | None) -> No
             item.cancel_count += n
         else:
             item.hold_count_for_cancel += n
+        if n:
+            claimed.append((item, n))
+    if box.status == "ACCEPT":
+        _claim(box, "CANCEL", "CANCEL_COMPLETED", claimed)
+    elif box.status == "INSTRUCT":
+        _claim(box, "RETURN", "RELEASE_STOP_UNCHECKED", claimed)
     box.history.append("CANCELLED")
+
+
+def request_return(box: CoupangBox, vendor_item_id: str | None = None) -> bool:
+    """A buyer's return request (반품접수) after the box left; False before it shipped."""
+    if box.status in ("ACCEPT", "INSTRUCT"):
+        return False
+    claimed = [
+        (i, i.shipping_count - i.cancel_count)
+        for i in box.items
+        if (not vendor_item_id or i.vendor_item_id == vendor_item_id)
+        and i.shipping_count > i.cancel_count
+    ]
+    _claim(box, "RETURN", "RETURNS_UNCHECKED", claimed)
+    box.history.append("RETURN_REQUESTED")
+    return bool(claimed)

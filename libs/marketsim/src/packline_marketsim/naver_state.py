@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from packline_marketsim import sparse
 from packline_marketsim.generator import GeneratedOrder
 from packline_marketsim.people import Buyer, buyer, masked_name, safe_number
 
@@ -37,6 +38,7 @@ class NaverProductOrder:
     claim: dict[str, Any] | None = None
     delivery: dict[str, Any] | None = None
     address_changed: bool = False
+    sparse: bool = False  # rendered with optional fields null or missing
 
 
 def address_of(who: Buyer, road: bool, unit_style: int, rng: random.Random) -> dict[str, Any]:
@@ -133,7 +135,7 @@ def render(po: NaverProductOrder, malformed: bool = False) -> dict[str, Any]:
     if malformed:
         product_order["quantity"] = "one"
         product_order["shippingAddress"].pop("baseAddress", None)
-    return {
+    row = {
         "order": {
             "orderId": po.order_id,
             "ordererName": po.orderer_name,
@@ -145,6 +147,7 @@ def render(po: NaverProductOrder, malformed: bool = False) -> dict[str, Any]:
         "delivery": dict(po.delivery) if po.delivery else None,
         "currentClaim": dict(claim) if claim else None,
     }
+    return sparse.naver(row, po.product_order_id) if po.sparse else row
 
 
 def status_row(po: NaverProductOrder, order_id: str, change: str, at: datetime) -> dict[str, Any]:

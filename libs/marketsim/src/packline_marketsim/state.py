@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import bcrypt
 
-from packline_marketsim import coupang_state, naver_state
+from packline_marketsim import coupang_state, naver_state, sparse
 from packline_marketsim.coupang_state import CoupangBox
 from packline_marketsim.generator import GeneratedOrder
 from packline_marketsim.naver_state import NaverProductOrder
@@ -63,6 +63,7 @@ class Simulator:
     tokens: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     script: Script = field(default_factory=Script)
     calls: list[Call] = field(default_factory=list)
+    null_share: float = 0.2  # orders whose optional fields come null or missing (sparse.py)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -104,6 +105,7 @@ class Simulator:
                 self.rng,
             )
             self._next_box += 1
+            box.sparse = sparse.chosen(self.seed, str(box.shipment_box_id), self.null_share)
             self.boxes[account][box.shipment_box_id] = box
             return [str(box.shipment_box_id)]
         order_id = str(self._next_naver)
@@ -112,6 +114,7 @@ class Simulator:
         )
         self._next_naver += 10
         for po in found:
+            po.sparse = sparse.chosen(self.seed, po.product_order_id, self.null_share)
             self.product_orders[account][po.product_order_id] = po
             self.log_change(po, "PAYED", order.paid_at)
         return [po.product_order_id for po in found]
@@ -138,6 +141,20 @@ class Simulator:
         if done:
             po.status = "CANCELED"
             self.log_change(po, "CLAIM_COMPLETED")
+
+    def return_naver(self, po: NaverProductOrder) -> bool:
+        """A buyer's return request (반품요청) after dispatch; False before it shipped."""
+        if po.status not in ("DELIVERING", "DELIVERED", "PURCHASE_DECIDED") or po.claim:
+            return False
+        po.claim = {
+            "claimType": "RETURN",
+            "claimStatus": "RETURN_REQUEST",
+            "claimRequestDate": naver_state.stamp(self.now()),
+            "requestChannel": "구매자",
+            "claimReason": "INTENT_CHANGED",
+        }
+        self.log_change(po, "CLAIM_REQUESTED")
+        return True
 
     def move_naver(self, po: NaverProductOrder) -> None:
         naver_state.move(po, self.rng)

@@ -1,7 +1,8 @@
-"""Coupang WING Open API over httpx: order sheets (paged to the end), one box, acknowledgement."""
+"""Coupang WING Open API over httpx: order sheets (paged to the end), one box, acknowledgement,
+and the return/cancel receipts (returnRequests, paged to the end)."""
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ SEOUL = ZoneInfo("Asia/Seoul")
 BASE = "/v2/providers/openapi/apis/api"
 MAX_PER_PAGE = 50
 MAX_ACKNOWLEDGE = 50
+DAY = timedelta(hours=24)  # the longest searchType=timeFrame window
 
 
 class CoupangClient:
@@ -68,10 +70,10 @@ class CoupangClient:
             raise MarketplaceError(f"{self.who}: {what} answered with an unexpected shape")
         return payload
 
-    def _stamp(self, moment: datetime, time_frame: bool) -> str:
+    def _stamp(self, moment: datetime, time_frame: bool, version: int | None = None) -> str:
         local = moment.astimezone(SEOUL)
         text = local.strftime("%Y-%m-%dT%H:%M" if time_frame else "%Y-%m-%d")
-        return text + ("+09:00" if self.version == 5 else "")
+        return text + ("+09:00" if (version or self.version) == 5 else "")
 
     async def ordersheets(
         self, start: datetime, end: datetime, status: str, time_frame: bool
@@ -95,6 +97,38 @@ class CoupangClient:
             data = page.get("data") or []
             if not isinstance(data, list):
                 raise MarketplaceError(f"{self.who}: order sheets came without a data list")
+            yield data
+            token = str(page.get("nextToken") or "")
+            if not token:
+                return
+
+    async def return_requests(
+        self, start: datetime, end: datetime, cancel_type: str, status: str, time_frame: bool
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """Pages of 반품/취소 receipts made in [start, end] (days ≤31, or minutes ≤24 h), of
+        cancelType RETURN (with a status: RU, UC, CC, PR) or CANCEL (without one)."""
+        path = f"{BASE}/v4/vendors/{self.vendor_id}/returnRequests"
+        if time_frame:  # minutes: the minute `end` falls in is asked for whole
+            end = min(end.replace(second=0, microsecond=0) + timedelta(minutes=1), start + DAY)
+        token = ""
+        while True:
+            params = {
+                "createdAtFrom": self._stamp(start, time_frame, 4),
+                "createdAtTo": self._stamp(end, time_frame, 4),
+                "cancelType": cancel_type,
+                "maxPerPage": str(MAX_PER_PAGE),
+            }
+            if status:
+                params["status"] = status
+            if time_frame:
+                params["searchType"] = "timeFrame"
+            if token:
+                params["nextToken"] = token
+            what = f"listing {cancel_type} receipts" + (f" ({status})" if status else "")
+            page = await self._call("GET", path, what, params)
+            data = page.get("data") or []
+            if not isinstance(data, list):
+                raise MarketplaceError(f"{self.who}: {what} came without a data list")
             yield data
             token = str(page.get("nextToken") or "")
             if not token:

@@ -1,14 +1,24 @@
 """Collecting one Coupang account: list ACCEPT and INSTRUCT boxes to the last page, acknowledge
-the new ones (발주확인), then re-read them, since the buyer may change the address while ACCEPT."""
+the new ones (발주확인), then re-read them, since the buyer may change the address while ACCEPT.
+Then the return/cancel receipts made in the same period: every box they name that the listing
+did not show (ordered before the period, or already shipped) is read as it is now."""
 
 import asyncio
+import dataclasses
 from datetime import datetime, timedelta
 from typing import Any
 
+from packline_collector.adapters.coupang_claims import QUERIES, claimed_boxes
 from packline_collector.adapters.coupang_client import CoupangClient
 from packline_collector.adapters.coupang_mapping import read_box
 from packline_collector.adapters.http_retry import MarketplaceError
-from packline_collector.domain.remote import Fetched, MappingError, Progress, RemoteOrder
+from packline_collector.domain.remote import (
+    ELSEWHERE,
+    Fetched,
+    MappingError,
+    Progress,
+    RemoteOrder,
+)
 
 DAY_WINDOW = timedelta(days=30)  # Coupang allows 31 days a call; whole days are listed
 ACK_ATTEMPTS = 3
@@ -53,7 +63,43 @@ class CoupangGateway:
             acknowledged = await self._acknowledge(accepted, fetched)
             fetched.acknowledged = len(acknowledged)
             await self._reread(acknowledged, fetched)
+        await self._claims(start, end, fetched)
+        await progress(len(fetched.orders))
         return fetched
+
+    async def _claims(self, start: datetime, end: datetime, fetched: Fetched) -> None:
+        kinds: dict[str, set[str]] = {}
+        for cancel_type, status in QUERIES:
+            for w_start, w_end, time_frame in self._windows(start, end):
+                pages = self.client.return_requests(w_start, w_end, cancel_type, status, time_frame)
+                async for page in pages:
+                    for receipt in page:
+                        try:
+                            kind, box_ids = claimed_boxes(receipt)
+                        except MappingError as exc:
+                            fetched.problems.append(f"{self.client.who}: {exc}")
+                            continue
+                        for box_id in box_ids:
+                            kinds.setdefault(box_id, set()).add(kind or cancel_type)
+        listed = {r.ref.marketplace_order_id for r in fetched.orders.values()}
+        limit = asyncio.Semaphore(REREAD_CONCURRENCY)
+
+        async def one(box_id: str) -> None:
+            async with limit:
+                try:
+                    box = await self.client.ordersheet(box_id)
+                except MarketplaceError as exc:
+                    fetched.problems.append(str(exc))  # read again on the next collection
+                    return
+            try:
+                remote = read_box(box, self.seller_id)
+            except MappingError as exc:
+                fetched.problems.append(f"{self.client.who}: {exc}")
+                return
+            returned = "RETURN" in kinds[box_id] and remote.state == ELSEWHERE
+            fetched.add(dataclasses.replace(remote, returned=returned, from_claim=True))
+
+        await asyncio.gather(*(one(b) for b in kinds if b not in listed))
 
     async def _acknowledge(self, box_ids: list[str], fetched: Fetched) -> list[str]:
         done: list[str] = []

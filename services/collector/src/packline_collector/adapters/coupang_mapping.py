@@ -18,26 +18,40 @@ from packline_contracts import Marketplace, OrderRef
 AWAITING = {"ACCEPT", "INSTRUCT"}
 
 
-def _line(item: dict[str, Any], n: int, box: str) -> tuple[dict[str, Any], int, int]:
+def _text(value: Any) -> str:
+    """An optional text field: null, missing or empty all read as ""."""
+    return "" if value is None else str(value)
+
+
+def _part(box: dict[str, Any], key: str) -> dict[str, Any]:
+    """A nested object; null, missing or not an object reads as empty."""
+    part = box.get(key)
+    return part if isinstance(part, dict) else {}
+
+
+def _line(item: Any, n: int, box: str) -> tuple[dict[str, Any], int, int]:
     where = f"box {box}: orderItems[{n}]"
+    if not isinstance(item, dict):
+        raise MappingError(f"{where} is not an object")
+    item_id = _text(item.get("vendorItemId"))
+    if not item_id:
+        raise MappingError(f"{where}.vendorItemId is missing")
     ordered = whole(item.get("shippingCount"), f"{where}.shippingCount")
-    gone = whole(item.get("cancelCount", 0), f"{where}.cancelCount") + whole(
-        item.get("holdCountForCancel", 0), f"{where}.holdCountForCancel"
+    gone = whole(item.get("cancelCount"), f"{where}.cancelCount", 0) + whole(
+        item.get("holdCountForCancel"), f"{where}.holdCountForCancel", 0
     )
     shippable = max(0, ordered - gone)
     unit = krw(item.get("salesPrice"), f"{where}.salesPrice")
-    paid = krw(item.get("orderPrice", unit * ordered), f"{where}.orderPrice") - krw(
-        item.get("discountPrice", 0), f"{where}.discountPrice"
+    paid = krw(item.get("orderPrice"), f"{where}.orderPrice", unit * ordered) - krw(
+        item.get("discountPrice"), f"{where}.discountPrice", 0
     )
     line = {
-        "line_id": str(item.get("vendorItemId", "")),
-        "listing_id": str(item.get("sellerProductId", "")),
-        "option_id": str(item.get("vendorItemId", "")),
-        "product_name": str(item.get("sellerProductName") or item.get("vendorItemName") or "")[
-            :300
-        ],
-        "option_name": str(item.get("sellerProductItemName") or "")[:300],
-        "seller_sku_code": str(item.get("externalVendorSkuCode") or "")[:64],
+        "line_id": item_id,
+        "listing_id": _text(item.get("sellerProductId")),
+        "option_id": item_id,
+        "product_name": _text(item.get("sellerProductName") or item.get("vendorItemName"))[:300],
+        "option_name": _text(item.get("sellerProductItemName"))[:300],
+        "seller_sku_code": _text(item.get("externalVendorSkuCode"))[:64],
         "quantity": shippable,
         "unit_price_krw": unit,
         "amount_krw": max(0, paid) * shippable // ordered if ordered else 0,
@@ -45,8 +59,10 @@ def _line(item: dict[str, Any], n: int, box: str) -> tuple[dict[str, Any], int, 
     return line, shippable, gone
 
 
-def read_box(box: dict[str, Any], seller_id: str) -> RemoteOrder:
-    box_id = str(box.get("shipmentBoxId") or "")
+def read_box(box: Any, seller_id: str) -> RemoteOrder:
+    if not isinstance(box, dict):
+        raise MappingError("a box that is not an object")
+    box_id = _text(box.get("shipmentBoxId"))
     if not box_id.isdigit():
         raise MappingError("a box without a numeric shipmentBoxId")
     ref = OrderRef(
@@ -62,7 +78,7 @@ def read_box(box: dict[str, Any], seller_id: str) -> RemoteOrder:
             cancelled.append(line["line_id"])
         if shippable:
             lines.append(line)
-    status = str(box.get("status", ""))
+    status = _text(box.get("status"))
     state = AWAITING_SHIPMENT if status in AWAITING else ELSEWHERE
     if not lines:
         return RemoteOrder(
@@ -72,8 +88,8 @@ def read_box(box: dict[str, Any], seller_id: str) -> RemoteOrder:
             tuple(cancelled),
             "cancelCount/holdCountForCancel",
         )
-    receiver = box.get("receiver") or {}
-    orderer = box.get("orderer") or {}
+    receiver = _part(box, "receiver")
+    orderer = _part(box, "orderer")
     try:
         order = NewOrder.model_validate(
             {
@@ -89,12 +105,12 @@ def read_box(box: dict[str, Any], seller_id: str) -> RemoteOrder:
                     "postcode": receiver.get("postCode") or "",
                     "address1": receiver.get("addr1") or "",
                     "address2": receiver.get("addr2") or "",
-                    "message": str(box.get("parcelPrintMessage") or "")[:300],
+                    "message": _text(box.get("parcelPrintMessage"))[:300],
                 },
-                "orderer_name": str(orderer.get("name") or "")[:100],
+                "orderer_name": _text(orderer.get("name"))[:100],
                 "lines": lines,
                 "shipping_fee_krw": krw(
-                    box.get("shippingPrice", 0), f"box {box_id}: shippingPrice"
+                    box.get("shippingPrice"), f"box {box_id}: shippingPrice", 0
                 ),
             }
         )

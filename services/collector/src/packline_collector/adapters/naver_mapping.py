@@ -18,10 +18,22 @@ from packline_contracts import Marketplace, OrderRef
 CANCELLED_STATUSES = {"CANCELED", "CANCELED_BY_NOPAYMENT", "RETURNED", "EXCHANGED"}
 # a cancel claim stops the shipment until it is withdrawn or rejected
 LIVE_CLAIMS = {"CANCEL_REQUEST", "CANCELING", "CANCEL_DONE"}
+# a return claim (반품) on what has left: RETURN_REQUEST, COLLECTING, COLLECT_DONE, ...
+RETURN_CLAIM = "RETURN"
 
 
-def needs_confirmation(row: dict[str, Any]) -> bool:
-    po = row.get("productOrder") or {}
+def _part(row: Any, key: str) -> dict[str, Any]:
+    """A nested object; null, missing or not an object reads as empty."""
+    part = row.get(key) if isinstance(row, dict) else None
+    return part if isinstance(part, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def needs_confirmation(row: Any) -> bool:
+    po = _part(row, "productOrder")
     return (
         po.get("productOrderStatus") == "PAYED"
         and po.get("placeOrderStatus") == "NOT_YET"
@@ -29,22 +41,24 @@ def needs_confirmation(row: dict[str, Any]) -> bool:
     )
 
 
-def read_product_order(row: dict[str, Any], seller_id: str) -> RemoteOrder:
-    po = row.get("productOrder") or {}
-    order = row.get("order") or {}
-    po_id = str(po.get("productOrderId") or "")
+def read_product_order(row: Any, seller_id: str) -> RemoteOrder:
+    po = _part(row, "productOrder")
+    order = _part(row, "order")
+    po_id = _text(po.get("productOrderId"))
     if not po_id.isdigit():
         raise MappingError("a product order without a numeric productOrderId")
     ref = OrderRef(seller_id=seller_id, marketplace=Marketplace.NAVER, marketplace_order_id=po_id)
-    status = str(po.get("productOrderStatus", ""))
-    claim = str(po.get("claimStatus") or (row.get("currentClaim") or {}).get("claimStatus") or "")
+    status = _text(po.get("productOrderStatus"))
+    claim = _text(po.get("claimStatus") or _part(row, "currentClaim").get("claimStatus"))
     if status in CANCELLED_STATUSES or claim in LIVE_CLAIMS:
         return RemoteOrder(ref, CANCELLED, None, (po_id,), claim or status)
     if status != "PAYED":
-        return RemoteOrder(ref, ELSEWHERE, None)
+        claim_type = _text(po.get("claimType") or _part(row, "currentClaim").get("claimType"))
+        returned = claim_type == RETURN_CLAIM and claim not in ("RETURN_REJECT", "")
+        return RemoteOrder(ref, ELSEWHERE, None, claim=claim, returned=returned)
     where = f"product order {po_id}"
     quantity = whole(po.get("quantity"), f"{where}: quantity")
-    address = po.get("shippingAddress") or {}
+    address = _part(po, "shippingAddress")
     try:
         new = NewOrder.model_validate(
             {
@@ -60,16 +74,16 @@ def read_product_order(row: dict[str, Any], seller_id: str) -> RemoteOrder:
                     "postcode": address.get("zipCode") or "",
                     "address1": address.get("baseAddress") or "",
                     "address2": address.get("detailedAddress") or "",
-                    "message": str(po.get("shippingMemo") or "")[:300],
+                    "message": _text(po.get("shippingMemo"))[:300],
                 },
-                "orderer_name": str(order.get("ordererName") or "")[:100],
+                "orderer_name": _text(order.get("ordererName"))[:100],
                 "lines": [
                     {
                         "line_id": po_id,
-                        "listing_id": str(po.get("productId") or ""),
-                        "option_id": str(po.get("optionCode") or ""),
-                        "product_name": str(po.get("productName") or "")[:300],
-                        "option_name": str(po.get("productOption") or "")[:300],
+                        "listing_id": _text(po.get("productId")),
+                        "option_id": _text(po.get("optionCode")),
+                        "product_name": _text(po.get("productName"))[:300],
+                        "option_name": _text(po.get("productOption"))[:300],
                         "seller_sku_code": str(
                             po.get("sellerProductCode") or po.get("optionManageCode") or ""
                         )[:64],
@@ -81,7 +95,7 @@ def read_product_order(row: dict[str, Any], seller_id: str) -> RemoteOrder:
                     }
                 ],
                 "shipping_fee_krw": krw(
-                    po.get("deliveryFeeAmount", 0), f"{where}: deliveryFeeAmount"
+                    po.get("deliveryFeeAmount"), f"{where}: deliveryFeeAmount", 0
                 ),
             }
         )

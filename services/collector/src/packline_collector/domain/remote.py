@@ -24,6 +24,10 @@ class RemoteOrder:
     order: NewOrder | None
     cancelled_lines: tuple[str, ...] = ()  # line ids with a cancelled or held quantity
     claim: str = ""  # the marketplace's claim/cancel wording, for the reason
+    returned: bool = False  # the buyer asked to return it (반품) after it shipped
+    # found through a claim, not in the listing of new orders: it updates an order we know,
+    # and is never registered as new (an old order we never collected is not ours to ship)
+    from_claim: bool = False
 
     @property
     def fully_cancelled(self) -> bool:
@@ -52,6 +56,7 @@ class MappingError(ValueError):
 
 class Gateway(Protocol):
     """One account's marketplace: fetch what awaits shipment (and what changed) in a period,
-    acknowledging the new orders on the way."""
+    acknowledging the new orders on the way, and every order a claim (cancel, return) made
+    in the period concerns, however old the order."""
 
     async def fetch(self, start: datetime, end: datetime, progress: Progress) -> Fetched: ...

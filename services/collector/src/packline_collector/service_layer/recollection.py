@@ -1,7 +1,8 @@
 """What a collection found, applied in one transaction: new orders are registered once, a new
 cancellation becomes OrderCancelled (MARKETPLACE_CLAIM), a new address OrderRecipientChanged
 (the later stages re-key, re-bundle or re-label the order). What no stage can apply by itself
-(a partial cancel, an address changed after shipping) is recorded for a person (order_attention)."""
+(a partial cancel, an address changed after shipping, a return asked for after shipping) is
+recorded for a person (order_attention). Orders found only through a claim are never new."""
 
 import json
 import logging
@@ -22,6 +23,7 @@ from packline_runtime.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 RECIPIENT_CHANGED = "RECIPIENT_CHANGED"
 PARTIAL_CANCEL = "PARTIAL_CANCEL"
+RETURN_REQUESTED = "RETURN_REQUESTED"
 CANCELLED_AFTER_SHIPPING = CANCEL_AFTER_SHIPPING
 
 
@@ -41,7 +43,10 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
     fresh = [
         r.order
         for uid, r in found.items()
-        if uid not in known and r.order is not None and r.state == AWAITING_SHIPMENT
+        if uid not in known
+        and r.order is not None
+        and r.state == AWAITING_SHIPMENT
+        and not r.from_claim
     ]
     if fresh:
         result = await register_orders(uow, fresh, source="API", account_id=account.account_id)
@@ -58,6 +63,16 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
                     remote.ref,
                     CANCELLED_AFTER_SHIPPING,
                     "the marketplace shows a cancellation after we shipped: handle it as a return (반품)",
+                )
+            )
+        if row["status"] == "SHIPPED" and remote.returned:
+            attention.append(
+                (
+                    remote.ref,
+                    RETURN_REQUESTED,
+                    "the buyer asked to return it after it shipped (반품요청"
+                    + (f", {remote.claim}" if remote.claim else "")
+                    + "): handle the return on the marketplace",
                 )
             )
         if row["status"] == "SHIPPED" and _moved_after_shipping(row, remote):
