@@ -92,6 +92,7 @@ def read_box(box: dict[str, Any], seller_id: str) -> RemoteOrder:
                     "message": str(box.get("parcelPrintMessage") or "")[:300],
                 },
                 "orderer_name": str(orderer.get("name") or "")[:100],
+                "marketplace_order_no": str(box.get("orderId") or "")[:64],
                 "lines": lines,
                 "shipping_fee_krw": krw(
                     box.get("shippingPrice", 0), f"box {box_id}: shippingPrice"
