@@ -15,9 +15,8 @@ import asyncpg
 import httpx
 import pytest
 
-from packline_collector.adapters import accounts_repository
+from packline_collector.adapters import accounts_repository, push_repository
 from packline_collector.adapters import order_changes_repository as changes
-from packline_collector.adapters import push_repository
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
@@ -313,7 +312,7 @@ async def test_a_pre_shipment_number_is_pushed_when_issued_and_not_again_when_sh
     assert {k[0] for k in lines} == {early.order.marketplace_order_id}
     assert all(v.state is PushState.SENT and v.pre_shipment for v in lines.values())
     pushed = _ok_pushes(market)
-    assert set(pushed) == {(early.order.marketplace_order_id, l.line_id) for l in early.lines}
+    assert set(pushed) == {(early.order.marketplace_order_id, x.line_id) for x in early.lines}
 
     await _consume(pool, [_shipped(early, _number(1)), _shipped(later, _number(2))])
     await _push_all(pusher)
