@@ -361,3 +361,49 @@ async def test_an_order_registered_by_hand_is_not_applicable_and_never_pushed(
     [line] = (await _lines(pool)).values()
     assert line.state is PushState.NOT_APPLICABLE
     assert market.sim.pushes == []
+
+
+async def test_two_pushers_at_once_push_each_line_once(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="push")
+    _, orders = await _collected(pool, market, http, 16)
+    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(orders)])
+    replicas = [
+        Pusher(lambda: pool, _gateways(market, http).pusher_for, lines_per_tick=3) for _ in (1, 2)
+    ]
+    await asyncio.gather(*(_push_all(p) for p in replicas))
+
+    lines = await _lines(pool)
+    assert {v.state for v in lines.values()} == {PushState.SENT}
+    every_call = Counter((p.order_id, p.line_id) for p in market.sim.pushes)
+    assert set(every_call) == set(lines) and set(every_call.values()) == {1}
+
+
+async def test_a_marketplace_still_unavailable_after_the_retries_leaves_lines_for_later(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="push")
+    _, orders = await _collected(pool, market, http, 6)
+    naver = [o for o in orders if o.order.marketplace.value == "NAVER"]
+    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(naver)])
+    await http.post(
+        f"{market.url}/_sim/script",
+        json={
+            "rules": [
+                {"action": "server_error", "operation": "dispatch", "status": 502, "times": 99}
+            ]
+        },
+    )
+    assert await _push_all(Pusher(lambda: pool, _gateways(market, http).pusher_for)) == len(naver)
+
+    lines = await _lines(pool)
+    assert {(v.state, v.attempts, v.result_code) for v in lines.values()} == {
+        (PushState.PENDING, 1, "UNAVAILABLE")
+    }
+    assert all("502" in v.result_message for v in lines.values())
+    async with pool.acquire() as conn:
+        due_later = await conn.fetchval(
+            "SELECT bool_and(next_attempt_at > now() + interval '20 seconds') FROM tracking_pushes"
+        )
+    assert due_later and market.sim.pushes == []
