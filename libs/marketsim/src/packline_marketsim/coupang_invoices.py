@@ -15,6 +15,7 @@ MESSAGES = {
     "ORDER_DELIVERY_CANCELED": "취소(또는 취소요청)된 주문입니다.",
     "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD": "이미 송장이 등록된 주문입니다. 송장 수정을 이용하세요.",
     "INVALID_STATUS": "상품준비중(INSTRUCT) 상태에서만 송장을 등록할 수 있습니다.",
+    "INVALID_ORDER_ID": "배송번호와 주문번호가 일치하지 않습니다.",
     "INVALID_INVOICE": "유효하지 않은 택배사 코드 또는 송장번호입니다.",
     "DUPLICATE_INVOICE_NUMBER": "다른 주문에 이미 사용된 송장번호입니다.",
 }
@@ -44,6 +45,8 @@ def _result(row: dict[str, Any], boxes: dict[int, CoupangBox], used: dict[str, C
         return "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD"
     if box.status != "INSTRUCT":
         return "INVALID_STATUS"
+    if str(row.get("orderId", "")) != str(box.order_id):
+        return "INVALID_ORDER_ID"  # the call names the box's order as well (unverified code)
     if row.get("deliveryCompanyCode") not in COURIERS or not number.isdigit():
         return "INVALID_INVOICE"
     other = used.get(number)

@@ -407,3 +407,23 @@ async def test_a_marketplace_still_unavailable_after_the_retries_leaves_lines_fo
             "SELECT bool_and(next_attempt_at > now() + interval '20 seconds') FROM tracking_pushes"
         )
     assert due_later and market.sim.pushes == []
+
+
+async def test_an_order_collected_before_order_numbers_were_kept_reads_its_order_id_first(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="push")
+    _, orders = await _collected(pool, market, http, 6)
+    coupang = [o for o in orders if o.order.marketplace.value == "COUPANG"]
+    async with pool.acquire() as conn:
+        kept = await conn.fetchval("SELECT count(*) FROM order_marketplace_numbers")
+        await conn.execute("DELETE FROM order_marketplace_numbers")
+    assert kept == len(coupang)  # the orderId of every collected box was kept
+    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(coupang)])
+    reads_before = sum(c.operation == "ordersheet" for c in market.sim.calls)
+
+    await _push_all(Pusher(lambda: pool, _gateways(market, http).pusher_for))
+
+    assert {v.state for v in (await _lines(pool)).values()} == {PushState.SENT}
+    reads = sum(c.operation == "ordersheet" for c in market.sim.calls) - reads_before
+    assert reads == len(coupang)  # one read per box, not per line

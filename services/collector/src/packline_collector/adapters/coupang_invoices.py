@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from packline_collector.adapters.coupang_client import CoupangClient
-from packline_collector.adapters.http_retry import MarketplaceError
+from packline_collector.adapters.http_retry import MarketplaceError, MarketplaceUnavailable
 from packline_collector.domain.push import LineKey, PushLine, PushResult, Verdict, chunks
 from packline_couriers import UnknownChannelCode, channel_code
 
@@ -31,6 +31,11 @@ class CoupangInvoices:
                 row = await self._row(line, order_nos)
             except UnknownChannelCode as exc:
                 results[line.key] = PushResult(Verdict.FAILED, "NO_COURIER_CODE", str(exc))
+                continue
+            except MarketplaceUnavailable:
+                raise
+            except MarketplaceError as exc:  # the box could not be read for its orderId
+                results[line.key] = PushResult(Verdict.FAILED, "NO_ORDER_ID", str(exc))
                 continue
             ready.append((line, row))
         for batch in chunks(ready, ROWS_PER_CALL):
