@@ -160,6 +160,18 @@ def router(sim: Simulator) -> APIRouter:
 
     add_script_routes(api, sim.script, Rule)
 
+    @api.get("/pushes")
+    async def pushes(
+        marketplace: Literal["COUPANG", "NAVER"] | None = None, account: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every tracking-number row pushed (Coupang invoice, Naver dispatch) with its answer,
+        oldest first: one row per line and call."""
+        return [
+            p.view()
+            for p in sim.pushes
+            if marketplace in (None, p.marketplace) and account in (None, p.account)
+        ]
+
     @api.get("/calls")
     async def calls(
         marketplace: str | None = None, operation: str | None = None

@@ -178,6 +178,14 @@ def router(sim: Simulator) -> APIRouter:
         rows = body.get("orderSheetInvoiceApplyDtos") or []
         if not rows or str(body.get("vendorId")) != vendor_id:
             raise HTTPException(400, "send vendorId and orderSheetInvoiceApplyDtos")
-        return ok(apply_invoices(boxes(vendor_id), rows))
+        return ok(
+            apply_invoices(
+                boxes(vendor_id),
+                rows,
+                lambda box, item, courier, number, code: sim.record_push(
+                    "COUPANG", vendor_id, box, item, courier, number, code
+                ),
+            )
+        )
 
     return api

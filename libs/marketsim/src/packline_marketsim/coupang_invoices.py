@@ -1,10 +1,26 @@
 """Coupang invoice upload (송장업로드): one row per vendorItemId, only for INSTRUCT boxes."""
 
+from collections.abc import Callable
 from typing import Any
 
 from packline_marketsim.coupang_state import CoupangBox
 
-COURIERS = {"CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN", "ILYANG", "CHUNIL"}
+COURIERS = {
+    *("CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN", "ILYANG", "CHUNIL"),
+    *("CVS", "HDEXP"),
+}
+MESSAGES = {
+    "NOT_FOUND": "존재하지 않는 배송번호입니다.",
+    "INVALID_VENDOR_ITEM_ID": "배송번호에 없는 옵션입니다.",
+    "ORDER_DELIVERY_CANCELED": "취소(또는 취소요청)된 주문입니다.",
+    "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD": "이미 송장이 등록된 주문입니다. 송장 수정을 이용하세요.",
+    "INVALID_STATUS": "상품준비중(INSTRUCT) 상태에서만 송장을 등록할 수 있습니다.",
+    "INVALID_ORDER_ID": "배송번호와 주문번호가 일치하지 않습니다.",
+    "INVALID_INVOICE": "유효하지 않은 택배사 코드 또는 송장번호입니다.",
+    "DUPLICATE_INVOICE_NUMBER": "다른 주문에 이미 사용된 송장번호입니다.",
+}
+# (shipmentBoxId, vendorItemId, deliveryCompanyCode, invoiceNumber, resultCode)
+Recorder = Callable[[str, str, str, str, str], None]
 
 
 def _who(box: CoupangBox) -> tuple[str, str, str]:
@@ -29,6 +45,8 @@ def _result(row: dict[str, Any], boxes: dict[int, CoupangBox], used: dict[str, C
         return "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD"
     if box.status != "INSTRUCT":
         return "INVALID_STATUS"
+    if str(row.get("orderId", "")) != str(box.order_id):
+        return "INVALID_ORDER_ID"  # the call names the box's order as well (unverified code)
     if row.get("deliveryCompanyCode") not in COURIERS or not number.isdigit():
         return "INVALID_INVOICE"
     other = used.get(number)
@@ -43,11 +61,20 @@ def _result(row: dict[str, Any], boxes: dict[int, CoupangBox], used: dict[str, C
     return "OK"
 
 
-def apply_invoices(boxes: dict[int, CoupangBox], rows: list[dict[str, Any]]) -> dict[str, Any]:
+def apply_invoices(
+    boxes: dict[int, CoupangBox], rows: list[dict[str, Any]], record: Recorder
+) -> dict[str, Any]:
     used = {b.invoice_number: b for b in boxes.values() if b.invoice_number}
     results = []
     for row in rows:
         code = _result(row, boxes, used)
+        record(
+            str(row.get("shipmentBoxId", "")),
+            str(row.get("vendorItemId", "")),
+            str(row.get("deliveryCompanyCode", "")),
+            str(row.get("invoiceNumber", "")),
+            code,
+        )
         results.append(
             {
                 "shipmentBoxId": row.get("shipmentBoxId"),
@@ -55,7 +82,7 @@ def apply_invoices(boxes: dict[int, CoupangBox], rows: list[dict[str, Any]]) -> 
                 "succeed": code == "OK",
                 "resultCode": code,
                 "retryRequired": False,
-                "resultMessage": "" if code == "OK" else code,
+                "resultMessage": "" if code == "OK" else MESSAGES.get(code, code),
             }
         )
     failed = sum(not r["succeed"] for r in results)

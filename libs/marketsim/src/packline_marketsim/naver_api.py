@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Body, Query, Request
 
-from packline_marketsim import faults, naver_auth, naver_state
+from packline_marketsim import faults, naver_auth, naver_dispatch, naver_state
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.naver_state import NaverProductOrder, stamp
 from packline_marketsim.state import Simulator
@@ -15,7 +15,6 @@ from packline_marketsim.state import Simulator
 BASE = "/external/v1"
 ORDERS = f"{BASE}/pay-order/seller/product-orders"
 MAX_CHANGES, MAX_QUERY, MAX_CONFIRM, MAX_DISPATCH = 300, 300, 30, 30
-COURIERS = {"CJGLS", "HYUNDAI", "HANJIN", "KGB", "EPOST", "KDEXP", "DAESIN", "ILYANG", "CHUNIL"}
 
 
 def wrap(data: Any) -> dict[str, Any]:
@@ -163,29 +162,21 @@ def router(sim: Simulator) -> APIRouter:
         for row in rows:
             po_id = str(row.get("productOrderId"))
             po = orders(client_id).get(po_id)
-            code = (
-                "NOT_FOUND"
-                if po is None
-                else "INVALID_STATUS"
-                if po.status != "PAYED" or po.claim
-                else "NOT_CONFIRMED"
-                if po.place_order_status != "OK"
-                else "INVALID_DELIVERY_COMPANY"
-                if row.get("deliveryCompanyCode") not in COURIERS
-                else "INVALID_TRACKING_NUMBER"
-                if not str(row.get("trackingNumber", "")).isdigit()
-                else ""
+            code = naver_dispatch.refusal(po, row)
+            sim.record_push(
+                "NAVER",
+                client_id,
+                po_id,
+                po_id,
+                str(row.get("deliveryCompanyCode") or ""),
+                str(row.get("trackingNumber") or ""),
+                code or "OK",
             )
             if code or po is None:
-                fail.append({"productOrderId": po_id, "code": code, "message": code})
+                message = naver_dispatch.MESSAGES.get(code, code)
+                fail.append({"productOrderId": po_id, "code": code, "message": message})
                 continue
-            po.status = "DELIVERING"
-            po.delivery = {
-                "deliveryMethod": row.get("deliveryMethod", "DELIVERY"),
-                "deliveryCompany": row["deliveryCompanyCode"],
-                "trackingNumber": str(row["trackingNumber"]),
-                "sendDate": row.get("dispatchDate"),
-            }
+            naver_dispatch.dispatch(po, row)
             sim.log_change(po, "DISPATCHED")
             success.append(po_id)
         return wrap({"successProductOrderIds": success, "failProductOrderInfos": fail})

@@ -1,4 +1,5 @@
-"""Everything the simulator knows: seller accounts, their orders, tokens, the script, a call log."""
+"""Everything the simulator knows: seller accounts, their orders, tokens, the script, a call log
+and what was pushed to it."""
 
 import random
 import secrets
@@ -12,6 +13,7 @@ from packline_marketsim import coupang_state, naver_state, sparse
 from packline_marketsim.coupang_state import CoupangBox
 from packline_marketsim.generator import GeneratedOrder
 from packline_marketsim.naver_state import NaverProductOrder
+from packline_marketsim.pushes import PushRecord
 from packline_marketsim.script import Script
 
 
@@ -64,6 +66,7 @@ class Simulator:
     script: Script = field(default_factory=Script)
     calls: list[Call] = field(default_factory=list)
     null_share: float = 0.2  # orders whose optional fields come null or missing (sparse.py)
+    pushes: list[PushRecord] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -155,6 +158,29 @@ class Simulator:
         }
         self.log_change(po, "CLAIM_REQUESTED")
         return True
+
+    def record_push(
+        self,
+        marketplace: str,
+        account: str,
+        order_id: str,
+        line_id: str,
+        courier_code: str,
+        tracking_number: str,
+        result_code: str,
+    ) -> None:
+        self.pushes.append(
+            PushRecord(
+                marketplace,
+                account,
+                order_id,
+                line_id,
+                courier_code,
+                tracking_number,
+                result_code,
+                self.now(),
+            )
+        )
 
     def move_naver(self, po: NaverProductOrder) -> None:
         naver_state.move(po, self.rng)

@@ -1,5 +1,5 @@
 """Composition root of the collector: settings, runtime, subscriber, marketplace gateways,
-automatic collection and HTTP routes."""
+automatic collection, the tracking-number pusher and HTTP routes."""
 
 import contextlib
 import logging
@@ -14,15 +14,18 @@ from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.endpoints import EndpointPolicy
+from packline_collector.domain.push import TrackingPusher
 from packline_collector.domain.remote import Gateway
 from packline_collector.entrypoints import (
     accounts_http,
     collections_http,
     excel_http,
     http,
+    push_http,
     subscriber,
 )
 from packline_collector.service_layer.collection import Collection
+from packline_collector.service_layer.push import Pusher
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
@@ -37,6 +40,8 @@ class CollectorSettings(Settings):
     marketplace_timeout_seconds: float = 30.0
     marketplace_attempts: int = 5
     marketplace_backoff_seconds: float = 0.5
+    push_tick_seconds: float = 5.0  # how often due tracking-number pushes are looked for
+    push_lease_seconds: float = 300.0
     marketplace_allowed_hosts: str = Field(
         default="",
         description="Comma-separated host:port a marketplace account may point at besides the "
@@ -65,10 +70,16 @@ class _Marketplaces:
         self.settings = settings
         self.gateways: Gateways | None = None
 
-    def gateway_for(self, account: Account) -> Gateway:
+    def _started(self) -> Gateways:
         if self.gateways is None:
             raise RuntimeError("marketplace gateways used before startup")
-        return self.gateways.for_account(account)
+        return self.gateways
+
+    def gateway_for(self, account: Account) -> Gateway:
+        return self._started().for_account(account)
+
+    def pusher_for(self, account: Account) -> TrackingPusher:
+        return self._started().pusher_for(account)
 
     @contextlib.asynccontextmanager
     async def lifespan(self, _: ServiceRuntime) -> AsyncIterator[None]:
@@ -102,6 +113,8 @@ def create_app(settings: Settings) -> FastAPI:
     runtime.in_background(marketplaces.lifespan)
     runtime.in_background(collection.lifespan)
     runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
+    pusher = Pusher(lambda: runtime.pool, marketplaces.pusher_for, s.push_lease_seconds)
+    runtime.every(s.push_tick_seconds, "tracking-push", pusher.push_due)
     return runtime.create_app(
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
@@ -109,4 +122,5 @@ def create_app(settings: Settings) -> FastAPI:
         http.stats_router(runtime),
         accounts_http.router(runtime, s.endpoints),
         collections_http.router(runtime, collection),
+        push_http.router(runtime),
     )

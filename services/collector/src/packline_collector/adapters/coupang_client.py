@@ -1,5 +1,5 @@
 """Coupang WING Open API over httpx: order sheets (paged to the end), one box, acknowledgement,
-and the return/cancel receipts (returnRequests, paged to the end)."""
+and the return/cancel receipts (returnRequests, paged to the end), and invoice upload."""
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
@@ -153,3 +153,11 @@ class CoupangClient:
             answer = await self._call("PATCH", path, "acknowledging boxes", body=body)
             results.extend((answer.get("data") or {}).get("responseList") or [])
         return results
+
+    async def upload_invoices(self, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """송장업로드: one row per vendorItemId; one result per row (`resultCode`)."""
+        path = f"{BASE}/v4/vendors/{self.vendor_id}/orders/invoices"
+        body = {"vendorId": self.vendor_id, "orderSheetInvoiceApplyDtos": list(rows)}
+        answer = await self._call("POST", path, "uploading invoices", body=body)
+        data = answer.get("data") or {}
+        return list(data.get("responseList") or []) if isinstance(data, dict) else []

@@ -108,6 +108,7 @@ def read_box(box: Any, seller_id: str) -> RemoteOrder:
                     "message": _text(box.get("parcelPrintMessage"))[:300],
                 },
                 "orderer_name": _text(orderer.get("name"))[:100],
+                "marketplace_order_no": _text(box.get("orderId"))[:64],
                 "lines": lines,
                 "shipping_fee_krw": krw(
                     box.get("shippingPrice"), f"box {box_id}: shippingPrice", 0

@@ -1,5 +1,6 @@
 """Builds the marketplace gateway for an account: Coupang (HMAC per request) or Naver (a token
-kept per account between collections, since one lasts 3 hours)."""
+kept per account between collections, since one lasts 3 hours), and the tracking-number
+pusher for the same account."""
 
 import hashlib
 
@@ -7,11 +8,14 @@ import httpx
 
 from packline_collector.adapters.coupang_client import CoupangClient
 from packline_collector.adapters.coupang_gateway import CoupangGateway
+from packline_collector.adapters.coupang_invoices import CoupangInvoices
 from packline_collector.adapters.http_retry import MarketplaceError, RetryPolicy
 from packline_collector.adapters.naver_client import NaverClient
+from packline_collector.adapters.naver_dispatch import NaverDispatch
 from packline_collector.adapters.naver_gateway import NaverGateway
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
+from packline_collector.domain.push import TrackingPusher
 from packline_collector.domain.remote import Gateway
 
 
@@ -28,27 +32,29 @@ class Gateways:
         self.endpoints = endpoints
         self._naver: dict[tuple[str, str], NaverClient] = {}
 
-    def for_account(self, account: Account) -> Gateway:
+    def _base(self, account: Account, doing: str) -> str:
         # checked again here, right before any signed request: a row stored before the check
         # existed, or written around the API, must not receive the account's keys
         try:
-            base = self.endpoints.base_url(account.marketplace, account.base_url)
+            return self.endpoints.base_url(account.marketplace, account.base_url)
         except UnsafeBaseUrl as exc:
             raise RefusedEndpoint(
-                f"{account.who}: not collected, {exc}; correct it with PATCH /accounts/"
+                f"{account.who}: not {doing}, {exc}; correct it with PATCH /accounts/"
                 f"{account.account_id}"
             ) from None
-        if account.marketplace == "COUPANG":
-            client = CoupangClient(
-                self.http,
-                base,
-                account.login_id,
-                account.access_key,
-                account.secret,
-                account.who,
-                self.policy,
-            )
-            return CoupangGateway(client, account.seller_id)
+
+    def _coupang(self, account: Account, base: str) -> CoupangClient:
+        return CoupangClient(
+            self.http,
+            base,
+            account.login_id,
+            account.access_key,
+            account.secret,
+            account.who,
+            self.policy,
+        )
+
+    def _naver_client(self, account: Account, base: str) -> NaverClient:
         # keyed by a digest of the secret too: a rotated secret gets a new token
         key = (
             str(account.account_id),
@@ -60,4 +66,17 @@ class Gateways:
                 self.http, base, account.login_id, account.secret, account.who, self.policy
             )
             self._naver[key] = naver
-        return NaverGateway(naver, account.seller_id)
+        return naver
+
+    def for_account(self, account: Account) -> Gateway:
+        base = self._base(account, "collected")
+        if account.marketplace == "COUPANG":
+            return CoupangGateway(self._coupang(account, base), account.seller_id)
+        return NaverGateway(self._naver_client(account, base), account.seller_id)
+
+    def pusher_for(self, account: Account) -> TrackingPusher:
+        """Tracking-number pushes with the same keys, token and endpoint checks as collection."""
+        base = self._base(account, "pushed")
+        if account.marketplace == "COUPANG":
+            return CoupangInvoices(self._coupang(account, base))
+        return NaverDispatch(self._naver_client(account, base))

@@ -160,3 +160,16 @@ class NaverClient:
             success.extend(data.get("successProductOrderInfos") or [])
             fail.extend(data.get("failProductOrderInfos") or [])
         return success, fail
+
+    async def dispatch(
+        self, rows: Sequence[dict[str, Any]]
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """발송처리 of ≤30 product orders; returns (successProductOrderIds,
+        failProductOrderInfos)."""
+        body = {"dispatchProductOrders": list(rows)}
+        data = (
+            await self._call("POST", f"{ORDERS}/dispatch", "dispatching product orders", body=body)
+            or {}
+        )
+        success = [str(i) for i in data.get("successProductOrderIds") or []]
+        return success, list(data.get("failProductOrderInfos") or [])

@@ -57,6 +57,12 @@ class NewOrder(BaseModel):
     paid_at: datetime
     recipient: RecipientIn
     orderer_name: Text = Field(default="", max_length=100)
+    marketplace_order_no: str = Field(
+        default="",
+        max_length=64,
+        description="The marketplace's order number besides the shipping unit (Coupang "
+        "orderId), kept for pushing the tracking number back",
+    )
     lines: tuple[OrderLineIn, ...] = Field(min_length=1, max_length=500)
     shipping_fee_krw: int = Field(default=0, strict=True, ge=0, le=MAX_SHIPPING_FEE_KRW)
 

@@ -10,8 +10,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import orders_repository as repo
+from packline_collector.adapters import push_repository as pushes
 from packline_collector.domain.cancellation import CancelRefused
 from packline_collector.domain.orders import NewOrder
+from packline_collector.domain.push import PUSHABLE, PushState
 from packline_collector.domain.stranded import OrderDeadLetter
 from packline_collector.domain.text_rules import error_loc
 from packline_collector.service_layer import use_cases
@@ -190,6 +192,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     return api
 
 
+def pushed_counts(pushed: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Tracking-number push lines per marketplace: `pushed_coupang_sent` and so on."""
+    return {
+        f"pushed_{marketplace.lower()}_{state.lower()}": pushed.get(marketplace, {}).get(state, 0)
+        for marketplace in sorted(PUSHABLE)
+        for state in (PushState.SENT, PushState.FAILED, PushState.PENDING)
+    }
+
+
 def stats_router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(tags=["orders"])
 
@@ -197,12 +208,13 @@ def stats_router(runtime: ServiceRuntime) -> APIRouter:
     async def stats() -> dict[str, int]:
         async with runtime.pool.acquire() as conn:
             counts = await repo.counts_by_status(conn, None)
+            pushed = await pushes.counts(conn)
         return {
             "collected": sum(counts.values()),
             "in_progress": counts.get("COLLECTED", 0),
             "shipped": counts.get("SHIPPED", 0),
             "cancel_requested": counts.get("CANCEL_REQUESTED", 0),
             "cancelled": counts.get("CANCELLED", 0),
-        }
+        } | pushed_counts(pushed)
 
     return api

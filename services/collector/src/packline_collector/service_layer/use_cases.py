@@ -1,5 +1,6 @@
 """Collector use cases: register orders (idempotently), request cancellations from the console,
-note shipments and the shipper's answers to cancellations."""
+note shipments (and the lines whose tracking number awaits a push) and the shipper's answers to
+cancellations."""
 
 import uuid
 from collections.abc import Sequence
@@ -8,12 +9,14 @@ from dataclasses import dataclass, field
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
+from packline_collector.adapters import push_repository as pushes
 from packline_collector.domain.cancellation import (
     OrderStatus,
     after_decision,
     request_cancel,
 )
 from packline_collector.domain.orders import NewOrder
+from packline_collector.service_layer import push
 from packline_contracts import (
     CancellationDecided,
     DeadLettered,
@@ -62,6 +65,10 @@ async def register_orders(
     for order in orders:
         events.setdefault(order.ref.uid, order.collected(source))  # first copy in a file wins
     created = await repo.insert_new(uow.conn, list(events.values()), batch_id, account_id)
+    await pushes.remember_order_numbers(
+        uow.conn,
+        [(o.ref, o.marketplace_order_no) for o in numbered(orders, created)],
+    )
     result = Registration()
     for order in orders:
         uid = order.ref.uid
@@ -71,6 +78,11 @@ async def register_orders(
         elif uid not in created:
             result.duplicates.append(uid)
     return result
+
+
+def numbered(orders: Sequence[NewOrder], created: set[str]) -> list[NewOrder]:
+    """The registered orders that carry a marketplace order number (Coupang orderId)."""
+    return [o for o in orders if o.ref.uid in created and o.marketplace_order_no]
 
 
 async def cancel_order(uow: UnitOfWork, ref: OrderRef, reason: str, source: str) -> CancelRequest:
@@ -113,6 +125,8 @@ async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:
     decided = [e for e in events if isinstance(e, CancellationDecided)]
     if decided:
         await note_cancellations_decided(uow, decided)
+    # 송장 전송: the lines of shipped parcels (and of 가배송 parcels once numbered) await a push
+    await push.record_pushes(uow, events)
 
 
 async def note_cancellations_decided(
