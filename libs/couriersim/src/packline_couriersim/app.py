@@ -1,6 +1,8 @@
 """The simulator's ASGI app: the courier API, the admin API, error shapes, and the call log."""
 
-from collections.abc import Awaitable, Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -9,6 +11,7 @@ from fastapi.responses import JSONResponse
 from packline_couriersim import admin_api, api
 from packline_couriersim.auth import CourierError
 from packline_couriersim.state import Call, Simulator
+from packline_couriersim.webhooks import Webhooks
 
 _CODES = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
 
@@ -17,10 +20,34 @@ def _admin(request: Request) -> bool:
     return request.url.path.startswith("/_sim")
 
 
-def create_app(sim: Simulator | None = None) -> FastAPI:
+def create_app(sim: Simulator | None = None, tick_seconds: float = 1.0) -> FastAPI:
+    """`tick_seconds`: how often the automatic progression (when switched on) is applied."""
     sim = sim or Simulator()
-    app = FastAPI(title="Packline courier simulator (booking, address sorting codes, tracking)")
+    webhooks = Webhooks(sim)
+    sim.on_change = webhooks.notify
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def ticking() -> None:
+            while True:
+                sim.tick()
+                await asyncio.sleep(tick_seconds)
+
+        ticker = asyncio.create_task(ticking(), name="couriersim-progression")
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            await webhooks.drain()
+
+    app = FastAPI(
+        title="Packline courier simulator (booking, address sorting codes, tracking)",
+        lifespan=lifespan,
+    )
     app.state.sim = sim
+    app.state.webhooks = webhooks
     app.include_router(api.router(sim))
     app.include_router(admin_api.router(sim))
 

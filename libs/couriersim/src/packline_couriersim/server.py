@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import uvicorn
 
@@ -31,7 +32,7 @@ async def running(
         port=port,
         log_level="warning",
         access_log=False,
-        lifespan="off",
+        lifespan="on",
         timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(config)
@@ -62,13 +63,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--seed", type=int, default=1, help="where in each courier's range numbers start"
     )
+    parser.add_argument(
+        "--progress-seconds",
+        type=float,
+        default=None,
+        help="move every parcel one usual status per this many seconds (demo); off by default",
+    )
     args = parser.parse_args(argv)
+    sim = Simulator(seed=args.seed)
+    if args.progress_seconds:
+        sim.progress_step = timedelta(seconds=args.progress_seconds)
     print(
         f"couriersim listening on http://{args.host}:{args.port} (admin API under /_sim)",
         flush=True,
     )
     uvicorn.run(
-        create_app(Simulator(seed=args.seed)),
+        create_app(sim),
         host=args.host,
         port=args.port,
         log_level="warning",
