@@ -31,7 +31,7 @@ from packline_waybill.adapters.courier_tracking import CourierTracker
 from packline_waybill.bootstrap import MIGRATIONS
 from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.entrypoints import http, http_accounts, http_tracking, subscriber
-from packline_waybill.service_layer import tracking
+from packline_waybill.service_layer import courier_webhooks, tracking
 from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
 
@@ -340,3 +340,23 @@ async def test_a_parcel_without_api_access_is_never_polled_nor_overdue(tracked: 
     shown = await tracked.state(issued)
     assert (shown["followed"], shown["state"], shown["overdue"]) == (False, "SHIPPED", False)
     assert (await tracked.waybills.http.get("/tracking/overdue")).json()["items"] == []
+
+
+async def test_an_account_whose_secret_does_not_open_fails_only_its_own_parcels(
+    tracked: Tracking,
+) -> None:
+    issued = await _booked(tracked)
+    await tracked.ship(issued)
+    tracked.box = SecretBox(decode_key(new_key()))  # the key was replaced, not kept as retired
+
+    assert await tracked.poll() == 1
+
+    failed = await tracked.state(issued)
+    assert failed["last_error"]["code"] == "SECRET_UNREADABLE"
+    assert failed["next_poll_at"] is not None and tracked.track_calls() == []
+    async with tracked.waybills.pool.acquire() as conn:
+        with pytest.raises(courier_webhooks.WebhookRefused) as refused:
+            await courier_webhooks.number_changed(
+                conn, tracked.box, 1, b"{}", None, tracked.clock()
+            )
+    assert refused.value.status == 503 and "PACKLINE_SECRETS_KEY" in str(refused.value)

@@ -14,7 +14,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field, ValidationError
 
 from packline_runtime.db import Conn
-from packline_runtime.secret_box import SecretBox
+from packline_runtime.secret_box import SecretBox, SecretError
 from packline_waybill.adapters import tracking as store
 from packline_waybill.service_layer import accounts as account_repo
 
@@ -62,7 +62,12 @@ async def number_changed(
     """How many followed parcels were marked for an immediate poll (0 for a number we do not
     follow, or no longer poll: the courier needs no other answer)."""
     seller_id = await store.account_seller(conn, account_id)
-    account = await account_repo.opened(conn, seller_id, account_id, box) if seller_id else None
+    try:
+        account = await account_repo.opened(conn, seller_id, account_id, box) if seller_id else None
+    except SecretError as exc:
+        raise WebhookRefused(
+            503, f"the courier account's secret cannot be opened to check the signature: {exc}"
+        ) from exc
     if account is None or account.api is None or not account.api.secret:
         raise WebhookRefused(404, f"no courier account {account_id} with API access")
     verify(account.api.secret, header, body, time.time())

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from packline_contracts import Shipped, utcnow
-from packline_runtime.secret_box import SecretBox
+from packline_runtime.secret_box import SecretBox, SecretError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import tracking as store
 from packline_waybill.adapters.courier_http import CourierApiError, CourierCredentials
@@ -79,11 +79,16 @@ async def poll_due(
     now = policy.clock()
     async with runtime.unit_of_work() as uow:
         due = await store.lease_due(uow.conn, now, policy.batch_size, LEASE)
-        credentials: dict[int, CourierCredentials | None] = {}
+        credentials: dict[int, CourierCredentials | SecretError | None] = {}
         for seller_id, account_id in sorted(
             {(p.seller_id, p.account_id) for p in due if p.account_id is not None}
         ):
-            account = await account_repo.opened(uow.conn, seller_id, account_id, box)
+            try:
+                account = await account_repo.opened(uow.conn, seller_id, account_id, box)
+            except SecretError as exc:  # one account's secret must not stop the others
+                log.error("courier account %s: its API secret does not open: %s", account_id, exc)
+                credentials[account_id] = exc
+                continue
             api = account.api if account else None
             credentials[account_id] = (
                 CourierCredentials(api.base_url, api.key_id, api.secret or "") if api else None
@@ -100,6 +105,10 @@ async def poll_due(
         numbers = [p.tracking_number for p in parcels]
         if found is None:
             failures.update(dict.fromkeys(numbers, _no_api()))
+            continue
+        if isinstance(found, SecretError):
+            unreadable = CourierApiError("SECRET_UNREADABLE", str(found), retryable=True)
+            failures.update(dict.fromkeys(numbers, unreadable))
             continue
         answered, failed = await _poll_account(tracker, found, numbers, policy.calls_per_second)
         answers.update(answered)
