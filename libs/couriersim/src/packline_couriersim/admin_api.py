@@ -2,6 +2,7 @@
 rejected addresses, parcels' progress, the fault script and the call log. No signature needed:
 tests and the demo drive the courier through it."""
 
+from datetime import timedelta
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Body, HTTPException
@@ -53,6 +54,26 @@ class Rejections(BaseModel):
 class Advance(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Status | None = Field(default=None, description="the next usual status when null")
+
+
+class Handover(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    numbers: list[Annotated[str, Field(pattern=r"^[0-9]{8,16}$")]] = Field(
+        min_length=1, max_length=1000
+    )
+    status: Literal["INFORMATION_RECEIVED", "AT_PICKUP"] = "INFORMATION_RECEIVED"
+
+
+class Webhook(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(pattern=r"^https?://", max_length=500)
+
+
+class Progression(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    step_seconds: float | None = Field(
+        default=None, gt=0, le=86_400, description="null stops the automatic progression"
+    )
 
 
 def _shown(a: Account) -> dict[str, Any]:
@@ -111,7 +132,12 @@ def router(sim: Simulator) -> APIRouter:
     async def parcels(key_id: str) -> list[dict[str, Any]]:
         account(key_id)
         return [
-            {"reference": p.reference, "tracking_number": p.tracking_number, "status": p.status}
+            {
+                "reference": p.reference,
+                "tracking_number": p.tracking_number,
+                "status": p.status,
+                "events": [s for s, _at in p.events],
+            }
             for p in sim.parcels.values()
             if p.account == key_id
         ]
@@ -125,6 +151,43 @@ def router(sim: Simulator) -> APIRouter:
         if parcel is None:
             raise HTTPException(404, f"no parcel numbered {number}")
         return {"tracking_number": parcel.tracking_number, "status": parcel.status}
+
+    @api.post("/accounts/{key_id}/handovers")
+    async def hand_over(key_id: str, body: Handover) -> list[dict[str, str]]:
+        """Band numbers the shipper printed itself become known to the courier (what the pickup
+        scan does in real life), so they can be tracked. 409 when a number is another
+        account's; repeats change nothing."""
+        found = account(key_id)
+        taken = [
+            n for n in body.numbers if n in sim.by_number and sim.by_number[n].account != key_id
+        ]
+        if taken:
+            raise HTTPException(409, f"numbers belong to another account: {', '.join(taken[:5])}")
+        shown = []
+        for number in body.numbers:
+            parcel = sim.hand_over(found, number, body.status)
+            assert parcel is not None
+            shown.append({"tracking_number": number, "status": parcel.status})
+        return shown
+
+    @api.post("/accounts/{key_id}/webhook")
+    async def register_webhook(key_id: str, body: Webhook) -> dict[str, str]:
+        """Status changes of this account's parcels are POSTed to `url` (see webhooks.py)."""
+        account(key_id)
+        sim.webhooks[key_id] = body.url
+        return {"key_id": key_id, "url": body.url}
+
+    @api.delete("/accounts/{key_id}/webhook")
+    async def drop_webhook(key_id: str) -> dict[str, str | None]:
+        account(key_id)
+        return {"key_id": key_id, "removed": sim.webhooks.pop(key_id, None)}
+
+    @api.put("/progression")
+    async def progression(body: Progression) -> dict[str, float | None]:
+        """Every parcel moves one usual status per `step_seconds` of simulated time."""
+        step = body.step_seconds
+        sim.progress_step = timedelta(seconds=step) if step is not None else None
+        return {"step_seconds": step}
 
     add_script_routes(api, sim.script, Rule)
 

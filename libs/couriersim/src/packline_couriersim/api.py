@@ -1,6 +1,8 @@
 """The courier side: address sorting codes, booking with number issue (print-wbls), tracking."""
 
 import re
+import zlib
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -12,6 +14,7 @@ from packline_couriersim.sorting import AddressProblem, Sorting, normalised, sor
 from packline_couriersim.state import STATUS_TEXT, Parcel, Simulator
 
 _NOT_DIGIT = re.compile(r"[^0-9]")
+_LOCATIONS = ("옥천HUB", "대전HUB", "서울강남", "부산해운대", "곤지암HUB")
 PREFIX = "/api/v1"
 
 
@@ -21,6 +24,18 @@ def _sorting(s: Sorting) -> dict[str, Any]:
 
 def _error(code: str, message: str) -> dict[str, str]:
     return {"code": code, "message": message}
+
+
+def _event(parcel: Parcel, index: int, status: str, at: datetime) -> dict[str, Any]:
+    """One scan of the parcel's history. As real tracking feeds do, some scans come without a
+    description or a location (null), deterministically per number and scan."""
+    spot = zlib.crc32(f"{parcel.tracking_number}:{index}".encode()) % 6
+    return {
+        "status": status,
+        "status_text": None if spot == 0 else STATUS_TEXT[status],
+        "time": at.isoformat(),
+        "location": None if spot in (0, 1) else _LOCATIONS[spot % len(_LOCATIONS)],
+    }
 
 
 def router(sim: Simulator) -> APIRouter:
@@ -86,7 +101,7 @@ def router(sim: Simulator) -> APIRouter:
             row = {
                 "reference": p.reference,
                 "tracking_number": parcel.tracking_number,
-                "sorting": _sorting(parcel.sorting),
+                "sorting": _sorting(parcel.sorting) if parcel.sorting else None,
                 "error": None,
             }
             if ctx.malformed:
@@ -107,6 +122,7 @@ def router(sim: Simulator) -> APIRouter:
                 "status": None,
                 "status_text": None,
                 "updated_at": None,
+                "events": None,
                 "error": _error("NOT_FOUND", "조회되지 않는 운송장번호입니다."),
             }
         return {
@@ -114,6 +130,7 @@ def router(sim: Simulator) -> APIRouter:
             "status": parcel.status,
             "status_text": STATUS_TEXT[parcel.status],
             "updated_at": parcel.updated_at.isoformat(),
+            "events": [_event(parcel, i, s, at) for i, (s, at) in enumerate(parcel.events)],
             "error": None,
         }
 

@@ -1,5 +1,9 @@
 """The simulator's ASGI app: the courier API, the admin API, error shapes, and the call log."""
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -7,6 +11,7 @@ from fastapi.responses import JSONResponse
 from packline_couriersim import admin_api, api
 from packline_couriersim.auth import CourierError
 from packline_couriersim.state import Call, Simulator
+from packline_couriersim.webhooks import Webhooks
 from packline_simkit import simulator_app, validation_problems
 
 _CODES = {401: "UNAUTHORIZED", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
@@ -16,8 +21,27 @@ def _admin(request: Request) -> bool:
     return request.url.path.startswith("/_sim")
 
 
-def create_app(sim: Simulator | None = None) -> FastAPI:
+def create_app(sim: Simulator | None = None, tick_seconds: float = 1.0) -> FastAPI:
+    """`tick_seconds`: how often the automatic progression (when switched on) is applied."""
     sim = sim or Simulator()
+    webhooks = Webhooks(sim)
+    sim.on_change = webhooks.notify
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async def ticking() -> None:
+            while True:
+                sim.tick()
+                await asyncio.sleep(tick_seconds)
+
+        ticker = asyncio.create_task(ticking(), name="couriersim-progression")
+        try:
+            yield
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
+            await webhooks.drain()
 
     def record(call: tuple[str, ...], status: int) -> None:
         account, operation = call
@@ -28,7 +52,9 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
         sim,
         [api.router(sim), admin_api.router(sim)],
         record,
+        lifespan,
     )
+    app.state.webhooks = webhooks
 
     @app.exception_handler(CourierError)
     async def courier_error(_request: Request, exc: CourierError) -> JSONResponse:

@@ -47,11 +47,17 @@ class Account:
 @dataclass
 class Parcel:
     account: str
-    reference: str
+    reference: str  # the shipper's reference; "handover:<number>" for a registered band number
     tracking_number: str
-    sorting: Sorting
+    sorting: Sorting | None  # None: a band number handed over, never booked here
     status: str
     updated_at: datetime
+    events: list[tuple[str, datetime]] = field(default_factory=list)  # (status, when), oldest first
+
+    def move(self, status: str, at: datetime) -> None:
+        self.status = status
+        self.updated_at = at
+        self.events.append((status, at))
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,10 @@ class Simulator:
     rejected_addresses: set[str] = field(default_factory=set)
     script: Script = field(default_factory=Script)
     calls: list[Call] = field(default_factory=list)
+    # automatic progression for the demo: each parcel moves one usual status per step
+    progress_step: timedelta | None = None
+    webhooks: dict[str, str] = field(default_factory=dict)  # key id → URL told of changes
+    on_change: Callable[[Parcel], None] | None = None  # set by the app: sends the webhook
 
     def now(self) -> datetime:
         return datetime.now(UTC) + self.clock_offset
@@ -122,14 +132,43 @@ class Simulator:
         serial = self.serials.get(account.courier, (self.seed % 1000) * 1_000_000)
         self.serials[account.courier] = serial + 1
         number = numbers.issue(account.courier, serial)
-        parcel = Parcel(
-            account.key_id, reference, number, sorting, "INFORMATION_RECEIVED", self.now()
-        )
+        parcel = Parcel(account.key_id, reference, number, sorting, "", self.now())
+        parcel.move("INFORMATION_RECEIVED", parcel.updated_at)
         self.parcels[(account.key_id, reference)] = parcel
         self.by_number[number] = parcel
         day = (account.key_id, self.today())
         self.issued[day] = self.issued.get(day, 0) + 1
         return parcel
+
+    def hand_over(self, account: Account, number: str, status: str) -> Parcel | None:
+        """A number from the shipper's own band (대역) becomes known to the courier, as a pickup
+        scan makes it known in real life. None when another account's parcel has that number;
+        a repeat for the same account changes nothing."""
+        found = self.by_number.get(number)
+        if found is not None:
+            return found if found.account == account.key_id else None
+        parcel = Parcel(account.key_id, f"handover:{number}", number, None, "", self.now())
+        parcel.move(status, parcel.updated_at)
+        self.parcels[(account.key_id, parcel.reference)] = parcel
+        self.by_number[number] = parcel
+        self._changed(parcel)
+        return parcel
+
+    def tick(self) -> int:
+        """Automatic progression: every parcel whose last move is a step old moves on."""
+        if self.progress_step is None:
+            return 0
+        now = self.now()
+        moved = 0
+        for parcel in list(self.by_number.values()):
+            if parcel.status in STATUSES[:-1] and now - parcel.updated_at >= self.progress_step:
+                self.advance(parcel.tracking_number)
+                moved += 1
+        return moved
+
+    def _changed(self, parcel: Parcel) -> None:
+        if self.on_change is not None:
+            self.on_change(parcel)
 
     def advance(self, number: str, status: str | None = None) -> Parcel | None:
         parcel = self.by_number.get(number)
@@ -138,6 +177,6 @@ class Simulator:
         if status is None:
             at = STATUSES.index(parcel.status) if parcel.status in STATUSES else 0
             status = STATUSES[min(at + 1, len(STATUSES) - 1)]
-        parcel.status = status
-        parcel.updated_at = self.now()
+        parcel.move(status, self.now())
+        self._changed(parcel)
         return parcel

@@ -2,6 +2,7 @@
 route, and validation errors as one readable line."""
 
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,10 +19,12 @@ def simulator_app(
     sim: object,
     routers: Iterable[APIRouter],
     record: Callable[[tuple[str, ...], int], None],
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
 ) -> FastAPI:
     """An app serving `routers` for `sim`, with `/health`, that calls `record(call, status)`
-    after each request named with `note_call`. The simulator adds its own error shapes."""
-    app = FastAPI(title=title)
+    after each request named with `note_call`; `lifespan` runs the simulator's own background
+    work. The simulator adds its own error shapes."""
+    app = FastAPI(title=title, lifespan=lifespan)
     app.state.sim = sim
     for router in routers:
         app.include_router(router)

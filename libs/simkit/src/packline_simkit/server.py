@@ -35,7 +35,7 @@ async def running(
         port=port,
         log_level="warning",
         access_log=False,
-        lifespan="off",
+        lifespan="on",  # a simulator may run background work (progression, webhooks)
         timeout_graceful_shutdown=5,
     )
     server = uvicorn.Server(config)
@@ -69,24 +69,27 @@ async def running(
 
 
 def serve(
-    create_app: Callable[[int], FastAPI],
+    create_app: Callable[[argparse.Namespace], FastAPI],
     argv: list[str] | None,
     *,
     name: str,
     description: str,
     port: int,
     seed_help: str,
+    options: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> None:
-    """`python -m packline_<name> [--host H] [--port P] [--seed N]`: the app that
-    `create_app(seed)` makes, served until interrupted."""
+    """`python -m packline_<name> [--host H] [--port P] [--seed N] [the simulator's options]`:
+    the app that `create_app(args)` makes, served until interrupted."""
     parser = argparse.ArgumentParser(prog=f"python -m packline_{name}", description=description)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=port)
     parser.add_argument("--seed", type=int, default=_SEED, help=seed_help)
+    if options is not None:
+        options(parser)
     args = parser.parse_args(argv)
     print(f"{name} listening on http://{args.host}:{args.port} (admin API under /_sim)", flush=True)
     uvicorn.run(
-        create_app(args.seed),
+        create_app(args),
         host=args.host,
         port=args.port,
         log_level="warning",
@@ -105,6 +108,9 @@ class Simulated(Generic[SimT]):
     description: str
     port: int  # the command's default
     seed_help: str
+    # the simulator's own command-line options, and how they set up a fresh simulator
+    options: Callable[[argparse.ArgumentParser], None] | None = None
+    configure: Callable[[SimT, argparse.Namespace], None] | None = None
 
     def running(
         self, sim: SimT | None = None, host: str = "127.0.0.1", port: int = 0
@@ -115,11 +121,18 @@ class Simulated(Generic[SimT]):
         return running(self.create_app(sim), sim, name=self.name, host=host, port=port)
 
     def main(self, argv: list[str] | None = None) -> None:
+        def create(args: argparse.Namespace) -> FastAPI:
+            sim = self.new_sim(args.seed)
+            if self.configure is not None:
+                self.configure(sim, args)
+            return self.create_app(sim)
+
         serve(
-            lambda seed: self.create_app(self.new_sim(seed)),
+            create,
             argv,
             name=self.name,
             description=self.description,
             port=self.port,
             seed_help=self.seed_help,
+            options=self.options,
         )

@@ -4,21 +4,30 @@ subscriber and HTTP."""
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials
+from packline_waybill.adapters.courier_tracking import CourierTracker
 from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.entrypoints import http, http_accounts, http_files, subscriber
-from packline_waybill.service_layer import booking, use_cases
+from packline_waybill.entrypoints import (
+    http,
+    http_accounts,
+    http_files,
+    http_tracking,
+    subscriber,
+)
+from packline_waybill.service_layer import booking, tracking, use_cases
 from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
+from packline_waybill.service_layer.tracking import TrackingPolicy
 
 SERVICE = "waybill"
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -38,6 +47,12 @@ class WaybillSettings(Settings):
     courier_allowed_hosts: str = ""
     courier_api_timeout_seconds: float = 10.0
     booking_interval_seconds: float = 2.0
+    # 배송추적: a shipped parcel not picked up by the courier within this many hours is overdue
+    pickup_deadline_hours: float = Field(default=24.0, gt=0, le=24 * 30)
+    tracking_poll_seconds: float = Field(default=900.0, gt=0)  # a followed parcel's next poll
+    tracking_interval_seconds: float = Field(default=2.0, gt=0)  # how often due polls are sought
+    tracking_calls_per_second: float = Field(default=5.0, gt=0)  # per account (courier: 10/s)
+    tracking_batch_size: int = Field(default=500, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _band_is_usable(self) -> "WaybillSettings":
@@ -50,6 +65,14 @@ class WaybillSettings(Settings):
 
     def courier_endpoints(self) -> CourierEndpoints:
         return CourierEndpoints.from_setting(self.courier_allowed_hosts)
+
+    def tracking_policy(self) -> TrackingPolicy:
+        return TrackingPolicy(
+            pickup_deadline=timedelta(hours=self.pickup_deadline_hours),
+            poll_every=timedelta(seconds=self.tracking_poll_seconds),
+            calls_per_second=self.tracking_calls_per_second,
+            batch_size=self.tracking_batch_size,
+        )
 
     def sender(self) -> Sender:
         return Sender(
@@ -81,6 +104,14 @@ def _courier_api(timeout: float, endpoints: CourierEndpoints) -> booking.ApiFact
     return open_api
 
 
+def _courier_tracker(timeout: float, endpoints: CourierEndpoints) -> tracking.TrackerFactory:
+    def open_tracker(credentials: CourierCredentials) -> CourierTracker:
+        checked = replace(credentials, base_url=endpoints.check(credentials.base_url))
+        return CourierTracker(checked, timeout_seconds=timeout)
+
+    return open_tracker
+
+
 def build_runtime(settings: Settings) -> tuple[ServiceRuntime, WaybillSettings, Numbering]:
     own = (
         settings
@@ -91,13 +122,20 @@ def build_runtime(settings: Settings) -> tuple[ServiceRuntime, WaybillSettings, 
     numbering = Numbering(own.number_band(), box)
     runtime = ServiceRuntime(SERVICE, own, MIGRATIONS)
     runtime.in_background(_keep_band(numbering.band))
-    runtime.subscribe(subscriber.subscription(numbering))
+    policy = own.tracking_policy()
+    runtime.subscribe(subscriber.subscription(numbering, policy))
     api = _courier_api(own.courier_api_timeout_seconds, own.courier_endpoints())
 
     async def book() -> int:
         return await booking.book_due(runtime, box, api)
 
     runtime.every(own.booking_interval_seconds, "courier-booking", book)
+    tracker = _courier_tracker(own.courier_api_timeout_seconds, own.courier_endpoints())
+
+    async def track() -> int:
+        return await tracking.poll_due(runtime, box, tracker, policy)
+
+    runtime.every(own.tracking_interval_seconds, "delivery-tracking", track)
     return runtime, own, numbering
 
 
@@ -107,7 +145,8 @@ def create_app(settings: Settings) -> FastAPI:
     api = _courier_api(own.courier_api_timeout_seconds, endpoints)
     return runtime.create_app(
         "Packline waybill (송장)",
-        http.router(runtime, numbering, own.sender(), numbering.box, api),
+        http.router(runtime, numbering, own.sender(), numbering.box, api, own.tracking_policy()),
         http_files.router(runtime, numbering.box),
         http_accounts.router(runtime, numbering.box, endpoints),
+        http_tracking.router(runtime, numbering.box, own.tracking_policy()),
     )

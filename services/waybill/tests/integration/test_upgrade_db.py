@@ -14,6 +14,7 @@ NEWER = (
     "003_order_uids_include_seller.sql",
     "004_courier_accounts.sql",
     "005_parcels.sql",
+    "006_delivery_tracking.sql",
 )
 
 

@@ -15,11 +15,12 @@ from packline_couriers import normalise_tracking_number
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import UnitOfWork
-from packline_waybill.adapters import bands, bookings, views
+from packline_waybill.adapters import bands, bookings, tracking, views
 from packline_waybill.service_layer import printing, replacements
 from packline_waybill.service_layer.booking import ApiFactory
 from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
+from packline_waybill.service_layer.tracking import TrackingPolicy
 
 SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The parcel's seller")]
 Person = Annotated[str, Field(min_length=1, max_length=64, description="Who does it")]
@@ -76,6 +77,9 @@ class WaybillStats(BaseModel):
     voided: int
     band_remaining: int = Field(description="Numbers left in the service's own band")
     by_way: dict[str, int] = Field(description="Parcels numbered per way: file, band, api")
+    tracking: dict[str, int] = Field(
+        description="Shipped parcels: picked_up (집하), in_transit, delivered (배송완료), overdue"
+    )
 
 
 class BandView(BaseModel):
@@ -125,8 +129,10 @@ def router(
     sender: Sender,
     box: SecretBox | None,
     api: ApiFactory | None,
+    tracking_policy: TrackingPolicy | None = None,
 ) -> APIRouter:
     band = numbering.band
+    policy = tracking_policy or TrackingPolicy()
     http = APIRouter(tags=["waybills"])
 
     @http.get("/waybills/{tracking_number}")
@@ -157,6 +163,7 @@ def router(
             by_status = await views.counts_by_status(conn)
             by_way = await views.counts_by_way(conn)
             band_state = await bands.state(conn, band.courier_code)
+            shipped = await tracking.counts(conn, policy.clock() - policy.pickup_deadline)
         remaining = int((band_state or {}).get("remaining", 0))
         return WaybillStats(
             awaiting=by_status["awaiting"],
@@ -164,6 +171,7 @@ def router(
             voided=by_status["voided"],
             band_remaining=remaining,
             by_way=by_way,
+            tracking=shipped,
         )
 
     @http.get("/band")
