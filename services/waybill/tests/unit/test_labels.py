@@ -299,7 +299,7 @@ def test_odd_length_number_cannot_be_interleaved_2_of_5_without_changing_it() ->
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"postcode": "135-080"}, "postcode '135-080' must be 5 digits"),
+        ({"postcode": "1350"}, "postcode '1350' must be 5 digits"),
         ({"items": ()}, "no items"),
         ({"items": (LabelItem("감귤", 0),)}, "'감귤' has quantity 0"),
         (
@@ -315,6 +315,11 @@ def test_bad_label_fields_are_refused_with_a_specific_message(
 ) -> None:
     with pytest.raises(LabelError, match=message):
         render_labels([label(**changes)])  # type: ignore[arg-type]
+
+
+def test_an_old_six_digit_postcode_still_prints() -> None:
+    """Marketplaces still send the pre-2015 form (Coupang samples: `447-700`)."""
+    assert render_labels([label(postcode="135-080")]).startswith(b"%PDF")
 
 
 def test_blank_safe_number_with_no_phone_is_refused_rather_than_printing_no_phone() -> None:

@@ -46,7 +46,7 @@ class Label:
     reprint: bool = False  # prints 재출력
 
 
-_POSTCODE = re.compile(r"\d{5}")
+_POSTCODE = re.compile(r"[0-9]{5}|[0-9]{3}-?[0-9]{3}")  # 5 digits; the old 6 (xxx-xxx) still seen
 _NOT_DIGIT = re.compile(r"\D")
 
 
@@ -74,7 +74,7 @@ def _check_label(label: Label, where: str) -> None:
     except InvalidTrackingNumber as error:
         raise LabelError(f"{where}: {error}") from error
     if not _POSTCODE.fullmatch(label.postcode):
-        raise LabelError(f"{where}: postcode {label.postcode!r} must be 5 digits (우편번호)")
+        raise LabelError(f"{where}: postcode {label.postcode!r} must be 5 digits, or the old 6 (xxx-xxx) (우편번호)")
     for field in ("recipient_name", "address", "sender_name", "sender_address"):
         if not getattr(label, field).strip():
             raise LabelError(f"{where}: {field} is empty")
