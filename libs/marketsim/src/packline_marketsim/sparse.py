@@ -48,8 +48,13 @@ NAVER_PRODUCT_ORDER = (
     "claimStatus",
 )
 NAVER_ADDRESS = ("tel2", "detailedAddress", "buildingManagementNo", "isRoadNameAddress")
-# amounts, counts and flags are left out only when they do not apply (zero, false)
+# amounts, counts, flags, a box's invoice and an order's claim are left out only when they do
+# not apply (zero, false, empty): a real API does not hide a number it holds or a claim it made
 ZERO_ONLY = {
+    "deliveryCompanyName",
+    "invoiceNumber",
+    "claimType",
+    "claimStatus",
     "shippingPrice",
     "remotePrice",
     "discountPrice",

@@ -251,7 +251,11 @@ async def test_a_line_already_sent_is_not_sent_again_and_a_lost_answer_counts_as
     assert await _push_all(pusher) == len(await _lines(pool))
 
     lines = await _lines(pool)
-    assert {v.state for v in lines.values()} == {PushState.SENT}
+    assert {v.state for v in lines.values()} == {PushState.SENT}, [
+        (v.marketplace, v.result_code, v.result_message)
+        for v in lines.values()
+        if v.state != PushState.SENT
+    ]
     assert {v.result_code for v in lines.values()} <= {
         "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD",
         "INVALID_STATUS",

@@ -74,7 +74,9 @@ def _check_label(label: Label, where: str) -> None:
     except InvalidTrackingNumber as error:
         raise LabelError(f"{where}: {error}") from error
     if not _POSTCODE.fullmatch(label.postcode):
-        raise LabelError(f"{where}: postcode {label.postcode!r} must be 5 digits, or the old 6 (xxx-xxx) (우편번호)")
+        raise LabelError(
+            f"{where}: postcode {label.postcode!r} must be 5 digits, or the old 6 (xxx-xxx) (우편번호)"
+        )
     for field in ("recipient_name", "address", "sender_name", "sender_address"):
         if not getattr(label, field).strip():
             raise LabelError(f"{where}: {field} is empty")
