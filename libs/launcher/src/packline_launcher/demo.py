@@ -114,19 +114,21 @@ class Demo:
 
     def scan_ready(self) -> int:
         ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")["items"]
-        numbers = [p["tracking_number"] for p in ready]
-        if numbers:
+        by_seller: dict[str, list[str]] = {}
+        for parcel in ready:  # a scan names its seller: one per seller
+            by_seller.setdefault(parcel["seller_id"], []).append(parcel["tracking_number"])
+        for seller, numbers in sorted(by_seller.items()):
             self.post(
                 "shipper",
                 "/scan",
                 json={
-                    "seller_id": SELLER,
+                    "seller_id": seller,
                     "tracking_numbers": numbers,
                     "scanned_by": "demo-warehouse",
                     "confirm_incomplete": True,  # the demo's packer repacks partly cancelled boxes
                 },
             )
-        return len(numbers)
+        return len(ready)
 
     def progress_line(self, st: dict[str, dict[str, int]]) -> str:
         c, m, b, a, w, s = (st[x] for x in STAGES)
