@@ -7,10 +7,7 @@ Never logs recipients' names, phones or addresses: only paths, references, codes
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self, TypeVar
-
-import httpx
+from typing import Any, TypeVar
 
 from packline_waybill.adapters.courier_answers import (
     AddressAnswer,
@@ -21,8 +18,8 @@ from packline_waybill.adapters.courier_answers import (
 from packline_waybill.adapters.courier_http import (
     CourierApiError,
     CourierCredentials,
+    CourierSession,
     RetryPolicy,
-    SignedCourierHttp,
     validated,
 )
 
@@ -93,38 +90,9 @@ def _sorting(body: SortingBody) -> SortingCodes:
     return SortingCodes(body.sort_code, body.terminal, body.branch, body.zone)
 
 
-class CourierApi:
-    """One courier account's API. Use as `async with CourierApi(credentials) as api:`; a client
-    passed in is used and left open, one made here is closed on exit."""
-
-    def __init__(
-        self,
-        credentials: CourierCredentials,
-        *,
-        client: httpx.AsyncClient | None = None,
-        timeout_seconds: float = 10.0,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient()
-        self._http = SignedCourierHttp(
-            credentials, self._client, timeout_seconds, retry or RetryPolicy()
-        )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        _type: type[BaseException] | None,
-        _error: BaseException | None,
-        _traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
+class CourierApi(CourierSession):
+    """One courier account's API: booking, sorting codes, status. Use as
+    `async with CourierApi(credentials) as api:`."""
 
     async def book(self, parcels: Sequence[BookingRequest]) -> list[Booked | BookingFailed]:
         """One result per parcel, in order. A failed call fails its parcels (at most 100), not

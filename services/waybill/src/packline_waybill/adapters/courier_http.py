@@ -13,7 +13,8 @@ import json
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from types import TracebackType
+from typing import Any, Self, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
@@ -197,3 +198,37 @@ class SignedCourierHttp:
         return CourierApiError(
             code or f"HTTP_{status}", f"the courier refused {path} ({said})", retryable=False
         ), None
+
+
+class CourierSession:
+    """One courier account's signed calls. Use as `async with Session(credentials) as s:`; a
+    client passed in is used and left open, one made here is closed on exit."""
+
+    def __init__(
+        self,
+        credentials: CourierCredentials,
+        *,
+        client: httpx.AsyncClient | None = None,
+        timeout_seconds: float = 10.0,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self._owns_client = client is None
+        self._client = client or httpx.AsyncClient()
+        self._http = SignedCourierHttp(
+            credentials, self._client, timeout_seconds, retry or RetryPolicy()
+        )
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        _type: type[BaseException] | None,
+        _error: BaseException | None,
+        _traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()

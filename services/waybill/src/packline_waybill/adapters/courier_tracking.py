@@ -6,18 +6,13 @@ tracker.delivery's vocabulary is dropped, the rest of the answer used."""
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Self
 
-import httpx
 from pydantic import AwareDatetime, BaseModel, Field
 
 from packline_waybill.adapters.courier_answers import CourierErrorBody
 from packline_waybill.adapters.courier_http import (
     CourierApiError,
-    CourierCredentials,
-    RetryPolicy,
-    SignedCourierHttp,
+    CourierSession,
     validated,
 )
 
@@ -72,34 +67,8 @@ def _digits(number: str) -> str:
     return "".join(c for c in number if "0" <= c <= "9")
 
 
-class CourierTracker:
+class CourierTracker(CourierSession):
     """One courier account's tracking. `async with CourierTracker(credentials) as tracker:`."""
-
-    def __init__(
-        self,
-        credentials: CourierCredentials,
-        *,
-        client: httpx.AsyncClient | None = None,
-        timeout_seconds: float = 10.0,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient()
-        self._http = SignedCourierHttp(
-            credentials, self._client, timeout_seconds, retry or RetryPolicy()
-        )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        _type: type[BaseException] | None,
-        _error: BaseException | None,
-        _traceback: TracebackType | None,
-    ) -> None:
-        if self._owns_client:
-            await self._client.aclose()
 
     async def track(self, numbers: Sequence[str]) -> dict[str, Tracked]:
         """One call for at most 100 numbers: number → what the courier said. Raises
