@@ -42,6 +42,24 @@ class Cancel(BaseModel):
     count: int | None = Field(default=None, ge=1)
 
 
+class StatusChange(BaseModel):
+    """What a seller (or the marketplace's own staff) changes by hand in the seller centre:
+    an invoice withdrawn back to INSTRUCT/PAYED, a tracking number corrected."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: str | None = Field(
+        default=None, description="Coupang ACCEPT, INSTRUCT, DEPARTURE…; Naver PAYED, DELIVERING…"
+    )
+    tracking_number: str | None = Field(
+        default=None, description="Replaces the number the order holds; empty clears it"
+    )
+
+
+NAVER_STATUSES = frozenset(
+    {"PAYED", "DELIVERING", "DELIVERED", "PURCHASE_DECIDED", "CANCELED", "RETURNED"}
+)
+
+
 def router(sim: Simulator) -> APIRouter:
     api = APIRouter(prefix="/_sim", tags=["simulator admin"])
 
@@ -150,6 +168,42 @@ def router(sim: Simulator) -> APIRouter:
             raise HTTPException(404, f"no Naver product order {order_id} for {account}")
         sim.move_naver(po)
         return {"status": po.status}
+
+    @api.post("/orders/{marketplace}/{account}/{order_id}/status")
+    async def change_status(
+        marketplace: Literal["COUPANG", "NAVER"], account: str, order_id: str, body: StatusChange
+    ) -> dict[str, str]:
+        """Change an order's status or tracking number by hand, as in the seller centre."""
+        if marketplace == "COUPANG":
+            box = sim.boxes.get(account, {}).get(int(order_id)) if order_id.isdigit() else None
+            if box is None:
+                raise HTTPException(404, f"no Coupang box {order_id} for {account}")
+            if body.status is not None and body.status not in coupang_state.STATUSES:
+                raise HTTPException(422, f"{body.status} is not one of {coupang_state.STATUSES}")
+            if body.status is not None:
+                box.status = body.status
+                box.history.append(body.status)
+            if body.tracking_number is not None:
+                box.invoice_number = body.tracking_number
+                for item in box.items:
+                    item.invoice_number = body.tracking_number
+            return {"status": box.status, "tracking_number": box.invoice_number}
+        po = sim.product_orders.get(account, {}).get(order_id)
+        if po is None:
+            raise HTTPException(404, f"no Naver product order {order_id} for {account}")
+        if body.status is not None and body.status not in NAVER_STATUSES:
+            raise HTTPException(422, f"{body.status} is not one of {sorted(NAVER_STATUSES)}")
+        if body.status is not None:
+            po.status = body.status
+        if body.tracking_number is not None:
+            if body.tracking_number:
+                po.delivery = {**(po.delivery or {}), "trackingNumber": body.tracking_number}
+            else:
+                po.delivery = None
+        return {
+            "status": po.status,
+            "tracking_number": (po.delivery or {}).get("trackingNumber", ""),
+        }
 
     @api.post("/naver/{client_id}/expire-tokens")
     async def expire_tokens(client_id: str) -> dict[str, int]:

@@ -135,3 +135,52 @@ async def test_naver_dispatch_names_cancelled_orders_and_is_recorded() -> None:
         (requested, "CANCEL_REQUESTED"),
         (shipped, "INVALID_STATUS"),
     ]
+
+
+async def test_a_status_or_number_changed_by_hand_shows_on_a_re_read_and_bad_changes_are_4xx() -> (
+    None
+):
+    sim = Simulator()
+    coupang, naver = sim.add_coupang(), sim.add_naver()
+    for order in generate(6, seed=3):
+        sim.place(order, coupang.vendor_id if order.marketplace == "COUPANG" else naver.client_id)
+    box = next(iter(sim.boxes[coupang.vendor_id].values()))
+    po = next(iter(sim.product_orders[naver.client_id].values()))
+    orders = "/_sim/orders"
+    async with running(sim) as server, httpx.AsyncClient(base_url=server.url) as http:
+        answer = await http.post(
+            f"{orders}/COUPANG/{coupang.vendor_id}/{box.shipment_box_id}/status",
+            json={"status": "DEPARTURE", "tracking_number": "612345678901"},
+        )
+        assert answer.json() == {"status": "DEPARTURE", "tracking_number": "612345678901"}
+        path = f"{BASE}/v4/vendors/{coupang.vendor_id}/ordersheets/{box.shipment_box_id}"
+        read = await http.get(path, headers=signed(coupang, "GET", path))
+        data = read.json()["data"]
+        assert data["status"] == "DEPARTURE"
+        assert {i["invoiceNumber"] for i in data["orderItems"]} == {"612345678901"}
+
+        answer = await http.post(
+            f"{orders}/NAVER/{naver.client_id}/{po.product_order_id}/status",
+            json={"status": "DELIVERING", "tracking_number": "698765432109"},
+        )
+        assert answer.status_code == 200, answer.text
+        assert po.status == "DELIVERING"
+        assert po.delivery and po.delivery["trackingNumber"] == "698765432109"
+
+        for url, body, status in (
+            (f"{orders}/COUPANG/{coupang.vendor_id}/1/status", {"status": "INSTRUCT"}, 404),
+            (f"{orders}/NAVER/{naver.client_id}/nope/status", {"status": "PAYED"}, 404),
+            (
+                f"{orders}/COUPANG/{coupang.vendor_id}/{box.shipment_box_id}/status",
+                {"status": "SHIPPED"},
+                422,
+            ),
+            (
+                f"{orders}/NAVER/{naver.client_id}/{po.product_order_id}/status",
+                {"status": "LOST"},
+                422,
+            ),
+            (f"{orders}/NAVER/{naver.client_id}/{po.product_order_id}/status", {"x": 1}, 422),
+        ):
+            refused = await http.post(url, json=body)
+            assert refused.status_code == status, (url, body, refused.text)

@@ -4,6 +4,7 @@ automatic collection, the tracking-number pusher and HTTP routes."""
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.endpoints import EndpointPolicy
+from packline_collector.domain.mismatch import StatusReader
 from packline_collector.domain.push import TrackingPusher
 from packline_collector.domain.remote import Gateway
 from packline_collector.entrypoints import (
@@ -21,10 +23,12 @@ from packline_collector.entrypoints import (
     collections_http,
     excel_http,
     http,
+    mismatch_http,
     push_http,
     subscriber,
 )
 from packline_collector.service_layer.collection import Collection
+from packline_collector.service_layer.mismatches import Checker
 from packline_collector.service_layer.push import Pusher
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
@@ -42,6 +46,8 @@ class CollectorSettings(Settings):
     marketplace_backoff_seconds: float = 0.5
     push_tick_seconds: float = 5.0  # how often due tracking-number pushes are looked for
     push_lease_seconds: float = 300.0
+    mismatch_check_seconds: float = 3600.0  # how often shipped orders are read again
+    mismatch_lookback_days: int = Field(default=14, ge=1, le=31)
     marketplace_allowed_hosts: str = Field(
         default="",
         description="Comma-separated host:port a marketplace account may point at besides the "
@@ -81,6 +87,9 @@ class _Marketplaces:
     def pusher_for(self, account: Account) -> TrackingPusher:
         return self._started().pusher_for(account)
 
+    def status_reader_for(self, account: Account) -> StatusReader:
+        return self._started().status_reader_for(account)
+
     @contextlib.asynccontextmanager
     async def lifespan(self, _: ServiceRuntime) -> AsyncIterator[None]:
         s = self.settings
@@ -115,6 +124,12 @@ def create_app(settings: Settings) -> FastAPI:
     runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
     pusher = Pusher(lambda: runtime.pool, marketplaces.pusher_for, s.push_lease_seconds)
     runtime.every(s.push_tick_seconds, "tracking-push", pusher.push_due)
+    checker = Checker(
+        lambda: runtime.pool,
+        marketplaces.status_reader_for,
+        timedelta(days=s.mismatch_lookback_days),
+    )
+    runtime.every(s.mismatch_check_seconds, "mismatch-check", checker.check_all)
     return runtime.create_app(
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
@@ -123,4 +138,5 @@ def create_app(settings: Settings) -> FastAPI:
         accounts_http.router(runtime, s.endpoints),
         collections_http.router(runtime, collection),
         push_http.router(runtime),
+        mismatch_http.router(runtime, checker),
     )

@@ -461,3 +461,34 @@ async def test_naming_an_order_names_its_seller(stack: tuple[str, RunningSimulat
     assert (cancelled["order"], cancelled["status"]) == ("http-4a:OWN_SHOP:A-1", "CANCEL_REQUESTED")
     assert (a["status"], b["status"]) == ("CANCEL_REQUESTED", "COLLECTED")
     assert nobody.status_code == 404
+
+
+async def test_mismatch_routes_answer_a_seller_and_refuse_bad_input_with_4xx(
+    stack: tuple[str, RunningSimulator],
+) -> None:
+    url, _ = stack
+    seller = "mismatch-routes"
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        checked = await _json(
+            await http.post("/mismatches/check", params={"seller_id": seller}), 200
+        )
+        assert checked == {"checked": 0, "unanswered": 0, "open": 0, "resolved": 0}
+        listed = await _json(
+            await http.get("/mismatches", params={"seller_id": seller, "open": "true"}), 200
+        )
+        assert listed["items"] == []
+        day = await _json(
+            await http.get("/reconciliation", params={"seller_id": seller, "date": "2026-11-30"}),
+            200,
+        )
+        assert day == {"seller_id": seller, "date": "2026-11-30", "accounts": []}
+        for method, path, params in (
+            ("POST", "/mismatches/check", {}),
+            ("GET", "/mismatches", {"seller_id": seller, "kind": "LATE"}),
+            ("GET", "/mismatches", {"seller_id": seller, "open": "maybe"}),
+            ("GET", "/reconciliation", {"seller_id": seller}),
+            ("GET", "/reconciliation", {"seller_id": seller, "date": "2026-13-01"}),
+            ("GET", "/reconciliation", {"seller_id": "", "date": "2026-11-30"}),
+        ):
+            answer = await http.request(method, path, params=params)
+            assert answer.status_code == 422, (path, params, answer.text)

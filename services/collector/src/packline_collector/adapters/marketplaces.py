@@ -13,8 +13,10 @@ from packline_collector.adapters.http_retry import MarketplaceError, RetryPolicy
 from packline_collector.adapters.naver_client import NaverClient
 from packline_collector.adapters.naver_dispatch import NaverDispatch
 from packline_collector.adapters.naver_gateway import NaverGateway
+from packline_collector.adapters.status_readers import CoupangStatus, NaverStatus
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
+from packline_collector.domain.mismatch import StatusReader
 from packline_collector.domain.push import TrackingPusher
 from packline_collector.domain.remote import Gateway
 
@@ -80,3 +82,10 @@ class Gateways:
         if account.marketplace == "COUPANG":
             return CoupangInvoices(self._coupang(account, base))
         return NaverDispatch(self._naver_client(account, base))
+
+    def status_reader_for(self, account: Account) -> StatusReader:
+        """Orders read again for the mismatch check, with the same keys and endpoint checks."""
+        base = self._base(account, "checked")
+        if account.marketplace == "COUPANG":
+            return CoupangStatus(self._coupang(account, base))
+        return NaverStatus(self._naver_client(account, base))
