@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from packline_contracts import (
     BundleFormed,
+    CancelledLine,
     DeadLettered,
     Event,
     OrderCancelled,
@@ -138,6 +139,9 @@ def test_an_older_event_without_order_sellers_parses_with_the_envelopes_seller(
     if isinstance(event, Shipped):  # v3 added the parcel after v2 added the order's seller
         del payload["parcel_id"]
         payload["schema_version"] = 1
+    if isinstance(event, OrderCancelled):  # v3 added lines after v2 added the order's seller
+        del payload["lines"]
+        payload["schema_version"] = 1
     old_schema = SCHEMA_DIR / f"{type(event).__name__}.v{payload['schema_version']}.json"
     jsonschema.validate(payload, json.loads(old_schema.read_text(encoding="utf-8")))
 
@@ -212,3 +216,37 @@ def test_stock_allocated_before_v3_shares_one_invoice() -> None:
     parsed = parse_event(json.dumps(payload))
 
     assert isinstance(parsed, StockAllocated) and parsed.separate_invoices is False
+
+
+def test_a_version_2_order_cancelled_parses_as_cancelling_the_whole_order() -> None:
+    whole = _cancelled(matched(collected(1), {"A": 1}))
+    payload = json.loads(whole.model_dump_json(exclude={"lines"}))
+    payload["schema_version"] = 2
+    schema = json.loads((SCHEMA_DIR / "OrderCancelled.v2.json").read_text(encoding="utf-8"))
+    jsonschema.validate(payload, schema)
+    parsed = parse_event(json.dumps(payload))
+    assert isinstance(parsed, OrderCancelled)
+    assert (parsed.lines, parsed.is_partial) == (None, False)
+
+
+def test_a_version_3_order_cancelled_names_the_units_it_takes_per_line() -> None:
+    order = matched(collected(1), {"A": 1})
+    partial = OrderCancelled(
+        **order.follow_up(),
+        order=order.order,
+        recipient_key=order.recipient_key,
+        lines=(CancelledLine(line_id="L1", quantity=2),),
+    )
+    schema = json.loads((SCHEMA_DIR / "OrderCancelled.v3.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(partial.model_dump_json()), schema)
+    parsed = parse_event(partial.model_dump_json())
+    assert parsed == partial and isinstance(parsed, OrderCancelled) and parsed.is_partial
+
+
+def test_a_cancellation_naming_a_line_twice_or_no_units_is_refused() -> None:
+    order = matched(collected(1), {"A": 1})
+    base = {**order.follow_up(), "order": order.order, "recipient_key": order.recipient_key}
+    with pytest.raises(ValidationError, match="once"):
+        OrderCancelled(**base, lines=[{"line_id": "L1", "quantity": 1}] * 2)
+    with pytest.raises(ValidationError):
+        OrderCancelled(**base, lines=[{"line_id": "L1", "quantity": 0}])

@@ -144,7 +144,7 @@ async def test_an_old_cancellation_is_found_by_the_periodic_collection(
     coupang_state.cancel(unknown, unknown.items[0].vendor_item_id, 1)
 
     job = await _periodic(collection, pool)
-    assert (job["status"], job["cancelled"], job["created"]) == ("SUCCEEDED", 2, 0), job
+    assert (job["status"], job["cancelled"], job["created"]) == ("SUCCEEDED", 3, 0), job
     async with pool.acquire() as conn:
         cancels = [
             json.loads(r["payload"])
@@ -155,14 +155,20 @@ async def test_an_old_cancellation_is_found_by_the_periodic_collection(
         statuses = await conn.fetch(
             "SELECT marketplace_order_id, status FROM orders WHERE status <> 'COLLECTED'"
         )
-    assert {c["order"]["marketplace_order_id"] for c in cancels} == {
-        str(whole.shipment_box_id),
-        po.product_order_id,
+    lines = {c["order"]["marketplace_order_id"]: c["lines"] for c in cancels}
+    assert lines == {
+        str(whole.shipment_box_id): None,
+        po.product_order_id: None,
+        # the partial claim is applied: exactly the cancelled units of that line, the rest goes on
+        str(partial.shipment_box_id): [
+            {
+                "line_id": partial.items[0].vendor_item_id,
+                "quantity": partial.items[0].shipping_count,
+            }
+        ],
     }
     assert {c["source"] for c in cancels} == {"MARKETPLACE_CLAIM"}
-    assert [(r["marketplace_order_id"], r["kind"]) for r in attention] == [
-        (str(partial.shipment_box_id), "PARTIAL_CANCEL")
-    ]
+    assert list(attention) == []
     assert not [r for r in statuses if r["marketplace_order_id"] == box_id]
     assert {r["marketplace_order_id"]: r["status"] for r in statuses} == {
         str(whole.shipment_box_id): "CANCEL_REQUESTED",

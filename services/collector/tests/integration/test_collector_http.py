@@ -492,3 +492,46 @@ async def test_mismatch_routes_answer_a_seller_and_refuse_bad_input_with_4xx(
         ):
             answer = await http.request(method, path, params=params)
             assert answer.status_code == 422, (path, params, answer.text)
+
+
+async def test_cancel_lines_takes_units_until_none_are_left_then_answers_409(
+    stack: tuple[str, RunningSimulator],
+) -> None:
+    """부분취소: 1 of 3 units, then 2 more, then 1 more: the last is refused, naming the line
+    and what is left; bad input is a 422, never a 500."""
+    url, _ = stack
+    line = {"listing_id": "L", "unit_price_krw": 10}
+    body = {
+        "seller_id": "http-7",
+        "marketplace": "NAVER",
+        "marketplace_order_id": "2026113000000007",
+        "ordered_at": "2026-11-30T09:00:00",
+        "paid_at": "2026-11-30T09:05:00",
+        "recipient": {"name": "이서연", "mobile": "010-2222-3333", "address1": "부산 해운대구 1"},
+        "lines": [
+            {**line, "line_id": "1", "quantity": 3, "amount_krw": 30},
+            {**line, "line_id": "2", "quantity": 1, "amount_krw": 10},
+        ],
+    }
+    path = "/orders/NAVER/2026113000000007/cancel-lines"
+    mine = {"seller_id": "http-7"}
+
+    def units(n: int, line_id: str = "1") -> dict[str, Any]:
+        return {"lines": [{"line_id": line_id, "quantity": n}], "reason": "buyer"}
+
+    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+        await _json(await http.post("/orders", json=body), 201)
+        one = await _json(await http.post(path, params=mine, json=units(1)), 202)
+        two = await _json(await http.post(path, params=mine, json=units(2)), 202)
+        over = await _json(await http.post(path, params=mine, json=units(1)), 409)
+        unknown = await _json(await http.post(path, params=mine, json=units(1, "9")), 422)
+        empty = await http.post(path, params=mine, json={"lines": []})
+        zero = await http.post(path, params=mine, json=units(0))
+        missing = await http.post("/orders/NAVER/404404/cancel-lines", params=mine, json=units(1))
+        order = await _json(await http.get("/orders/NAVER/2026113000000007", params=mine), 200)
+    assert one["left"] == {"1": 2, "2": 1} and two["left"] == {"1": 0, "2": 1}
+    assert two["status"] == "COLLECTED"  # line 2 still goes on
+    assert "line 1" in over["detail"] and "0 of 3 left" in over["detail"]
+    assert "line 9" in unknown["detail"]
+    assert (empty.status_code, zero.status_code, missing.status_code) == (422, 422, 404)
+    assert order["status"] == "COLLECTED"

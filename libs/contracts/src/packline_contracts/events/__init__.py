@@ -18,7 +18,7 @@ from packline_contracts.events.common import (
     SkuLine,
 )
 from packline_contracts.events.dead_lettered import DeadLettered
-from packline_contracts.events.order_cancelled import OrderCancelled
+from packline_contracts.events.order_cancelled import CancelledLine, OrderCancelled
 from packline_contracts.events.order_collected import OrderCollected
 from packline_contracts.events.order_matched import OrderMatched
 from packline_contracts.events.order_recipient_changed import OrderRecipientChanged
@@ -70,6 +70,7 @@ __all__ = [
     "BundleMember",
     "CancellationDecided",
     "CancellationOutcome",
+    "CancelledLine",
     "DeadLettered",
     "Event",
     "Marketplace",

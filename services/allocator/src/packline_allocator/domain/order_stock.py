@@ -3,7 +3,7 @@ guarded steps that return the stock movement they cause. The shipper decides whi
 and a scan won (docs/adr/0003); a shipment is a physical fact and always leaves on-hand."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum, StrEnum
 
@@ -87,3 +87,22 @@ def settled(statuses: Iterable[OrderStatus]) -> BundleStatus | None:
     if not seen or OrderStatus.LIVE in seen:
         return None
     return BundleStatus.SHIPPED if OrderStatus.SHIPPED in seen else BundleStatus.CANCELLED
+
+
+def demand_after(
+    lines: Iterable[tuple[str, int, Mapping[str, int]]], cancelled: Mapping[str, int]
+) -> dict[str, int]:
+    """부분취소: what an order still needs per SKU once `cancelled` units of its lines are gone.
+    Each line is (line_id, units ordered, SKU quantities for all those units); a line's SKUs
+    shrink in proportion (a set of 2 A per unit, 3 units, 1 cancelled: 4 A left)."""
+    need: dict[str, int] = {}
+    for line_id, units, skus in lines:
+        left = max(0, units - cancelled.get(line_id, 0))
+        for sku, quantity in skus.items():
+            need[sku] = need.get(sku, 0) + quantity * left // units
+    return {sku: q for sku, q in need.items() if q > 0}
+
+
+def shrinkage(before: Mapping[str, int], after: Mapping[str, int]) -> dict[str, int]:
+    """The units per SKU an order no longer needs (never negative: a claim only takes away)."""
+    return {s: q - after.get(s, 0) for s, q in before.items() if q > after.get(s, 0)}

@@ -8,7 +8,12 @@ from collections.abc import Callable, Mapping, Sequence
 from packline_allocator.adapters import repository as repo
 from packline_allocator.adapters import revisions
 from packline_allocator.domain.allocation import run_wave, stock_allocated
-from packline_allocator.domain.order_stock import BundleOrder, StockMove
+from packline_allocator.domain.order_stock import (
+    BundleOrder,
+    StockMove,
+    demand_after,
+    shrinkage,
+)
 from packline_contracts import BundleFormed, CancellationDecided, Event, OrderCancelled, Shipped
 from packline_runtime import tombstones
 from packline_runtime.unit_of_work import UnitOfWork
@@ -19,7 +24,13 @@ log = logging.getLogger(__name__)
 async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     sellers = {e.seller_id for e in events}
     await repo.lock_sellers(uow.conn, sellers)
-    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
+    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
+    partial = [e for e in events if isinstance(e, OrderCancelled) and e.lines]
+    if partial:  # counted first: a partial cancel may overtake its bundle
+        await repo.add_cancelled_units(
+            uow.conn,
+            [(e.order.uid, li.line_id, li.quantity) for e in partial for li in e.lines or ()],
+        )
     if cancels:
         await _hear_cancels(uow, cancels)
     took_effect = [
@@ -35,6 +46,10 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
     if shipped:
         await _stock_out(uow, shipped)
+    # after the shipments: units that shipped are never released
+    touched = [e.order.uid for e in partial] + [m.order.uid for e in formed for m in e.members]
+    if touched:
+        await _shrink_partly_cancelled(uow, touched)
     # new, revised or shrunk bundles and released stock can change what fits; a shipment cannot:
     # it takes the same quantity out of on-hand and reserved, so available stock stays as it was
     changes_fit = BundleFormed | OrderCancelled | CancellationDecided
@@ -80,6 +95,17 @@ async def _cancels_took_effect(uow: UnitOfWork, uids: list[str]) -> None:
     """The shipper answered CANCELLED: the order never ships, its reserved stock is released."""
     await tombstones.record(uow.conn, uids)
     await _apply(uow, uids, BundleOrder.cancel_took_effect)
+
+
+async def _shrink_partly_cancelled(uow: UnitOfWork, uids: list[str]) -> None:
+    """부분취소: a live order needs only the units not cancelled; what it held of the rest is
+    released at once (a partly cancelled parcel is relabelled at the shipper before it leaves)."""
+    for order in await repo.lock_partly_cancelled(uow.conn, sorted(set(uids))):
+        needs = demand_after(order.lines, order.cancelled)
+        if needs == order.needs:
+            continue
+        freed = shrinkage(order.reserved, needs)
+        await repo.shrink_order(uow.conn, order, needs, freed)
 
 
 async def _stock_out(uow: UnitOfWork, uids: list[str]) -> None:

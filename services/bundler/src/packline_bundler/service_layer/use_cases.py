@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 async def handle_events(uow: UnitOfWork, events: Sequence[Event], hold: timedelta) -> None:
     # shared, first: a person's decision about one of these sellers runs before or after us
     await repo.lock_sellers(uow.conn, [e.seller_id for e in events], exclusive=False)
-    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
+    # a partial cancellation (lines named) is no cancellation of the order: the allocator and
+    # the shipper apply its units
+    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
     if cancels:
         await changes.cancel(uow, cancels)
     unmatched = [e for e in events if isinstance(e, OrderUnmatched)]

@@ -15,6 +15,7 @@ async def lock_many(conn: Conn, refs: Sequence[OrderRef]) -> dict[str, dict[str,
         """
         SELECT o.marketplace, o.marketplace_order_id, o.seller_id, o.recipient_key, o.status,
                o.event_id, o.recipient_hash, o.line_quantities::text AS line_quantities,
+               o.cancelled_quantities::text AS cancelled_quantities,
                o.matched_at, o.source
         FROM orders o
         JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(m, i, s)

@@ -13,6 +13,7 @@ from packline_collector.adapters import orders_repository as repo
 from packline_collector.adapters import push_repository as pushes
 from packline_collector.domain.cancellation import CancelRefused
 from packline_collector.domain.orders import NewOrder
+from packline_collector.domain.partial_cancel import LineCancel, OverCancel
 from packline_collector.domain.push import PUSHABLE, PushState
 from packline_collector.domain.stranded import OrderDeadLetter
 from packline_collector.domain.text_rules import error_loc
@@ -35,6 +36,20 @@ class CancelAnswer(BaseModel):
     status: Literal["CANCEL_REQUESTED", "CANCELLED"]
     requested_now: bool = Field(description="False when it had been requested before")
     detail: str
+
+
+class CancelLinesRequest(BaseModel):
+    lines: list[LineCancel] = Field(min_length=1, max_length=500)
+    reason: str = Field(default="", max_length=300)
+
+
+class CancelLinesAnswer(BaseModel):
+    """The units are cancelled here at once; the later stages release exactly them. When no
+    unit is left the order is cancelled whole, decided at the shipping line."""
+
+    order: str
+    status: Literal["COLLECTED", "CANCEL_REQUESTED"]
+    left: dict[str, int] = Field(description="Units still to ship, per line")
 
 
 class OrderView(BaseModel):
@@ -170,6 +185,43 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             detail="already cancelled"
             if decided
             else "cancellation requested; the shipping line decides whether it is in time",
+        )
+
+    @api.post(
+        "/{marketplace}/{marketplace_order_id}/cancel-lines",
+        status_code=202,
+        responses={
+            404: {"description": "no such order"},
+            409: {"description": "more than is left on a line, or shipped / cancelled whole"},
+            422: {"description": "a line the order does not have"},
+        },
+    )
+    async def cancel_lines(
+        marketplace: Marketplace,
+        marketplace_order_id: str,
+        seller_id: SellerId,
+        body: CancelLinesRequest,
+    ) -> CancelLinesAnswer:
+        """부분취소: cancel units of some lines; the rest of the order goes on. A refused claim
+        is recorded with the order and nothing of it is applied."""
+        ref = _ref(seller_id, marketplace, marketplace_order_id)
+        try:
+            async with runtime.unit_of_work() as uow:
+                done = await use_cases.cancel_lines(
+                    uow, ref, body.lines, body.reason, source="CONSOLE"
+                )
+        except use_cases.OrderNotFound as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except CancelRefused as exc:
+            raise HTTPException(409, str(exc)) from exc
+        if done.refusal is not None:
+            raise HTTPException(
+                409 if isinstance(done.refusal, OverCancel) else 422, str(done.refusal)
+            )
+        return CancelLinesAnswer(
+            order=done.uid,
+            status="CANCEL_REQUESTED" if done.status == "CANCEL_REQUESTED" else "COLLECTED",
+            left=done.left,
         )
 
     @api.get("/{marketplace}/{marketplace_order_id}", responses={404: {"description": "No order"}})

@@ -1,8 +1,9 @@
 """What a collection found, applied in one transaction: new orders are registered once, a new
 cancellation becomes OrderCancelled (MARKETPLACE_CLAIM), a new address OrderRecipientChanged
 (the later stages re-key, re-bundle or re-label the order). What no stage can apply by itself
-(a partial cancel, an address changed after shipping, a return asked for after shipping) is
-recorded for a person (order_attention). Orders found only through a claim are never new."""
+(an address changed after shipping, a return asked for after shipping) is recorded for a person
+(order_attention). A partial cancel (fewer units of a line than collected) is applied through the
+console's use case: exactly the units not cancelled before. Orders found only through a claim are never new."""
 
 import json
 import logging
@@ -15,8 +16,13 @@ from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.cancellation import OrderStatus
 from packline_collector.domain.orders import line_quantities, recipient_hash
+from packline_collector.domain.partial_cancel import LineCancel
 from packline_collector.domain.remote import AWAITING_SHIPMENT, RemoteOrder
-from packline_collector.service_layer.use_cases import CANCEL_AFTER_SHIPPING, register_orders
+from packline_collector.service_layer.use_cases import (
+    CANCEL_AFTER_SHIPPING,
+    cancel_lines,
+    register_orders,
+)
 from packline_contracts import OrderCancelled, OrderRecipientChanged, OrderRef
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -120,18 +126,27 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
                 )
             )
         was = json.loads(row["line_quantities"] or "{}")
+        gone = json.loads(row["cancelled_quantities"] or "{}")
         now = line_quantities(remote.order.lines)
-        shrunk = sorted(k for k, q in was.items() if now.get(k, 0) < q)
-        changed = changed or bool(shrunk)
-        if shrunk:
-            attention.append(
-                (
-                    remote.ref,
-                    PARTIAL_CANCEL,
-                    f"lines {', '.join(shrunk)} were partly cancelled on the marketplace; the order "
-                    "still carries the collected quantities: cancel it or ship less by hand",
-                )
+        # units the marketplace lists as cancelled that we have not cancelled yet
+        fresh_units = [
+            LineCancel(line_id=k, quantity=n)
+            for k, q in sorted(was.items())
+            if (n := q - now.get(k, 0) - int(gone.get(k, 0))) > 0
+        ]
+        if fresh_units:
+            changed = True
+            done = await cancel_lines(
+                uow,
+                remote.ref,
+                fresh_units,
+                f"marketplace claim ({remote.claim or 'partly cancelled'})"[:300],
+                source="MARKETPLACE_CLAIM",
             )
+            if done.refusal is not None:  # cannot happen from a marketplace, but never lost
+                attention.append((remote.ref, PARTIAL_CANCEL, str(done.refusal)))
+            else:
+                counts["cancelled"] += 1
         counts["unchanged"] += not changed
     if cancelled:
         # requested, like the console's: the shipping line decides (docs/adr/0003)

@@ -9,16 +9,20 @@ from dataclasses import dataclass, field
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
+from packline_collector.adapters import partial_cancel_repository as partials
 from packline_collector.adapters import push_repository as pushes
 from packline_collector.domain.cancellation import (
+    CancelRefused,
     OrderStatus,
     after_decision,
     request_cancel,
 )
 from packline_collector.domain.orders import NewOrder
+from packline_collector.domain.partial_cancel import LineCancel, PartialCancelRefused, left, take
 from packline_collector.service_layer import push
 from packline_contracts import (
     CancellationDecided,
+    CancelledLine,
     DeadLettered,
     Event,
     OrderCancelled,
@@ -107,6 +111,62 @@ async def cancel_order(uow: UnitOfWork, ref: OrderRef, reason: str, source: str)
     )
     uow.emit(event)
     return CancelRequest(ref.uid, after, event)
+
+
+@dataclass(frozen=True)
+class PartialCancel:
+    """What a partial claim did: `event` is the OrderCancelled sent (lines = exactly these
+    units; None lines = every unit left was cancelled, so the whole order), `left` the units
+    still to ship per line; or the `refusal` (recorded, nothing applied)."""
+
+    uid: str
+    status: OrderStatus
+    event: OrderCancelled | None
+    left: dict[str, int]
+    refusal: PartialCancelRefused | None = None
+
+
+async def cancel_lines(
+    uow: UnitOfWork, ref: OrderRef, asked: Sequence[LineCancel], reason: str, source: str
+) -> PartialCancel:
+    """부분취소: cancel units of some lines; the rest of the order goes on. A claim asking for
+    more than is left on a line (or for a line the order lacks) is refused whole and recorded.
+    Raises OrderNotFound, and CancelRefused once the order is shipped or cancelled whole."""
+    row = await partials.lock_units(uow.conn, ref)
+    if row is None:
+        raise OrderNotFound(f"no order {ref.uid}")
+    status = OrderStatus(row["status"])
+    if request_cancel(ref.uid, status) is status:  # raises once shipped or deleted
+        raise CancelRefused(f"order {ref.uid} is already cancelled as a whole")
+    units: dict[str, int] = {}
+    for one in asked:
+        units[one.line_id] = units.get(one.line_id, 0) + one.quantity
+    try:
+        after = take(ref.uid, row["collected"], row["cancelled"], asked)
+    except PartialCancelRefused as exc:
+        await partials.record(uow.conn, ref, units, source, reason, "REFUSED", str(exc))
+        return PartialCancel(ref.uid, status, None, left(row["collected"], row["cancelled"]), exc)
+    await partials.set_cancelled(uow.conn, ref, after)
+    await partials.record(uow.conn, ref, units, source, reason, "APPLIED", "")
+    remaining = left(row["collected"], after)
+    whole = not any(remaining.values())
+    if whole:  # nothing left to ship: the order is cancelled, decided at the shipping line
+        status = OrderStatus.CANCEL_REQUESTED
+        await repo.set_status(uow.conn, [ref], status)
+    event = OrderCancelled(
+        seller_id=row["seller_id"],
+        correlation_id=row["event_id"],
+        causation_id=None,
+        order=ref,
+        recipient_key=row["recipient_key"],
+        reason=reason,
+        source=source,
+        lines=None
+        if whole
+        else tuple(CancelledLine(line_id=k, quantity=q) for k, q in sorted(units.items())),
+    )
+    uow.emit(event)
+    return PartialCancel(ref.uid, status, event, remaining)
 
 
 async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:

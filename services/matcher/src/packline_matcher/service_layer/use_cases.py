@@ -67,7 +67,9 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     await repo.lock_listings(
         uow.conn, [k for o in orders for k in _mapping_keys(o)], exclusive=False
     )
-    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
+    # a partial cancellation (lines named) is no cancellation of the order: the allocator and
+    # the shipper apply its units
+    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
     if cancels:
         await tombstones.record(uow.conn, cancels)
         await repo.release(uow.conn, cancels)  # a cancelled order leaves the unmatched queue

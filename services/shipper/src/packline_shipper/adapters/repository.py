@@ -23,6 +23,8 @@ def _members_json(parcel: Parcel) -> str:
                 "line_ids": list(m.line_ids),
                 "matched_lines": [line.model_dump(mode="json") for line in m.matched_lines],
                 "cancelled": m.cancelled,
+                "line_units": m.line_units,
+                "cancelled_units": m.cancelled_units,
             }
             for m in parcel.members
         ]
@@ -44,6 +46,8 @@ def _parcel(row: asyncpg.Record) -> Parcel:
                 line_ids=tuple(m["line_ids"]),
                 matched_lines=tuple(MatchedLine.model_validate(x) for x in m["matched_lines"]),
                 cancelled=m["cancelled"],
+                line_units=m.get("line_units", {}),
+                cancelled_units=m.get("cancelled_units", {}),
             )
             for m in json.loads(row["members"])
         ],
@@ -173,3 +177,29 @@ async def save_states(conn: Conn, parcels: Sequence[Parcel]) -> None:
         [p.shipped_at for p in parcels],
         [p.shipped_by for p in parcels],
     )
+
+
+async def add_cancelled_units(
+    conn: Conn, units: Sequence[tuple[str, str, int]]
+) -> dict[str, dict[str, int]]:
+    """Count (order uid, line id, units) of partial cancellations; the totals per order line."""
+    await conn.executemany(
+        """
+        INSERT INTO cancelled_units (order_uid, line_id, quantity) VALUES ($1, $2, $3)
+        ON CONFLICT (order_uid, line_id)
+        DO UPDATE SET quantity = cancelled_units.quantity + EXCLUDED.quantity
+        """,
+        list(units),
+    )
+    return await cancelled_units(conn, [u[0] for u in units])
+
+
+async def cancelled_units(conn: Conn, uids: Sequence[str]) -> dict[str, dict[str, int]]:
+    rows = await conn.fetch(
+        "SELECT order_uid, line_id, quantity FROM cancelled_units WHERE order_uid = ANY($1::text[])",
+        sorted(set(uids)),
+    )
+    totals: dict[str, dict[str, int]] = {}
+    for r in rows:
+        totals.setdefault(r["order_uid"], {})[r["line_id"]] = int(r["quantity"])
+    return totals

@@ -31,3 +31,14 @@ def decide(
         tracking_number=None if shipped is None else shipped.tracking_number,
     )
     return decided, changed
+
+
+def too_late(cancel: OrderCancelled, shipped: Parcel) -> CancellationDecided:
+    """A partial cancellation of an order whose parcel has left: its units shipped (a return)."""
+    return CancellationDecided(
+        **cancel.follow_up(),
+        order=cancel.order,
+        recipient_key=cancel.recipient_key,
+        outcome="TOO_LATE",
+        tracking_number=shipped.tracking_number,
+    )

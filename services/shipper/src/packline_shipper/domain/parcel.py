@@ -3,13 +3,13 @@ order in it is cancelled, STOPPED (출고 중지). After 배송지 변경 its la
 (held) until the bundle's new number arrives, then VOIDED; neither can ship."""
 
 import uuid
-from collections.abc import Set
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
 from packline_contracts import MatchedLine, OrderRef, Recipient, Shipped, WaybillIssued
-from packline_shipper.domain.shipment import shipped_event
+from packline_shipper.domain.shipment import remaining_lines, shipped_event
 
 ParcelStatus = Literal["READY", "SHIPPED", "STOPPED", "RELABEL", "VOIDED"]
 RELABEL_REASON = "출고 중지 — 주소 변경, 송장 재출력 필요"
@@ -30,6 +30,17 @@ class ParcelMember:
     line_ids: tuple[str, ...]
     matched_lines: tuple[MatchedLine, ...]
     cancelled: bool = False
+    line_units: dict[str, int] = field(default_factory=dict)  # units per line on the label
+    cancelled_units: dict[str, int] = field(default_factory=dict)  # 부분취소 since, per line
+
+    @property
+    def changed(self) -> bool:
+        """Cancelled whole or in part after its label was printed: the box holds its goods."""
+        return self.cancelled or any(self.cancelled_units.values())
+
+    @property
+    def shipping_lines(self) -> tuple[MatchedLine, ...]:
+        return remaining_lines(self.matched_lines, self.line_units, self.cancelled_units)
 
 
 @dataclass
@@ -59,7 +70,12 @@ class Parcel:
             correlation_id=event.correlation_id,
             waybill_event_id=event.event_id,
             members=[
-                ParcelMember(m.order, tuple(line.line_id for line in m.lines), m.matched_lines)
+                ParcelMember(
+                    m.order,
+                    tuple(line.line_id for line in m.lines),
+                    m.matched_lines,
+                    line_units={line.line_id: line.quantity for line in m.lines},
+                )
                 for m in event.members
             ],
             recipient=event.recipient,
@@ -90,6 +106,19 @@ class Parcel:
         if not self.live_members:
             self.status = "STOPPED"
             return "STOPPED"
+        return "CANCELLED"
+
+    def cancel_units(self, uid: str, totals: Mapping[str, int]) -> CancelOutcome:
+        """부분취소: the order's units cancelled so far per line (totals, so a replay changes
+        nothing). The parcel stays READY but its label is wrong until repacked (INCOMPLETE)."""
+        member = next((m for m in self.members if m.order.uid == uid), None)
+        if member is None:
+            raise IllegalParcelStep(f"order {uid} is not in parcel {self.tracking_number}")
+        if self.status == "SHIPPED":
+            return "ALREADY_SHIPPED"
+        if member.cancelled or self.status == "VOIDED" or member.cancelled_units == totals:
+            return "UNCHANGED"
+        member.cancelled_units = dict(totals)
         return "CANCELLED"
 
     def ship(self, scanned_by: str, at: datetime) -> Shipped | None:

@@ -130,7 +130,7 @@ def _answer(
             "등록되지 않은 송장번호입니다: 라벨을 확인하세요 (발행 직후라면 잠시 뒤 다시 스캔)"
         )
         return RowAnswer(row, number, ScanCode.UNKNOWN, message)
-    cancelled = tuple(m.order for m in parcel.members if m.cancelled)
+    cancelled = tuple(m.order for m in parcel.members if m.changed)
     if parcel.status == "SHIPPED":
         at = parcel.shipped_at
         when = at.astimezone(KST).strftime("%Y-%m-%d %H:%M KST") if at else "?"

@@ -9,7 +9,7 @@ from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_shipper.adapters import repository as repo
-from packline_shipper.domain.cancellation import decide
+from packline_shipper.domain.cancellation import decide, too_late
 from packline_shipper.domain.parcel import Parcel
 from packline_shipper.domain.waybills import ConflictingWaybill, new_waybills
 from packline_shipper.service_layer import relabel
@@ -25,8 +25,12 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     deciding = [e.order.uid for e in cancels] + [m.order.uid for e in waybills for m in e.members]
     if deciding:
         await repo.lock_orders(uow.conn, deciding)
-    if cancels:
-        await cancel_orders(uow, cancels)
+    whole = [c for c in cancels if not c.is_partial]
+    if whole:
+        await cancel_orders(uow, whole)
+    partial = [c for c in cancels if c.is_partial]
+    if partial:
+        await cancel_units(uow, partial)
     if waybills:
         await record_waybills(uow, waybills)
     readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
@@ -58,6 +62,30 @@ async def cancel_orders(uow: UnitOfWork, cancels: Sequence[OrderCancelled]) -> N
         await repo.save_states(uow.conn, list(changed.values()))
 
 
+async def cancel_units(uow: UnitOfWork, cancels: Sequence[OrderCancelled]) -> None:
+    """부분취소: the units are counted (a cancel may come before its waybill) and marked in the
+    order's READY parcel, whose scan then answers INCOMPLETE until the repack is confirmed. The
+    rest of the order goes on, so no answer is owed, except TOO_LATE when it already shipped
+    (the collector then opens a return case). The caller holds the orders' locks."""
+    totals = await repo.add_cancelled_units(
+        uow.conn, [(c.order.uid, li.line_id, li.quantity) for c in cancels for li in c.lines or ()]
+    )
+    parcels = await repo.lock_holding(uow.conn, [c.order.uid for c in cancels])
+    changed: dict[str, Parcel] = {}
+    for cancel in cancels:
+        uid = cancel.order.uid
+        holding = [p for p in parcels if p.holds(uid)]
+        shipped = next((p for p in holding if p.status == "SHIPPED"), None)
+        if shipped is not None:
+            uow.emit(too_late(cancel, shipped))
+            continue
+        for parcel in holding:
+            if parcel.cancel_units(uid, totals.get(uid, {})) == "CANCELLED":
+                changed[parcel.tracking_number] = parcel
+    if changed:
+        await repo.save_states(uow.conn, list(changed.values()))
+
+
 async def record_waybills(uow: UnitOfWork, events: Sequence[WaybillIssued]) -> None:
     """One READY parcel per new waybill (STOPPED if all its orders were cancelled already,
     RELABEL if its address changed since; a re-issued parcel's earlier number is VOIDED)."""
@@ -73,4 +101,10 @@ async def record_waybills(uow: UnitOfWork, events: Sequence[WaybillIssued]) -> N
     cancelled = await tombstones.cancelled_among(
         uow.conn, [m.order.uid for e in fresh for m in e.members]
     )
-    await repo.insert_new(uow.conn, await relabel.new_parcels(uow, fresh, cancelled))
+    parcels = await relabel.new_parcels(uow, fresh, cancelled)
+    partly = await repo.cancelled_units(uow.conn, [m.order.uid for p in parcels for m in p.members])
+    for parcel in parcels:
+        for uid, units in partly.items():
+            if parcel.holds(uid):
+                parcel.cancel_units(uid, units)
+    await repo.insert_new(uow.conn, parcels)

@@ -35,7 +35,9 @@ async def prepare_band(uow: UnitOfWork, band: NumberBand) -> None:
 
 async def handle_events(uow: UnitOfWork, events: Sequence[Event], numbering: Numbering) -> None:
     """Cancels first, so a bundle allocated in the same batch already sees its tombstones."""
-    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled)]
+    # a partial cancellation (lines named) is no cancellation of the order: the allocator and
+    # the shipper apply its units
+    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
     if cancels:
         await cancel_orders(uow, cancels)
     allocations = [e for e in events if isinstance(e, StockAllocated)]
