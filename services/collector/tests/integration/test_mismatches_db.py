@@ -3,145 +3,29 @@ shipped and pushed; then the marketplace changes some of them (a buyer's return,
 withdrawn back to INSTRUCT, a number corrected by hand). The check reports each with its kind,
 resolves those the marketplace agrees with again, and the day's reconciliation counts them."""
 
-import asyncio
-import json
-import uuid
-from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 import httpx
-import pytest
 
-from packline_collector.adapters import accounts_repository
-from packline_collector.adapters.http_retry import RetryPolicy
-from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
-from packline_collector.domain.accounts import NewAccount
-from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.domain.mismatch import MismatchKind
-from packline_collector.service_layer import mismatches, use_cases
-from packline_collector.service_layer.collection import Collection
+from packline_collector.service_layer import mismatches
 from packline_collector.service_layer.mismatches import Checker
 from packline_collector.service_layer.push import Pusher
-from packline_contracts import (
-    OrderCollected,
-    Shipped,
-    ShippedOrder,
-    SkuLine,
-    WaybillIssued,
-)
-from packline_marketsim.generator import generate
-from packline_marketsim.server import RunningSimulator, running
-from packline_marketsim.state import Simulator
+from packline_marketsim.server import RunningSimulator
 from packline_runtime.unit_of_work import unit_of_work
 
-FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
-SELLER = "s1"
-
-
-def _gateways(market: RunningSimulator, http: httpx.AsyncClient) -> Gateways:
-    return Gateways(http, FAST, EndpointPolicy.from_setting(market.url.removeprefix("http://")))
-
-
-async def _collected(
-    pool: asyncpg.Pool, market: RunningSimulator, http: httpx.AsyncClient, count: int
-) -> tuple[dict[str, str], list[OrderCollected]]:
-    """Accounts on the simulator, `count` generated orders collected the way the service does."""
-    coupang, naver = market.sim.add_coupang(), market.sim.add_naver()
-    for order in generate(count, seed=count, spacing=timedelta(seconds=30), repeat_share=0):
-        market.sim.place(
-            order, coupang.vendor_id if order.marketplace == "COUPANG" else naver.client_id
-        )
-    async with pool.acquire() as conn:
-        for body in (
-            {
-                "marketplace": "COUPANG",
-                "name": "쿠팡",
-                "vendor_id": coupang.vendor_id,
-                "access_key": coupang.access_key,
-                "secret_key": coupang.secret_key,
-            },
-            {
-                "marketplace": "NAVER",
-                "name": "스마트스토어",
-                "client_id": naver.client_id,
-                "client_secret": naver.client_secret,
-            },
-        ):
-            await accounts_repository.add(
-                conn, NewAccount.model_validate({"seller_id": SELLER, **body}), market.url
-            )
-    collection = Collection(lambda: pool, _gateways(market, http).for_account)
-    now = datetime.now(UTC)
-    job_id = await collection.start_manual(
-        SELLER, ["COUPANG", "NAVER"], now - timedelta(days=2), now
-    )
-    deadline = asyncio.get_running_loop().time() + 60
-    while True:
-        async with pool.acquire() as conn:
-            status = await conn.fetchval(
-                "SELECT status FROM collection_jobs WHERE job_id = $1", job_id
-            )
-        if status != "RUNNING":
-            break
-        assert asyncio.get_running_loop().time() < deadline, "collection did not finish in 60s"
-        await asyncio.sleep(0.05)
-    async with pool.acquire() as conn:
-        rows = await conn.fetch("SELECT payload FROM outbox WHERE event_type = 'OrderCollected'")
-    orders = [OrderCollected.model_validate(json.loads(r["payload"])) for r in rows]
-    assert orders, "nothing was collected"
-    return {"COUPANG": coupang.vendor_id, "NAVER": naver.client_id}, orders
-
-
-def _number(n: int) -> str:
-    return f"6{n:011d}"
-
-
-def _shipped(order: OrderCollected, number: str, courier: str = "CJGLS") -> Shipped:
-    parcel = uuid.uuid5(uuid.NAMESPACE_URL, order.order.uid)
-    return Shipped(
-        **order.follow_up(),
-        bundle_id=parcel,
-        parcel_id=parcel,
-        courier_code=courier,
-        tracking_number=number,
-        shipped_at=datetime.now(UTC),
-        orders=(
-            ShippedOrder(order=order.order, line_ids=tuple(line.line_id for line in order.lines)),
-        ),
-        stock_out=(SkuLine(sku="A", quantity=1),),
-    )
-
-
-async def _consume(pool: asyncpg.Pool, events: Sequence[Shipped | WaybillIssued]) -> None:
-    """What the subscriber does with a batch of these events, in one transaction."""
-    async with unit_of_work(pool) as uow:
-        await use_cases.note_progress(uow, events)
-
-
-async def _push_all(pusher: Pusher) -> int:
-    """Ticks of the background loop until no line is due."""
-    tried = 0
-    deadline = asyncio.get_running_loop().time() + 60
-    while done := await pusher.push_due():
-        tried += done
-        assert asyncio.get_running_loop().time() < deadline, "pushes still due after 60s"
-    return tried
-
-
-@pytest.fixture
-async def market() -> AsyncIterator[RunningSimulator]:
-    async with running(Simulator(seed=11)) as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
+from .pushing import (
+    SELLER,
+    collect_orders,
+    consume,
+    gateways_for,
+    push_all,
+    shipped_event,
+    tracking_number,
+)
 
 
 async def _sim(http: httpx.AsyncClient, url: str, body: dict[str, Any] | None = None) -> None:
@@ -153,11 +37,11 @@ async def test_a_marketplace_changing_shipped_orders_is_reported_and_resolved_wh
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="mismatch")
-    accounts, orders = await _collected(pool, market, http, 12)
-    numbers = {o.order.marketplace_order_id: _number(n) for n, o in enumerate(orders)}
-    await _consume(pool, [_shipped(o, numbers[o.order.marketplace_order_id]) for o in orders])
-    gateways = _gateways(market, http)
-    await _push_all(Pusher(lambda: pool, gateways.pusher_for))
+    accounts, orders = await collect_orders(pool, market, http, 12)
+    numbers = {o.order.marketplace_order_id: tracking_number(n) for n, o in enumerate(orders)}
+    await consume(pool, [shipped_event(o, numbers[o.order.marketplace_order_id]) for o in orders])
+    gateways = gateways_for(market, http)
+    await push_all(Pusher(lambda: pool, gateways.pusher_for))
     checker = Checker(lambda: pool, gateways.status_reader_for)
 
     first = await checker.check(SELLER)  # the marketplaces agree with every line

@@ -4,189 +4,42 @@ with a 5xx and a 429 retried on the way, idempotent re-push, a line cancelled at
 becoming a CS case, and orders registered by hand being NOT_APPLICABLE."""
 
 import asyncio
-import json
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
 import httpx
-import pytest
 
-from packline_collector.adapters import accounts_repository, push_repository
 from packline_collector.adapters import order_changes_repository as changes
-from packline_collector.adapters.http_retry import RetryPolicy
-from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
-from packline_collector.domain.accounts import NewAccount
-from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.domain.orders import NewOrder
-from packline_collector.domain.push import PushState, PushView
+from packline_collector.domain.push import PushState
 from packline_collector.service_layer import push, use_cases
-from packline_collector.service_layer.collection import Collection
 from packline_collector.service_layer.push import Pusher
 from packline_contracts import (
-    BundleMember,
-    MatchedLine,
     OrderCollected,
-    Shipped,
-    ShippedOrder,
-    SkuLine,
-    WaybillIssued,
 )
-from packline_marketsim.generator import generate
-from packline_marketsim.server import RunningSimulator, running
-from packline_marketsim.state import Simulator
+from packline_marketsim.server import RunningSimulator
 from packline_runtime.unit_of_work import unit_of_work
 
-FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
-SELLER = "s1"
-
-
-@pytest.fixture
-async def market() -> AsyncIterator[RunningSimulator]:
-    async with running(Simulator(seed=9)) as server:
-        yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(timeout=10) as client:
-        yield client
-
-
-def _gateways(market: RunningSimulator, http: httpx.AsyncClient) -> Gateways:
-    return Gateways(http, FAST, EndpointPolicy.from_setting(market.url.removeprefix("http://")))
-
-
-async def _collected(
-    pool: asyncpg.Pool, market: RunningSimulator, http: httpx.AsyncClient, count: int
-) -> tuple[dict[str, str], list[OrderCollected]]:
-    """Accounts on the simulator, `count` generated orders collected the way the service does."""
-    coupang, naver = market.sim.add_coupang(), market.sim.add_naver()
-    for order in generate(count, seed=count, spacing=timedelta(seconds=30), repeat_share=0):
-        market.sim.place(
-            order, coupang.vendor_id if order.marketplace == "COUPANG" else naver.client_id
-        )
-    async with pool.acquire() as conn:
-        for body in (
-            {
-                "marketplace": "COUPANG",
-                "name": "쿠팡",
-                "vendor_id": coupang.vendor_id,
-                "access_key": coupang.access_key,
-                "secret_key": coupang.secret_key,
-            },
-            {
-                "marketplace": "NAVER",
-                "name": "스마트스토어",
-                "client_id": naver.client_id,
-                "client_secret": naver.client_secret,
-            },
-        ):
-            await accounts_repository.add(
-                conn, NewAccount.model_validate({"seller_id": SELLER, **body}), market.url
-            )
-    collection = Collection(lambda: pool, _gateways(market, http).for_account)
-    now = datetime.now(UTC)
-    job_id = await collection.start_manual(
-        SELLER, ["COUPANG", "NAVER"], now - timedelta(days=2), now
-    )
-    deadline = asyncio.get_running_loop().time() + 60
-    while True:
-        async with pool.acquire() as conn:
-            status = await conn.fetchval(
-                "SELECT status FROM collection_jobs WHERE job_id = $1", job_id
-            )
-        if status != "RUNNING":
-            break
-        assert asyncio.get_running_loop().time() < deadline, "collection did not finish in 60s"
-        await asyncio.sleep(0.05)
-    async with pool.acquire() as conn:
-        rows = await conn.fetch("SELECT payload FROM outbox WHERE event_type = 'OrderCollected'")
-    orders = [OrderCollected.model_validate(json.loads(r["payload"])) for r in rows]
-    assert orders, "nothing was collected"
-    return {"COUPANG": coupang.vendor_id, "NAVER": naver.client_id}, orders
-
-
-def _number(n: int) -> str:
-    return f"6{n:011d}"
-
-
-def _shipped(order: OrderCollected, number: str, courier: str = "CJGLS") -> Shipped:
-    parcel = uuid.uuid5(uuid.NAMESPACE_URL, order.order.uid)
-    return Shipped(
-        **order.follow_up(),
-        bundle_id=parcel,
-        parcel_id=parcel,
-        courier_code=courier,
-        tracking_number=number,
-        shipped_at=datetime.now(UTC),
-        orders=(
-            ShippedOrder(order=order.order, line_ids=tuple(line.line_id for line in order.lines)),
-        ),
-        stock_out=(SkuLine(sku="A", quantity=1),),
-    )
-
-
-def _issued(order: OrderCollected, number: str, pre_shipment: bool) -> WaybillIssued:
-    parcel = uuid.uuid5(uuid.NAMESPACE_URL, order.order.uid)
-    member = BundleMember(
-        order=order.order,
-        paid_at=order.paid_at,
-        amount_krw=sum(line.amount_krw for line in order.lines),
-        lines=order.lines,
-        matched_lines=tuple(
-            MatchedLine(line_id=line.line_id, skus=(SkuLine(sku="A", quantity=line.quantity),))
-            for line in order.lines
-        ),
-    )
-    return WaybillIssued(
-        **order.follow_up(),
-        bundle_id=parcel,
-        parcel_id=parcel,
-        courier_code="CJGLS",
-        tracking_number=number,
-        issued_via="BAND",
-        pre_shipment_push=pre_shipment,
-        recipient=order.recipient,
-        members=(member,),
-    )
-
-
-async def _consume(pool: asyncpg.Pool, events: Sequence[Shipped | WaybillIssued]) -> None:
-    """What the subscriber does with a batch of these events, in one transaction."""
-    async with unit_of_work(pool) as uow:
-        await use_cases.note_progress(uow, events)
-
-
-async def _push_all(pusher: Pusher) -> int:
-    """Ticks of the background loop until no line is due."""
-    tried = 0
-    deadline = asyncio.get_running_loop().time() + 60
-    while done := await pusher.push_due():
-        tried += done
-        assert asyncio.get_running_loop().time() < deadline, "pushes still due after 60s"
-    return tried
-
-
-async def _lines(pool: asyncpg.Pool) -> dict[tuple[str, str], PushView]:
-    async with pool.acquire() as conn:
-        views = await push_repository.listed(conn, SELLER, None, None, 1000, 0)
-    return {(v.marketplace_order_id, v.line_id): v for v in views}
-
-
-def _ok_pushes(market: RunningSimulator) -> Counter[tuple[str, str]]:
-    return Counter((p.order_id, p.line_id) for p in market.sim.pushes if p.result_code == "OK")
+from .pushing import (
+    SELLER,
+    collect_orders,
+    consume,
+    gateways_for,
+    issued_event,
+    ok_pushes,
+    push_all,
+    push_lines,
+    shipped_event,
+    tracking_number,
+)
 
 
 async def test_every_shipped_line_reaches_its_marketplace_once_past_a_5xx_and_a_429(
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    accounts, orders = await _collected(pool, market, http, 16)
+    accounts, orders = await collect_orders(pool, market, http, 16)
     await http.post(
         f"{market.url}/_sim/script",
         json={
@@ -203,18 +56,19 @@ async def test_every_shipped_line_reaches_its_marketplace_once_past_a_5xx_and_a_
     )
     # a GS편의점 parcel: CVSNET in Packline and at Naver, CVS at Coupang
     couriers = {o.order.uid: "CVSNET" if n == 0 else "CJGLS" for n, o in enumerate(orders)}
-    await _consume(
-        pool, [_shipped(o, _number(n), couriers[o.order.uid]) for n, o in enumerate(orders)]
+    await consume(
+        pool,
+        [shipped_event(o, tracking_number(n), couriers[o.order.uid]) for n, o in enumerate(orders)],
     )
 
-    pusher = Pusher(lambda: pool, _gateways(market, http).pusher_for)
-    await _push_all(pusher)
+    pusher = Pusher(lambda: pool, gateways_for(market, http).pusher_for)
+    await push_all(pusher)
 
-    lines = await _lines(pool)
+    lines = await push_lines(pool)
     expected = {(o.order.marketplace_order_id, line.line_id) for o in orders for line in o.lines}
     assert set(lines) == expected
     assert {v.state for v in lines.values()} == {PushState.SENT}
-    assert _ok_pushes(market) == Counter(expected)  # each line once
+    assert ok_pushes(market) == Counter(expected)  # each line once
     statuses = Counter((c.marketplace, c.operation, c.status) for c in market.sim.calls)
     assert statuses[("COUPANG", "invoices", 503)] == 1 and statuses[("NAVER", "dispatch", 429)] == 1
     first = orders[0]
@@ -231,16 +85,16 @@ async def test_a_line_already_sent_is_not_sent_again_and_a_lost_answer_counts_as
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    _, orders = await _collected(pool, market, http, 8)
-    shipped = [_shipped(o, _number(n)) for n, o in enumerate(orders)]
-    await _consume(pool, shipped)
-    pusher = Pusher(lambda: pool, _gateways(market, http).pusher_for)
-    await _push_all(pusher)
-    first = _ok_pushes(market)
+    _, orders = await collect_orders(pool, market, http, 8)
+    shipped = [shipped_event(o, tracking_number(n)) for n, o in enumerate(orders)]
+    await consume(pool, shipped)
+    pusher = Pusher(lambda: pool, gateways_for(market, http).pusher_for)
+    await push_all(pusher)
+    first = ok_pushes(market)
 
     # the same parcels shipped again (a replayed event, a second scan): nothing to push
-    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(orders)])
-    assert await _push_all(pusher) == 0
+    await consume(pool, [shipped_event(o, tracking_number(n)) for n, o in enumerate(orders)])
+    assert await push_all(pusher) == 0
     # a pusher that crashed after the marketplace took the numbers, before recording it: once
     # its lease ran out the lines are pushed again, the marketplaces refuse a second upload,
     # and the re-read shows our number
@@ -248,9 +102,9 @@ async def test_a_line_already_sent_is_not_sent_again_and_a_lost_answer_counts_as
         await conn.execute(
             "UPDATE tracking_pushes SET state = 'PENDING', sent_at = NULL, next_attempt_at = now()"
         )
-    assert await _push_all(pusher) == len(await _lines(pool))
+    assert await push_all(pusher) == len(await push_lines(pool))
 
-    lines = await _lines(pool)
+    lines = await push_lines(pool)
     assert {v.state for v in lines.values()} == {PushState.SENT}, [
         (v.marketplace, v.result_code, v.result_message)
         for v in lines.values()
@@ -260,14 +114,14 @@ async def test_a_line_already_sent_is_not_sent_again_and_a_lost_answer_counts_as
         "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD",
         "INVALID_STATUS",
     }
-    assert _ok_pushes(market) == first  # the marketplaces accepted each line once
+    assert ok_pushes(market) == first  # the marketplaces accepted each line once
 
 
 async def test_a_line_cancelled_at_the_marketplace_becomes_a_cs_case_not_a_retry_loop(
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    accounts, orders = await _collected(pool, market, http, 12)
+    accounts, orders = await collect_orders(pool, market, http, 12)
     by_marketplace = {o.order.marketplace.value: o for o in orders}
     cancelled = [by_marketplace["COUPANG"], by_marketplace["NAVER"]]
     for order in cancelled:  # the buyer cancels after collection, before the push
@@ -276,11 +130,11 @@ async def test_a_line_cancelled_at_the_marketplace_becomes_a_cs_case_not_a_retry
             f"{market.url}/_sim/orders/{m}/{accounts[m]}/{order.order.marketplace_order_id}/cancel"
         )
         assert answer.status_code == 200, answer.text
-    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(orders)])
-    pusher = Pusher(lambda: pool, _gateways(market, http).pusher_for)
-    await _push_all(pusher)
+    await consume(pool, [shipped_event(o, tracking_number(n)) for n, o in enumerate(orders)])
+    pusher = Pusher(lambda: pool, gateways_for(market, http).pusher_for)
+    await push_all(pusher)
 
-    lines = await _lines(pool)
+    lines = await push_lines(pool)
     gone = {o.order.marketplace_order_id for o in cancelled}
     failed = {k: v for k, v in lines.items() if k[0] in gone}
     assert {v.state for v in failed.values()} == {PushState.FAILED}
@@ -296,7 +150,7 @@ async def test_a_line_cancelled_at_the_marketplace_becomes_a_cs_case_not_a_retry
         o.order.uid for o in cancelled
     }
     # no retry loop: nothing is due again, and "retry all failed" leaves CS cases alone
-    assert await _push_all(pusher) == 0
+    assert await push_all(pusher) == 0
     async with unit_of_work(pool) as uow:
         assert await push.retry_failed(uow, SELLER) == 0
 
@@ -305,22 +159,30 @@ async def test_a_pre_shipment_number_is_pushed_when_issued_and_not_again_when_sh
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    _, orders = await _collected(pool, market, http, 6)
+    _, orders = await collect_orders(pool, market, http, 6)
     early, later = orders[0], orders[1]
     # 가배송 for one parcel; the other seller setting keeps its number until the scan
-    await _consume(pool, [_issued(early, _number(1), True), _issued(later, _number(2), False)])
-    pusher = Pusher(lambda: pool, _gateways(market, http).pusher_for)
-    await _push_all(pusher)
+    await consume(
+        pool,
+        [
+            issued_event(early, tracking_number(1), True),
+            issued_event(later, tracking_number(2), False),
+        ],
+    )
+    pusher = Pusher(lambda: pool, gateways_for(market, http).pusher_for)
+    await push_all(pusher)
 
-    lines = await _lines(pool)
+    lines = await push_lines(pool)
     assert {k[0] for k in lines} == {early.order.marketplace_order_id}
     assert all(v.state is PushState.SENT and v.pre_shipment for v in lines.values())
-    pushed = _ok_pushes(market)
+    pushed = ok_pushes(market)
     assert set(pushed) == {(early.order.marketplace_order_id, x.line_id) for x in early.lines}
 
-    await _consume(pool, [_shipped(early, _number(1)), _shipped(later, _number(2))])
-    await _push_all(pusher)
-    after = _ok_pushes(market)
+    await consume(
+        pool, [shipped_event(early, tracking_number(1)), shipped_event(later, tracking_number(2))]
+    )
+    await push_all(pusher)
+    after = ok_pushes(market)
     assert {k: n for k, n in after.items() if k[0] == early.order.marketplace_order_id} == pushed
     assert {k[0] for k in after} == {
         early.order.marketplace_order_id,
@@ -359,10 +221,10 @@ async def test_an_order_registered_by_hand_is_not_applicable_and_never_pushed(
         await use_cases.register_orders(uow, [order], source="EXCEL")
         [collected] = uow.emitted
     assert isinstance(collected, OrderCollected)
-    await _consume(pool, [_shipped(collected, _number(7))])
+    await consume(pool, [shipped_event(collected, tracking_number(7))])
 
-    assert await _push_all(Pusher(lambda: pool, _gateways(market, http).pusher_for)) == 0
-    [line] = (await _lines(pool)).values()
+    assert await push_all(Pusher(lambda: pool, gateways_for(market, http).pusher_for)) == 0
+    [line] = (await push_lines(pool)).values()
     assert line.state is PushState.NOT_APPLICABLE
     assert market.sim.pushes == []
 
@@ -371,14 +233,15 @@ async def test_two_pushers_at_once_push_each_line_once(
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    _, orders = await _collected(pool, market, http, 16)
-    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(orders)])
+    _, orders = await collect_orders(pool, market, http, 16)
+    await consume(pool, [shipped_event(o, tracking_number(n)) for n, o in enumerate(orders)])
     replicas = [
-        Pusher(lambda: pool, _gateways(market, http).pusher_for, lines_per_tick=3) for _ in (1, 2)
+        Pusher(lambda: pool, gateways_for(market, http).pusher_for, lines_per_tick=3)
+        for _ in (1, 2)
     ]
-    await asyncio.gather(*(_push_all(p) for p in replicas))
+    await asyncio.gather(*(push_all(p) for p in replicas))
 
-    lines = await _lines(pool)
+    lines = await push_lines(pool)
     assert {v.state for v in lines.values()} == {PushState.SENT}
     every_call = Counter((p.order_id, p.line_id) for p in market.sim.pushes)
     assert set(every_call) == set(lines) and set(every_call.values()) == {1}
@@ -388,9 +251,9 @@ async def test_a_marketplace_still_unavailable_after_the_retries_leaves_lines_fo
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    _, orders = await _collected(pool, market, http, 6)
+    _, orders = await collect_orders(pool, market, http, 6)
     naver = [o for o in orders if o.order.marketplace.value == "NAVER"]
-    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(naver)])
+    await consume(pool, [shipped_event(o, tracking_number(n)) for n, o in enumerate(naver)])
     await http.post(
         f"{market.url}/_sim/script",
         json={
@@ -399,9 +262,9 @@ async def test_a_marketplace_still_unavailable_after_the_retries_leaves_lines_fo
             ]
         },
     )
-    assert await _push_all(Pusher(lambda: pool, _gateways(market, http).pusher_for)) == len(naver)
+    assert await push_all(Pusher(lambda: pool, gateways_for(market, http).pusher_for)) == len(naver)
 
-    lines = await _lines(pool)
+    lines = await push_lines(pool)
     assert {(v.state, v.attempts, v.result_code) for v in lines.values()} == {
         (PushState.PENDING, 1, "UNAVAILABLE")
     }
@@ -417,17 +280,17 @@ async def test_an_order_collected_before_order_numbers_were_kept_reads_its_order
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="push")
-    _, orders = await _collected(pool, market, http, 6)
+    _, orders = await collect_orders(pool, market, http, 6)
     coupang = [o for o in orders if o.order.marketplace.value == "COUPANG"]
     async with pool.acquire() as conn:
         kept = await conn.fetchval("SELECT count(*) FROM order_marketplace_numbers")
         await conn.execute("DELETE FROM order_marketplace_numbers")
     assert kept == len(coupang)  # the orderId of every collected box was kept
-    await _consume(pool, [_shipped(o, _number(n)) for n, o in enumerate(coupang)])
+    await consume(pool, [shipped_event(o, tracking_number(n)) for n, o in enumerate(coupang)])
     reads_before = sum(c.operation == "ordersheet" for c in market.sim.calls)
 
-    await _push_all(Pusher(lambda: pool, _gateways(market, http).pusher_for))
+    await push_all(Pusher(lambda: pool, gateways_for(market, http).pusher_for))
 
-    assert {v.state for v in (await _lines(pool)).values()} == {PushState.SENT}
+    assert {v.state for v in (await push_lines(pool)).values()} == {PushState.SENT}
     reads = sum(c.operation == "ordersheet" for c in market.sim.calls) - reads_before
     assert reads == len(coupang)  # one read per box, not per line
