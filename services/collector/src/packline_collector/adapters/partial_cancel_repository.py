@@ -2,14 +2,29 @@
 record of every partial claim (applied or refused)."""
 
 import json
+import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from packline_collector.domain.cancellation import OrderStatus
 from packline_contracts import OrderRef
 from packline_runtime.db import Conn
 
 
-async def lock_units(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
+@dataclass(frozen=True)
+class OrderUnits:
+    """A locked order as a partial claim needs it: units collected and cancelled per line."""
+
+    seller_id: str
+    recipient_key: str
+    status: OrderStatus
+    event_id: uuid.UUID  # its OrderCollected: the chain a cancellation continues
+    collected: dict[str, int]
+    cancelled: dict[str, int]
+
+
+async def lock_units(conn: Conn, ref: OrderRef) -> OrderUnits | None:
     """The order row locked, with its collected and cancelled units per line."""
     row = await conn.fetchrow(
         """
@@ -24,11 +39,14 @@ async def lock_units(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
     )
     if row is None:
         return None
-    return {
-        **dict(row),
-        "collected": {k: int(v) for k, v in json.loads(row["collected"]).items()},
-        "cancelled": {k: int(v) for k, v in json.loads(row["cancelled"]).items()},
-    }
+    return OrderUnits(
+        seller_id=row["seller_id"],
+        recipient_key=row["recipient_key"],
+        status=OrderStatus(row["status"]),
+        event_id=row["event_id"],
+        collected={k: int(v) for k, v in json.loads(row["collected"]).items()},
+        cancelled={k: int(v) for k, v in json.loads(row["cancelled"]).items()},
+    )
 
 
 async def set_cancelled(conn: Conn, ref: OrderRef, cancelled: Mapping[str, int]) -> None:

@@ -132,33 +132,33 @@ async def cancel_lines(
     """부분취소: cancel units of some lines; the rest of the order goes on. A claim asking for
     more than is left on a line (or for a line the order lacks) is refused whole and recorded.
     Raises OrderNotFound, and CancelRefused once the order is shipped or cancelled whole."""
-    row = await partials.lock_units(uow.conn, ref)
-    if row is None:
+    order = await partials.lock_units(uow.conn, ref)
+    if order is None:
         raise OrderNotFound(f"no order {ref.uid}")
-    status = OrderStatus(row["status"])
+    status = order.status
     if request_cancel(ref.uid, status) is status:  # raises once shipped or deleted
         raise CancelRefused(f"order {ref.uid} is already cancelled as a whole")
     units: dict[str, int] = {}
     for one in asked:
         units[one.line_id] = units.get(one.line_id, 0) + one.quantity
     try:
-        after = take(ref.uid, row["collected"], row["cancelled"], asked)
+        after = take(ref.uid, order.collected, order.cancelled, asked)
     except PartialCancelRefused as exc:
         await partials.record(uow.conn, ref, units, source, reason, "REFUSED", str(exc))
-        return PartialCancel(ref.uid, status, None, left(row["collected"], row["cancelled"]), exc)
+        return PartialCancel(ref.uid, status, None, left(order.collected, order.cancelled), exc)
     await partials.set_cancelled(uow.conn, ref, after)
     await partials.record(uow.conn, ref, units, source, reason, "APPLIED", "")
-    remaining = left(row["collected"], after)
+    remaining = left(order.collected, after)
     whole = not any(remaining.values())
     if whole:  # nothing left to ship: the order is cancelled, decided at the shipping line
         status = OrderStatus.CANCEL_REQUESTED
         await repo.set_status(uow.conn, [ref], status)
     event = OrderCancelled(
-        seller_id=row["seller_id"],
-        correlation_id=row["event_id"],
+        seller_id=order.seller_id,
+        correlation_id=order.event_id,
         causation_id=None,
         order=ref,
-        recipient_key=row["recipient_key"],
+        recipient_key=order.recipient_key,
         reason=reason,
         source=source,
         lines=None
