@@ -1,6 +1,7 @@
 """Waybill HTTP API, courier files (송장 엑셀): templates, exports and imports."""
 
 import uuid
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -144,19 +145,12 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
             ) from exc
         except (templates.UnknownTemplate, TemplateError) as exc:
             raise HTTPException(422, str(exc)) from exc
-        return ExportCreated(
-            id=batch.id,
-            courier_code=batch.courier_code,
-            template_key=batch.template_key,
-            file_format=batch.file_format,
-            encoding=batch.encoding,
-            password_protected=batch.password_protected,
-            filename=batch.filename,
-            parcels=len(batch.parcel_ids),
-            created_by=batch.created_by,
-            created_at=batch.created_at,
-            references=batch.references,
-            download=f"/exports/{batch.id}/file?seller_id={batch.seller_id}",
+        return ExportCreated.model_validate(
+            {
+                **asdict(batch),
+                "parcels": len(batch.parcel_ids),
+                "download": f"/exports/{batch.id}/file?seller_id={batch.seller_id}",
+            }
         )
 
     @http.get("/exports")
