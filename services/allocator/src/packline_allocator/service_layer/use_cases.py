@@ -5,8 +5,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
+from packline_allocator.adapters import partial_cancels, revisions
 from packline_allocator.adapters import repository as repo
-from packline_allocator.adapters import revisions
 from packline_allocator.domain.allocation import run_wave, stock_allocated
 from packline_allocator.domain.order_stock import (
     BundleOrder,
@@ -27,7 +27,7 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
     partial = [e for e in events if isinstance(e, OrderCancelled) and e.lines]
     if partial:  # counted first: a partial cancel may overtake its bundle
-        await repo.add_cancelled_units(
+        await partial_cancels.add_cancelled_units(
             uow.conn,
             [(e.order.uid, li.line_id, li.quantity) for e in partial for li in e.lines or ()],
         )
@@ -100,12 +100,12 @@ async def _cancels_took_effect(uow: UnitOfWork, uids: list[str]) -> None:
 async def _shrink_partly_cancelled(uow: UnitOfWork, uids: list[str]) -> None:
     """부분취소: a live order needs only the units not cancelled; what it held of the rest is
     released at once (a partly cancelled parcel is relabelled at the shipper before it leaves)."""
-    for order in await repo.lock_partly_cancelled(uow.conn, sorted(set(uids))):
+    for order in await partial_cancels.lock_partly_cancelled(uow.conn, sorted(set(uids))):
         needs = demand_after(order.lines, order.cancelled)
         if needs == order.needs:
             continue
         freed = shrinkage(order.reserved, needs)
-        await repo.shrink_order(uow.conn, order, needs, freed)
+        await partial_cancels.shrink_order(uow.conn, order, needs, freed)
 
 
 async def _stock_out(uow: UnitOfWork, uids: list[str]) -> None:
