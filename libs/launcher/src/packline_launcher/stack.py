@@ -17,13 +17,13 @@ from pathlib import Path
 
 import httpx
 
+from packline_launcher import keys
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
 from packline_launcher.simulator import COURIERS, MARKETPLACES, SimulatorProcess
-from packline_runtime import secret_box
+from packline_runtime import secret_box, tokens
 from packline_runtime.kafka import ensure_topics
 from packline_runtime.roles import role_for, with_login
 
-SECRETS_KEY_FILE = "secrets.key"
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
 
 
@@ -161,20 +161,16 @@ class Stack:
             env["PACKLINE_COURIER_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         if not env.get(secret_box.ENV_NAME):
             env[secret_box.ENV_NAME] = self.secrets_key()
+        if not env.get(tokens.PUBLIC_KEY_ENV):
+            env[tokens.PUBLIC_KEY_ENV] = keys.token_public_key(self.workdir)
         return env
 
     def secrets_key(self) -> str:
-        """The key every service seals stored secrets with: made once per workdir and kept
-        there (mode 0600), so secrets stored before a restart still open after it."""
-        path = self.workdir / SECRETS_KEY_FILE
-        self.workdir.mkdir(parents=True, exist_ok=True)
-        try:
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return path.read_text().strip()
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secret_box.new_key() + "\n")
-        return path.read_text().strip()
+        return keys.secrets_key(self.workdir)
+
+    def token(self, seller_id: str, role: tokens.Role = tokens.Role.OWNER) -> str:
+        """A five-minute service token for a person of `seller_id` (see keys.mint)."""
+        return keys.mint(self.workdir, seller_id, role)
 
     def _migrate(self, name: str) -> None:
         command = [sys.executable, "-m", f"packline_{name}", "migrate"]

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from packline_launcher.stack import SECRETS_KEY_FILE, SERVICES, Stack
+from packline_launcher.keys import SECRETS_KEY_FILE, TOKEN_KEY_FILE
+from packline_launcher.stack import SERVICES, Stack
+from packline_runtime import tokens
 from packline_runtime.secret_box import ENV_NAME, SecretBox, decode_key
 
 
@@ -39,3 +41,18 @@ def test_a_key_given_in_the_environment_wins(
     monkeypatch.setenv(ENV_NAME, "given")
     assert _stack(tmp_path).child_env(0, "waybill")[ENV_NAME] == "given"
     assert not (tmp_path / SECRETS_KEY_FILE).exists()
+
+
+def test_services_get_only_the_public_half_of_the_token_key(tmp_path: Path) -> None:
+    stack = _stack(tmp_path)
+    env = stack.child_env(8000, "collector")
+    public = tokens.load_public_key(env[tokens.PUBLIC_KEY_ENV])
+    assert tokens.PRIVATE_KEY_ENV not in env
+    assert "PRIVATE" not in env[tokens.PUBLIC_KEY_ENV]
+    # a token the stack mints verifies with what the services were given, after a restart too
+    again = _stack(tmp_path).child_env(8000, "shipper")[tokens.PUBLIC_KEY_ENV]
+    assert again == env[tokens.PUBLIC_KEY_ENV]
+    caller = tokens.verify(public, stack.token("seller-a", tokens.Role.VIEWER))
+    assert (caller.seller_id, caller.role) == ("seller-a", tokens.Role.VIEWER)
+    mode = stat.S_IMODE((tmp_path / TOKEN_KEY_FILE).stat().st_mode)
+    assert mode == 0o600
