@@ -61,6 +61,12 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 """Documented on every route, so a client (and schemathesis) knows every status it can get."""
 
+AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _doc("No valid token: send `Authorization: Bearer <token>` signed by the console"),
+    403: _doc("The token's role may not do this (viewers and SREs change nothing)"),
+}
+"""Documented on every route that needs a token (all but health and metrics)."""
+
 
 def cap(text: str, limit: int = MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import asyncpg
-from fastapi import APIRouter, FastAPI, Query, Response
+from fastapi import APIRouter, Depends, FastAPI, Query, Response
 from fastapi.responses import PlainTextResponse
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
@@ -26,7 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, Field, SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import dead_letters_http, decisions, metrics, problems, retention
+from packline_runtime import auth, dead_letters_http, decisions, metrics, problems, retention
 from packline_runtime.body_limits import BodyLimits
 from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
@@ -284,6 +284,7 @@ class ServiceRuntime:
         self._pool = None
 
     def health_router(self) -> APIRouter:
+        """The routes anyone may call: liveness, readiness and metrics (no tenant data)."""
         router = APIRouter(tags=["operations"])
 
         @router.get("/health/live")
@@ -308,16 +309,24 @@ class ServiceRuntime:
         async def prometheus_metrics() -> Response:
             return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
+        return router
+
+    def operations_router(self) -> APIRouter:
+        """Operations that need a token: decisions (the caller's seller's), outbox backlog."""
+        router = APIRouter(tags=["operations"])
+
         @router.get("/decisions")
         async def list_decisions(
-            seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+            caller: auth.CallerDep,
+            seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
             action: Annotated[str | None, Query(max_length=64)] = None,
             limit: Limit = 100,
             offset: Offset = 0,
         ) -> Page[Decision]:
             """Who decided what, when and why (match, merge, keep apart, unmerge, settings)."""
+            seller = auth.own_seller(caller, seller_id)
             async with self.pool.acquire() as conn:
-                rows = await decisions.recent(conn, seller_id, action, limit + 1, offset)
+                rows = await decisions.recent(conn, seller, action, limit + 1, offset)
             return page([Decision.model_validate(r) for r in rows], limit, offset)
 
         @router.get("/outbox/backlog")
@@ -348,16 +357,23 @@ class ServiceRuntime:
 
     def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
         """Every route answers errors as problem details (documented on each operation) and
-        has its request body bounded in size and time."""
+        has its request body bounded in size and time. Every route but health and metrics
+        needs a verified token (auth.authorize): a route added later cannot be left open."""
         s = self.settings
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.packline = self
+        app.state.verifier = auth.Verifier(s.token_public_key)
+        app.include_router(self.health_router(), responses=problems.RESPONSES)
         for router in (
-            self.health_router(),
+            self.operations_router(),
             dead_letters_http.router(lambda: self.pool, lambda: self.consumers),
             *routers,
         ):
-            app.include_router(router, responses=problems.RESPONSES)
+            app.include_router(
+                router,
+                responses={**problems.RESPONSES, **problems.AUTH_RESPONSES},
+                dependencies=[Depends(auth.authorize)],
+            )
         problems.install(app)
         app.add_middleware(
             BodyLimits,

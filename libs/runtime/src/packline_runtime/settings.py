@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     prune_batch_size: int = Field(default=5_000, ge=1, le=100_000)
     log_level: str = "INFO"
     otlp_endpoint: str = Field(default="", description="OTLP/HTTP traces endpoint; empty = off")
+    token_public_key: str = Field(
+        default="",
+        description="PEM of the console's Ed25519 public key; every API but health and "
+        "metrics needs a token it verifies (empty: every such request is answered 401)",
+    )
     secrets_key: SecretStr | None = Field(
         default=None,
         description="Encrypts keys stored at rest (AES-256-GCM): urlsafe base64 of 32 bytes",

@@ -16,10 +16,18 @@ import uvicorn
 from fastapi import APIRouter, Body, Request
 from pydantic import BaseModel, Field
 
+from packline_runtime import tokens
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
 NO_SERVICE_MIGRATIONS = Path(__file__).parent / "sql_empty"
+_PRIVATE, _PUBLIC = tokens.new_key_pair()
+_TOKEN = tokens.sign(
+    tokens.load_private_key(_PRIVATE),
+    tokens.Caller(sub="tester", seller_id="seller-a", role=tokens.Role.OPERATOR),
+)
+AUTH = {"authorization": f"Bearer {_TOKEN}"}
+AUTH_LINE = f"Authorization: Bearer {_TOKEN}\r\n".encode()
 SECRET = "010-9999-" + "8" * 4000
 JSON = {"content-type": "application/json"}
 
@@ -63,6 +71,7 @@ async def _serve(database_url: str, kafka_bootstrap: str) -> AsyncIterator[int]:
         http_max_json_bytes=4096,
         http_max_upload_bytes=64 * 1024,
         http_body_timeout_seconds=1.0,
+        token_public_key=_PUBLIC,
     )
     runtime = ServiceRuntime(f"http_{uuid.uuid4().hex[:8]}", settings, NO_SERVICE_MIGRATIONS)
     app = runtime.create_app("hardening test", _routes())
@@ -126,7 +135,7 @@ def _status_and_problem(answer: bytes) -> tuple[int, dict[str, object]]:
 
 
 async def test_an_invalid_field_is_a_problem_naming_it_without_echoing_the_input(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         answer = await http.post("/things", json={"name": SECRET[:900], "count": -1})
     assert answer.status_code == 422
     assert answer.headers["content-type"] == "application/problem+json"
@@ -139,7 +148,7 @@ async def test_an_invalid_field_is_a_problem_naming_it_without_echoing_the_input
 async def test_a_crash_is_a_500_problem_with_a_correlation_id_and_no_personal_data(
     port: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         answer = await http.get("/crash")
     assert answer.status_code == 500
     problem = answer.json()
@@ -153,7 +162,7 @@ async def test_a_backing_service_that_is_down_is_a_503_to_retry_not_a_500(
     port: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     """PostgreSQL or the broker restarting is not a bug: the caller is told to try again."""
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         answer = await http.get("/database-down")
     assert answer.status_code == 503 and answer.headers["retry-after"] == "2"
     assert answer.json()["status"] == 503 and "010-9999" not in answer.text
@@ -162,7 +171,7 @@ async def test_a_backing_service_that_is_down_is_a_503_to_retry_not_a_500(
 
 
 async def test_an_unknown_route_and_a_wrong_method_are_problems(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         missing = await http.get("/no-such-thing")
         wrong = await http.delete("/things")
     assert (missing.status_code, missing.json()["status"]) == (404, 404)
@@ -171,7 +180,7 @@ async def test_an_unknown_route_and_a_wrong_method_are_problems(port: int) -> No
 
 async def test_a_declared_oversized_json_body_is_413_before_it_is_read(port: int) -> None:
     head = (
-        b"POST /things HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        b"POST /things HTTP/1.1\r\nHost: t\r\n" + AUTH_LINE + b"Content-Type: application/json\r\n"
         b"Content-Length: 5000\r\n\r\n"
     )
     status, problem = _status_and_problem(await _raw(port, head, []))  # no body sent at all
@@ -180,7 +189,7 @@ async def test_a_declared_oversized_json_body_is_413_before_it_is_read(port: int
 
 
 async def test_an_upload_gets_the_larger_limit(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         fits = await http.post("/upload", content=b"x" * 60_000)
         too_big = await http.post("/upload", content=b"x" * 70_000)
     assert (fits.status_code, fits.json()) == (200, {"bytes": 60_000})
@@ -188,7 +197,9 @@ async def test_an_upload_gets_the_larger_limit(port: int) -> None:
 
 
 async def test_an_oversized_chunked_body_is_stopped_at_the_limit(port: int) -> None:
-    head = b"POST /upload HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+    head = (
+        b"POST /upload HTTP/1.1\r\nHost: t\r\n" + AUTH_LINE + b"Transfer-Encoding: chunked\r\n\r\n"
+    )
     chunk = b"y" * 16384
     parts = [b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(6)] + [b"0\r\n\r\n"]
     status, problem = _status_and_problem(await _raw(port, head, parts))
@@ -197,7 +208,7 @@ async def test_an_oversized_chunked_body_is_stopped_at_the_limit(port: int) -> N
 
 async def test_a_stalled_upload_is_answered_408(port: int) -> None:
     head = (
-        b"POST /upload HTTP/1.1\r\nHost: t\r\nContent-Type: text/csv\r\n"
+        b"POST /upload HTTP/1.1\r\nHost: t\r\n" + AUTH_LINE + b"Content-Type: text/csv\r\n"
         b"Content-Length: 1000\r\n\r\n"
     )
     status, problem = _status_and_problem(await _raw(port, head, [b"a,b\r\n" * 20]))
@@ -206,7 +217,7 @@ async def test_a_stalled_upload_is_answered_408(port: int) -> None:
 
 async def test_a_stalled_json_body_is_answered_408(port: int) -> None:
     head = (
-        b"POST /things HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+        b"POST /things HTTP/1.1\r\nHost: t\r\n" + AUTH_LINE + b"Content-Type: application/json\r\n"
         b"Content-Length: 100\r\n\r\n"
     )
     status, _ = _status_and_problem(await _raw(port, head, [b'{"name": "a"']))
@@ -214,7 +225,7 @@ async def test_a_stalled_json_body_is_answered_408(port: int) -> None:
 
 
 async def test_every_route_documents_its_error_answers(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         spec = (await http.get("/openapi.json")).json()
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():
@@ -224,7 +235,7 @@ async def test_every_route_documents_its_error_answers(port: int) -> None:
 
 
 async def test_a_nul_character_in_the_query_or_a_json_body_is_refused(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         in_query = await http.get("/no-such-thing", params={"seller_id": "a\x00b"})
         in_body = await http.post(
             "/things", content=b'{"name": "a\\u0000b", "count": 1}', headers=JSON
@@ -240,14 +251,14 @@ async def test_a_nul_character_in_the_query_or_a_json_body_is_refused(port: int)
 async def test_an_undocumented_method_answers_405_naming_every_method_of_the_path(
     port: int,
 ) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         answer = await http.request("OPTIONS", "/things")
     assert answer.status_code == 405
     assert set(answer.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
 
 
 async def test_lists_are_typed_pages_with_a_capped_limit(port: int) -> None:
-    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", headers=AUTH) as http:
         first = await http.get("/dead-letters", params={"limit": 5})
         negative = await http.get("/dead-letters", params={"limit": -1})
         huge = await http.get("/decisions", params={"seller_id": "s", "limit": 10**30})
