@@ -11,6 +11,7 @@ import asyncpg
 import pytest
 
 from packline_launcher.embedded import EmbeddedPostgres
+from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.db import create_pool
 from packline_runtime.migrations import RUNTIME_MIGRATIONS, migrate
 
@@ -95,3 +96,23 @@ def kafka_bootstrap() -> Iterator[str]:
         yield broker.bootstrap
     finally:
         broker.stop()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def service_tokens() -> Iterator[TestTokens]:
+    """Every service built in a test verifies tokens with this session's public key; a test
+    calls `service_tokens.headers(seller_id, role)` to act as a person of that seller."""
+    import os
+
+    from packline_runtime.tokens import PUBLIC_KEY_ENV
+
+    before = os.environ.get(PUBLIC_KEY_ENV)
+    made = TestTokens()
+    made.install()
+    try:
+        yield made
+    finally:
+        if before is None:
+            os.environ.pop(PUBLIC_KEY_ENV, None)
+        else:
+            os.environ[PUBLIC_KEY_ENV] = before
