@@ -238,7 +238,9 @@ class BatchConsumer:
             error=error,
             event_id=str(event.event_id) if event else "",
             event_type=event.event_type if event else "",
-            seller_id=event.seller_id if event else "unknown",
+            seller_id=(
+                event.seller_id if event else dead_letters.seller_of_malformed(record.value or b"")
+            ),
             correlation_id=event.correlation_id if event else None,
             order_uids=(
                 dead_letters.order_uids(event)

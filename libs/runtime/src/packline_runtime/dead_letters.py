@@ -26,7 +26,7 @@ class DeadLetter:
     error: str
     event_id: str = ""
     event_type: str = ""
-    seller_id: str = "unknown"  # when the payload could not even be parsed
+    seller_id: str = "unknown"  # UNKNOWN_SELLER: no seller could be read from the payload
     correlation_id: uuid.UUID | None = None
     order_uids: tuple[str, ...] = ()
 
@@ -99,6 +99,22 @@ def order_uids_of_malformed(payload: bytes) -> tuple[str, ...]:
     return tuple(found)
 
 
+UNKNOWN_SELLER = "unknown"  # a letter whose seller cannot be read: no seller role sees it
+
+
+def seller_of_malformed(payload: bytes) -> str:
+    """Best effort for a payload that does not parse as an event: the `seller_id` its envelope
+    names, so the letter is still its seller's to see; UNKNOWN_SELLER when none can be read."""
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return UNKNOWN_SELLER
+    seller = document.get("seller_id") if isinstance(document, dict) else None
+    if isinstance(seller, str) and 0 < len(seller) <= 64 and seller.isprintable():
+        return seller
+    return UNKNOWN_SELLER
+
+
 def printable(error: str) -> str:
     """An error text PostgreSQL and the contracts can carry (an exception may quote a NUL)."""
     return error.replace("\x00", "\\x00")[:4000] or "unknown error"
@@ -158,26 +174,35 @@ def announcement(
 
 
 async def page(
-    conn: Conn, status: Status | None, limit: int, before_id: int | None
+    conn: Conn, seller_id: str, status: Status | None, limit: int, before_id: int | None
 ) -> list[StoredLetter]:
-    """Newest first; `before_id` continues after the last id of the previous page."""
+    """The seller's letters, newest first; `before_id` continues after the last id of the
+    previous page."""
     rows = await conn.fetch(
         f"""
         SELECT {_COLUMNS} FROM dead_letters
-        WHERE ($1::text IS NULL OR status = $1) AND ($2::bigint IS NULL OR id < $2)
+        WHERE seller_id = $4 AND ($1::text IS NULL OR status = $1)
+          AND ($2::bigint IS NULL OR id < $2)
         ORDER BY id DESC LIMIT $3
         """,
         status,
         before_id,
         limit,
+        seller_id,
     )
     return [StoredLetter.model_validate(dict(row)) for row in rows]
 
 
-async def lock(conn: Conn, letter_id: int) -> tuple[StoredLetter, bytes] | None:
-    """The letter and its payload, locked for a redrive (two people clicking wait in turn)."""
+async def lock(conn: Conn, letter_id: int, seller_id: str) -> tuple[StoredLetter, bytes] | None:
+    """The seller's letter and its payload, locked for a redrive (two people clicking wait in
+    turn); None when there is no such letter of that seller."""
     row = await conn.fetchrow(
-        f"SELECT {_COLUMNS}, payload FROM dead_letters WHERE id = $1 FOR UPDATE", letter_id
+        f"""
+        SELECT {_COLUMNS}, payload FROM dead_letters
+        WHERE id = $1 AND seller_id = $2 FOR UPDATE
+        """,
+        letter_id,
+        seller_id,
     )
     if row is None:
         return None

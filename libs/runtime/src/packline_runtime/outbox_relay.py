@@ -138,9 +138,16 @@ class OutboxRelay:
         self._wake.set()
         return resent
 
-    async def backlog(self) -> int:
+    async def backlog(self, seller_id: str | None = None) -> int:
+        """Rows not yet published: all of them, or those of events naming `seller_id`."""
         async with self._pool.acquire() as conn:
-            value = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+            value = await conn.fetchval(
+                """
+                SELECT count(*) FROM outbox WHERE published_at IS NULL
+                AND ($1::text IS NULL OR convert_from(payload, 'UTF8')::jsonb ->> 'seller_id' = $1)
+                """,
+                seller_id,
+            )
         return int(value)
 
     async def _sleep(self, seconds: float) -> None:

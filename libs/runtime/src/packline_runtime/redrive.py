@@ -42,10 +42,11 @@ class Redriver:
     pool: Callable[[], asyncpg.Pool]
     consumers: Callable[[], Mapping[str, BatchConsumer]]
 
-    async def redrive(self, letter_id: int, by: str, reason: str) -> RedriveResult:
-        """Raises LetterNotFound or NotRedrivable; transient database trouble propagates."""
+    async def redrive(self, letter_id: int, seller_id: str, by: str, reason: str) -> RedriveResult:
+        """Raises LetterNotFound (also for another seller's letter) or NotRedrivable; transient
+        database trouble propagates."""
         async with self.pool().acquire() as conn, conn.transaction():
-            found = await dead_letters.lock(conn, letter_id)
+            found = await dead_letters.lock(conn, letter_id, seller_id)
             if found is None:
                 raise LetterNotFound(f"no dead letter {letter_id}")
             letter, payload = found

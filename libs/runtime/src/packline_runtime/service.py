@@ -330,9 +330,10 @@ class ServiceRuntime:
             return page([Decision.model_validate(r) for r in rows], limit, offset)
 
         @router.get("/outbox/backlog")
-        async def outbox_backlog() -> dict[str, int]:
+        async def outbox_backlog(caller: auth.CallerDep) -> dict[str, int]:
+            """Events of the caller's seller written but not yet published."""
             assert self._relay is not None
-            return {"unpublished": await self._relay.backlog()}
+            return {"unpublished": await self._relay.backlog(caller.seller_id)}
 
         return router
 

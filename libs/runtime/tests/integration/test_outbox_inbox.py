@@ -182,3 +182,24 @@ async def test_relay_wakes_on_notify_without_waiting_for_the_poll(
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         await producer.stop()
+
+
+async def test_a_sellers_backlog_counts_only_the_events_that_name_that_seller(
+    new_schema: Any,
+) -> None:
+    pool = await new_schema(NO_SERVICE_MIGRATIONS)
+    other = cancel(9).model_copy(
+        update={
+            "seller_id": "s2",
+            "order": OrderRef(seller_id="s2", marketplace="NAVER", marketplace_order_id="B-1"),
+        }
+    )
+    async with unit_of_work(pool) as uow:
+        uow.emit(cancel(1))
+        uow.emit(cancel(2))
+        uow.emit(other)
+    relay = OutboxRelay(pool, None, schema="unused")  # type: ignore[arg-type]
+    assert await relay.backlog() == 3
+    assert await relay.backlog("s1") == 2
+    assert await relay.backlog("s2") == 1
+    assert await relay.backlog("s3") == 0

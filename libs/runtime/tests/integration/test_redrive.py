@@ -9,8 +9,12 @@ import httpx
 from fastapi import FastAPI
 
 from packline_contracts import ConsumerGroup, Event, OrderCancelled, Topic
+from packline_launcher.testing_tokens import TestTokens
+from packline_runtime.auth import Verifier
 from packline_runtime.consumer import BatchConsumer, PermanentError, Subscription
 from packline_runtime.dead_letters_http import router
+from packline_runtime.settings import Settings
+from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import UnitOfWork
 
 from .test_batch_consumer import records
@@ -50,14 +54,27 @@ def _consumer(pool: asyncpg.Pool, handler: FixableHandler) -> BatchConsumer:
     return BatchConsumer(lambda: pool, "matcher", sub)
 
 
-def _client(pool: asyncpg.Pool, consumer: BatchConsumer) -> httpx.AsyncClient:
+def _client(
+    tokens: TestTokens,
+    pool: asyncpg.Pool,
+    consumer: BatchConsumer,
+    seller_id: str = "s1",
+    sub: str = "ops@s1",
+    role: Role = Role.OPERATOR,
+) -> httpx.AsyncClient:
+    """The dead-letter routes as a person of `seller_id` calls them (the session's test key)."""
     app = FastAPI()
+    app.state.verifier = Verifier(Settings().token_public_key)
     app.include_router(router(lambda: pool, lambda: {consumer.group: consumer}))
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+    headers = tokens.headers(seller_id, role, sub)
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://t", headers=headers
+    )
 
 
 async def test_a_dead_letter_redriven_after_the_fix_runs_its_handler_and_is_audited(
     new_schema: Any,
+    service_tokens: TestTokens,
 ) -> None:
     pool = await new_schema(NO_SERVICE_MIGRATIONS)
     handler = FixableHandler()
@@ -72,7 +89,7 @@ async def test_a_dead_letter_redriven_after_the_fix_runs_its_handler_and_is_audi
     assert announced["order_uids"] == [event.order.uid]
     assert announced["dead_letter_id"] == letter["id"]
 
-    async with _client(pool, consumer) as client:
+    async with _client(service_tokens, pool, consumer) as client:
         # still broken: the letter stays open with the new error and one more attempt
         answer = await client.post(
             f"/dead-letters/{letter['id']}/redrive", json={"by": "ops@s1", "reason": "try"}
@@ -117,12 +134,16 @@ async def test_a_dead_letter_redriven_after_the_fix_runs_its_handler_and_is_audi
     assert {d["action"] for d in decisions} == {"dead_letter.redrive"}
 
 
-async def test_a_malformed_letter_cannot_be_redriven(new_schema: Any) -> None:
+async def test_a_malformed_letter_cannot_be_redriven(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
     pool = await new_schema(NO_SERVICE_MIGRATIONS)
     consumer = _consumer(pool, FixableHandler())
-    await consumer.process(records([b"not json at all"]))
+    # malformed, yet its envelope names its seller, so that seller's people see it
+    malformed = cancel(7).model_dump_json().replace('"reason":""', '"reason":"a\\u0000b"')
+    await consumer.process(records([malformed.encode()]))
     letter_id = await pool.fetchval("SELECT id FROM dead_letters")
-    async with _client(pool, consumer) as client:
+    async with _client(service_tokens, pool, consumer) as client:
         answer = await client.post(f"/dead-letters/{letter_id}/redrive", json={"by": "ops"})
         assert answer.status_code == 409
         assert "malformed" in answer.text
@@ -136,7 +157,9 @@ async def test_a_malformed_letter_cannot_be_redriven(new_schema: Any) -> None:
     assert await pool.fetchval("SELECT status FROM dead_letters") == "OPEN"
 
 
-async def test_a_letter_whose_event_was_processed_meanwhile_is_a_no_op(new_schema: Any) -> None:
+async def test_a_letter_whose_event_was_processed_meanwhile_is_a_no_op(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
     pool = await new_schema(NO_SERVICE_MIGRATIONS)
     handler = FixableHandler()
     consumer = _consumer(pool, handler)
@@ -152,7 +175,7 @@ async def test_a_letter_whose_event_was_processed_meanwhile_is_a_no_op(new_schem
     )
     first, second = [r["id"] for r in await pool.fetch("SELECT id FROM dead_letters ORDER BY id")]
     handler.fixed = True
-    async with _client(pool, consumer) as client:
+    async with _client(service_tokens, pool, consumer) as client:
         assert (await client.post(f"/dead-letters/{first}/redrive", json={"by": "ops"})).json()[
             "outcome"
         ] == "REDRIVEN"
@@ -171,3 +194,58 @@ async def test_a_malformed_letter_still_names_the_order_it_carries(new_schema: A
     letter = await pool.fetchrow("SELECT error, order_uids FROM dead_letters")
     assert "malformed event" in letter["error"] and "NUL" in letter["error"]
     assert letter["order_uids"] == [event.order.uid]
+
+
+async def test_another_sellers_letters_are_not_listed_and_cannot_be_redriven(
+    new_schema: Any,
+    service_tokens: TestTokens,
+) -> None:
+    pool = await new_schema(NO_SERVICE_MIGRATIONS)
+    handler = FixableHandler()
+    consumer = _consumer(pool, handler)
+    await consumer.process(records([cancel(4).model_dump_json().encode()]))
+    letter_id = await pool.fetchval("SELECT id FROM dead_letters")
+    handler.fixed = True
+    runs = handler.runs
+    async with _client(service_tokens, pool, consumer, seller_id="s2", sub="ops@s2") as other:
+        assert (await other.get("/dead-letters")).json()["items"] == []
+        answer = await other.post(f"/dead-letters/{letter_id}/redrive", json={})
+        assert answer.status_code == 404, answer.text
+        bulk = await other.post("/dead-letters/redrive", json={"ids": [letter_id]})
+        assert [r["outcome"] for r in bulk.json()["results"]] == ["NOT_FOUND"]
+    assert handler.runs == runs
+    assert await pool.fetchval("SELECT status FROM dead_letters") == "OPEN"
+    async with _client(service_tokens, pool, consumer) as own:
+        assert [i["id"] for i in (await own.get("/dead-letters")).json()["items"]] == [letter_id]
+
+
+async def test_the_redrive_records_the_signed_in_person_not_the_one_the_body_names(
+    new_schema: Any,
+    service_tokens: TestTokens,
+) -> None:
+    pool = await new_schema(NO_SERVICE_MIGRATIONS)
+    handler = FixableHandler()
+    consumer = _consumer(pool, handler)
+    await consumer.process(records([cancel(5).model_dump_json().encode()]))
+    letter_id = await pool.fetchval("SELECT id FROM dead_letters")
+    handler.fixed = True
+    async with _client(service_tokens, pool, consumer, sub="kim@s1") as client:
+        answer = await client.post(f"/dead-letters/{letter_id}/redrive", json={"by": "lee@s1"})
+        assert answer.json()["outcome"] == "REDRIVEN", answer.text
+    assert await pool.fetchval("SELECT redriven_by FROM dead_letters") == "kim@s1"
+    assert await pool.fetchval("SELECT decided_by FROM decisions") == "kim@s1"
+
+
+async def test_a_malformed_letter_belongs_to_the_seller_its_envelope_names(
+    new_schema: Any,
+    service_tokens: TestTokens,
+) -> None:
+    pool = await new_schema(NO_SERVICE_MIGRATIONS)
+    event = cancel(6)
+    named = event.model_dump_json().replace('"reason":""', '"reason":"a\\u0000b"').encode()
+    await _consumer(pool, FixableHandler()).process(records([named, b"not json at all"]))
+    sellers = await pool.fetch("SELECT seller_id FROM dead_letters ORDER BY id")
+    assert [r["seller_id"] for r in sellers] == ["s1", "unknown"]
+    async with _client(service_tokens, pool, _consumer(pool, FixableHandler())) as client:
+        listed = (await client.get("/dead-letters")).json()["items"]
+        assert [i["seller_id"] for i in listed] == ["s1"]
