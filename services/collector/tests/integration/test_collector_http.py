@@ -24,9 +24,11 @@ from packline_contracts import (
     Topic,
     new_event_id,
 )
+from packline_launcher.testing_tokens import TestTokens
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
+from packline_runtime.tokens import Role
 
 
 @contextlib.asynccontextmanager
@@ -63,12 +65,19 @@ async def stack(
             yield url, market
 
 
+def _as(url: str, tokens: TestTokens, seller_id: str, role: Role = Role.OWNER) -> httpx.AsyncClient:
+    """A client acting as a person of `seller_id`."""
+    return httpx.AsyncClient(base_url=url, timeout=30, headers=tokens.headers(seller_id, role))
+
+
 async def _json(response: httpx.Response, status: int) -> Any:
     assert response.status_code == status, response.text[:1000]
     return response.json()
 
 
-async def test_accounts_keep_their_keys_to_themselves(stack: tuple[str, RunningSimulator]) -> None:
+async def test_accounts_keep_their_keys_to_themselves(
+    stack: tuple[str, RunningSimulator], service_tokens: TestTokens
+) -> None:
     url, market = stack
     coupang = market.sim.add_coupang()
     body = {
@@ -80,21 +89,32 @@ async def test_accounts_keep_their_keys_to_themselves(stack: tuple[str, RunningS
         "secret_key": coupang.secret_key,
         "base_url": market.url,
     }
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-1") as http:
         shown = await _json(await http.post("/accounts", json=body), 201)
         listed = (await http.get("/accounts", params={"seller_id": "http-1"})).text
         incomplete = await _json(
             await http.post("/accounts", json={**body, "secret_key": "", "vendor_id": "A1"}), 422
         )
         duplicate = await http.post("/accounts", json=body)
+        async with _as(url, service_tokens, "http-1b") as other:
+            foreign = await other.patch(f"/accounts/{shown['account_id']}", json={"enabled": False})
+            foreign_list = await _json(await other.get("/accounts"), 200)
+            named = await other.get("/accounts", params={"seller_id": "http-1"})
+        async with _as(url, service_tokens, "http-1", Role.OPERATOR) as operator:
+            not_owner = await operator.post("/accounts", json={**body, "vendor_id": "A2"})
+            operator_list = await _json(await operator.get("/accounts"), 200)
     assert shown["secret_key"] == "********" and shown["access_key"].endswith("****")
     assert coupang.secret_key not in listed and coupang.access_key not in listed
     assert "secret_key" in str(incomplete) and coupang.access_key not in str(incomplete)
     assert duplicate.status_code == 409
+    assert (foreign.status_code, named.status_code, foreign_list["items"]) == (404, 404, [])
+    assert not_owner.status_code == 403
+    assert [a["account_id"] for a in operator_list["items"]] == [shown["account_id"]]
 
 
 async def test_a_manual_collection_is_a_job_polled_to_its_end(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     url, market = stack
     coupang, naver = market.sim.add_coupang(), market.sim.add_naver()
@@ -105,7 +125,7 @@ async def test_a_manual_collection_is_a_job_polled_to_its_end(
     expected = len(market.sim.boxes[coupang.vendor_id]) + len(
         market.sim.product_orders[naver.client_id]
     )
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-2") as http:
         for body in (
             {
                 "marketplace": "COUPANG",
@@ -135,20 +155,26 @@ async def test_a_manual_collection_is_a_job_polled_to_its_end(
         while (found := await _json(await http.get(job["poll"]), 200))["status"] == "RUNNING":
             assert asyncio.get_running_loop().time() < deadline, found
             await asyncio.sleep(0.1)
-        nobody = await http.post("/collections", json={"seller_id": "nobody", "period_from": start})
+        async with _as(url, service_tokens, "http-2b") as other:
+            foreign_job = await other.get(job["poll"])
+            foreign_jobs = await _json(await other.get("/collections"), 200)
+        async with _as(url, service_tokens, "nobody") as nobody_http:
+            nobody = await nobody_http.post("/collections", json={"period_from": start})
         today = await _json(
             await http.get("/orders/registered-today", params={"seller_id": "http-2"}), 200
         )
     assert (found["status"], found["created"], found["accounts_done"]) == ("SUCCEEDED", expected, 2)
     assert nobody.status_code == 422 and "POST /accounts" in nobody.text
+    assert foreign_job.status_code == 404 and foreign_jobs["items"] == []
     assert sum(today["by_marketplace"].values()) == expected
 
 
 async def test_excel_from_the_template_registers_counts_and_deletes_as_a_batch(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     url, _ = stack
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-3") as http:
         template = await http.get("/orders/excel/template")
         book = load_workbook(io.BytesIO(template.content))
         sheet = book.worksheets[0]
@@ -185,6 +211,8 @@ async def test_excel_from_the_template_registers_counts_and_deletes_as_a_batch(
         today = await _json(
             await http.get("/orders/registered-today", params={"seller_id": "http-3"}), 200
         )
+        async with _as(url, service_tokens, "http-3b") as other:
+            foreign = await other.delete(f"/orders/excel/batches/{created['batch_id']}")
         deleted = await _json(
             await http.delete(f"/orders/excel/batches/{created['batch_id']}"), 200
         )
@@ -197,6 +225,7 @@ async def test_excel_from_the_template_registers_counts_and_deletes_as_a_batch(
         {"row": 3, "column": "주문번호", "problem": rejected["rows"][0]["problem"]}
     ]
     assert today["by_marketplace"] == {"ELEVENST": 1}
+    assert foreign.status_code == 404
     assert deleted["deleted"] == 1 and after["by_marketplace"] == {}
 
 
@@ -227,9 +256,10 @@ def _order_body(seller_id: str, order_id: str, name: str = "김민준") -> dict[
 
 async def test_an_order_with_a_control_character_in_the_recipient_is_refused(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     url, _ = stack
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-4") as http:
         refused = await _json(
             await http.post("/orders", json=_order_body("http-4", "NUL-1", "김\u0000민준")), 422
         )
@@ -248,10 +278,10 @@ async def test_an_order_with_a_control_character_in_the_recipient_is_refused(
 
 
 async def test_a_stage_dead_letter_about_an_order_shows_on_its_view_until_redriven(
-    stack: tuple[str, RunningSimulator], kafka_bootstrap: str
+    stack: tuple[str, RunningSimulator], service_tokens: TestTokens, kafka_bootstrap: str
 ) -> None:
     url, _ = stack
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-5") as http:
         await _json(await http.post("/orders", json=_order_body("http-5", "DL-1")), 201)
         ref = OrderRef(
             seller_id="http-5", marketplace=Marketplace.OWN_SHOP, marketplace_order_id="DL-1"
@@ -312,6 +342,7 @@ async def test_a_stage_dead_letter_about_an_order_shows_on_its_view_until_redriv
 
 async def test_a_cancel_is_accepted_for_processing_not_answered_cancelled(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     """The parcel may be on the scanner right now: only the shipping line can say whether the
     cancellation is in time, so the collector answers 202 "requested" (docs/adr/0003)."""
@@ -334,7 +365,7 @@ async def test_a_cancel_is_accepted_for_processing_not_answered_cancelled(
         ],
     }
     path = "/orders/NAVER/2026113000000001"
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-6") as http:
         await _json(await http.post("/orders", json=body), 201)
         mine = {"seller_id": "http-6"}
         first = await _json(
@@ -376,6 +407,7 @@ _REFUSED_BASE_URLS = [
 
 async def test_an_account_may_point_only_at_its_marketplace_or_an_allowed_simulator(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     url, market = stack
     _, port = market.url.rsplit(":", 1)
@@ -399,7 +431,7 @@ async def test_an_account_may_point_only_at_its_marketplace_or_an_allowed_simula
             "base_url": base_url,
         }
 
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-urls") as http:
         for number, (base_url, message) in enumerate(refused):
             answer = await _json(
                 await http.post("/accounts", json=body(f"R{number}", base_url)), 422
@@ -424,7 +456,9 @@ async def test_an_account_may_point_only_at_its_marketplace_or_an_allowed_simula
     assert not any(r["vendor_id"].startswith("R") for r in listed["items"])
 
 
-async def test_naming_an_order_names_its_seller(stack: tuple[str, RunningSimulator]) -> None:
+async def test_naming_an_order_names_its_seller(
+    stack: tuple[str, RunningSimulator], service_tokens: TestTokens
+) -> None:
     url, _ = stack
     order = {
         "marketplace": "OWN_SHOP",
@@ -442,33 +476,45 @@ async def test_naming_an_order_names_its_seller(stack: tuple[str, RunningSimulat
             }
         ],
     }
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-        for seller in ("http-4a", "http-4b"):
-            created = await _json(
-                await http.post("/orders", json={**order, "seller_id": seller}), 201
-            )
-            assert created["created"] == [f"{seller}:OWN_SHOP:A-1"]
-        unnamed = await http.post("/orders/OWN_SHOP/A-1/cancel")
-        cancelled = await _json(
-            await http.post("/orders/OWN_SHOP/A-1/cancel", params={"seller_id": "http-4a"}), 202
+    async with (
+        _as(url, service_tokens, "http-4a") as a_http,
+        _as(url, service_tokens, "http-4b") as b_http,
+    ):
+        created_a = await _json(await a_http.post("/orders", json=order), 201)
+        created_b = await _json(
+            await b_http.post("/orders", json={**order, "seller_id": "http-4b"}), 201
         )
-        a, b = [
-            await _json(await http.get("/orders/OWN_SHOP/A-1", params={"seller_id": s}), 200)
-            for s in ("http-4a", "http-4b")
-        ]
-        nobody = await http.get("/orders/OWN_SHOP/A-1", params={"seller_id": "http-4c"})
-    assert unnamed.status_code == 422 and "seller_id" in unnamed.text
+        claimed = await b_http.post("/orders", json={**order, "seller_id": "http-4a"})
+        # the seller is the token's: unnamed means the caller's own order
+        cancelled = await _json(await a_http.post("/orders/OWN_SHOP/A-1/cancel"), 202)
+        a = await _json(await a_http.get("/orders/OWN_SHOP/A-1"), 200)
+        b = await _json(
+            await b_http.get("/orders/OWN_SHOP/A-1", params={"seller_id": "http-4b"}), 200
+        )
+        # another seller's order, named: 404 as a missing one, and nothing changes
+        peek = await b_http.get("/orders/OWN_SHOP/A-1", params={"seller_id": "http-4a"})
+        cancel_a = await b_http.post("/orders/OWN_SHOP/A-1/cancel", params={"seller_id": "http-4a"})
+        counts_b = await _json(await b_http.get("/orders"), 200)
+        counts_of_a = await b_http.get("/orders", params={"seller_id": "http-4a"})
+        async with _as(url, service_tokens, "http-4b", Role.VIEWER) as viewer:
+            refused = await viewer.post("/orders/OWN_SHOP/A-1/cancel")
+    assert created_a["created"] == ["http-4a:OWN_SHOP:A-1"]
+    assert created_b["created"] == ["http-4b:OWN_SHOP:A-1"]
+    assert claimed.status_code == 404
     assert (cancelled["order"], cancelled["status"]) == ("http-4a:OWN_SHOP:A-1", "CANCEL_REQUESTED")
     assert (a["status"], b["status"]) == ("CANCEL_REQUESTED", "COLLECTED")
-    assert nobody.status_code == 404
+    assert (peek.status_code, cancel_a.status_code, counts_of_a.status_code) == (404, 404, 404)
+    assert counts_b["by_status"] == {"COLLECTED": 1}
+    assert refused.status_code == 403
 
 
 async def test_mismatch_routes_answer_a_seller_and_refuse_bad_input_with_4xx(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     url, _ = stack
     seller = "mismatch-routes"
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, seller) as http:
         checked = await _json(
             await http.post("/mismatches/check", params={"seller_id": seller}), 200
         )
@@ -483,7 +529,6 @@ async def test_mismatch_routes_answer_a_seller_and_refuse_bad_input_with_4xx(
         )
         assert day == {"seller_id": seller, "date": "2026-11-30", "accounts": []}
         for method, path, params in (
-            ("POST", "/mismatches/check", {}),
             ("GET", "/mismatches", {"seller_id": seller, "kind": "LATE"}),
             ("GET", "/mismatches", {"seller_id": seller, "open": "maybe"}),
             ("GET", "/reconciliation", {"seller_id": seller}),
@@ -496,6 +541,7 @@ async def test_mismatch_routes_answer_a_seller_and_refuse_bad_input_with_4xx(
 
 async def test_cancel_lines_takes_units_until_none_are_left_then_answers_409(
     stack: tuple[str, RunningSimulator],
+    service_tokens: TestTokens,
 ) -> None:
     """부분취소: 1 of 3 units, then 2 more, then 1 more: the last is refused, naming the line
     and what is left; bad input is a 422, never a 500."""
@@ -519,7 +565,7 @@ async def test_cancel_lines_takes_units_until_none_are_left_then_answers_409(
     def units(n: int, line_id: str = "1") -> dict[str, Any]:
         return {"lines": [{"line_id": line_id, "quantity": n}], "reason": "buyer"}
 
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    async with _as(url, service_tokens, "http-7") as http:
         await _json(await http.post("/orders", json=body), 201)
         one = await _json(await http.post(path, params=mine, json=units(1)), 202)
         two = await _json(await http.post(path, params=mine, json=units(2)), 202)

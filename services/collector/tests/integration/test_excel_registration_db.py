@@ -183,12 +183,12 @@ async def test_a_batch_is_deleted_unless_an_order_is_past_matching(new_schema: A
         await changes.note_matched(conn, [matched])
     with pytest.raises(excel.DeleteRefused) as refused:
         async with unit_of_work(pool) as uow:
-            await excel.delete_batch(uow, batch, skip_past_matching=False)
+            await excel.delete_batch(uow, "s1", batch, skip_past_matching=False)
     assert refused.value.refused == [
         {"order": matched.uid, "reason": "already matched (매칭); cancel it on its own instead"}
     ]
     async with unit_of_work(pool) as uow:
-        result = await excel.delete_batch(uow, batch, skip_past_matching=True)
+        result = await excel.delete_batch(uow, "s1", batch, skip_past_matching=True)
     assert (result["deleted"], len(result["refused"])) == (2, 1)
     async with pool.acquire() as conn:
         payloads = [

@@ -109,7 +109,9 @@ async def test_two_sellers_excel_order_a1_register_and_delete_apart(new_schema: 
         batches[seller] = uuid.UUID(result["batch_id"])
 
     async with unit_of_work(pool) as uow:
-        deleted = await excel.delete_batch(uow, batches["seller-a"], skip_past_matching=False)
+        deleted = await excel.delete_batch(
+            uow, "seller-a", batches["seller-a"], skip_past_matching=False
+        )
 
     assert deleted["deleted"] == 1
     assert await _statuses(pool) == {"seller-a/A-1": "DELETED", "seller-b/A-1": "COLLECTED"}

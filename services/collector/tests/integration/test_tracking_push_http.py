@@ -24,6 +24,7 @@ from packline_contracts import (
     Topic,
     new_event_id,
 )
+from packline_launcher.testing_tokens import TestTokens
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
@@ -51,7 +52,7 @@ async def _serve(settings: CollectorSettings) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def stack(
-    database_url: str, kafka_bootstrap: str
+    database_url: str, kafka_bootstrap: str, service_tokens: TestTokens
 ) -> AsyncIterator[tuple[httpx.AsyncClient, RunningSimulator]]:
     async with running(Simulator(seed=13)) as market:
         settings = CollectorSettings(
@@ -62,7 +63,12 @@ async def stack(
             marketplace_backoff_seconds=0.05,
             marketplace_allowed_hosts=market.url.removeprefix("http://"),
         )
-        async with _serve(settings) as url, httpx.AsyncClient(base_url=url, timeout=30) as http:
+        async with (
+            _serve(settings) as url,
+            httpx.AsyncClient(
+                base_url=url, timeout=30, headers=service_tokens.headers(SELLER)
+            ) as http,
+        ):
             yield http, market
 
 

@@ -46,15 +46,19 @@ async def list_for(
     return [dict(r) for r in rows]
 
 
-async def marketplace_of(conn: Conn, account_id: uuid.UUID) -> str | None:
+async def marketplace_of(conn: Conn, seller_id: str, account_id: uuid.UUID) -> str | None:
+    """The marketplace of the seller's account; None for a missing one or another seller's."""
     found: str | None = await conn.fetchval(
-        "SELECT marketplace FROM marketplace_accounts WHERE account_id = $1", account_id
+        "SELECT marketplace FROM marketplace_accounts WHERE account_id = $1 AND seller_id = $2",
+        account_id,
+        seller_id,
     )
     return found
 
 
 async def change(
     conn: Conn,
+    seller_id: str,
     account_id: uuid.UUID,
     enabled: bool | None,
     interval_minutes: int | None,
@@ -66,12 +70,13 @@ async def change(
         SET enabled = coalesce($2, enabled), interval_minutes = coalesce($3, interval_minutes),
             base_url = coalesce($4, base_url),
             next_collect_at = CASE WHEN $2 AND NOT enabled THEN now() ELSE next_collect_at END
-        WHERE account_id = $1 RETURNING {COLUMNS}
+        WHERE account_id = $1 AND seller_id = $5 RETURNING {COLUMNS}
         """,
         account_id,
         enabled,
         interval_minutes,
         base_url,
+        seller_id,
     )
     return dict(row) if row else None
 

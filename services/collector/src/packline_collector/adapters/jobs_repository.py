@@ -82,8 +82,11 @@ async def finish(conn: Conn, job_id: uuid.UUID, failed_accounts: int) -> None:
     )
 
 
-async def get(conn: Conn, job_id: uuid.UUID) -> dict[str, Any] | None:
-    row = await conn.fetchrow("SELECT * FROM collection_jobs WHERE job_id = $1", job_id)
+async def get(conn: Conn, seller_id: str, job_id: uuid.UUID) -> dict[str, Any] | None:
+    """The seller's job; None for a missing one or another seller's."""
+    row = await conn.fetchrow(
+        "SELECT * FROM collection_jobs WHERE job_id = $1 AND seller_id = $2", job_id, seller_id
+    )
     return _shown(row) if row else None
 
 

@@ -124,15 +124,17 @@ async def registered_since(conn: Conn, seller_id: str, since: datetime) -> list[
     return [{**dict(r), "orders": int(r["orders"])} for r in rows]
 
 
-async def lock_batch(conn: Conn, batch_id: UUID) -> list[dict[str, Any]]:
+async def lock_batch(conn: Conn, batch_id: UUID, seller_id: str) -> list[dict[str, Any]]:
+    """The seller's orders of one uploaded batch, locked; none for another seller's batch."""
     rows = await conn.fetch(
         """
         SELECT marketplace, marketplace_order_id, seller_id, recipient_key, status, event_id,
                matched_at
-        FROM orders WHERE batch_id = $1
+        FROM orders WHERE batch_id = $1 AND seller_id = $2
         ORDER BY seller_id, marketplace, marketplace_order_id
         FOR UPDATE
         """,
         batch_id,
+        seller_id,
     )
     return [dict(r) for r in rows]

@@ -258,10 +258,14 @@ async def retry_failed(conn: Conn, seller_id: str) -> int:
     return len(rows)
 
 
-async def counts(conn: Conn) -> dict[str, dict[str, int]]:
-    """Lines per marketplace and state, for /stats."""
+async def counts(conn: Conn, seller_id: str | None) -> dict[str, dict[str, int]]:
+    """Lines per marketplace and state, for /stats: one seller's, or (None) every seller's."""
     rows = await conn.fetch(
-        "SELECT marketplace, state, count(*) AS n FROM tracking_pushes GROUP BY 1, 2"
+        """
+        SELECT marketplace, state, count(*) AS n FROM tracking_pushes
+        WHERE $1::text IS NULL OR seller_id = $1 GROUP BY 1, 2
+        """,
+        seller_id,
     )
     found: dict[str, dict[str, int]] = {}
     for r in rows:

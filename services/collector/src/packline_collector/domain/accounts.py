@@ -20,7 +20,11 @@ class NewAccount(BaseModel):
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: str = Field(
+        default="",
+        max_length=64,
+        description="Omitted: the signed-in seller's; naming another seller is answered 404",
+    )
     marketplace: MarketplaceWithApi
     name: str = Field(min_length=1, max_length=100, description="A label, e.g. 쿠팡 본점")
     vendor_id: str = Field(default="", max_length=32)

@@ -50,7 +50,8 @@ class NewOrder(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seller_id: Id
+    # empty: the signed-in seller's (the HTTP API fills it in; a request may name only its own)
+    seller_id: Id = ""
     marketplace: Marketplace
     marketplace_order_id: Id
     ordered_at: datetime

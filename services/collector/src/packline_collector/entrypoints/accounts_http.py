@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from packline_collector.adapters import accounts_repository as repo
 from packline_collector.domain.accounts import NewAccount, view
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
+from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
@@ -42,12 +43,17 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy) -> APIRouter:
     api = APIRouter(prefix="/accounts", tags=["marketplace accounts"])
 
     @api.post("", status_code=201)
-    async def add_account(account: Annotated[NewAccount, Body()]) -> dict[str, Any]:
-        """Collected automatically every `interval_minutes` (paid orders of the last 12 hours).
+    async def add_account(
+        caller: auth.OwnerDep, account: Annotated[NewAccount, Body()]
+    ) -> dict[str, Any]:
+        """The seller's owner only. Collected automatically every `interval_minutes` (paid
+        orders of the last 12 hours); `seller_id` may be omitted (the signed-in seller's).
 
         `base_url` must be empty (the marketplace's API host), that host over https, or a
         host:port allowed in the collector's `PACKLINE_MARKETPLACE_ALLOWED_HOSTS`; else 422.
         """
+        seller = auth.own_seller(caller, account.seller_id or None)
+        account = account.model_copy(update={"seller_id": seller})
         base_url = _checked_base_url(endpoints, account.marketplace, account.base_url)
         async with runtime.pool.acquire() as conn:
             row = await repo.add(conn, account, base_url)
@@ -60,29 +66,37 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy) -> APIRouter:
 
     @api.get("")
     async def list_accounts(
-        seller_id: Annotated[str | None, Query(max_length=64)] = None,
+        caller: auth.CallerDep,
+        seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[dict[str, Any]]:
+        """The seller's accounts, keys masked."""
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await repo.list_for(conn, seller_id, limit + 1, offset)
+            rows = await repo.list_for(conn, seller, limit + 1, offset)
         return page([view(r) for r in rows], limit, offset)
 
     @api.patch("/{account_id}")
     async def change_account(
-        account_id: uuid.UUID, change: Annotated[AccountChange, Body()]
+        caller: auth.OwnerDep, account_id: uuid.UUID, change: Annotated[AccountChange, Body()]
     ) -> dict[str, Any]:
-        """Disable (enabled=false) stops automatic and manual collection of the account; a new
+        """The seller's owner only; another seller's account is answered 404. Disable (enabled=false) stops automatic and manual collection of the account; a new
         `base_url` is checked as when the account was added."""
         async with runtime.pool.acquire() as conn:
             base_url = None
             if change.base_url is not None:
-                marketplace = await repo.marketplace_of(conn, account_id)
+                marketplace = await repo.marketplace_of(conn, caller.seller_id, account_id)
                 if marketplace is None:
                     raise HTTPException(404, f"no account {account_id}")
                 base_url = _checked_base_url(endpoints, marketplace, change.base_url)
             row = await repo.change(
-                conn, account_id, change.enabled, change.interval_minutes, base_url
+                conn,
+                caller.seller_id,
+                account_id,
+                change.enabled,
+                change.interval_minutes,
+                base_url,
             )
         if row is None:
             raise HTTPException(404, f"no account {account_id}")

@@ -10,15 +10,22 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from packline_collector.adapters import jobs_repository as jobs
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.service_layer.collection import Collection
+from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 MAX_PERIOD = timedelta(days=31)
+SellerId = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
 
 
 class CollectRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Default: the signed-in seller"
+    )
     marketplaces: list[str] = Field(default_factory=lambda: ["COUPANG", "NAVER"], min_length=1)
     period_from: AwareDatetime = Field(description="With offset, e.g. 2026-11-27T00:00:00+09:00")
     period_to: AwareDatetime | None = Field(default=None, description="Default: now")
@@ -28,8 +35,11 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
     api = APIRouter(tags=["collection"])
 
     @api.post("/collections", status_code=202)
-    async def collect(request: Annotated[CollectRequest, Body()]) -> dict[str, Any]:
+    async def collect(
+        caller: auth.CallerDep, request: Annotated[CollectRequest, Body()]
+    ) -> dict[str, Any]:
         """Starts collecting; poll `GET /collections/{job_id}` for counts and problems."""
+        seller = auth.own_seller(caller, request.seller_id)
         end = request.period_to or datetime.now(UTC)
         start = request.period_from
         unknown = sorted(set(request.marketplaces) - {"COUPANG", "NAVER"})
@@ -40,41 +50,44 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
         if not start < end or end - start > MAX_PERIOD:
             raise HTTPException(422, "period_from must be before period_to, at most 31 days apart")
         try:
-            job_id = await collection.start_manual(
-                request.seller_id, request.marketplaces, start, end
-            )
+            job_id = await collection.start_manual(seller, request.marketplaces, start, end)
         except LookupError as exc:
             raise HTTPException(422, f"{exc}; add one with POST /accounts") from exc
         return {"job_id": str(job_id), "status": "RUNNING", "poll": f"/collections/{job_id}"}
 
     @api.get("/collections/{job_id}")
-    async def job(job_id: uuid.UUID) -> dict[str, Any]:
+    async def job(caller: auth.CallerDep, job_id: uuid.UUID) -> dict[str, Any]:
         async with runtime.pool.acquire() as conn:
-            found = await jobs.get(conn, job_id)
+            found = await jobs.get(conn, caller.seller_id, job_id)
         if found is None:
             raise HTTPException(404, f"no collection job {job_id}")
         return found
 
     @api.get("/collections")
     async def recent_jobs(
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page[dict[str, Any]]:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await jobs.recent(conn, seller_id, limit + 1, offset)
+            rows = await jobs.recent(conn, seller, limit + 1, offset)
         return page(rows, limit, offset)
 
     @api.get("/orders-attention")
     async def needing_attention(
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
         limit: Limit = 500,
         offset: Offset = 0,
     ) -> Page[dict[str, Any]]:
         """Orders re-collection could not settle alone (address changed after collection,
         partial cancellation, cancelled after shipping)."""
         async with runtime.pool.acquire() as conn:
-            rows = await changes.attention(conn, seller_id, limit + 1, offset)
+            rows = await changes.attention(
+                conn, auth.own_seller(caller, seller_id), limit + 1, offset
+            )
         return page(rows, limit, offset)
 
     return api

@@ -11,11 +11,16 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import spreadsheets
 from packline_collector.service_layer import excel_registration as excel
+from packline_runtime import auth
 from packline_runtime.service import ServiceRuntime
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MAX_BYTES = 32 * 1024 * 1024
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SellerId = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -42,7 +47,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.post("/excel", status_code=201)
     async def upload(
-        request: Request, seller_id: Annotated[str, Query(min_length=1, max_length=64)]
+        caller: auth.CallerDep, request: Request, seller_id: SellerId = None
     ) -> dict[str, Any]:
         """Body: the .xlsx or .csv file itself. One bad cell rejects the file, with every
         problem named by row and column."""
@@ -53,17 +58,22 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, "empty body: send the .xlsx or .csv file as the request body")
         try:
             async with runtime.unit_of_work() as uow:
-                return await excel.register_file(uow, seller_id, data, datetime.now(UTC))
+                return await excel.register_file(
+                    uow, auth.own_seller(caller, seller_id), data, datetime.now(UTC)
+                )
         except excel.FileRejected as exc:
             raise HTTPException(
                 422, {"message": str(exc), "problems": exc.total, "rows": exc.errors}
             ) from exc
 
     @api.delete("/excel/batches/{batch_id}")
-    async def delete_batch(batch_id: uuid.UUID, skip_past_matching: bool = False) -> dict[str, Any]:
+    async def delete_batch(
+        caller: auth.CallerDep, batch_id: uuid.UUID, skip_past_matching: bool = False
+    ) -> dict[str, Any]:
+        """Another seller's batch is answered 404, as a missing one."""
         try:
             async with runtime.unit_of_work() as uow:
-                return await excel.delete_batch(uow, batch_id, skip_past_matching)
+                return await excel.delete_batch(uow, caller.seller_id, batch_id, skip_past_matching)
         except excel.BatchNotFound as exc:
             raise HTTPException(404, str(exc)) from exc
         except excel.DeleteRefused as exc:
@@ -76,11 +86,14 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             ) from exc
 
     @api.get("/registered-today")
-    async def registered_today(seller_id: Annotated[str, Query()]) -> dict[str, Any]:
+    async def registered_today(
+        caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> dict[str, Any]:
         """판매처별 오늘 등록된 주문건수: since 00:00 Asia/Seoul, by marketplace and source."""
+        seller = auth.own_seller(caller, seller_id)
         today = datetime.now(SEOUL).replace(hour=0, minute=0, second=0, microsecond=0)
         async with runtime.pool.acquire() as conn:
-            rows = await changes.registered_since(conn, seller_id, today)
+            rows = await changes.registered_since(conn, seller, today)
         by_marketplace: dict[str, int] = {}
         for row in rows:
             by_marketplace[row["marketplace"]] = (

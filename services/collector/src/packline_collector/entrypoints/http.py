@@ -19,7 +19,9 @@ from packline_collector.domain.stranded import OrderDeadLetter
 from packline_collector.domain.text_rules import error_loc
 from packline_collector.service_layer import use_cases
 from packline_contracts import Marketplace, OrderRef
+from packline_runtime import auth
 from packline_runtime.service import ServiceRuntime
+from packline_runtime.tokens import Role
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -67,8 +69,12 @@ class OrderView(BaseModel):
     )
 
 
-# Two sellers may both have an order `A-1` on one marketplace: naming an order names its seller.
-SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The order's seller")]
+# Two sellers may both have an order `A-1` on one marketplace: naming an order names its seller,
+# which is the signed-in one (another seller's order is answered 404, as a missing one).
+SellerId = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="The order's seller; default: the caller's"),
+]
 
 
 def _line_errors(exc: ValidationError) -> list[str]:
@@ -76,8 +82,14 @@ def _line_errors(exc: ValidationError) -> list[str]:
     return [f"{'.'.join(str(p) for p in error_loc(e))}: {e['msg']}" for e in exc.errors()[:10]]
 
 
-def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
-    """Every line validated; errors name the line and field, so the whole file can be fixed."""
+class OtherSeller(Exception):
+    """A line names a seller other than the one the file is imported for."""
+
+
+def parse_jsonl(text: str, seller_id: str = "") -> tuple[list[NewOrder], list[dict[str, Any]]]:
+    """Every line validated; errors name the line and field, so the whole file can be fixed.
+    A line without `seller_id` is `seller_id`'s; a line naming another seller raises
+    OtherSeller (given a `seller_id`)."""
     orders: list[NewOrder] = []
     errors: list[dict[str, Any]] = []
     first_line: dict[tuple[str, str, str], int] = {}
@@ -86,6 +98,10 @@ def parse_jsonl(text: str) -> tuple[list[NewOrder], list[dict[str, Any]]]:
             continue
         try:
             order = NewOrder.model_validate(json.loads(line))
+            if seller_id and order.seller_id not in ("", seller_id):
+                raise OtherSeller(f"line {number}")
+            if not order.seller_id:
+                order = order.model_copy(update={"seller_id": seller_id})
             key = (order.seller_id, order.marketplace.value, order.marketplace_order_id)
             if key in first_line:
                 errors.append(
@@ -122,14 +138,20 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(prefix="/orders", tags=["orders"])
 
     @api.post("", status_code=201)
-    async def register_order(order: Annotated[NewOrder, Body()]) -> dict[str, Any]:
+    async def register_order(
+        caller: auth.CallerDep, order: Annotated[NewOrder, Body()]
+    ) -> dict[str, Any]:
+        """`seller_id` may be omitted: the order is the signed-in seller's."""
+        seller = auth.own_seller(caller, order.seller_id or None)
+        order = order.model_copy(update={"seller_id": seller})
         async with runtime.unit_of_work() as uow:
             result = await use_cases.register_orders(uow, [order], source="MANUAL")
         return {"created": result.created, "duplicates": result.duplicates}
 
     @api.post("/import", status_code=201)
-    async def import_jsonl(request: Request) -> dict[str, Any]:
-        """Body: one JSON order per line. All or nothing: any bad line rejects the file."""
+    async def import_jsonl(caller: auth.CallerDep, request: Request) -> dict[str, Any]:
+        """Body: one JSON order per line, each the signed-in seller's (`seller_id` may be
+        omitted). All or nothing: any bad line rejects the file."""
         body = await request.body()
         if len(body) > MAX_IMPORT_BYTES:
             raise HTTPException(413, f"file is larger than {MAX_IMPORT_BYTES // 2**20} MiB")
@@ -137,7 +159,10 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise HTTPException(422, f"file is not UTF-8 (byte {exc.start})") from exc
-        orders, errors = parse_jsonl(text)
+        try:
+            orders, errors = parse_jsonl(text, caller.seller_id)
+        except OtherSeller:
+            raise HTTPException(404, "no such seller") from None
         if errors:
             raise HTTPException(
                 422,
@@ -160,14 +185,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         responses={404: {"description": "no such order"}, 409: {"description": "shipped"}},
     )
     async def cancel(
+        caller: auth.CallerDep,
         marketplace: Marketplace,
         marketplace_order_id: str,
-        seller_id: SellerId,
+        seller_id: SellerId = None,
         body: CancelRequest | None = None,
     ) -> CancelAnswer:
         """취소 요청: accepted for processing (202). The shipping line decides it against a scan
         in progress: CANCELLED, or too late (SHIPPED, and a return case for a person)."""
-        ref = _ref(seller_id, marketplace, marketplace_order_id)
+        ref = _ref(auth.own_seller(caller, seller_id), marketplace, marketplace_order_id)
         try:
             async with runtime.unit_of_work() as uow:
                 request = await use_cases.cancel_order(
@@ -197,14 +223,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         },
     )
     async def cancel_lines(
+        caller: auth.CallerDep,
         marketplace: Marketplace,
         marketplace_order_id: str,
-        seller_id: SellerId,
         body: CancelLinesRequest,
+        seller_id: SellerId = None,
     ) -> CancelLinesAnswer:
         """부분취소: cancel units of some lines; the rest of the order goes on. A refused claim
         is recorded with the order and nothing of it is applied."""
-        ref = _ref(seller_id, marketplace, marketplace_order_id)
+        ref = _ref(auth.own_seller(caller, seller_id), marketplace, marketplace_order_id)
         try:
             async with runtime.unit_of_work() as uow:
                 done = await use_cases.cancel_lines(
@@ -226,9 +253,12 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/{marketplace}/{marketplace_order_id}", responses={404: {"description": "No order"}})
     async def get_order(
-        marketplace: Marketplace, marketplace_order_id: str, seller_id: SellerId
+        caller: auth.CallerDep,
+        marketplace: Marketplace,
+        marketplace_order_id: str,
+        seller_id: SellerId = None,
     ) -> OrderView:
-        ref = _ref(seller_id, marketplace, marketplace_order_id)
+        ref = _ref(auth.own_seller(caller, seller_id), marketplace, marketplace_order_id)
         async with runtime.pool.acquire() as conn:
             row = await repo.get(conn, ref)
             letters = await stranded.open_for(conn, ref.uid) if row else []
@@ -237,9 +267,11 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return OrderView(**row, dead_letters=letters)
 
     @api.get("")
-    async def summary(seller_id: Annotated[str | None, Query()] = None) -> dict[str, Any]:
+    async def summary(caller: auth.CallerDep, seller_id: SellerId = None) -> dict[str, Any]:
+        """The seller's orders per status."""
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            return {"by_status": await repo.counts_by_status(conn, seller_id)}
+            return {"by_status": await repo.counts_by_status(conn, seller)}
 
     return api
 
@@ -257,10 +289,12 @@ def stats_router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(tags=["orders"])
 
     @api.get("/stats")
-    async def stats() -> dict[str, int]:
+    async def stats(caller: auth.CallerDep) -> dict[str, int]:
+        """The caller's seller's counts; across sellers for the platform role sre."""
+        seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
-            counts = await repo.counts_by_status(conn, None)
-            pushed = await pushes.counts(conn)
+            counts = await repo.counts_by_status(conn, seller)
+            pushed = await pushes.counts(conn, seller)
         return {
             "collected": sum(counts.values()),
             "in_progress": counts.get("COLLECTED", 0),

@@ -10,10 +10,14 @@ from pydantic import BaseModel
 from packline_collector.domain.push import LineKey, PushState, PushView
 from packline_collector.service_layer import push
 from packline_contracts import Marketplace
+from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
-SellerId = Annotated[str, Query(min_length=1, max_length=64)]
+SellerId = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
 
 
 class Requeued(BaseModel):
@@ -25,7 +29,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("")
     async def listed(
-        seller_id: SellerId,
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
         state: PushState | None = None,
         marketplace: Marketplace | None = None,
         limit: Limit = 100,
@@ -36,7 +41,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         async with runtime.unit_of_work() as uow:
             rows = await push.listed(
                 uow,
-                seller_id,
+                auth.own_seller(caller, seller_id),
                 state,
                 marketplace.value if marketplace else None,
                 limit + 1,
@@ -45,17 +50,23 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return page(rows, limit, offset)
 
     @api.post("/retry")
-    async def retry_failed(seller_id: SellerId) -> Requeued:
+    async def retry_failed(caller: auth.CallerDep, seller_id: SellerId = None) -> Requeued:
         """Every FAILED line of the seller is pushed again at the next tick."""
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.unit_of_work() as uow:
-            count = await push.retry_failed(uow, seller_id)
+            count = await push.retry_failed(uow, seller)
         return Requeued(requeued=count)
 
     @api.post("/{marketplace}/{marketplace_order_id}/{line_id}/retry")
     async def retry_one(
-        seller_id: SellerId, marketplace: Marketplace, marketplace_order_id: str, line_id: str
+        caller: auth.CallerDep,
+        marketplace: Marketplace,
+        marketplace_order_id: str,
+        line_id: str,
+        seller_id: SellerId = None,
     ) -> PushView:
-        key = LineKey(seller_id, marketplace.value, marketplace_order_id, line_id)
+        seller = auth.own_seller(caller, seller_id)
+        key = LineKey(seller, marketplace.value, marketplace_order_id, line_id)
         async with runtime.unit_of_work() as uow:
             try:
                 view = await push.retry_one(uow, key)

@@ -79,12 +79,12 @@ def _ref(row: dict[str, Any]) -> OrderRef:
 
 
 async def delete_batch(
-    uow: UnitOfWork, batch_id: uuid.UUID, skip_past_matching: bool
+    uow: UnitOfWork, seller_id: str, batch_id: uuid.UUID, skip_past_matching: bool
 ) -> dict[str, Any]:
     """Orders no stage past the matcher has seen are deleted (OrderCancelled tells the matcher
     to drop them). Orders already matched or shipped refuse the whole delete, unless
     `skip_past_matching`, when only they are kept."""
-    rows = await changes.lock_batch(uow.conn, batch_id)
+    rows = await changes.lock_batch(uow.conn, batch_id, seller_id)
     if not rows:
         raise BatchNotFound(f"no Excel batch {batch_id}")
     refused = [
