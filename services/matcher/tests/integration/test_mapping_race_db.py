@@ -10,11 +10,13 @@ from fastapi import FastAPI
 
 from packline_contracts import Event, OrderCancelled
 from packline_launcher.testing import collected, line
+from packline_launcher.testing_tokens import TestTokens
 from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS, SERVICE
 from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.entrypoints import http
 from packline_matcher.service_layer import use_cases
+from packline_runtime.auth import Verifier
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.unit_of_work import unit_of_work
@@ -26,6 +28,7 @@ def _matcher_api(pool: Any) -> FastAPI:
     runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
     runtime._pool = pool
     app = FastAPI()
+    app.state.verifier = Verifier(Settings().token_public_key)
     app.include_router(http.router(runtime))
     return app
 
@@ -39,14 +42,18 @@ async def _consume(pool: Any, events: list[Event]) -> BaseException | None:
     return None
 
 
-async def test_a_mapping_racing_a_batch_of_its_listing_never_fails(new_schema: Any) -> None:
+async def test_a_mapping_racing_a_batch_of_its_listing_never_fails(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
     pool = await new_schema(MIGRATIONS, prefix="maprace", max_size=6)
     async with unit_of_work(pool) as uow:
         await catalogue.upsert(uow.conn, "s1", [CatalogueItem("RICE", "현미", "5kg")], "tester")
     answers: list[int] = []
     consumer_errors: list[str] = []
     transport = httpx.ASGITransport(app=_matcher_api(pool))
-    async with httpx.AsyncClient(transport=transport, base_url="http://matcher") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://matcher", headers=service_tokens.headers("s1")
+    ) as client:
         for n in range(ROUNDS):
             listing = f"80{n:02d}"
             gone, later = (

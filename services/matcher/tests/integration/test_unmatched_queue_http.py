@@ -13,11 +13,13 @@ import httpx
 from fastapi import FastAPI
 
 from packline_launcher.testing import collected, line
+from packline_launcher.testing_tokens import TestTokens
 from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS, SERVICE
 from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.entrypoints import catalogue_http, http
 from packline_matcher.service_layer import suggestions, use_cases
+from packline_runtime.auth import Verifier
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.unit_of_work import unit_of_work
@@ -33,6 +35,7 @@ def _matcher_api(pool: Any) -> tuple[ServiceRuntime, FastAPI]:
     runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
     runtime._pool = pool
     app = FastAPI()
+    app.state.verifier = Verifier(Settings().token_public_key)
     app.include_router(http.router(runtime))
     app.include_router(catalogue_http.router(runtime))
     return runtime, app
@@ -82,6 +85,7 @@ async def _seed(pool: Any) -> None:
 
 async def test_the_queue_is_served_from_precomputed_suggestions_without_stalling_the_loop(
     new_schema: Any,
+    service_tokens: TestTokens,
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="queue")
     await _seed(pool)
@@ -89,7 +93,11 @@ async def test_the_queue_is_served_from_precomputed_suggestions_without_stalling
     await _suggest_everything(runtime)
     seen: list[str] = []
     async with (
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://m") as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://m",
+            headers=service_tokens.headers("s1"),
+        ) as client,
         _loop_stalls() as worst,
     ):
         first = await client.get("/unmatched", params={"seller_id": "s1", "limit": 200})
@@ -120,11 +128,13 @@ async def _suggest_everything(runtime: ServiceRuntime) -> None:
         assert time.monotonic() < deadline, "suggestions were not all computed in 120 s"
 
 
-async def test_bad_paging_input_is_a_clear_422(new_schema: Any) -> None:
+async def test_bad_paging_input_is_a_clear_422(new_schema: Any, service_tokens: TestTokens) -> None:
     pool = await new_schema(MIGRATIONS, prefix="queue")
     _, app = _matcher_api(pool)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://m"
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://m",
+        headers=service_tokens.headers("s1"),
     ) as client:
         for params in ({"limit": 201}, {"limit": 0}, {"cursor": "not-a-cursor"}):
             response = await client.get("/unmatched", params=params)
@@ -143,11 +153,15 @@ async def _every_page(client: httpx.AsyncClient, path: str, **params: Any) -> li
         params["cursor"] = page["next"]
 
 
-async def test_the_catalogue_and_mappings_come_a_page_at_a_time(new_schema: Any) -> None:
+async def test_the_catalogue_and_mappings_come_a_page_at_a_time(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
     pool = await new_schema(MIGRATIONS, prefix="queue")
     _, app = _matcher_api(pool)
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://m"
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://m",
+        headers=service_tokens.headers("s1"),
     ) as client:
         items = [{"sku": f"SKU{n}", "name": f"상품 {n}"} for n in range(7)]
         response = await client.post("/catalogue", json={"seller_id": "s1", "items": items})
@@ -173,3 +187,60 @@ async def test_the_catalogue_and_mappings_come_a_page_at_a_time(new_schema: Any)
         ):
             response = await client.get(path, params={"seller_id": "s1", **params})
             assert response.status_code == 422, (path, params, response.text[:300])
+
+
+async def test_another_sellers_queue_catalogue_and_mappings_are_not_there(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="queue")
+    _, app = _matcher_api(pool)
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [collected(1, line("7001", "1"))])
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(
+            transport=transport,
+            base_url="http://m",
+            headers=service_tokens.headers("s1", sub="kim"),
+        ) as own,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://m", headers=service_tokens.headers("s2")
+        ) as other,
+    ):
+        items = [{"sku": "RICE", "name": "현미"}]
+        assert (await own.post("/catalogue", json={"items": items})).status_code == 200
+        mapping = {
+            "marketplace": "COUPANG",
+            "listing_id": "L1",
+            "skus": [{"sku": "RICE", "quantity": 1}],
+        }
+        claimed = await own.post("/mappings", json={**mapping, "created_by": "lee"})
+        assert claimed.status_code == 201, claimed.text
+        assert len((await own.get("/unmatched")).json()["items"]) == 1
+        assert (await other.get("/unmatched")).json()["items"] == []
+        assert (await other.get("/catalogue")).json()["items"] == []
+        assert (await other.get("/mappings")).json()["items"] == []
+        assert (await other.get("/stats")).json() == {
+            "matched": 0,
+            "unmatched": 0,
+            "mappings": 0,
+            "cancelled": 0,
+        }
+        assert (await own.get("/stats")).json()["unmatched"] == 1
+        for method, path, params, body in (
+            ("GET", "/unmatched", {"seller_id": "s1"}, None),
+            ("GET", "/catalogue", {"seller_id": "s1"}, None),
+            ("GET", "/mappings", {"seller_id": "s1"}, None),
+            ("POST", "/mappings", {}, {**mapping, "seller_id": "s1"}),
+            ("POST", "/catalogue", {}, {"seller_id": "s1", "items": items}),
+        ):
+            answer = await other.request(method, path, params=params, json=body)
+            assert answer.status_code == 404, (path, answer.text)
+        gone = await other.request(
+            "DELETE",
+            "/mappings",
+            params={"marketplace": "COUPANG", "listing_id": "L1", "reason": "wrong"},
+        )
+        assert gone.status_code == 404
+        [entry] = (await own.get("/mappings")).json()["items"]
+    assert entry["created_by"] == "kim"

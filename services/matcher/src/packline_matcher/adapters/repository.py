@@ -126,14 +126,21 @@ async def release(conn: Conn, uids: Sequence[str]) -> None:
     await conn.execute("DELETE FROM held_orders WHERE order_uid = ANY($1::text[])", list(uids))
 
 
-async def stats(conn: Conn) -> dict[str, int]:
+async def stats(conn: Conn, seller_id: str | None) -> dict[str, int]:
+    """Counts for /stats: one seller's, or (None) every seller's. An order uid begins with its
+    seller (`seller:marketplace:id`)."""
     row = await conn.fetchrow(
         """
-        SELECT (SELECT count(*) FROM matched_orders) AS matched,
-               (SELECT count(*) FROM held_orders) AS unmatched,
-               (SELECT count(*) FROM mappings) AS mappings,
-               (SELECT count(*) FROM cancelled_orders) AS cancelled
-        """
+        SELECT (SELECT count(*) FROM matched_orders
+                WHERE $1::text IS NULL OR seller_id = $1) AS matched,
+               (SELECT count(*) FROM held_orders
+                WHERE $1::text IS NULL OR seller_id = $1) AS unmatched,
+               (SELECT count(*) FROM mappings
+                WHERE $1::text IS NULL OR seller_id = $1) AS mappings,
+               (SELECT count(*) FROM cancelled_orders
+                WHERE $1::text IS NULL OR starts_with(order_uid, $1 || ':')) AS cancelled
+        """,
+        seller_id,
     )
     assert row is not None
     return {k: int(v) for k, v in dict(row).items()}

@@ -9,10 +9,15 @@ from pydantic import BaseModel, Field
 from packline_matcher.adapters import catalogue, catalogue_excel
 from packline_matcher.domain.catalogue import CatalogueItem, CatalogueRejected, check_items
 from packline_matcher.service_layer import suggestions
-from packline_runtime import paging
+from packline_runtime import auth, paging
 from packline_runtime.service import ServiceRuntime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SellerId = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
+IGNORED_BY = "Ignored: the signed-in person (the token's `sub`) is recorded"
 
 
 class Item(BaseModel):
@@ -37,9 +42,13 @@ class CataloguePage(BaseModel):
 
 
 class CatalogueImport(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Default: the signed-in seller"
+    )
     items: tuple[Item, ...] = Field(min_length=1)
-    updated_by: str = Field(default="console", min_length=1, max_length=64)
+    updated_by: str | None = Field(
+        default=None, min_length=1, max_length=64, description=IGNORED_BY
+    )
 
 
 def _rejected(exc: CatalogueRejected) -> HTTPException:
@@ -61,7 +70,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return {"imported": len(items)}
 
     @api.post("/catalogue")
-    async def import_json(body: CatalogueImport) -> dict[str, Any]:
+    async def import_json(caller: auth.CallerDep, body: CatalogueImport) -> dict[str, Any]:
         """상품 등록: upsert SKUs; rows are numbered from 1 in errors."""
         rows = [
             (
@@ -75,26 +84,31 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             items = check_items(rows)
         except CatalogueRejected as exc:
             raise _rejected(exc) from exc
-        return await store(body.seller_id, items, body.updated_by)
+        return await store(auth.own_seller(caller, body.seller_id), items, caller.sub)
 
     @api.post("/catalogue/import")
     async def import_excel(
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
         content: Annotated[bytes, Body(media_type=XLSX)],
-        updated_by: Annotated[str, Query(min_length=1, max_length=64)] = "console",
+        seller_id: SellerId = None,
+        updated_by: Annotated[
+            str | None, Query(min_length=1, max_length=64, description=IGNORED_BY)
+        ] = None,
     ) -> dict[str, Any]:
         """Excel (.xlsx) body; columns by header (SKU/상품코드, 상품명, 옵션, 바코드)."""
+        seller = auth.own_seller(caller, seller_id)
         try:
             items = catalogue_excel.read(content)
         except CatalogueRejected as exc:
             raise _rejected(exc) from exc
         if not items:
             raise HTTPException(422, "the sheet has a header but no SKU rows")
-        return await store(seller_id, items, updated_by)
+        return await store(seller, items, caller.sub)
 
     @api.get("/catalogue")
     async def list_catalogue(
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
     ) -> CataloguePage:
@@ -104,7 +118,9 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         except paging.BadCursor as exc:
             raise HTTPException(422, str(exc)) from exc
         async with runtime.pool.acquire() as conn:
-            rows = await catalogue.listing(conn, seller_id, limit + 1, after)
+            rows = await catalogue.listing(
+                conn, auth.own_seller(caller, seller_id), limit + 1, after
+            )
         items = [CatalogueEntry(**r) for r in rows[:limit]]
         more = len(rows) > limit
         return CataloguePage(items=items, next=paging.encode([items[-1].sku]) if more else None)

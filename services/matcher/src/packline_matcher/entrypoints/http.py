@@ -11,21 +11,32 @@ from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
 from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
-from packline_runtime import paging
+from packline_runtime import auth, paging
 from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
+from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import UnitOfWork
 
-Seller = Annotated[str, Query(min_length=1, max_length=64)]
+Seller = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
 
 
 class NewMapping(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Default: the signed-in seller"
+    )
     marketplace: Marketplace
     listing_id: str = Field(min_length=1, max_length=64)
     option_id: str = Field(default="", max_length=64)
     skus: tuple[SkuLine, ...] = Field(min_length=1, description="Per one unit of the listing")
-    created_by: str = Field(default="console", min_length=1, max_length=64)
+    created_by: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Ignored: the signed-in person (the token's `sub`) is recorded",
+    )
     reason: str = Field(default="", max_length=300)
 
 
@@ -48,14 +59,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(tags=["matching"])
 
     @api.post("/mappings", status_code=201)
-    async def add_mapping(body: NewMapping) -> dict[str, Any]:
+    async def add_mapping(caller: auth.CallerDep, body: NewMapping) -> dict[str, Any]:
         """매칭: map a listing+option to SKUs; every order waiting for it is released."""
+        seller = auth.own_seller(caller, body.seller_id)
         if len({s.sku for s in body.skus}) != len(body.skus):
             raise HTTPException(422, "a SKU appears twice in skus; give it once with its quantity")
-        key = (body.seller_id, body.marketplace.value, body.listing_id, body.option_id)
+        key = (seller, body.marketplace.value, body.listing_id, body.option_id)
 
         async def work(uow: UnitOfWork) -> list[str]:
-            return await use_cases.add_mapping(uow, key, body.skus, body.created_by, body.reason)
+            return await use_cases.add_mapping(uow, key, body.skus, caller.sub, body.reason)
 
         try:
             released = await in_transaction(runtime.pool, work)
@@ -67,7 +79,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/mappings")
     async def list_mappings(
-        seller_id: Seller,
+        caller: auth.CallerDep,
+        seller_id: Seller = None,
         marketplace: Marketplace | None = None,
         listing_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
         sku: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -86,7 +99,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         async with runtime.pool.acquire() as conn:
             rows = await unmatching.list_mappings(
                 conn,
-                seller_id,
+                auth.own_seller(caller, seller_id),
                 mp,
                 listing_id,
                 sku,
@@ -100,18 +113,26 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.delete("/mappings")
     async def delete_mapping(
-        seller_id: Seller,
+        caller: auth.CallerDep,
         marketplace: Marketplace,
         listing_id: Annotated[str, Query(min_length=1, max_length=64)],
-        decided_by: Annotated[str, Query(min_length=1, max_length=64)],
         reason: Annotated[str, Query(min_length=1, max_length=300)],
+        seller_id: Seller = None,
+        decided_by: Annotated[
+            str | None,
+            Query(
+                min_length=1,
+                max_length=64,
+                description="Ignored: the signed-in person (the token's `sub`) is recorded",
+            ),
+        ] = None,
         option_id: Annotated[str, Query(max_length=64)] = "",
     ) -> dict[str, Any]:
         """Delete a wrong mapping: orders it matched that are not allocated go back to the queue."""
-        key = (seller_id, marketplace.value, listing_id, option_id)
+        key = (auth.own_seller(caller, seller_id), marketplace.value, listing_id, option_id)
 
         async def work(uow: UnitOfWork) -> list[str]:
-            return await use_cases.delete_mapping(uow, key, decided_by, reason)
+            return await use_cases.delete_mapping(uow, key, caller.sub, reason)
 
         try:
             orders = await in_transaction(runtime.pool, work)
@@ -123,7 +144,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/unmatched")
     async def unmatched(
-        seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        caller: auth.CallerDep,
+        seller_id: Seller = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
         suggestions: Annotated[int, Query(ge=0, le=MOST)] = 5,
@@ -132,13 +154,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         with the SKU suggestions computed in the background when each was held."""
         try:
             async with runtime.pool.acquire() as conn:
-                return await queue.page(conn, seller_id, limit, cursor, suggestions)
+                return await queue.page(
+                    conn, auth.own_seller(caller, seller_id), limit, cursor, suggestions
+                )
         except paging.BadCursor as exc:
             raise HTTPException(422, str(exc)) from exc
 
     @api.get("/stats")
-    async def stats() -> dict[str, int]:
+    async def stats(caller: auth.CallerDep) -> dict[str, int]:
+        """The caller's seller's counts; across sellers for the platform role sre."""
+        seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
-            return await repo.stats(conn)
+            return await repo.stats(conn, seller)
 
     return api
