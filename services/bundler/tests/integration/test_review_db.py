@@ -50,7 +50,7 @@ async def test_merging_makes_one_box_and_later_orders_of_the_pair_follow(new_sch
     await _deliver(pool, _order(1), _order(2, mobile="010-9999-0000"))
     review_id = await pool.fetchval("SELECT review_id FROM reviews")
     async with unit_of_work(pool) as uow:
-        await review_decisions.decide(uow, review_id, True, "park", "same family, one door")
+        await review_decisions.decide(uow, "s1", review_id, True, "park", "same family, one door")
     await _deliver(pool, _order(3, mobile="010-9999-0000"), _order(4))
     [box] = await _seal(pool)
     assert sorted(m.order.marketplace_order_id for m in box.members) == [
@@ -68,7 +68,7 @@ async def test_keeping_apart_is_remembered_for_the_pair(new_schema: Any) -> None
     await _deliver(pool, _order(1), _order(2, mobile="010-9999-0000"))
     review_id = await pool.fetchval("SELECT review_id FROM reviews")
     async with unit_of_work(pool) as uow:
-        await review_decisions.decide(uow, review_id, False, "park", "two people")
+        await review_decisions.decide(uow, "s1", review_id, False, "park", "two people")
     assert len(await _seal(pool)) == 2
     await _deliver(pool, _order(3), _order(4, mobile="010-9999-0000"))
     assert await pool.fetchval("SELECT count(*) FROM reviews") == 1

@@ -10,12 +10,16 @@ import httpx
 from fastapi import FastAPI
 
 from packline_bundler.bootstrap import MIGRATIONS, SERVICE
-from packline_bundler.entrypoints import review_http
+from packline_bundler.entrypoints import http, review_http, settings_http
 from packline_bundler.service_layer import use_cases
 from packline_contracts import OrderMatched
 from packline_launcher.testing import collected, matched, recipient
+from packline_launcher.testing_tokens import TestTokens
+from packline_runtime import decisions
+from packline_runtime.auth import Verifier
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
+from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 
 HOLD = timedelta(seconds=60)
@@ -33,11 +37,15 @@ def _order(n: int, round_: int, mobile: str) -> OrderMatched:
 
 
 def _review_api(pool: Any) -> FastAPI:
-    """The bundler's review routes on the test's pool (no broker needed for them)."""
+    """The bundler's review, settings and seal routes on the test's pool (no broker needed for
+    them), verifying tokens with the session's test key."""
     runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
     runtime._pool = pool
     app = FastAPI()
+    app.state.verifier = Verifier(Settings().token_public_key)
     app.include_router(review_http.router(runtime))
+    app.include_router(settings_http.router(runtime, HOLD))
+    app.include_router(http.router(runtime))
     return app
 
 
@@ -52,12 +60,15 @@ async def _consume(pool: Any, orders: list[OrderMatched]) -> BaseException | Non
 
 async def test_a_merge_racing_new_orders_of_the_pair_never_fails_and_keeps_one_box(
     new_schema: Any,
+    service_tokens: TestTokens,
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="race", max_size=6)
     transport = httpx.ASGITransport(app=_review_api(pool))
     answers: list[int] = []
     consumer_errors: list[str] = []
-    async with httpx.AsyncClient(transport=transport, base_url="http://bundler") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bundler", headers=service_tokens.headers("s1")
+    ) as client:
         for n in range(ROUNDS):
             a, b = _order(10 * n + 1, n, "1111"), _order(10 * n + 2, n, "2222")
             async with unit_of_work(pool) as uow:
@@ -98,7 +109,9 @@ async def test_a_merge_racing_new_orders_of_the_pair_never_fails_and_keeps_one_b
     assert consumer_errors == []
 
 
-async def test_reviews_come_a_page_at_a_time_each_once(new_schema: Any) -> None:
+async def test_reviews_come_a_page_at_a_time_each_once(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
     pool = await new_schema(MIGRATIONS, prefix="race")
     async with unit_of_work(pool) as uow:
         pairs = [
@@ -109,7 +122,9 @@ async def test_reviews_come_a_page_at_a_time_each_once(new_schema: Any) -> None:
         await use_cases.handle_events(uow, pairs, HOLD)
     transport = httpx.ASGITransport(app=_review_api(pool))
     seen: list[int] = []
-    async with httpx.AsyncClient(transport=transport, base_url="http://bundler") as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://bundler", headers=service_tokens.headers("s1")
+    ) as client:
         params: dict[str, Any] = {"seller_id": "s1", "limit": 2}
         while True:
             response = await client.get("/reviews", params=params)
@@ -128,3 +143,55 @@ async def test_reviews_come_a_page_at_a_time_each_once(new_schema: Any) -> None:
         )
         assert response.status_code == 422
     assert len(seen) == 5 and len(set(seen)) == 5
+
+
+async def test_another_sellers_reviews_bundles_and_settings_are_not_there(
+    new_schema: Any, service_tokens: TestTokens
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="race")
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [_order(1, 0, "1111"), _order(2, 0, "2222")], HOLD)
+    transport = httpx.ASGITransport(app=_review_api(pool))
+    rule = {"mode": "MANUAL", "decided_by": "somebody"}
+    async with (
+        httpx.AsyncClient(
+            transport=transport,
+            base_url="http://b",
+            headers=service_tokens.headers("s1", sub="kim"),
+        ) as own,
+        httpx.AsyncClient(
+            transport=transport, base_url="http://b", headers=service_tokens.headers("s2")
+        ) as other,
+        httpx.AsyncClient(
+            transport=transport,
+            base_url="http://b",
+            headers=service_tokens.headers("s1", Role.OPERATOR),
+        ) as operator,
+    ):
+        [review] = (await own.get("/reviews")).json()["items"]
+        assert (await other.get("/reviews")).json()["items"] == []
+        assert (await other.get("/stats")).json()["pending_reviews"] == 0
+        assert (await own.get("/stats")).json()["pending_reviews"] == 1
+        decision = {"reason": "one door"}
+        for method, path, params, body in (
+            ("GET", "/reviews", {"seller_id": "s1"}, None),
+            ("POST", f"/reviews/{review['review_id']}/merge", {}, decision),
+            ("POST", f"/reviews/{review['review_id']}/keep-apart", {}, decision),
+            ("POST", f"/bundles/{review['bundles'][0]}/unmerge", {}, {**decision, "orders": ["x"]}),
+            ("GET", "/settings/s1", {}, None),
+            ("PUT", "/settings/s1", {}, rule),
+            ("PUT", "/exclusions", {}, {"seller_id": "s1", "kind": "SKU", "value": "A"}),
+            ("DELETE", "/exclusions", {"seller_id": "s1", "kind": "SKU", "value": "A"}, None),
+            ("POST", "/bundles/seal", {}, {"seller_id": "s1"}),
+        ):
+            answer = await other.request(method, path, params=params, json=body)
+            assert answer.status_code == 404, (method, path, answer.text)
+        assert (await operator.put("/settings/s1", json=rule)).status_code == 403
+        assert (await own.put("/settings/s1", json=rule)).status_code == 200
+        merged = await own.post(
+            f"/reviews/{review['review_id']}/merge", json={**decision, "decided_by": "lee"}
+        )
+        assert merged.status_code == 200, merged.text
+    async with pool.acquire() as conn:
+        made = await decisions.recent(conn, "s1", None, 10)
+    assert {d["decided_by"] for d in made} == {"kim"}

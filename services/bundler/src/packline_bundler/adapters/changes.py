@@ -42,10 +42,13 @@ async def bundles_of(conn: Conn, uids: Sequence[str]) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-async def seller_of(conn: Conn, bundle_id: uuid.UUID) -> str | None:
-    """Whose bundle it is, read without a lock (a bundle never changes seller)."""
-    value = await conn.fetchval("SELECT seller_id FROM bundles WHERE bundle_id = $1", bundle_id)
-    return str(value) if value is not None else None
+async def is_sellers(conn: Conn, seller_id: str, bundle_id: uuid.UUID) -> bool:
+    """Whether the bundle is the seller's, read without a lock (a bundle never changes
+    seller); False for a missing one too."""
+    value = await conn.fetchval(
+        "SELECT true FROM bundles WHERE bundle_id = $1 AND seller_id = $2", bundle_id, seller_id
+    )
+    return value is not None
 
 
 async def lock_bundle(conn: Conn, bundle_id: uuid.UUID) -> dict[str, Any] | None:

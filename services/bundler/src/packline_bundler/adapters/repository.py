@@ -212,14 +212,45 @@ async def set_status(conn: Conn, bundle_ids: Sequence[uuid.UUID], status: str) -
     )
 
 
-async def stats(conn: Conn) -> dict[str, int]:
-    rows = await conn.fetch("SELECT status, count(*) AS n FROM bundles GROUP BY status")
+async def stats(conn: Conn, seller_id: str | None) -> dict[str, int]:
+    """Counts for /stats: one seller's, or (None) every seller's. An order uid begins with its
+    seller (`seller:marketplace:id`)."""
+    rows = await conn.fetch(
+        """
+        SELECT status, count(*) AS n FROM bundles
+        WHERE $1::text IS NULL OR seller_id = $1 GROUP BY status
+        """,
+        seller_id,
+    )
     counts = {r["status"].lower(): int(r["n"]) for r in rows}
-    counts["orders"] = int(await conn.fetchval("SELECT count(*) FROM bundle_members") or 0)
+    counts["orders"] = int(
+        await conn.fetchval(
+            """
+            SELECT count(*) FROM bundle_members
+            WHERE $1::text IS NULL OR starts_with(order_uid, $1 || ':')
+            """,
+            seller_id,
+        )
+        or 0
+    )
     counts["cancelled_orders"] = int(
-        await conn.fetchval("SELECT count(*) FROM cancelled_orders") or 0
+        await conn.fetchval(
+            """
+            SELECT count(*) FROM cancelled_orders
+            WHERE $1::text IS NULL OR starts_with(order_uid, $1 || ':')
+            """,
+            seller_id,
+        )
+        or 0
     )
     counts["pending_reviews"] = int(
-        await conn.fetchval("SELECT count(*) FROM reviews WHERE status = 'PENDING'") or 0
+        await conn.fetchval(
+            """
+            SELECT count(*) FROM reviews
+            WHERE status = 'PENDING' AND ($1::text IS NULL OR seller_id = $1)
+            """,
+            seller_id,
+        )
+        or 0
     )
     return counts

@@ -94,10 +94,13 @@ async def open_review(
     )
 
 
-async def seller_of(conn: Conn, review_id: int) -> str | None:
-    """Whose review it is, read without a lock (a review never changes seller)."""
-    value = await conn.fetchval("SELECT seller_id FROM reviews WHERE review_id = $1", review_id)
-    return str(value) if value is not None else None
+async def is_sellers(conn: Conn, seller_id: str, review_id: int) -> bool:
+    """Whether the review is the seller's, read without a lock (a review never changes
+    seller); False for a missing one too."""
+    value = await conn.fetchval(
+        "SELECT true FROM reviews WHERE review_id = $1 AND seller_id = $2", review_id, seller_id
+    )
+    return value is not None
 
 
 async def lock_review(conn: Conn, review_id: int) -> dict[str, Any] | None:

@@ -12,15 +12,22 @@ from pydantic import BaseModel, Field
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes, review_decisions
 from packline_contracts import OrderMatched
+from packline_runtime import auth
 from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
+from packline_runtime.tokens import Caller
 from packline_runtime.unit_of_work import UnitOfWork
 
 ReviewId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class Decision(BaseModel):
-    decided_by: str = Field(min_length=1, max_length=64)
+    decided_by: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="Ignored: the signed-in person (the token's `sub`) is recorded",
+    )
     reason: str = Field(min_length=1, max_length=300, description="Why, in the person's words")
 
 
@@ -56,7 +63,10 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/reviews")
     async def list_reviews(
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
+        seller_id: Annotated[
+            str | None, Query(min_length=1, max_length=64, description="Default: the caller's")
+        ] = None,
         status: Literal["PENDING", "MERGED", "KEPT_APART", "OBSOLETE"] = "PENDING",
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
@@ -65,7 +75,11 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         time, oldest first (follow `next` as `cursor`)."""
         async with runtime.pool.acquire() as conn:
             rows = await reviews.pending(
-                conn, seller_id, status, limit + 1, int(cursor) if cursor else 0
+                conn,
+                auth.own_seller(caller, seller_id),
+                status,
+                limit + 1,
+                int(cursor) if cursor else 0,
             )
         items = [
             Review(
@@ -83,9 +97,11 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         more = len(rows) > limit
         return ReviewPage(items=items, next=str(items[-1].review_id) if more else None)
 
-    async def decide(review_id: int, merge: bool, body: Decision) -> dict[str, Any]:
+    async def decide(caller: Caller, review_id: int, merge: bool, body: Decision) -> dict[str, Any]:
         async def work(uow: UnitOfWork) -> None:
-            await review_decisions.decide(uow, review_id, merge, body.decided_by, body.reason)
+            await review_decisions.decide(
+                uow, caller.seller_id, review_id, merge, caller.sub, body.reason
+            )
 
         try:
             await in_transaction(runtime.pool, work)
@@ -96,21 +112,27 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return {"review_id": review_id, "decision": "MERGE" if merge else "KEEP_APART"}
 
     @api.post("/reviews/{review_id}/merge")
-    async def merge(review_id: ReviewId, body: Decision) -> dict[str, Any]:
+    async def merge(caller: auth.CallerDep, review_id: ReviewId, body: Decision) -> dict[str, Any]:
         """합포: one box for both; later orders of this pair bundle together by themselves."""
-        return await decide(review_id, True, body)
+        return await decide(caller, review_id, True, body)
 
     @api.post("/reviews/{review_id}/keep-apart")
-    async def keep_apart(review_id: ReviewId, body: Decision) -> dict[str, Any]:
+    async def keep_apart(
+        caller: auth.CallerDep, review_id: ReviewId, body: Decision
+    ) -> dict[str, Any]:
         """미합포: separate boxes; later orders of this pair are not asked about again."""
-        return await decide(review_id, False, body)
+        return await decide(caller, review_id, False, body)
 
     @api.post("/bundles/{bundle_id}/unmerge")
-    async def unmerge(bundle_id: uuid.UUID, body: Unmerge) -> dict[str, Any]:
+    async def unmerge(
+        caller: auth.CallerDep, bundle_id: uuid.UUID, body: Unmerge
+    ) -> dict[str, Any]:
         """Split orders off a sealed bundle that is not yet allocated."""
 
         async def work(uow: UnitOfWork) -> uuid.UUID:
-            return await changes.unmerge(uow, bundle_id, body.orders, body.decided_by, body.reason)
+            return await changes.unmerge(
+                uow, caller.seller_id, bundle_id, body.orders, caller.sub, body.reason
+            )
 
         try:
             new_id = await in_transaction(runtime.pool, work)

@@ -10,24 +10,35 @@ from pydantic import BaseModel, Field
 from packline_bundler.adapters import settings
 from packline_bundler.domain.sealing import SealSettings, parse_cutoffs
 from packline_bundler.service_layer import configure
+from packline_runtime import auth
 from packline_runtime.service import ServiceRuntime
 
-Seller = Annotated[str, Query(min_length=1, max_length=64)]
+Seller = Annotated[
+    str | None,
+    Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
+IGNORED_BY = "Ignored: the signed-in person (the token's `sub`) is recorded"
 
 
 class SealingSettings(BaseModel):
     mode: Literal["HOLD", "CUTOFF", "MANUAL"]
     hold_seconds: int | None = Field(default=None, strict=True, ge=0, le=7 * 24 * 3600)
     cutoffs: str = Field(default="", description='"10:00,14:00", Asia/Seoul (mode CUTOFF)')
-    decided_by: str = Field(min_length=1, max_length=64)
+    decided_by: str | None = Field(
+        default=None, min_length=1, max_length=64, description=IGNORED_BY
+    )
     reason: str = Field(default="", max_length=300)
 
 
 class Exclusion(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Default: the signed-in seller"
+    )
     kind: Literal["SKU", "MARKETPLACE"]
     value: str = Field(min_length=1, max_length=64)
-    decided_by: str = Field(min_length=1, max_length=64)
+    decided_by: str | None = Field(
+        default=None, min_length=1, max_length=64, description=IGNORED_BY
+    )
     reason: str = Field(default="", max_length=300)
 
 
@@ -35,8 +46,12 @@ def router(runtime: ServiceRuntime, default_hold: timedelta) -> APIRouter:
     api = APIRouter(tags=["settings"])
 
     @api.put("/settings/{seller_id}")
-    async def put_settings(seller_id: str, body: SealingSettings) -> dict[str, Any]:
-        """Sealing rule; the seller's open bundles are rescheduled at once."""
+    async def put_settings(
+        caller: auth.OwnerDep, seller_id: str, body: SealingSettings
+    ) -> dict[str, Any]:
+        """Sealing rule (the owner's); the seller's open bundles are rescheduled at once.
+        Another seller's settings are answered 404."""
+        seller_id = auth.own_seller(caller, seller_id)
         try:
             cutoffs = parse_cutoffs(body.cutoffs) if body.cutoffs.strip() else ()
         except ValueError as exc:
@@ -47,35 +62,42 @@ def router(runtime: ServiceRuntime, default_hold: timedelta) -> APIRouter:
         rule = SealSettings(body.mode, hold, cutoffs)
         async with runtime.unit_of_work() as uow:
             moved = await configure.sealing(
-                uow, seller_id, rule, default_hold, body.decided_by, body.reason
+                uow, seller_id, rule, default_hold, caller.sub, body.reason
             )
         return {"seller_id": seller_id, "mode": body.mode, "rescheduled_bundles": moved}
 
     @api.get("/settings/{seller_id}")
-    async def get_settings(seller_id: str) -> dict[str, Any]:
+    async def get_settings(caller: auth.CallerDep, seller_id: str) -> dict[str, Any]:
+        """Another seller's settings are answered 404."""
         async with runtime.pool.acquire() as conn:
-            return await settings.listing(conn, seller_id)
+            return await settings.listing(conn, auth.own_seller(caller, seller_id))
 
     @api.put("/exclusions")
-    async def exclude(body: Exclusion) -> dict[str, Any]:
-        """Never bundle (합포 제외) orders of this marketplace or holding this SKU."""
+    async def exclude(caller: auth.OwnerDep, body: Exclusion) -> dict[str, Any]:
+        """Never bundle (합포 제외) orders of this marketplace or holding this SKU (the owner's)."""
+        seller = auth.own_seller(caller, body.seller_id)
         async with runtime.unit_of_work() as uow:
             await configure.exclusion(
-                uow, body.seller_id, body.kind, body.value, True, body.decided_by, body.reason
+                uow, seller, body.kind, body.value, True, caller.sub, body.reason
             )
         return {"excluded": [body.kind, body.value]}
 
     @api.delete("/exclusions")
     async def include(
-        seller_id: Seller,
+        caller: auth.OwnerDep,
         kind: Literal["SKU", "MARKETPLACE"],
         value: Annotated[str, Query(min_length=1, max_length=64)],
-        decided_by: Annotated[str, Query(min_length=1, max_length=64)],
+        seller_id: Seller = None,
+        decided_by: Annotated[
+            str | None, Query(min_length=1, max_length=64, description=IGNORED_BY)
+        ] = None,
         reason: Annotated[str, Query(max_length=300)] = "",
     ) -> dict[str, Any]:
+        """Bundle them again (the owner's)."""
+        seller_id = auth.own_seller(caller, seller_id)
         async with runtime.unit_of_work() as uow:
             found = await configure.exclusion(
-                uow, seller_id, kind, value, False, decided_by, reason
+                uow, seller_id, kind, value, False, caller.sub, reason
             )
         if not found:
             raise HTTPException(404, f"{kind} {value} is not excluded for seller {seller_id}")

@@ -91,11 +91,16 @@ async def allocated(uow: UnitOfWork, events: Sequence[StockAllocated]) -> None:
 
 
 async def unmerge(
-    uow: UnitOfWork, bundle_id: uuid.UUID, uids: Sequence[str], by: str, reason: str
+    uow: UnitOfWork,
+    seller_id: str,
+    bundle_id: uuid.UUID,
+    uids: Sequence[str],
+    by: str,
+    reason: str,
 ) -> uuid.UUID:
-    """Split orders off a sealed, unallocated bundle into a bundle of their own."""
-    seller_id = await repo.seller_of(uow.conn, bundle_id)
-    if seller_id is None:
+    """Split orders off the seller's sealed, unallocated bundle into a bundle of their own;
+    another seller's bundle is answered as a missing one."""
+    if not await repo.is_sellers(uow.conn, seller_id, bundle_id):
         raise LookupError(f"no bundle {bundle_id}")
     await bundles.lock_sellers(uow.conn, [seller_id], exclusive=True)  # as decisions do
     row = await repo.lock_bundle(uow.conn, bundle_id)

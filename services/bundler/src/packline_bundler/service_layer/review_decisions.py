@@ -9,11 +9,13 @@ from packline_runtime import decisions
 from packline_runtime.unit_of_work import UnitOfWork
 
 
-async def decide(uow: UnitOfWork, review_id: int, merge: bool, by: str, reason: str) -> None:
+async def decide(
+    uow: UnitOfWork, seller_id: str, review_id: int, merge: bool, by: str, reason: str
+) -> None:
     """The seller's lock comes first, as in the consumer, so arriving orders wait for the
-    decision (or it for them) instead of deadlocking with it or bundling by stale groups."""
-    seller_id = await reviews.seller_of(uow.conn, review_id)
-    if seller_id is None:
+    decision (or it for them) instead of deadlocking with it or bundling by stale groups.
+    Another seller's review is answered as a missing one."""
+    if not await reviews.is_sellers(uow.conn, seller_id, review_id):
         raise LookupError(f"no review {review_id}")
     await bundles.lock_sellers(uow.conn, [seller_id], exclusive=True)
     found = await reviews.lock_review(uow.conn, review_id)
