@@ -51,6 +51,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
     ) -> dict[str, Any]:
         """Body: the .xlsx or .csv file itself. One bad cell rejects the file, with every
         problem named by row and column."""
+        seller = auth.own_seller(caller, seller_id)
         data = await request.body()
         if len(data) > MAX_BYTES:
             raise HTTPException(413, f"file is larger than {MAX_BYTES // 2**20} MiB; split it")
@@ -58,9 +59,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, "empty body: send the .xlsx or .csv file as the request body")
         try:
             async with runtime.unit_of_work() as uow:
-                return await excel.register_file(
-                    uow, auth.own_seller(caller, seller_id), data, datetime.now(UTC)
-                )
+                return await excel.register_file(uow, seller, data, datetime.now(UTC))
         except excel.FileRejected as exc:
             raise HTTPException(
                 422, {"message": str(exc), "problems": exc.total, "rows": exc.errors}
