@@ -249,3 +249,24 @@ async def test_a_malformed_letter_belongs_to_the_seller_its_envelope_names(
     async with _client(service_tokens, pool, _consumer(pool, FixableHandler())) as client:
         listed = (await client.get("/dead-letters")).json()["items"]
         assert [i["seller_id"] for i in listed] == ["s1"]
+
+
+async def test_letters_kept_before_sellers_were_read_from_malformed_payloads_get_theirs(
+    new_schema: Any,
+) -> None:
+    pool, upgrade = await new_schema.before(
+        NO_SERVICE_MIGRATIONS, "007_dead_letters_by_seller.sql", prefix="dlup"
+    )
+    named = cancel(8).model_dump_json().replace('"reason":""', '"reason":"a\\u0000b"')
+    for offset, payload in enumerate(
+        [named.encode(), b"not json at all", b"\xff\xfe", b"[1, 2]", b'{"seller_id": 7}']
+    ):
+        await pool.execute(
+            """INSERT INTO dead_letters (consumer, topic, kafka_partition, kafka_offset, error,
+               payload) VALUES ('matcher', 't', 0, $1, 'malformed', $2)""",
+            offset,
+            payload,
+        )
+    await upgrade()
+    sellers = await pool.fetch("SELECT seller_id FROM dead_letters ORDER BY kafka_offset")
+    assert [r["seller_id"] for r in sellers] == ["s1", "unknown", "unknown", "unknown", "unknown"]
