@@ -37,6 +37,7 @@ B = "authz-seller-b"
 OPEN = frozenset({"/health/live", "/health/ready", "/metrics"})
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ACCESS_KEY, SECRET_KEY = "authz-access-key-0001", "authz-secret-key-0001"
 
 
 @dataclass(frozen=True)
@@ -312,8 +313,8 @@ def _make_world(calls: Calls) -> World:
             "marketplace": "COUPANG",
             "name": "쿠팡 권한시험",
             "vendor_id": "A00000001",
-            "access_key": "authz-access-key-0001",
-            "secret_key": "authz-secret-key-0001",
+            "access_key": ACCESS_KEY,
+            "secret_key": SECRET_KEY,
             "base_url": calls.stack.marketsim.url,
             "interval_minutes": 1440,
         },
@@ -748,3 +749,15 @@ def test_another_sellers_lists_and_counts_hold_none_of_its_rows(
     text = answer.text
     leaked = [m for m in world.markers() if m and m in text]
     assert not leaked, f"seller B reads seller A's {leaked}"
+
+
+def test_marketplace_keys_are_never_returned_or_logged(calls: Calls, world: World) -> None:
+    """A's own reads show its account, the keys masked; no service's log holds them."""
+    listed = calls.request("collector", "GET", "/accounts", calls.tokens.token(A)).text
+    assert world.collector_account in listed
+    assert SECRET_KEY not in listed and ACCESS_KEY not in listed
+    logs = sorted((calls.stack.workdir / "logs").glob("*.log"))
+    assert any(log.name.startswith("collector") for log in logs)
+    for log in logs:
+        text = log.read_text(errors="replace")
+        assert SECRET_KEY not in text and ACCESS_KEY not in text, log.name
