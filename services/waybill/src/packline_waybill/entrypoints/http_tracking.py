@@ -3,11 +3,12 @@ out but not picked up in time (overdue), and the courier's webhook."""
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from packline_runtime import problems
 from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.secret_box import SecretBox
 from packline_waybill.adapters import tracking as store
@@ -15,6 +16,12 @@ from packline_waybill.domain.tracking import ParcelTracking, TrackingState
 from packline_waybill.entrypoints.http import Runtime, SellerId
 from packline_waybill.service_layer import courier_webhooks
 from packline_waybill.service_layer.tracking import TrackingPolicy
+
+BAD_SIGNATURE: dict[str, Any] = {
+    "description": "The webhook's X-Courier-Signature is missing, stale or wrong",
+    "model": problems.Problem,
+    "content": {problems.MEDIA_TYPE: {}},
+}
 
 
 class TrackingError(BaseModel):
@@ -119,6 +126,17 @@ def router(runtime: Runtime, box: SecretBox | None, policy: TrackingPolicy) -> A
                 conn, seller_id, now - policy.pickup_deadline, limit + 1, offset
             )
         return page([_summary(p, policy, now) for p in found], limit, offset)
+
+    return http
+
+
+def webhook_router(runtime: Runtime, box: SecretBox | None, policy: TrackingPolicy) -> APIRouter:
+    """The courier's webhook (courier → us). A courier is not a person of a seller and holds no
+    service token: this route is exempt from the token guard on purpose (the app adds it
+    outside `ServiceRuntime.create_app`) and checks its own HMAC signature, made with the
+    courier account's API secret, instead. It only marks numbers for an immediate poll; it
+    reads and returns no seller's data."""
+    http = APIRouter(tags=["delivery tracking"])
 
     @http.post("/courier-webhooks/{account_id}", status_code=202)
     async def courier_webhook(account_id: RowId, request: Request) -> WebhookAccepted:
