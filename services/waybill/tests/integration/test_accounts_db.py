@@ -95,8 +95,9 @@ API_ACCESS = {"base_url": "https://api.hanjin.test", "key_id": "HJ-1", "secret":
 
 
 async def test_an_api_secret_is_sealed_at_rest_never_shown_and_opens_for_the_lead(
-    api: Api,
+    api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     made = await api.account(courier_code="HANJIN", name="한진 API", method="API", api=API_ACCESS)
     assert made["api"] == {
         "base_url": "https://api.hanjin.test",
@@ -108,6 +109,7 @@ async def test_an_api_secret_is_sealed_at_rest_never_shown_and_opens_for_the_lea
     )
     listed = await api.http.get("/courier-accounts", params={"seller_id": "s1"})
     assert SECRET not in shown.text + listed.text
+    assert SECRET not in caplog.text  # nor logged, at any level
     async with api.pool.acquire() as conn:
         stored = await conn.fetchval("SELECT api_secret FROM courier_accounts")
         everything = await conn.fetchval("SELECT string_agg(t::text, '') FROM courier_accounts t")

@@ -315,10 +315,15 @@ async def test_a_band_parcel_not_picked_up_within_a_day_is_overdue(tracked: Trac
     late = (await tracked.waybills.http.get(overdue, params={"seller_id": SELLER})).json()
     assert [p["tracking_number"] for p in late["items"]] == [issued.tracking_number]
     assert late["items"][0]["overdue"] is True
-    other = await tracked.waybills.http.get(overdue, params={"seller_id": "someone-else"})
+    someone_else = tracked.waybills.person("someone-else")
+    other = await tracked.waybills.http.get(overdue, headers=someone_else)
     assert other.json()["items"] == []
+    naming = await tracked.waybills.http.get(overdue, params={"seller_id": "someone-else"})
+    assert naming.status_code == 404
     assert (await tracked.view(issued, "someone-else")).status_code == 404
     assert (await tracked.waybills.http.get("/stats")).json()["tracking"]["overdue"] == 1
+    theirs = await tracked.waybills.http.get("/stats", headers=someone_else)
+    assert theirs.json()["tracking"]["overdue"] == 0
     async with httpx.AsyncClient(base_url=tracked.courier.url) as sim:
         handed = await sim.post(
             f"/_sim/accounts/{key_id}/handovers",

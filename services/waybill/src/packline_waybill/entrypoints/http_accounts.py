@@ -1,7 +1,9 @@
 """택배 계정 HTTP API: courier accounts, their number bands (대역), sellers' waybill settings.
 
 API secrets go in and are never returned: an account shows its `key_id` and `secret_stored`.
-Another seller's account is answered 404, as if it did not exist.
+Everything is the token's seller's; another seller's account is answered 404, as if it did not
+exist. Creating, disabling, adding bands and changing settings is the owner's (OwnerDep);
+the seller's operators and viewers read them. Who changed it is the token's person.
 """
 
 from collections.abc import AsyncIterator
@@ -14,6 +16,7 @@ from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
 from packline_couriers import COURIERS
+from packline_runtime import auth
 from packline_runtime.db import Conn
 from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.secret_box import SecretBox, SecretsNotConfigured
@@ -31,9 +34,17 @@ def _text(max_length: int) -> StringConstraints:
     return StringConstraints(min_length=1, max_length=max_length, pattern=_PRINTABLE)
 
 
-SellerId = Annotated[str, Query(min_length=1, max_length=64, pattern=_PRINTABLE)]
+SELLER = "Default: the token's seller; naming another seller is answered 404"
+SellerId = Annotated[
+    str | None, Query(min_length=1, max_length=64, pattern=_PRINTABLE, description=SELLER)
+]
 Serial = Annotated[int, Field(strict=True, ge=0, le=MAX_SERIAL, description="11-digit serial")]
-By = Annotated[str, _text(100), Field(description="Who makes the change")]
+By = Annotated[
+    str | None,
+    _text(100),
+    Field(description="Ignored: the token's person (`sub`) is recorded as the one who did it"),
+]
+Seller = Annotated[str | None, _text(64), Field(description=SELLER)]
 
 
 class SenderModel(BaseModel):
@@ -61,14 +72,14 @@ class ApiAccessOut(BaseModel):
 
 class NewCourierAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seller_id: Annotated[str, _text(64)]
+    seller_id: Seller = None
     courier_code: Annotated[str, StringConstraints(max_length=20)]
     name: Annotated[str, _text(100)]
     method: domain.Method = Field(description="How parcels get numbers: FILE, BAND or API")
     template_key: Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9_-]*$")] = ""
     sender: SenderModel
     api: ApiAccessIn | None = None
-    by: By
+    by: By = None
 
 
 class CourierAccountView(BaseModel):
@@ -87,7 +98,7 @@ class CourierAccountView(BaseModel):
 
 class Change(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    by: By
+    by: By = None
 
 
 class NewBand(BaseModel):
@@ -95,7 +106,7 @@ class NewBand(BaseModel):
     start: Serial
     end: Serial
     low_water: int = Field(default=domain.DEFAULT_LOW_WATER, strict=True, ge=0, le=MAX_SERIAL)
-    by: By
+    by: By = None
 
 
 class BandView(BaseModel):
@@ -111,10 +122,10 @@ class BandView(BaseModel):
 
 class SettingsChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seller_id: Annotated[str, _text(64)]
+    seller_id: Seller = None
     default_account_id: int | None = Field(default=None, strict=True, ge=1, le=2**63 - 1)
     pre_shipment_push: bool = Field(default=False, description="가배송: push numbers when issued")
-    by: By
+    by: By = None
 
 
 class SettingsView(BaseModel):
@@ -197,8 +208,11 @@ def router(
         ]
 
     @api.post("/courier-accounts", status_code=201)
-    async def create(account: Annotated[NewCourierAccount, Body()]) -> CourierAccountView:
+    async def create(
+        account: Annotated[NewCourierAccount, Body()], caller: auth.OwnerDep
+    ) -> CourierAccountView:
         """method API needs `api` (422 otherwise); its secret is stored encrypted."""
+        seller = auth.own_seller(caller, account.seller_id)
         given = account.api
         if given is not None:
             try:
@@ -213,7 +227,7 @@ def router(
                     },
                 ) from None
         new = domain.NewAccount(
-            seller_id=account.seller_id,
+            seller_id=seller,
             courier_code=account.courier_code,
             name=account.name,
             method=account.method,
@@ -224,61 +238,80 @@ def router(
             template_key=account.template_key,
         )
         async with connection() as conn:
-            return _view(await use_cases.create_account(conn, box, new, account.by))
+            return _view(await use_cases.create_account(conn, box, new, caller.sub))
 
     @api.get("/courier-accounts")
     async def list_accounts(
-        seller_id: SellerId, limit: Limit = 100, offset: Offset = 0
+        caller: auth.CallerDep, seller_id: SellerId = None, limit: Limit = 100, offset: Offset = 0
     ) -> Page[CourierAccountView]:
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            found = await use_cases.list_accounts(conn, seller_id, limit + 1, offset)
+            found = await use_cases.list_accounts(conn, seller, limit + 1, offset)
         return page([_view(a) for a in found], limit, offset)
 
     @api.get("/courier-accounts/{account_id}")
-    async def get_account(account_id: RowId, seller_id: SellerId) -> CourierAccountView:
+    async def get_account(
+        account_id: RowId, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> CourierAccountView:
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return _view(await use_cases.get_account(conn, seller_id, account_id))
+            return _view(await use_cases.get_account(conn, seller, account_id))
 
     @api.post("/courier-accounts/{account_id}/disable")
     async def disable(
-        account_id: RowId, seller_id: SellerId, change: Annotated[Change, Body()]
+        account_id: RowId,
+        caller: auth.OwnerDep,
+        seller_id: SellerId = None,
+        change: Annotated[Change | None, Body()] = None,
     ) -> CourierAccountView:
         """Refused (409) for the seller's default account: choose another default first."""
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return _view(await use_cases.disable_account(conn, seller_id, account_id, change.by))
+            return _view(await use_cases.disable_account(conn, seller, account_id, caller.sub))
 
     @api.post("/courier-accounts/{account_id}/bands", status_code=201)
     async def add_band(
-        account_id: RowId, seller_id: SellerId, band: Annotated[NewBand, Body()]
+        account_id: RowId,
+        band: Annotated[NewBand, Body()],
+        caller: auth.OwnerDep,
+        seller_id: SellerId = None,
     ) -> BandView:
         """A band (대역) of 11-digit serials; one overlapping another of the account is 422."""
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
             added = await use_cases.add_band(
-                conn, seller_id, account_id, band.start, band.end, band.low_water, band.by
+                conn, seller, account_id, band.start, band.end, band.low_water, caller.sub
             )
         return _band_view(added)
 
     @api.get("/courier-accounts/{account_id}/bands")
-    async def bands(account_id: RowId, seller_id: SellerId) -> list[BandView]:
+    async def bands(
+        account_id: RowId, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> list[BandView]:
         """Each band's remaining numbers; `low` warns that it runs low."""
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return [_band_view(b) for b in await use_cases.band_state(conn, seller_id, account_id)]
+            return [_band_view(b) for b in await use_cases.band_state(conn, seller, account_id)]
 
     @api.get("/waybill-settings")
-    async def get_settings(seller_id: SellerId) -> SettingsView:
+    async def get_settings(caller: auth.CallerDep, seller_id: SellerId = None) -> SettingsView:
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return SettingsView(**(await use_cases.settings_for(conn, seller_id)).__dict__)
+            return SettingsView(**(await use_cases.settings_for(conn, seller)).__dict__)
 
     @api.put("/waybill-settings")
-    async def put_settings(change: Annotated[SettingsChange, Body()]) -> SettingsView:
+    async def put_settings(
+        change: Annotated[SettingsChange, Body()], caller: auth.OwnerDep
+    ) -> SettingsView:
         """default_account_id must be an enabled account of the seller (422 otherwise)."""
+        seller = auth.own_seller(caller, change.seller_id)
         async with connection() as conn:
             saved = await use_cases.change_settings(
                 conn,
-                change.seller_id,
+                seller,
                 change.default_account_id,
                 change.pre_shipment_push,
-                change.by,
+                caller.sub,
             )
         return SettingsView(**saved.__dict__)
 
