@@ -161,8 +161,9 @@ class Stack:
             env["PACKLINE_COURIER_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         if not env.get(secret_box.ENV_NAME):
             env[secret_box.ENV_NAME] = self.secrets_key()
-        if not env.get(tokens.PUBLIC_KEY_ENV):
-            env[tokens.PUBLIC_KEY_ENV] = keys.token_public_key(self.workdir)
+        # The stack's services trust the stack's key, whatever the calling environment holds
+        # (a test process's own key, say): Stack.token and `packline token` sign with it.
+        env[tokens.PUBLIC_KEY_ENV] = keys.token_public_key(self.workdir)
         return env
 
     def secrets_key(self) -> str:
@@ -171,6 +172,14 @@ class Stack:
     def token(self, seller_id: str, role: tokens.Role = tokens.Role.OWNER) -> str:
         """A five-minute service token for a person of `seller_id` (see keys.mint)."""
         return keys.mint(self.workdir, seller_id, role)
+
+    def headers(
+        self, seller_id: str = keys.PLATFORM, role: tokens.Role = tokens.Role.OWNER
+    ) -> dict[str, str]:
+        """`Authorization` for a call as a person of `seller_id` (a fresh token each time, so a
+        long run never sends an expired one). `headers(role=Role.SRE)`: the platform's view,
+        counts across sellers."""
+        return {"Authorization": f"Bearer {self.token(seller_id, role)}"}
 
     def _migrate(self, name: str) -> None:
         command = [sys.executable, "-m", f"packline_{name}", "migrate"]
