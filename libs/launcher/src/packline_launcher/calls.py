@@ -10,8 +10,18 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from packline_launcher import keys
 from packline_launcher.stack import Stack
 from packline_runtime.tokens import Role
+
+
+def headers(
+    stack: Stack, seller_id: str = keys.PLATFORM, role: Role = Role.OWNER
+) -> dict[str, str]:
+    """`Authorization` for a call as a person of `seller_id` (a fresh token each time, so a
+    long run never sends an expired one). `headers(stack, role=Role.SRE)`: the platform's view,
+    counts across sellers."""
+    return {"Authorization": f"Bearer {stack.token(seller_id, role)}"}
 
 
 def named_seller(path: str, kwargs: Mapping[str, Any]) -> str | None:
@@ -37,12 +47,12 @@ def signed(
     sellers) of `default`."""
     acting = seller or named_seller(path, kwargs)
     if acting is None and urlsplit(path).path == "/stats":
-        headers = stack.headers(role=Role.SRE)
+        auth = headers(stack, role=Role.SRE)
     elif acting is None and default is None:
         raise ValueError(f"{path}: name the seller the call acts for")
     else:
-        headers = stack.headers(acting or default or "", role)
-    return {**kwargs, "headers": {**(kwargs.get("headers") or {}), **headers}}
+        auth = headers(stack, acting or default or "", role)
+    return {**kwargs, "headers": {**(kwargs.get("headers") or {}), **auth}}
 
 
 class SellerAuth(httpx.Auth):
@@ -56,7 +66,7 @@ class SellerAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if request.url.path == "/stats":
-            request.headers.update(self.stack.headers(role=Role.SRE))
+            request.headers.update(headers(self.stack, role=Role.SRE))
         else:
-            request.headers.update(self.stack.headers(self.seller, self.role))
+            request.headers.update(headers(self.stack, self.seller, self.role))
         yield request

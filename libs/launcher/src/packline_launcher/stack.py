@@ -173,14 +173,6 @@ class Stack:
         """A five-minute service token for a person of `seller_id` (see keys.mint)."""
         return keys.mint(self.workdir, seller_id, role)
 
-    def headers(
-        self, seller_id: str = keys.PLATFORM, role: tokens.Role = tokens.Role.OWNER
-    ) -> dict[str, str]:
-        """`Authorization` for a call as a person of `seller_id` (a fresh token each time, so a
-        long run never sends an expired one). `headers(role=Role.SRE)`: the platform's view,
-        counts across sellers."""
-        return {"Authorization": f"Bearer {self.token(seller_id, role)}"}
-
     def _migrate(self, name: str) -> None:
         command = [sys.executable, "-m", f"packline_{name}", "migrate"]
         if self.broker is not None and not self.fresh:
