@@ -1,6 +1,6 @@
 """Schemathesis (`--checks all`) against every service's OpenAPI, on the embedded stack with
 each service as its own process: no 5xx, no answer outside its own schema, no undocumented
-status code. Bounded examples and a fixed seed keep the run deterministic and short."""
+status code. Every request carries a valid token of one seller (st_hooks). Bounded examples and a fixed seed keep the run deterministic and short."""
 
 import os
 import subprocess
@@ -61,6 +61,7 @@ def test_schemathesis_finds_nothing(stack: Stack, service: str, tmp_path: Path) 
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": "st_hooks",
+        "PACKLINE_API_STACK_WORKDIR": str(stack.workdir),  # st_hooks signs tokens with its key
         "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
     }
     result = subprocess.run(

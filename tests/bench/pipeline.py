@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from packline_launcher import sample_orders
+from packline_launcher.calls import SellerAuth
 from packline_launcher.stack import Stack
 
 SELLER = "seller-bench"
@@ -41,7 +42,7 @@ def main() -> int:
 
 
 def run(stack: Stack, count: int) -> None:
-    http = httpx.Client(timeout=300)
+    http = httpx.Client(timeout=300, auth=SellerAuth(stack, SELLER))  # a token on every call
 
     def stats(service: str) -> dict[str, int]:
         return dict(http.get(stack.url(service) + "/stats").json())

@@ -18,6 +18,7 @@ import httpx
 
 from packline_contracts import Topic
 from packline_launcher import sample_orders
+from packline_launcher.calls import signed
 from packline_launcher.stack import Stack
 
 from .helpers import jsonl, read_topic, republish, wait_until
@@ -38,18 +39,22 @@ SERVICE_FAULTS = ("collector", "matcher", "bundler", "allocator", "waybill", "sh
 
 class ChaosApi:
     """HTTP calls that ride out a dead service: a refused connection, a 502/503 or a timeout is
-    retried until `patience` runs out (every call here is idempotent)."""
+    retried until `patience` runs out (every call here is idempotent). Each acts as an owner of
+    the seller it names (or `seller=`), with a fresh token per try; `/stats` across sellers."""
 
     def __init__(self, stack: Stack, patience: float = 180.0) -> None:
         self.stack = stack
         self.patience = patience
         self.http = httpx.Client(timeout=30.0)
 
-    def response(self, method: str, service: str, path: str, **kw: Any) -> httpx.Response:
+    def response(
+        self, method: str, service: str, path: str, seller: str | None = None, **kw: Any
+    ) -> httpx.Response:
         deadline = time.monotonic() + self.patience
         while True:
             try:
-                response = self.http.request(method, self.stack.url(service) + path, **kw)
+                tried = signed(self.stack, path, kw, seller)
+                response = self.http.request(method, self.stack.url(service) + path, **tried)
                 if response.status_code not in (502, 503, 504):
                     return response
                 problem = f"{response.status_code} {response.text[:200]}"
@@ -59,8 +64,10 @@ class ChaosApi:
                 raise AssertionError(f"{method} {service}{path} kept failing: {problem}")
             time.sleep(0.5)
 
-    def call(self, method: str, service: str, path: str, **kw: Any) -> Any:
-        response = self.response(method, service, path, **kw)
+    def call(
+        self, method: str, service: str, path: str, seller: str | None = None, **kw: Any
+    ) -> Any:
+        response = self.response(method, service, path, seller, **kw)
         assert response.status_code < 400, f"{method} {service}{path}: {response.text[:800]}"
         return response.json()
 
@@ -159,9 +166,15 @@ def run_chaos(stack: Stack, faults: list[Callable[[], str]]) -> None:
     with supervised(stack) as restarted:
         for part in range(PARTS):
             chunk = mixed[part * size : (part + 1) * size]
-            result = api.call("POST", "collector", "/orders/import", content=jsonl(chunk))
-            # a retried import after a crash finds part of its file already there
-            assert result["created"] + result["duplicates"] == len(chunk), result
+            for seller in (SELLER_A, SELLER_B):  # a seller's person imports that seller's file
+                mine = [o for o in chunk if o["seller_id"] == seller]
+                if not mine:
+                    continue
+                result = api.call(
+                    "POST", "collector", "/orders/import", seller, content=jsonl(mine)
+                )
+                # a retried import after a crash finds part of its file already there
+                assert result["created"] + result["duplicates"] == len(mine), result
             for o in chunk:
                 if uid(o) in early_cancels:
                     _cancel(api, o)
@@ -208,6 +221,15 @@ def _ready(api: ChaosApi, url: str) -> bool:
         return False
 
 
+def _ready_parcels(api: ChaosApi) -> list[dict[str, Any]]:
+    """Both sellers' READY parcels (a person of one seller sees only that seller's)."""
+    return [
+        parcel
+        for seller in (SELLER_A, SELLER_B)
+        for parcel in api.call("GET", "shipper", "/parcels?status=READY&limit=500", seller)["items"]
+    ]
+
+
 def _race_cancellations_against_scans(
     api: ChaosApi, early_cancels: set[str]
 ) -> dict[str, tuple[int, int]]:
@@ -217,8 +239,10 @@ def _race_cancellations_against_scans(
 
     def enough_singles() -> bool:
         singles.clear()
-        for parcel in api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]:
-            detail = api.call("GET", "shipper", f"/parcels/{parcel['tracking_number']}")
+        for parcel in _ready_parcels(api):
+            detail = api.call(
+                "GET", "shipper", f"/parcels/{parcel['tracking_number']}", parcel["seller_id"]
+            )
             members = detail["members"]
             if len(members) == 1 and members[0]["order"] not in early_cancels:
                 singles.append((members[0]["order"], parcel["tracking_number"]))
@@ -252,7 +276,7 @@ def _work_the_warehouse(api: ChaosApi, total: int) -> None:
     """Scan whatever is ready until every order is shipped, cancelled or waiting for stock."""
 
     def settled() -> bool:
-        ready = api.call("GET", "shipper", "/parcels?status=READY&limit=500")["items"]
+        ready = _ready_parcels(api)
         if ready:
             for seller in sorted({p["seller_id"] for p in ready}):  # a scan names its seller
                 body = {

@@ -10,16 +10,30 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from packline_launcher.calls import signed
 from packline_launcher.stack import Stack
 
 
 class Api:
-    def __init__(self, stack: Stack) -> None:
+    """Calls as an owner of `seller` (or of the seller a call names, see calls.signed); `stats`
+    reads across sellers with the platform's sre token."""
+
+    def __init__(self, stack: Stack, seller: str | None = None) -> None:
         self.stack = stack
+        self.seller = seller
         self.http = httpx.Client(timeout=60.0)
 
-    def call(self, method: str, service: str, path: str, replica: int = 0, **kw: Any) -> Any:
+    def call(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        replica: int = 0,
+        seller: str | None = None,
+        **kw: Any,
+    ) -> Any:
         url = self.stack.urls(service)[replica % len(self.stack.urls(service))] + path
+        kw = signed(self.stack, path, kw, seller, default=self.seller)
         response = self.http.request(method, url, **kw)
         assert response.status_code < 400, f"{method} {service}{path}: {response.text[:800]}"
         return response.json()

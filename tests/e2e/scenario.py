@@ -46,7 +46,7 @@ def db(stack: Stack, query: str) -> list[asyncpg.Record]:
 def run_pipeline(stack: Stack, during_import: Callable[[int], None] = lambda part: None) -> None:
     """The whole scenario on a started `stack`; `during_import(part)` runs after each of the
     four import files (a test injects a broker failure there)."""
-    api = Api(stack)
+    api = Api(stack, SELLER)
     orders = sample_orders.generate(ORDERS, seller_id=SELLER, seed=7, short_sku_isolated=True)
     cancelled = {uid(o) for o in orders[::40]}
     short = {uid(o) for o in orders if sample_orders.SHORT_SKU in sku_demand(o)}

@@ -98,7 +98,7 @@ def service_pids(stack: Stack) -> dict[str, int]:
 def test_a_killed_broker_is_restarted_and_refilled_and_every_order_ships_once(
     stack: Stack,
 ) -> None:
-    api = Api(stack)
+    api = Api(stack, SELLER)
     orders = sample_orders.generate(60, seller_id=SELLER, seed=11)
     prepare(api, orders)
     pids = service_pids(stack)
@@ -152,7 +152,7 @@ def _leftovers(datadir: Path, broker_port: int) -> list[psutil.Process]:
 def test_a_killed_postgres_is_restarted_the_pipeline_continues_and_stop_leaves_nothing(
     stack: Stack,
 ) -> None:
-    api = Api(stack)
+    api = Api(stack, SELLER)
     orders = sample_orders.generate(40, seller_id=SELLER, seed=12)
     prepare(api, orders)
     pids = service_pids(stack)

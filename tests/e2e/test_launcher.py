@@ -36,10 +36,24 @@ def _started_by(data_dir: Path, ports: list[str]) -> list[psutil.Process]:
     return found
 
 
-def ship_one_order(urls: dict[str, str]) -> None:
+def token(data_dir: Path, seller: str) -> str:
+    """What a person types for curl: `packline token --seller X` against the running stack."""
+    printed = subprocess.run(
+        [str(PACKLINE), "token", "--data-dir", str(data_dir), "--seller", seller],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return printed.stdout.strip()
+
+
+def ship_one_order(urls: dict[str, str], data_dir: Path) -> None:
     from packline_launcher import sample_orders
 
-    http = httpx.Client(timeout=30)
+    assert httpx.get(f"{urls['shipper']}/parcels", timeout=5).status_code == 401
+    headers = {"Authorization": f"Bearer {token(data_dir, 's-up')}"}
+    http = httpx.Client(timeout=30, headers=headers)
     order = sample_orders.generate(1, seller_id="s-up")[0]
     listings = tuple(
         sample_orders.find_listing(li["listing_id"], li["option_id"]) for li in order["lines"]
@@ -98,7 +112,8 @@ def test_up_serves_every_stage_and_ctrl_c_stops_everything(tmp_path: Path) -> No
         assert couriersim is not None, output
         assert httpx.get(f"{couriersim.group(1)}/health", timeout=5).json() == {"status": "ok"}
 
-        ship_one_order(urls)
+        assert f"packline token --data-dir {tmp_path}" in output
+        ship_one_order(urls, tmp_path)
         # the Shipped topic is readable with an ordinary client and matches its committed schema
         reader = subprocess.run(
             [

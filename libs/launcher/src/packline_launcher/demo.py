@@ -8,6 +8,7 @@ import httpx
 
 from packline_launcher import demo_market as market
 from packline_launcher import sample_orders
+from packline_launcher.calls import signed
 from packline_launcher.demo_waybills import WaybillWays
 from packline_launcher.stack import Stack
 
@@ -25,9 +26,11 @@ class Demo:
         self.ways = WaybillWays(stack, self.http, say, SELLER)
 
     def post(self, service: str, path: str, **kwargs: Any) -> Any:
-        response = self.http.request(
-            kwargs.pop("method", "POST"), self.stack.url(service) + path, **kwargs
-        )
+        """A call as the demo seller's owner (or of the seller the call names); `/stats` across
+        the demo's sellers."""
+        method = kwargs.pop("method", "POST")
+        kwargs = signed(self.stack, path, kwargs, default=SELLER)
+        response = self.http.request(method, self.stack.url(service) + path, **kwargs)
         if response.status_code >= 400:
             raise RuntimeError(f"{service} {path}: {response.status_code} {response.text[:500]}")
         return response.json()
@@ -113,11 +116,17 @@ class Demo:
         self.say(f"매칭: a person mapped '{product.name}' → {released} waiting orders released")
 
     def scan_ready(self) -> int:
-        ready = self.post("shipper", "/parcels?status=READY&limit=500", method="GET")["items"]
-        by_seller: dict[str, list[str]] = {}
-        for parcel in ready:  # a scan names its seller: one per seller
-            by_seller.setdefault(parcel["seller_id"], []).append(parcel["tracking_number"])
-        for seller, numbers in sorted(by_seller.items()):
+        """The warehouse scans each seller's ready parcels (a person of one seller sees only
+        that seller's parcels)."""
+        scanned = 0
+        for seller in (SELLER, *self.ways.sellers):
+            path = f"/parcels?status=READY&limit=500&seller_id={seller}"
+            numbers = [
+                p["tracking_number"] for p in self.post("shipper", path, method="GET")["items"]
+            ]
+            if not numbers:
+                continue
+            scanned += len(numbers)
             self.post(
                 "shipper",
                 "/scan",
@@ -128,7 +137,7 @@ class Demo:
                     "confirm_incomplete": True,  # the demo's packer repacks partly cancelled boxes
                 },
             )
-        return len(ready)
+        return scanned
 
     def progress_line(self, st: dict[str, dict[str, int]]) -> str:
         c, m, b, a, w, s = (st[x] for x in STAGES)

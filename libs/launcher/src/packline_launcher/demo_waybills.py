@@ -13,6 +13,7 @@ import httpx
 import openpyxl
 
 from packline_launcher import sample_orders
+from packline_launcher.calls import signed
 from packline_launcher.stack import Stack
 
 FILE_SELLER = "seller-demo-file"  # CJ대한통운 by courier file
@@ -41,14 +42,27 @@ class WaybillWays:
         self.printed: set[str] = set()
         self.written: list[tuple[str, Path]] = []
 
-    def call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    @property
+    def sellers(self) -> tuple[str, str]:
+        return FILE_SELLER, API_SELLER
+
+    def call(
+        self, method: str, url: str, seller: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """A call as an owner of `seller` (or of the seller it names); the simulators' admin
+        APIs take no token."""
+        sims = [sim.url for sim in (self.stack.couriersim, self.stack.marketsim) if sim]
+        if not any(url.startswith(u) for u in sims):
+            kwargs = signed(self.stack, url, kwargs, seller)
         response = self.http.request(method, url, **kwargs)
         if response.status_code >= 400:
             raise RuntimeError(f"{method} {url}: {response.status_code} {response.text[:500]}")
         return response
 
-    def waybill(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        return self.call(method, self.stack.url("waybill") + path, **kwargs)
+    def waybill(
+        self, method: str, path: str, seller: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        return self.call(method, self.stack.url("waybill") + path, seller, **kwargs)
 
     def setup(self) -> None:
         """Courier accounts, then each seller's catalogue, mappings, stock and orders."""
@@ -97,7 +111,7 @@ class WaybillWays:
         stock = [{"sku": s, "on_hand": q + 5} for s, q in sample_orders.demand(orders).items()]
         self.call("PUT", base("allocator") + "/stock", json={"seller_id": seller, "items": stock})
         lines = "\n".join(json.dumps(o, ensure_ascii=False) for o in orders)
-        self.call("POST", base("collector") + "/orders/import", content=lines.encode())
+        self.call("POST", base("collector") + "/orders/import", seller, content=lines.encode())
 
     def parcels(self, seller: str, status: str) -> list[dict[str, Any]]:
         page = self.waybill("GET", f"/waybills?status={status}&seller_id={seller}&limit=500").json()
@@ -128,7 +142,7 @@ class WaybillWays:
             "/exports",
             json={"seller_id": FILE_SELLER, "by": "demo", "file_format": "xlsx"},
         ).json()
-        sent = self.waybill("GET", export["download"]).content
+        sent = self.waybill("GET", export["download"], FILE_SELLER).content
         sent_path = self.out / f"cj-export-{self.rounds}.xlsx"
         sent_path.write_bytes(sent)
         returned = courier_fills(sent, first=5_600_0000_0000 + self.rounds * 1000)

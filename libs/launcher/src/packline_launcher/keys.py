@@ -12,6 +12,11 @@ from packline_runtime import secret_box, tokens
 
 SECRETS_KEY_FILE = "secrets.key"
 TOKEN_KEY_FILE = "token-signing.pem"
+PLATFORM = "packline"  # the seller claim of an sre token: the platform, no seller's data
+
+
+class NoTokenKey(Exception):
+    """The work directory has no token key yet: no stack has run there."""
 
 
 def kept(path: Path, make: Callable[[], str]) -> str:
@@ -51,3 +56,13 @@ def mint(
     return tokens.sign(
         key, tokens.Caller(sub=sub, seller_id=seller_id, role=role), lifetime=lifetime
     )
+
+
+def mint_existing(
+    workdir: Path, seller_id: str, role: tokens.Role, sub: str = "packline-cli"
+) -> str:
+    """`mint` with the key a stack already made in `workdir` (`packline token`); NoTokenKey
+    when there is none, rather than a new key no running service knows."""
+    if not (workdir / TOKEN_KEY_FILE).is_file():
+        raise NoTokenKey(f"no {TOKEN_KEY_FILE} in {workdir}: start the stack there first")
+    return mint(workdir, seller_id, role, sub)

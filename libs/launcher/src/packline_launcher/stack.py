@@ -161,8 +161,9 @@ class Stack:
             env["PACKLINE_COURIER_ALLOWED_HOSTS"] = ",".join(a for a in allowed if a)
         if not env.get(secret_box.ENV_NAME):
             env[secret_box.ENV_NAME] = self.secrets_key()
-        if not env.get(tokens.PUBLIC_KEY_ENV):
-            env[tokens.PUBLIC_KEY_ENV] = keys.token_public_key(self.workdir)
+        # The stack's services trust the stack's key, whatever the calling environment holds
+        # (a test process's own key, say): Stack.token and `packline token` sign with it.
+        env[tokens.PUBLIC_KEY_ENV] = keys.token_public_key(self.workdir)
         return env
 
     def secrets_key(self) -> str:

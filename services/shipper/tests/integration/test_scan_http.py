@@ -7,17 +7,18 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from openpyxl import Workbook
 
 from packline_contracts import OrderCancelled, WaybillIssued
 from packline_launcher.testing import bundle, collected, matched
-from packline_runtime import problems
+from packline_launcher.testing_http import guarded_app
+from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
+from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS, SERVICE
-from packline_shipper.entrypoints import scan_http
+from packline_shipper.entrypoints import http, scan_http
 from packline_shipper.service_layer import use_cases
 
 PROBLEM = "application/problem+json"
@@ -36,9 +37,9 @@ def _issued(number: str, order: int, seller: str = "s1") -> WaybillIssued:
 
 
 @pytest.fixture
-async def api(new_schema: Any) -> AsyncIterator[httpx.AsyncClient]:
+async def api(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[httpx.AsyncClient]:
     """The scan routes on a fresh schema with parcels 006 and 013 (s1, ready), 020 (s1, its one
-    order cancelled) and 037 (another seller's)."""
+    order cancelled) and 037 (another seller's); the client is an operator of s1."""
     pool = await new_schema(MIGRATIONS, prefix="shttp")
     made = collected(3)
     cancel = OrderCancelled(**made.follow_up(), order=made.order, recipient_key=made.recipient_key)
@@ -55,11 +56,12 @@ async def api(new_schema: Any) -> AsyncIterator[httpx.AsyncClient]:
         )
     runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
     runtime._pool = pool
-    app = FastAPI()
-    app.include_router(scan_http.router(runtime))
-    problems.install(app)
+    app = guarded_app(scan_http.router(runtime), http.router(runtime))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://shipper") as client:
+    headers = service_tokens.headers("s1", Role.OPERATOR, sub="kim")
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://shipper", headers=headers
+    ) as client:
         yield client
 
 
@@ -79,11 +81,53 @@ def _xlsx(*rows: tuple[Any, ...]) -> bytes:
     return out.getvalue()
 
 
-async def test_a_scan_names_its_seller(api: httpx.AsyncClient) -> None:
-    answer = await api.post("/scan", json={"tracking_numbers": ["1"], "scanned_by": "line-1"})
+async def test_a_scan_is_the_tokens_sellers_and_records_the_tokens_person(
+    api: httpx.AsyncClient,
+) -> None:
+    answer = await api.post(
+        "/scan", json={"tracking_numbers": ["300000000006"], "scanned_by": "someone-else"}
+    )
 
-    assert answer.status_code == 422 and answer.headers["content-type"] == PROBLEM
-    assert ["body", "seller_id"] in [e["loc"] for e in answer.json()["errors"]]
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["shipped"] == ["300000000006"]
+    parcel = await api.get("/parcels/300000000006")
+    assert parcel.json()["shipped_by"] == "kim"
+
+
+async def test_a_scan_naming_another_seller_is_404_and_ships_nothing(
+    api: httpx.AsyncClient,
+) -> None:
+    body = {"seller_id": "s2", "tracking_numbers": ["300000000037"], "scanned_by": "line-1"}
+    upload = await api.post("/scan/file", params={"seller_id": "s2"}, content=b"300000000037\n")
+
+    assert (await api.post("/scan", json=body)).status_code == 404
+    assert upload.status_code == 404
+    assert (await api.get("/parcels/300000000037")).status_code == 404
+    ready = (await api.get("/parcels")).json()["items"]
+    assert [p["tracking_number"] for p in ready] == ["300000000006", "300000000013"]
+    assert (await api.get("/parcels", params={"seller_id": "s2"})).status_code == 404
+
+
+async def test_a_viewer_cannot_scan_and_no_token_is_401(
+    api: httpx.AsyncClient, service_tokens: TestTokens
+) -> None:
+    body = {"tracking_numbers": ["300000000006"]}
+    viewer = service_tokens.headers("s1", Role.VIEWER)
+
+    assert (await api.post("/scan", json=body, headers=viewer)).status_code == 403
+    assert (await api.post("/scan", json=body, headers={"authorization": ""})).status_code == 401
+
+
+async def test_stats_count_the_sellers_parcels_and_the_sre_counts_across_sellers(
+    api: httpx.AsyncClient, service_tokens: TestTokens
+) -> None:
+    mine = (await api.get("/stats")).json()
+    other = (await api.get("/stats", headers=service_tokens.headers("s2"))).json()
+    sre = (await api.get("/stats", headers=service_tokens.headers("-", Role.SRE))).json()
+
+    assert (mine["ready"], other["ready"], sre["ready"]) == (2, 1, 3)
+    assert (mine["stopped"], other["stopped"], sre["stopped"]) == (1, 0, 1)
+    assert (mine["cancelled_orders"], other["cancelled_orders"]) == (1, 0)
 
 
 async def test_a_selection_with_a_stopped_parcel_is_refused_with_every_row(

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import Field, model_validator
 
+from packline_runtime import problems
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
@@ -143,10 +144,16 @@ def create_app(settings: Settings) -> FastAPI:
     runtime, own, numbering = build_runtime(settings)
     endpoints = own.courier_endpoints()
     api = _courier_api(own.courier_api_timeout_seconds, endpoints)
-    return runtime.create_app(
+    app = runtime.create_app(
         "Packline waybill (송장)",
         http.router(runtime, numbering, own.sender(), numbering.box, api, own.tracking_policy()),
         http_files.router(runtime, numbering.box),
         http_accounts.router(runtime, numbering.box, endpoints),
         http_tracking.router(runtime, numbering.box, own.tracking_policy()),
     )
+    # The one route without a service token: couriers call it, signing with their API secret.
+    app.include_router(
+        http_tracking.webhook_router(runtime, numbering.box, own.tracking_policy()),
+        responses={**problems.RESPONSES, 401: http_tracking.BAD_SIGNATURE},
+    )
+    return app

@@ -12,21 +12,23 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from packline_contracts import Event, SkuLine, StockAllocated, WaybillIssued, parse_event
 from packline_launcher.testing import bundle, collected, matched, recipient
-from packline_runtime import problems
+from packline_launcher.testing_http import guarded_app
+from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.secret_box import SecretBox, decode_key, new_key
+from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials, RetryPolicy
 from packline_waybill.bootstrap import MIGRATIONS
 from packline_waybill.domain.endpoints import CourierEndpoints
 from packline_waybill.domain.numbers import NumberBand
-from packline_waybill.entrypoints import http, http_accounts, http_files
+from packline_waybill.entrypoints import http, http_accounts, http_files, http_tracking
 from packline_waybill.service_layer import booking, use_cases
 from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
+from packline_waybill.service_layer.tracking import TrackingPolicy
 
 SELLER = "s1"
 BAND = NumberBand("HYUNDAI", 30_000_000_000, 30_000_009_999)
@@ -54,7 +56,12 @@ class Waybills:
     http: httpx.AsyncClient
     numbering: Numbering
     endpoints: CourierEndpoints
+    tokens: TestTokens
     timeout: float = 2.0
+
+    def person(self, seller: str = SELLER, role: Role = Role.OWNER, sub: str = "kim") -> Any:
+        """Headers of a person of `seller` (the client's own: the owner kim of SELLER)."""
+        return self.tokens.headers(seller, role, sub)
 
     def api(self, credentials: CourierCredentials) -> CourierApi:
         checked = replace(credentials, base_url=self.endpoints.check(credentials.base_url))
@@ -133,7 +140,7 @@ def allocated(n: int, *, separate: bool = False, orders: int = 1, **to: Any) -> 
     )
 
 
-async def _waybills(new_schema: Any) -> AsyncIterator[Waybills]:
+async def _waybills(new_schema: Any, tokens: TestTokens) -> AsyncIterator[Waybills]:
     pool = await new_schema(MIGRATIONS, prefix="wbh")
     box = SecretBox(decode_key(new_key()))
     numbering = Numbering(BAND, box)
@@ -143,24 +150,25 @@ async def _waybills(new_schema: Any) -> AsyncIterator[Waybills]:
     def api(credentials: CourierCredentials) -> CourierApi:
         return holder[0].api(credentials)
 
-    app = FastAPI()
     sender = Sender(SENDER["name"], SENDER["phone"], SENDER["address"])
-    for router in (
+    app = guarded_app(
         http.router(Runtime(pool), numbering, sender, box, api),
         http_files.router(Runtime(pool), box),
         http_accounts.router(Runtime(pool), box, endpoints),
-    ):
-        app.include_router(router, responses=problems.RESPONSES)
-    problems.install(app)
+        http_tracking.router(Runtime(pool), box, TrackingPolicy()),
+    )
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://waybill") as client:
-        holder.append(Waybills(pool, client, numbering, endpoints))
+    headers = tokens.headers(SELLER, Role.OWNER, "kim")
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://waybill", headers=headers
+    ) as client:
+        holder.append(Waybills(pool, client, numbering, endpoints, tokens))
         yield holder[0]
 
 
 @pytest.fixture
-async def waybills(new_schema: Any) -> AsyncIterator[Waybills]:
-    async for each in _waybills(new_schema):
+async def waybills(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Waybills]:
+    async for each in _waybills(new_schema, service_tokens):
         yield each
 
 

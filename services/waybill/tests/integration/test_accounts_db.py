@@ -11,9 +11,9 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from packline_runtime import problems
+from packline_launcher.testing_http import guarded_app
+from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.secret_box import SecretBox, SecretError, decode_key, new_key
 from packline_waybill.bootstrap import MIGRATIONS
 from packline_waybill.domain.numbers import BandExhausted
@@ -39,6 +39,11 @@ class Api:
     pool: asyncpg.Pool
     http: httpx.AsyncClient
     box: SecretBox | None
+    tokens: TestTokens
+
+    def person(self, seller: str = "s1", sub: str = "kim") -> dict[str, str]:
+        """Headers of an owner of `seller` (the client's own: kim, owner of s1)."""
+        return self.tokens.headers(seller, sub=sub)
 
     async def account(self, seller: str = "s1", **fields: Any) -> dict[str, Any]:
         body = {
@@ -50,7 +55,7 @@ class Api:
             "by": "kim",
             **fields,
         }
-        answer = await self.http.post("/courier-accounts", json=body)
+        answer = await self.http.post("/courier-accounts", json=body, headers=self.person(seller))
         assert answer.status_code == 201, answer.text
         result: dict[str, Any] = answer.json()
         return result
@@ -63,25 +68,26 @@ class Api:
         )
 
 
-async def _api(new_schema: Any, box: SecretBox | None) -> AsyncIterator[Api]:
+async def _api(new_schema: Any, box: SecretBox | None, tokens: TestTokens) -> AsyncIterator[Api]:
     pool = await new_schema(MIGRATIONS, prefix="wac")
-    app = FastAPI()
-    app.include_router(router(Runtime(pool), box), responses=problems.RESPONSES)
-    problems.install(app)
+    app = guarded_app(router(Runtime(pool), box))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://waybill") as http:
-        yield Api(pool, http, box)
+    headers = tokens.headers("s1", sub="kim")
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://waybill", headers=headers
+    ) as http:
+        yield Api(pool, http, box, tokens)
 
 
 @pytest.fixture
-async def api(new_schema: Any) -> AsyncIterator[Api]:
-    async for each in _api(new_schema, SecretBox(decode_key(new_key()))):
+async def api(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Api]:
+    async for each in _api(new_schema, SecretBox(decode_key(new_key())), service_tokens):
         yield each
 
 
 @pytest.fixture
-async def keyless(new_schema: Any) -> AsyncIterator[Api]:
-    async for each in _api(new_schema, None):
+async def keyless(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Api]:
+    async for each in _api(new_schema, None, service_tokens):
         yield each
 
 
@@ -89,8 +95,9 @@ API_ACCESS = {"base_url": "https://api.hanjin.test", "key_id": "HJ-1", "secret":
 
 
 async def test_an_api_secret_is_sealed_at_rest_never_shown_and_opens_for_the_lead(
-    api: Api,
+    api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     made = await api.account(courier_code="HANJIN", name="한진 API", method="API", api=API_ACCESS)
     assert made["api"] == {
         "base_url": "https://api.hanjin.test",
@@ -102,6 +109,7 @@ async def test_an_api_secret_is_sealed_at_rest_never_shown_and_opens_for_the_lea
     )
     listed = await api.http.get("/courier-accounts", params={"seller_id": "s1"})
     assert SECRET not in shown.text + listed.text
+    assert SECRET not in caplog.text  # nor logged, at any level
     async with api.pool.acquire() as conn:
         stored = await conn.fetchval("SELECT api_secret FROM courier_accounts")
         everything = await conn.fetchval("SELECT string_agg(t::text, '') FROM courier_accounts t")
@@ -297,6 +305,7 @@ async def test_concurrent_claims_never_share_a_serial(api: Api) -> None:
 
 
 async def test_settings_choose_an_enabled_default_and_decisions_say_who(api: Api) -> None:
+    lee = api.person(sub="lee")
     blank = await api.http.get("/waybill-settings", params={"seller_id": "s1"})
     assert blank.json() == {
         "seller_id": "s1",
@@ -314,18 +323,22 @@ async def test_settings_choose_an_enabled_default_and_decisions_say_who(api: Api
             "pre_shipment_push": True,
             "by": "lee",
         },
+        headers=lee,
     )
     assert put.json()["pre_shipment_push"] is True
-    refused = await api.http.post(f"{path}/disable", params={"seller_id": "s1"}, json={"by": "lee"})
+    refused = await api.http.post(
+        f"{path}/disable", params={"seller_id": "s1"}, json={"by": "lee"}, headers=lee
+    )
     assert refused.status_code == 409 and "default" in refused.json()["detail"]
-    await api.http.put("/waybill-settings", json={"seller_id": "s1", "by": "lee"})
+    await api.http.put("/waybill-settings", json={"seller_id": "s1", "by": "lee"}, headers=lee)
     disabled = await api.http.post(
-        f"{path}/disable", params={"seller_id": "s1"}, json={"by": "lee"}
+        f"{path}/disable", params={"seller_id": "s1"}, json={"by": "lee"}, headers=lee
     )
     assert disabled.json()["disabled"] is True
     again = await api.http.put(
         "/waybill-settings",
         json={"seller_id": "s1", "default_account_id": made["account_id"], "by": "lee"},
+        headers=lee,
     )
     assert again.status_code == 422 and "is disabled" in again.text
     async with api.pool.acquire() as conn:

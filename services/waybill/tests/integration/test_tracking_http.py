@@ -23,7 +23,8 @@ from packline_contracts import Shipped, ShippedOrder, SkuLine, WaybillIssued, ut
 from packline_couriersim.script import Rule
 from packline_couriersim.server import RunningSimulator, running
 from packline_couriersim.state import Simulator
-from packline_runtime import problems
+from packline_launcher.testing_http import guarded_app
+from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.secret_box import SecretBox, decode_key, new_key
 from packline_runtime.unit_of_work import unit_of_work
 from packline_waybill.adapters.courier_http import CourierCredentials, RetryPolicy
@@ -122,7 +123,7 @@ async def serving(app: FastAPI) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def tracked(new_schema: Any) -> AsyncIterator[Tracking]:
+async def tracked(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Tracking]:
     pool = await new_schema(MIGRATIONS, prefix="wbt")
     box = SecretBox(decode_key(new_key()))
     numbering = Numbering(BAND, box)
@@ -135,20 +136,19 @@ async def tracked(new_schema: Any) -> AsyncIterator[Tracking]:
     def api(credentials: CourierCredentials) -> Any:
         return holder[0].api(credentials)
 
-    app = FastAPI()
-    for router in (
+    app = guarded_app(
         http.router(Runtime(pool), numbering, sender, box, api, policy),
         http_accounts.router(Runtime(pool), box, endpoints),
         http_tracking.router(Runtime(pool), box, policy),
-    ):
-        app.include_router(router, responses=problems.RESPONSES)
-    problems.install(app)
+    )
+    app.include_router(http_tracking.webhook_router(Runtime(pool), box, policy))  # no token
+    headers = service_tokens.headers(SELLER, sub="kim")
     async with (
         running(Simulator(seed=9)) as courier,
         serving(app) as url,
-        httpx.AsyncClient(base_url=url) as client,
+        httpx.AsyncClient(base_url=url, headers=headers) as client,
     ):
-        holder.append(Waybills(pool, client, numbering, endpoints))
+        holder.append(Waybills(pool, client, numbering, endpoints, service_tokens))
         yield Tracking(holder[0], courier, clock, policy, box, url)
 
 
@@ -315,10 +315,15 @@ async def test_a_band_parcel_not_picked_up_within_a_day_is_overdue(tracked: Trac
     late = (await tracked.waybills.http.get(overdue, params={"seller_id": SELLER})).json()
     assert [p["tracking_number"] for p in late["items"]] == [issued.tracking_number]
     assert late["items"][0]["overdue"] is True
-    other = await tracked.waybills.http.get(overdue, params={"seller_id": "someone-else"})
+    someone_else = tracked.waybills.person("someone-else")
+    other = await tracked.waybills.http.get(overdue, headers=someone_else)
     assert other.json()["items"] == []
+    naming = await tracked.waybills.http.get(overdue, params={"seller_id": "someone-else"})
+    assert naming.status_code == 404
     assert (await tracked.view(issued, "someone-else")).status_code == 404
     assert (await tracked.waybills.http.get("/stats")).json()["tracking"]["overdue"] == 1
+    theirs = await tracked.waybills.http.get("/stats", headers=someone_else)
+    assert theirs.json()["tracking"]["overdue"] == 0
     async with httpx.AsyncClient(base_url=tracked.courier.url) as sim:
         handed = await sim.post(
             f"/_sim/accounts/{key_id}/handovers",

@@ -281,20 +281,3 @@ async def stock_levels(
         offset,
     )
     return [dict(r) for r in rows]
-
-
-async def stats(conn: Conn) -> dict[str, int]:
-    rows = await conn.fetch("SELECT status, count(*) AS n FROM bundles GROUP BY status")
-    counts = {r["status"].lower(): int(r["n"]) for r in rows}
-    counts["waiting_orders"] = int(
-        await conn.fetchval(
-            """
-            SELECT count(*) FROM bundle_orders o JOIN bundles b USING (bundle_id)
-            WHERE b.status = 'WAITING' AND o.status = 'LIVE'
-            """
-        )
-        or 0
-    )
-    negative = await conn.fetchval("SELECT count(*) FROM stock WHERE on_hand < 0 OR allocated < 0")
-    counts["negative_stock_rows"] = int(negative or 0)
-    return counts

@@ -2,15 +2,26 @@
 
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from packline_couriers import normalise_tracking_number
+from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
+from packline_runtime.tokens import Role
 from packline_shipper.adapters import views
+
+SellerId = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="Default: the token's seller; naming another seller is answered 404",
+    ),
+]
 
 
 class ParcelSummary(BaseModel):
@@ -29,19 +40,25 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/parcels")
     async def list_parcels(
+        caller: auth.CallerDep,
         status: Literal["READY", "SHIPPED", "STOPPED", "RELABEL", "VOIDED"] = "READY",
+        seller_id: SellerId = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[ParcelSummary]:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await views.list_by_status(conn, status, limit + 1, offset)
+            rows = await views.list_by_status(conn, seller, status, limit + 1, offset)
         return page([ParcelSummary.model_validate(r) for r in rows], limit, offset)
 
     @api.get("/parcels/{tracking_number}")
-    async def get_parcel(tracking_number: str) -> dict[str, Any]:
+    async def get_parcel(
+        tracking_number: str, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> dict[str, Any]:
+        seller = auth.own_seller(caller, seller_id)
         number = normalise_tracking_number(tracking_number)
         async with runtime.pool.acquire() as conn:
-            row = await views.get(conn, number)
+            row = await views.get(conn, seller, number)
         if row is None:
             raise HTTPException(
                 404, f"no parcel with tracking number {number or tracking_number!r}"
@@ -49,8 +66,10 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return row
 
     @api.get("/stats")
-    async def stats() -> dict[str, int]:
+    async def stats(caller: auth.CallerDep) -> dict[str, int]:
+        """The token's seller's parcels per status; for the sre role, every seller's."""
+        seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
-            return await views.counts(conn)
+            return await views.counts(conn, seller)
 
     return api

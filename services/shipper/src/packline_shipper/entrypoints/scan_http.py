@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from packline_contracts import Marketplace
-from packline_runtime import problems
+from packline_runtime import auth, problems
 from packline_runtime.service import ServiceRuntime
 from packline_shipper.adapters.number_files import UnreadableFile, read_numbers
 from packline_shipper.domain.scan import (
@@ -24,21 +24,20 @@ from packline_shipper.domain.scan import (
 from packline_shipper.service_layer import scanning
 
 MAX_ROWS = 1000
-Seller = Annotated[
-    str,
-    Field(min_length=1, max_length=64, description="The seller whose parcels are scanned"),
-]
-ScannedBy = Annotated[str, Field(min_length=1, max_length=64, description="Scanner or worker id")]
+SELLER = "Default: the token's seller; naming another seller is answered 404"
+Seller = Annotated[str | None, Field(min_length=1, max_length=64, description=SELLER)]
+BY = "Ignored: the person of the token is recorded as the one who scanned"
+ScannedBy = Annotated[str | None, Field(min_length=1, max_length=64, description=BY)]
 PARTIAL = "Ship the OK rows and report the rest (default: all or nothing)"
 CONFIRM = "The person took the cancelled orders' goods out: ship INCOMPLETE parcels as they are"
 
 
 class ScanRequest(BaseModel):
-    seller_id: Seller
+    seller_id: Seller = None
     tracking_numbers: list[Annotated[str, Field(max_length=64)]] = Field(
         min_length=1, max_length=MAX_ROWS, description="Scanned or selected numbers, in order"
     )
-    scanned_by: ScannedBy
+    scanned_by: ScannedBy = None
     allow_partial: bool = Field(default=False, description=PARTIAL)
     confirm_incomplete: bool = Field(default=False, description=CONFIRM)
 
@@ -117,29 +116,32 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         return _response(report)
 
     @api.post("/scan", response_model=ScanResponse)
-    async def scan(body: ScanRequest) -> ScanResponse | JSONResponse:
+    async def scan(body: ScanRequest, caller: auth.CallerDep) -> ScanResponse | JSONResponse:
         """Scan labels (or ship a selection): 200 with every row's answer, or 422 with every
         row's answer when a row cannot ship and nothing was shipped."""
+        seller = auth.own_seller(caller, body.seller_id)
         rows = rows_of(body.tracking_numbers)
-        return await run(
-            body.seller_id, rows, body.scanned_by, body.allow_partial, body.confirm_incomplete
-        )
+        return await run(seller, rows, caller.sub, body.allow_partial, body.confirm_incomplete)
 
     @api.post("/scan/file", response_model=ScanResponse)
     async def scan_file(
         request: Request,
-        seller_id: Annotated[str, Query(min_length=1, max_length=64)],
-        scanned_by: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
+        seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        scanned_by: Annotated[
+            str | None, Query(min_length=1, max_length=64, description=BY)
+        ] = None,
         allow_partial: Annotated[bool, Query(description=PARTIAL)] = False,
         confirm_incomplete: Annotated[bool, Query(description=CONFIRM)] = False,
     ) -> ScanResponse | JSONResponse:
         """Body: the .txt, .csv or .xlsx file itself, one number per row, header optional
         (`운송장번호`). Rows are numbered as in the file; a repeated number is reported and
         ships once."""
+        seller = auth.own_seller(caller, seller_id)
         try:
             rows = read_numbers(await request.body(), MAX_ROWS)
         except UnreadableFile as exc:
             raise HTTPException(422, str(exc)) from exc
-        return await run(seller_id, rows, scanned_by, allow_partial, confirm_incomplete)
+        return await run(seller, rows, caller.sub, allow_partial, confirm_incomplete)
 
     return api

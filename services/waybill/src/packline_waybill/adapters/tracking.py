@@ -223,13 +223,13 @@ async def list_for(
 
 
 async def not_picked_up_since(
-    conn: Conn, seller_id: str | None, shipped_before: datetime, limit: int, offset: int
+    conn: Conn, seller_id: str, shipped_before: datetime, limit: int, offset: int
 ) -> list[ParcelTracking]:
     """Followed parcels scanned out before `shipped_before` and not picked up (overdue)."""
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM parcel_tracking"
         " WHERE followed AND picked_up_at IS NULL AND shipped_at <= $2"
-        " AND ($1::text IS NULL OR seller_id = $1)"
+        " AND seller_id = $1"
         " ORDER BY shipped_at, parcel_id LIMIT $3 OFFSET $4",
         seller_id,
         shipped_before,
@@ -239,8 +239,9 @@ async def not_picked_up_since(
     return [_tracking(r) for r in rows]
 
 
-async def counts(conn: Conn, shipped_before: datetime) -> dict[str, int]:
-    """Tracked parcels picked up, in transit (picked up, not delivered), delivered, overdue."""
+async def counts(conn: Conn, seller_id: str | None, shipped_before: datetime) -> dict[str, int]:
+    """Tracked parcels picked up, in transit (picked up, not delivered), delivered, overdue: of
+    one seller, or of all (None: the platform's view)."""
     row = await conn.fetchrow(
         """
         SELECT count(*) FILTER (WHERE picked_up_at IS NOT NULL) AS picked_up,
@@ -249,9 +250,10 @@ async def counts(conn: Conn, shipped_before: datetime) -> dict[str, int]:
                count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered,
                count(*) FILTER (WHERE followed AND picked_up_at IS NULL
                                 AND shipped_at <= $1) AS overdue
-        FROM parcel_tracking
+        FROM parcel_tracking WHERE ($2::text IS NULL OR seller_id = $2)
         """,
         shipped_before,
+        seller_id,
     )
     assert row is not None
     return {k: int(row[k]) for k in ("picked_up", "in_transit", "delivered", "overdue")}

@@ -19,9 +19,11 @@ def _summary(row: Any) -> dict[str, Any]:
     return out
 
 
-async def get(conn: Conn, tracking_number: str) -> dict[str, Any] | None:
+async def get(conn: Conn, seller_id: str, tracking_number: str) -> dict[str, Any] | None:
+    """The seller's waybill with this number; another seller's is not found."""
     row = await conn.fetchrow(
-        f"SELECT {_SUMMARY}, members FROM waybills WHERE tracking_number = $1",
+        f"SELECT {_SUMMARY}, members FROM waybills WHERE seller_id = $1 AND tracking_number = $2",
+        seller_id,
         tracking_number,
     )
     return {**_summary(row), "members": json.loads(row["members"])} if row else None
@@ -37,12 +39,12 @@ async def get_parcel(conn: Conn, seller_id: str, parcel_id: Any) -> dict[str, An
 
 
 async def list_by_status(
-    conn: Conn, status: str, limit: int, offset: int = 0, seller_id: str | None = None
+    conn: Conn, seller_id: str, status: str, limit: int, offset: int = 0
 ) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         f"""
         SELECT {_SUMMARY} FROM waybills
-        WHERE status = $1 AND ($4::text IS NULL OR seller_id = $4)
+        WHERE seller_id = $4 AND status = $1
         ORDER BY created_at DESC, parcel_no DESC LIMIT $2 OFFSET $3
         """,
         status,
@@ -53,17 +55,23 @@ async def list_by_status(
     return [_summary(r) for r in rows]
 
 
-async def counts_by_status(conn: Conn) -> dict[str, int]:
-    rows = await conn.fetch("SELECT status, count(*) AS n FROM waybills GROUP BY status")
+async def counts_by_status(conn: Conn, seller_id: str | None) -> dict[str, int]:
+    """Parcels per status: of one seller, or of all (None: the platform's view)."""
+    rows = await conn.fetch(
+        "SELECT status, count(*) AS n FROM waybills WHERE ($1::text IS NULL OR seller_id = $1) "
+        "GROUP BY status",
+        seller_id,
+    )
     return {"issued": 0, "voided": 0, "awaiting": 0} | {
         r["status"].lower(): int(r["n"]) for r in rows
     }
 
 
-async def counts_by_way(conn: Conn) -> dict[str, int]:
+async def counts_by_way(conn: Conn, seller_id: str | None) -> dict[str, int]:
     rows = await conn.fetch(
         "SELECT issued_via, count(*) AS n FROM waybills WHERE issued_via IS NOT NULL "
-        "GROUP BY issued_via"
+        "AND ($1::text IS NULL OR seller_id = $1) GROUP BY issued_via",
+        seller_id,
     )
     return {r["issued_via"].lower(): int(r["n"]) for r in rows}
 

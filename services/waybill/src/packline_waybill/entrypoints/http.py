@@ -12,8 +12,10 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from packline_couriers import normalise_tracking_number
+from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.secret_box import SecretBox
+from packline_runtime.tokens import Caller, Role
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import bands, bookings, tracking, views
 from packline_waybill.service_layer import printing, replacements
@@ -22,8 +24,16 @@ from packline_waybill.service_layer.claims import Numbering
 from packline_waybill.service_layer.parcels import Sender
 from packline_waybill.service_layer.tracking import TrackingPolicy
 
-SellerId = Annotated[str, Query(min_length=1, max_length=64, description="The parcel's seller")]
-Person = Annotated[str, Field(min_length=1, max_length=64, description="Who does it")]
+SELLER = "Default: the token's seller; naming another seller is answered 404"
+SellerId = Annotated[str | None, Query(min_length=1, max_length=64, description=SELLER)]
+BY = "Ignored: the token's person (`sub`) is recorded as the one who did it"
+Person = Annotated[str | None, Field(min_length=1, max_length=64, description=BY)]
+
+
+def counted_seller(caller: Caller) -> str | None:
+    """Whose rows `/stats` counts: the caller's seller's, or every seller's for the sre role
+    (counts only: no recipient data, no seller names)."""
+    return None if caller.role is Role.SRE else caller.seller_id
 
 
 class Runtime(Protocol):
@@ -91,16 +101,16 @@ class BandView(BaseModel):
 
 
 class LabelBody(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
-    by: Person
+    seller_id: str | None = Field(default=None, min_length=1, max_length=64, description=SELLER)
+    by: Person = None
     parcel_ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=1000)
     from_number: str | None = Field(default=None, pattern=r"^[0-9]{8,16}$")
     to_number: str | None = Field(default=None, pattern=r"^[0-9]{8,16}$")
 
 
 class ReplaceBody(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
-    by: Person
+    seller_id: str | None = Field(default=None, min_length=1, max_length=64, description=SELLER)
+    by: Person = None
     reason: str = Field(min_length=1, max_length=300)
     tracking_number: str | None = Field(
         default=None, max_length=32, description="Typed number; default the next from the band"
@@ -115,7 +125,7 @@ class Replaced(BaseModel):
 
 
 class BookAgainBody(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
+    seller_id: str | None = Field(default=None, min_length=1, max_length=64, description=SELLER)
     parcel_ids: list[uuid.UUID] | None = Field(default=None, max_length=5000)
 
 
@@ -136,10 +146,15 @@ def router(
     http = APIRouter(tags=["waybills"])
 
     @http.get("/waybills/{tracking_number}")
-    async def get_waybill(tracking_number: Annotated[str, Field(max_length=64)]) -> WaybillView:
+    async def get_waybill(
+        tracking_number: Annotated[str, Field(max_length=64)],
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
+    ) -> WaybillView:
+        seller = auth.own_seller(caller, seller_id)
         number = normalise_tracking_number(tracking_number)
         async with runtime.pool.acquire() as conn:
-            row = await views.get(conn, number)
+            row = await views.get(conn, seller, number)
         if row is None:
             raise HTTPException(
                 404, f"no waybill with tracking number {number or tracking_number!r}"
@@ -148,22 +163,28 @@ def router(
 
     @http.get("/waybills")
     async def list_waybills(
+        caller: auth.CallerDep,
         status: Literal["AWAITING", "ISSUED", "VOIDED"] = "ISSUED",
-        seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        seller_id: SellerId = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[ParcelSummary]:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await views.list_by_status(conn, status, limit + 1, offset, seller_id)
+            rows = await views.list_by_status(conn, seller, status, limit + 1, offset)
         return page([ParcelSummary.model_validate(r) for r in rows], limit, offset)
 
     @http.get("/stats")
-    async def stats() -> WaybillStats:
+    async def stats(caller: auth.CallerDep) -> WaybillStats:
+        """The token's seller's parcels; for the sre role, every seller's. The service band is
+        the service's own, shared by its sellers."""
+        seller = counted_seller(caller)
         async with runtime.pool.acquire() as conn:
-            by_status = await views.counts_by_status(conn)
-            by_way = await views.counts_by_way(conn)
+            by_status = await views.counts_by_status(conn, seller)
+            by_way = await views.counts_by_way(conn, seller)
             band_state = await bands.state(conn, band.courier_code)
-            shipped = await tracking.counts(conn, policy.clock() - policy.pickup_deadline)
+            since = policy.clock() - policy.pickup_deadline
+            shipped = await tracking.counts(conn, seller, since)
         remaining = int((band_state or {}).get("remaining", 0))
         return WaybillStats(
             awaiting=by_status["awaiting"],
@@ -185,15 +206,16 @@ def router(
         response_class=Response,
         responses={200: {"content": {"application/pdf": {}}, "description": "The labels"}},
     )
-    async def print_labels(body: LabelBody) -> Response:
+    async def print_labels(body: LabelBody, caller: auth.CallerDep) -> Response:
         """송장출력: a PDF in each courier's layout; a second print is marked 재출력."""
+        seller = auth.own_seller(caller, body.seller_id)
         try:
             async with runtime.unit_of_work() as uow:
                 printed = await printing.print_labels(
                     uow,
                     printing.PrintRequest(
-                        seller_id=body.seller_id,
-                        by=body.by,
+                        seller_id=seller,
+                        by=caller.sub,
                         parcel_ids=body.parcel_ids,
                         from_number=body.from_number,
                         to_number=body.to_number,
@@ -215,25 +237,31 @@ def router(
         )
 
     @http.get("/parcels/{parcel_id}")
-    async def get_parcel(parcel_id: uuid.UUID, seller_id: SellerId) -> WaybillView:
+    async def get_parcel(
+        parcel_id: uuid.UUID, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> WaybillView:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            row = await views.get_parcel(conn, seller_id, parcel_id)
+            row = await views.get_parcel(conn, seller, parcel_id)
         if row is None:
             raise HTTPException(404, f"no parcel {parcel_id} for this seller")
         return WaybillView.model_validate(row)
 
     @http.post("/parcels/{parcel_id}/replace-number")
-    async def replace_number(parcel_id: uuid.UUID, body: ReplaceBody) -> Replaced:
+    async def replace_number(
+        parcel_id: uuid.UUID, body: ReplaceBody, caller: auth.CallerDep
+    ) -> Replaced:
         """Void the parcel's number for ever and give it another (typed, or from the band)."""
+        seller = auth.own_seller(caller, body.seller_id)
         try:
             async with runtime.unit_of_work() as uow:
                 issued, warnings = await replacements.replace_number(
                     uow,
-                    body.seller_id,
+                    seller,
                     parcel_id,
                     body.tracking_number,
                     body.reason,
-                    body.by,
+                    caller.sub,
                     numbering,
                 )
         except replacements.ReplaceRefused as exc:
@@ -246,10 +274,11 @@ def router(
         )
 
     @http.post("/bookings/retry")
-    async def book_again(body: BookAgainBody) -> BookAgain:
+    async def book_again(body: BookAgainBody, caller: auth.CallerDep) -> BookAgain:
         """Book API parcels again now (after fixing an address, or when the quota is back)."""
+        seller = auth.own_seller(caller, body.seller_id)
         async with runtime.unit_of_work() as uow:
-            count = await bookings.book_again(uow.conn, body.seller_id, body.parcel_ids)
+            count = await bookings.book_again(uow.conn, seller, body.parcel_ids)
         return BookAgain(scheduled=count)
 
     return http

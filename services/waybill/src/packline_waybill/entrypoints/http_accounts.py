@@ -1,133 +1,39 @@
 """택배 계정 HTTP API: courier accounts, their number bands (대역), sellers' waybill settings.
 
 API secrets go in and are never returned: an account shows its `key_id` and `secret_stored`.
-Another seller's account is answered 404, as if it did not exist.
+Everything is the token's seller's; another seller's account is answered 404, as if it did not
+exist. Creating, disabling, adding bands and changing settings is the owner's (OwnerDep);
+the seller's operators and viewers read them. Who changed it is the token's person.
 """
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Annotated, Protocol
 
 import asyncpg
-from fastapi import APIRouter, Body, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+from fastapi import APIRouter, Body, HTTPException
 
 from packline_couriers import COURIERS
+from packline_runtime import auth
 from packline_runtime.db import Conn
 from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.secret_box import SecretBox, SecretsNotConfigured
 from packline_waybill.domain import accounts as domain
 from packline_waybill.domain.endpoints import CourierEndpoints, UnsafeCourierUrl
-from packline_waybill.domain.numbers import MAX_SERIAL
-from packline_waybill.service_layer import accounts as use_cases
-
-_PRINTABLE = (
-    r"^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$"  # no control characters, not blank
+from packline_waybill.entrypoints.accounts_models import (
+    ApiAccessOut,
+    BandView,
+    Change,
+    CourierAccountView,
+    CourierView,
+    NewBand,
+    NewCourierAccount,
+    SellerId,
+    SenderModel,
+    SettingsChange,
+    SettingsView,
 )
-
-
-def _text(max_length: int) -> StringConstraints:
-    return StringConstraints(min_length=1, max_length=max_length, pattern=_PRINTABLE)
-
-
-SellerId = Annotated[str, Query(min_length=1, max_length=64, pattern=_PRINTABLE)]
-Serial = Annotated[int, Field(strict=True, ge=0, le=MAX_SERIAL, description="11-digit serial")]
-By = Annotated[str, _text(100), Field(description="Who makes the change")]
-
-
-class SenderModel(BaseModel):
-    """보내는 분: printed on labels and written in courier files."""
-
-    model_config = ConfigDict(extra="forbid")
-    name: Annotated[str, _text(100)]
-    phone: Annotated[str, StringConstraints(pattern=r"^[0-9][0-9 -]{6,18}[0-9]$")]
-    address: Annotated[str, _text(300)]
-    postcode: Annotated[str, StringConstraints(pattern=r"^([0-9]{5}|[0-9]{3}-?[0-9]{3})$")]
-
-
-class ApiAccessIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    base_url: Annotated[str, StringConstraints(max_length=300, pattern=r"^https?://[^\s\x00]+$")]
-    key_id: Annotated[str, _text(200)]
-    secret: SecretStr = Field(min_length=1, max_length=4000)
-
-
-class ApiAccessOut(BaseModel):
-    base_url: str
-    key_id: str
-    secret_stored: bool = Field(description="The secret is stored (sealed); it is never shown")
-
-
-class NewCourierAccount(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    seller_id: Annotated[str, _text(64)]
-    courier_code: Annotated[str, StringConstraints(max_length=20)]
-    name: Annotated[str, _text(100)]
-    method: domain.Method = Field(description="How parcels get numbers: FILE, BAND or API")
-    template_key: Annotated[str, StringConstraints(max_length=50, pattern=r"^[A-Za-z0-9_-]*$")] = ""
-    sender: SenderModel
-    api: ApiAccessIn | None = None
-    by: By
-
-
-class CourierAccountView(BaseModel):
-    account_id: int
-    seller_id: str
-    courier_code: str
-    courier_name: str
-    name: str
-    method: domain.Method
-    template_key: str
-    sender: SenderModel
-    api: ApiAccessOut | None
-    disabled: bool
-    created_at: datetime
-
-
-class Change(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    by: By
-
-
-class NewBand(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    start: Serial
-    end: Serial
-    low_water: int = Field(default=domain.DEFAULT_LOW_WATER, strict=True, ge=0, le=MAX_SERIAL)
-    by: By
-
-
-class BandView(BaseModel):
-    band_id: int
-    start: int
-    end: int
-    next: int
-    remaining: int
-    low_water: int
-    low: bool = Field(description="Fewer than low_water numbers left: ask the courier for more")
-    created_at: datetime
-
-
-class SettingsChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    seller_id: Annotated[str, _text(64)]
-    default_account_id: int | None = Field(default=None, strict=True, ge=1, le=2**63 - 1)
-    pre_shipment_push: bool = Field(default=False, description="가배송: push numbers when issued")
-    by: By
-
-
-class SettingsView(BaseModel):
-    seller_id: str
-    default_account_id: int | None
-    pre_shipment_push: bool
-    updated_at: datetime | None
-
-
-class CourierView(BaseModel):
-    code: str
-    name: str
-    lengths: list[int]
+from packline_waybill.service_layer import accounts as use_cases
 
 
 class HasPool(Protocol):
@@ -197,8 +103,11 @@ def router(
         ]
 
     @api.post("/courier-accounts", status_code=201)
-    async def create(account: Annotated[NewCourierAccount, Body()]) -> CourierAccountView:
+    async def create(
+        account: Annotated[NewCourierAccount, Body()], caller: auth.OwnerDep
+    ) -> CourierAccountView:
         """method API needs `api` (422 otherwise); its secret is stored encrypted."""
+        seller = auth.own_seller(caller, account.seller_id)
         given = account.api
         if given is not None:
             try:
@@ -213,7 +122,7 @@ def router(
                     },
                 ) from None
         new = domain.NewAccount(
-            seller_id=account.seller_id,
+            seller_id=seller,
             courier_code=account.courier_code,
             name=account.name,
             method=account.method,
@@ -224,61 +133,80 @@ def router(
             template_key=account.template_key,
         )
         async with connection() as conn:
-            return _view(await use_cases.create_account(conn, box, new, account.by))
+            return _view(await use_cases.create_account(conn, box, new, caller.sub))
 
     @api.get("/courier-accounts")
     async def list_accounts(
-        seller_id: SellerId, limit: Limit = 100, offset: Offset = 0
+        caller: auth.CallerDep, seller_id: SellerId = None, limit: Limit = 100, offset: Offset = 0
     ) -> Page[CourierAccountView]:
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            found = await use_cases.list_accounts(conn, seller_id, limit + 1, offset)
+            found = await use_cases.list_accounts(conn, seller, limit + 1, offset)
         return page([_view(a) for a in found], limit, offset)
 
     @api.get("/courier-accounts/{account_id}")
-    async def get_account(account_id: RowId, seller_id: SellerId) -> CourierAccountView:
+    async def get_account(
+        account_id: RowId, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> CourierAccountView:
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return _view(await use_cases.get_account(conn, seller_id, account_id))
+            return _view(await use_cases.get_account(conn, seller, account_id))
 
     @api.post("/courier-accounts/{account_id}/disable")
     async def disable(
-        account_id: RowId, seller_id: SellerId, change: Annotated[Change, Body()]
+        account_id: RowId,
+        caller: auth.OwnerDep,
+        seller_id: SellerId = None,
+        change: Annotated[Change | None, Body()] = None,
     ) -> CourierAccountView:
         """Refused (409) for the seller's default account: choose another default first."""
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return _view(await use_cases.disable_account(conn, seller_id, account_id, change.by))
+            return _view(await use_cases.disable_account(conn, seller, account_id, caller.sub))
 
     @api.post("/courier-accounts/{account_id}/bands", status_code=201)
     async def add_band(
-        account_id: RowId, seller_id: SellerId, band: Annotated[NewBand, Body()]
+        account_id: RowId,
+        band: Annotated[NewBand, Body()],
+        caller: auth.OwnerDep,
+        seller_id: SellerId = None,
     ) -> BandView:
         """A band (대역) of 11-digit serials; one overlapping another of the account is 422."""
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
             added = await use_cases.add_band(
-                conn, seller_id, account_id, band.start, band.end, band.low_water, band.by
+                conn, seller, account_id, band.start, band.end, band.low_water, caller.sub
             )
         return _band_view(added)
 
     @api.get("/courier-accounts/{account_id}/bands")
-    async def bands(account_id: RowId, seller_id: SellerId) -> list[BandView]:
+    async def bands(
+        account_id: RowId, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> list[BandView]:
         """Each band's remaining numbers; `low` warns that it runs low."""
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return [_band_view(b) for b in await use_cases.band_state(conn, seller_id, account_id)]
+            return [_band_view(b) for b in await use_cases.band_state(conn, seller, account_id)]
 
     @api.get("/waybill-settings")
-    async def get_settings(seller_id: SellerId) -> SettingsView:
+    async def get_settings(caller: auth.CallerDep, seller_id: SellerId = None) -> SettingsView:
+        seller = auth.own_seller(caller, seller_id)
         async with connection() as conn:
-            return SettingsView(**(await use_cases.settings_for(conn, seller_id)).__dict__)
+            return SettingsView(**(await use_cases.settings_for(conn, seller)).__dict__)
 
     @api.put("/waybill-settings")
-    async def put_settings(change: Annotated[SettingsChange, Body()]) -> SettingsView:
+    async def put_settings(
+        change: Annotated[SettingsChange, Body()], caller: auth.OwnerDep
+    ) -> SettingsView:
         """default_account_id must be an enabled account of the seller (422 otherwise)."""
+        seller = auth.own_seller(caller, change.seller_id)
         async with connection() as conn:
             saved = await use_cases.change_settings(
                 conn,
-                change.seller_id,
+                seller,
                 change.default_account_id,
                 change.pre_shipment_push,
-                change.by,
+                caller.sub,
             )
         return SettingsView(**saved.__dict__)
 

@@ -8,13 +8,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.secret_box import SecretBox
 from packline_waybill.adapters import exports as export_repo
 from packline_waybill.adapters import templates as template_repo
 from packline_waybill.adapters import views
 from packline_waybill.courier_files import TEMPLATES, TemplateError, template_to_json
-from packline_waybill.entrypoints.http import Person, Runtime, SellerId
+from packline_waybill.entrypoints.http import BY, SELLER, Person, Runtime, SellerId
 from packline_waybill.service_layer import exports, imports, templates
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,8 +23,8 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 class ExportBody(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=64)
-    by: Person
+    seller_id: str | None = Field(default=None, min_length=1, max_length=64, description=SELLER)
+    by: Person = None
     account_id: int | None = Field(
         default=None, description="Default: the seller's default account"
     )
@@ -95,12 +96,15 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
     http = APIRouter(tags=["courier files"])
 
     @http.get("/courier-templates")
-    async def list_templates(seller_id: SellerId) -> list[TemplateView]:
+    async def list_templates(
+        caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> list[TemplateView]:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            own = await template_repo.keys(conn, seller_id)
+            own = await template_repo.keys(conn, seller)
             out = []
             for key in sorted(set(TEMPLATES) | set(own)):
-                template = await templates.resolve(conn, seller_id, key)
+                template = await templates.resolve(conn, seller, key)
                 out.append(
                     TemplateView(
                         key=key,
@@ -115,13 +119,16 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
     @http.put("/courier-templates/{key}")
     async def save_template(
         key: Annotated[str, Field(min_length=1, max_length=64)],
-        seller_id: SellerId,
         definition: Annotated[dict[str, Any], Body()],
+        caller: auth.OwnerDep,
+        seller_id: SellerId = None,
     ) -> TemplateView:
-        """Keep an adjusted copy (headers renamed, reordered, added) under `key`."""
+        """Keep an adjusted copy (headers renamed, reordered, added) under `key` (the owner's:
+        it is a setting of the seller's courier files)."""
+        seller = auth.own_seller(caller, seller_id)
         try:
             async with runtime.unit_of_work() as uow:
-                template = await templates.save(uow.conn, seller_id, key, definition)
+                template = await templates.save(uow.conn, seller, key, definition)
         except TemplateError as exc:
             raise HTTPException(422, str(exc)) from exc
         return TemplateView(
@@ -133,9 +140,12 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
         )
 
     @http.post("/exports", status_code=201)
-    async def create_export(body: ExportBody) -> ExportCreated:
+    async def create_export(body: ExportBody, caller: auth.CallerDep) -> ExportCreated:
         """송장 엑셀 다운로드: the parcels awaiting a number, in the courier's template."""
-        request = exports.ExportRequest(**body.model_dump())
+        seller = auth.own_seller(caller, body.seller_id)
+        request = exports.ExportRequest(
+            **{**body.model_dump(), "seller_id": seller, "by": caller.sub}
+        )
         try:
             async with runtime.unit_of_work() as uow:
                 batch = await exports.export(uow, request, box)
@@ -149,16 +159,17 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
             {
                 **asdict(batch),
                 "parcels": len(batch.parcel_ids),
-                "download": f"/exports/{batch.id}/file?seller_id={batch.seller_id}",
+                "download": f"/exports/{batch.id}/file",
             }
         )
 
     @http.get("/exports")
     async def list_exports(
-        seller_id: SellerId, limit: Limit = 50, offset: Offset = 0
+        caller: auth.CallerDep, seller_id: SellerId = None, limit: Limit = 50, offset: Offset = 0
     ) -> Page[ExportView]:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await views.export_batches(conn, seller_id, limit + 1, offset)
+            rows = await views.export_batches(conn, seller, limit + 1, offset)
         return page([ExportView.model_validate(r) for r in rows], limit, offset)
 
     @http.get(
@@ -167,10 +178,13 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
         responses={200: {"content": {XLSX: {}, "text/csv": {}}, "description": "The file"}},
     )
     async def download_export(
-        batch_id: Annotated[int, Field(ge=1, le=2**63 - 1)], seller_id: SellerId
+        batch_id: Annotated[int, Field(ge=1, le=2**63 - 1)],
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
     ) -> Response:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            found = await export_repo.content(conn, seller_id, batch_id)
+            found = await export_repo.content(conn, seller, batch_id)
         if found is None:
             raise HTTPException(404, f"no export batch {batch_id} for this seller")
         filename, file_format, content = found
@@ -184,18 +198,20 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
     @http.post("/imports")
     async def import_file(
         request: Request,
-        seller_id: SellerId,
-        by: Annotated[str, Query(min_length=1, max_length=64)],
+        caller: auth.CallerDep,
         filename: Annotated[str, Query(min_length=1, max_length=200, pattern=r"(?i)\.(xlsx|csv)$")],
         account_id: Annotated[int | None, Query(ge=1, le=2**63 - 1)] = None,
         template_key: Annotated[str | None, Query(max_length=64)] = None,
         allow_partial: bool = False,
         x_file_password: Annotated[str | None, Header(max_length=64)] = None,
+        seller_id: SellerId = None,
+        by: Annotated[str | None, Query(min_length=1, max_length=64, description=BY)] = None,
     ) -> ImportResult:
         """송장 엑셀 업로드. Body: the courier's returned .xlsx or .csv itself (a password, if
         any, in the X-File-Password header). All or nothing; a result per row either way: 200
         when applied; when nothing was, a 422 problem whose `applied`, `issued`, `rows` (errors
         first, at most 50) and `errors` members are those of the 200 answer."""
+        seller = auth.own_seller(caller, seller_id)
         data = await request.body()
         if len(data) > MAX_IMPORT_BYTES:
             raise HTTPException(413, f"file is larger than {MAX_IMPORT_BYTES // 2**20} MiB")
@@ -206,8 +222,8 @@ def router(runtime: Runtime, box: SecretBox | None) -> APIRouter:
                 outcome = await imports.import_file(
                     uow,
                     imports.ImportRequest(
-                        seller_id=seller_id,
-                        by=by,
+                        seller_id=seller,
+                        by=caller.sub,
                         data=data,
                         filename=filename,
                         account_id=account_id,

@@ -3,11 +3,12 @@ out but not picked up in time (overdue), and the courier's webhook."""
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
+from packline_runtime import auth, problems
 from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.secret_box import SecretBox
 from packline_waybill.adapters import tracking as store
@@ -15,6 +16,12 @@ from packline_waybill.domain.tracking import ParcelTracking, TrackingState
 from packline_waybill.entrypoints.http import Runtime, SellerId
 from packline_waybill.service_layer import courier_webhooks
 from packline_waybill.service_layer.tracking import TrackingPolicy
+
+BAD_SIGNATURE: dict[str, Any] = {
+    "description": "The webhook's X-Courier-Signature is missing, stale or wrong",
+    "model": problems.Problem,
+    "content": {problems.MEDIA_TYPE: {}},
+}
 
 
 class TrackingError(BaseModel):
@@ -78,9 +85,12 @@ def router(runtime: Runtime, box: SecretBox | None, policy: TrackingPolicy) -> A
     http = APIRouter(tags=["delivery tracking"])
 
     @http.get("/parcels/{parcel_id}/tracking")
-    async def parcel_tracking(parcel_id: uuid.UUID, seller_id: SellerId) -> TrackingView:
+    async def parcel_tracking(
+        parcel_id: uuid.UUID, caller: auth.CallerDep, seller_id: SellerId = None
+    ) -> TrackingView:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            found = await store.get(conn, seller_id, parcel_id)
+            found = await store.get(conn, seller, parcel_id)
             scans = await store.scans(conn, parcel_id) if found else []
         if found is None:
             raise HTTPException(404, f"no shipped parcel {parcel_id} for this seller")
@@ -95,30 +105,45 @@ def router(runtime: Runtime, box: SecretBox | None, policy: TrackingPolicy) -> A
 
     @http.get("/tracking")
     async def list_tracking(
-        seller_id: SellerId,
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
         state: TrackingState | None = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[TrackingSummary]:
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            found = await store.list_for(conn, seller_id, state, limit + 1, offset)
+            found = await store.list_for(conn, seller, state, limit + 1, offset)
         now = policy.clock()
         return page([_summary(p, policy, now) for p in found], limit, offset)
 
     @http.get("/tracking/overdue")
     async def overdue(
-        seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[TrackingSummary]:
-        """Parcels scanned out longer than the pickup deadline ago that the courier has not
-        picked up (집하 미처리), oldest first."""
+        """The seller's parcels scanned out longer than the pickup deadline ago that the courier
+        has not picked up (집하 미처리), oldest first."""
+        seller = auth.own_seller(caller, seller_id)
         now = policy.clock()
         async with runtime.pool.acquire() as conn:
             found = await store.not_picked_up_since(
-                conn, seller_id, now - policy.pickup_deadline, limit + 1, offset
+                conn, seller, now - policy.pickup_deadline, limit + 1, offset
             )
         return page([_summary(p, policy, now) for p in found], limit, offset)
+
+    return http
+
+
+def webhook_router(runtime: Runtime, box: SecretBox | None, policy: TrackingPolicy) -> APIRouter:
+    """The courier's webhook (courier → us). A courier is not a person of a seller and holds no
+    service token: this route is exempt from the token guard on purpose (the app adds it
+    outside `ServiceRuntime.create_app`) and checks its own HMAC signature, made with the
+    courier account's API secret, instead. It only marks numbers for an immediate poll; it
+    reads and returns no seller's data."""
+    http = APIRouter(tags=["delivery tracking"])
 
     @http.post("/courier-webhooks/{account_id}", status_code=202)
     async def courier_webhook(account_id: RowId, request: Request) -> WebhookAccepted:
