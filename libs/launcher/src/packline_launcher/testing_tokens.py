@@ -12,8 +12,10 @@ class TestTokens:
 
     __test__ = False  # not a pytest test class
 
-    def __init__(self) -> None:
-        self.private_pem, self.public_pem = tokens.new_key_pair()
+    def __init__(self, private_pem: str | None = None) -> None:
+        """A fresh key pair, or the one of `private_pem` (a stack's: keys.token_private_key)."""
+        self.private_pem = private_pem or tokens.new_key_pair()[0]
+        self.public_pem = tokens.public_pem_of(self.private_pem)
         self._key = tokens.load_private_key(self.private_pem)
 
     def token(

@@ -85,7 +85,10 @@ class WaybillStats(BaseModel):
     awaiting: int
     issued: int
     voided: int
-    band_remaining: int = Field(description="Numbers left in the service's own band")
+    band_remaining: int | None = Field(
+        description="Numbers left in the service's own band, shared by every seller: shown to the "
+        "sre role only (a seller's count would show other sellers' activity)"
+    )
     by_way: dict[str, int] = Field(description="Parcels numbered per way: file, band, api")
     tracking: dict[str, int] = Field(
         description="Shipped parcels: picked_up (집하), in_transit, delivered (배송완료), overdue"
@@ -190,7 +193,7 @@ def router(
             awaiting=by_status["awaiting"],
             issued=by_status["issued"],
             voided=by_status["voided"],
-            band_remaining=remaining,
+            band_remaining=remaining if caller.role is Role.SRE else None,
             by_way=by_way,
             tracking=shipped,
         )
