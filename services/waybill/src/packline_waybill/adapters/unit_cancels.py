@@ -39,7 +39,8 @@ async def record(
 
 
 async def refresh_parcels(conn: Conn, uids: Sequence[str]) -> None:
-    """Parcels holding these orders carry the units decided cancelled per order line."""
+    """Parcels holding these orders carry the units decided cancelled per order line (units only
+    add up, so a parcel of orders with none is left as it is)."""
     await conn.execute(
         """
         UPDATE waybills w SET cancelled_units = COALESCE((
@@ -51,6 +52,7 @@ async def refresh_parcels(conn: Conn, uids: Sequence[str]) -> None:
                       GROUP BY c.order_uid, kv.key) per_line
                 GROUP BY per_line.order_uid) per_order), '{}'::jsonb)
         WHERE w.order_uids && $1::text[]
+          AND EXISTS (SELECT 1 FROM unit_cancels c WHERE c.order_uid = ANY(w.order_uids))
         """,
         sorted(set(uids)),
     )
