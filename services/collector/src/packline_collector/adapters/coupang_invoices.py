@@ -1,5 +1,6 @@
 """Coupang invoice upload (송장업로드) of leased lines, one row per vendorItemId, read back into a
-verdict per line. A refusal is checked against the box itself: a box that already carries our
+verdict per line; a line whose box already holds another number of ours goes through the
+invoice update (송장업데이트, same rows, for boxes DEPARTURE and later) instead. A refusal is checked against the box itself: a box that already carries our
 number for that item was pushed before (idempotent re-push), one cancelled there is a CS case."""
 
 from collections.abc import Sequence
@@ -16,6 +17,29 @@ CANCELLED_CODES = frozenset({"ORDER_DELIVERY_CANCELED"})
 
 def _number(text: str) -> int | str:
     return int(text) if text.isdigit() else text
+
+
+def _matched(
+    batch: Sequence[tuple[PushLine, dict[str, Any]]], answers: list[dict[str, Any]]
+) -> list[tuple[PushLine, dict[str, Any] | None]]:
+    """Each row's answer: by box and item, or by box alone when the answer names no item (the
+    update's documented answer carries only shipmentBoxId) and the box had one row."""
+    by_item = {(str(a.get("shipmentBoxId")), str(a.get("vendorItemId"))): a for a in answers}
+    by_box: dict[str, list[dict[str, Any]]] = {}
+    for a in answers:
+        if a.get("vendorItemId") is None:
+            by_box.setdefault(str(a.get("shipmentBoxId")), []).append(a)
+    matched: list[tuple[PushLine, dict[str, Any] | None]] = []
+    for line, _ in batch:
+        answer = by_item.get((line.key.marketplace_order_id, line.key.line_id))
+        alone = by_box.get(line.key.marketplace_order_id, [])
+        rows = sum(
+            1
+            for other, _ in batch
+            if other.key.marketplace_order_id == line.key.marketplace_order_id
+        )
+        matched.append((line, answer or (alone[0] if len(alone) == 1 and rows == 1 else None)))
+    return matched
 
 
 class CoupangInvoices:
@@ -38,14 +62,16 @@ class CoupangInvoices:
                 results[line.key] = PushResult(Verdict.FAILED, "NO_ORDER_ID", str(exc))
                 continue
             ready.append((line, row))
-        for batch in chunks(ready, ROWS_PER_CALL):
-            answers = await self.client.upload_invoices([row for _, row in batch])
-            by_item = {
-                (str(a.get("shipmentBoxId")), str(a.get("vendorItemId"))): a for a in answers
-            }
-            for line, _ in batch:
-                answer = by_item.get((line.key.marketplace_order_id, line.key.line_id))
-                results[line.key] = await self._verdict(line, answer)
+        uploads = [(line, row) for line, row in ready if not line.replaces]
+        updates = [(line, row) for line, row in ready if line.replaces]
+        for call, found in (
+            (self.client.upload_invoices, uploads),
+            (self.client.update_invoices, updates),
+        ):
+            for batch in chunks(found, ROWS_PER_CALL):
+                answers = await call([row for _, row in batch])
+                for line, answer in _matched(batch, answers):
+                    results[line.key] = await self._verdict(line, answer)
         return results
 
     async def _row(self, line: PushLine, order_nos: dict[str, str]) -> dict[str, Any]:
