@@ -143,3 +143,33 @@ async def test_a_cancel_after_a_pre_shipment_push_is_a_cs_case_once_and_nothing_
     held = await _cases(pool, PUSHED_BUT_CANCELLED)
     # one case per line the marketplace holds a number for, not for the unpushed order
     assert held == Counter(o.order.uid for o in chosen.values() for _ in o.lines)
+
+
+async def test_a_new_number_for_an_invoice_withdrawn_by_hand_is_uploaded_again(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    pool = await new_schema(MIGRATIONS, prefix="pushwd")
+    accounts, orders = await collect_orders(pool, market, http, 4)
+    coupang = _one_each(orders)["COUPANG"]
+    box = coupang.order.marketplace_order_id
+    pusher = Pusher(lambda: pool, gateways_for(market, http).pusher_for)
+    await consume(pool, [issued_event(coupang, tracking_number(1), True)])
+    await push_all(pusher)
+    # the seller withdraws the invoice in WING (the box is back to INSTRUCT, no number), and
+    # the parcel gets another number: there is nothing to update, so the upload is the call
+    answer = await http.post(
+        f"{market.url}/_sim/orders/COUPANG/{accounts['COUPANG']}/{box}/status",
+        json={"status": "INSTRUCT", "tracking_number": ""},
+    )
+    assert answer.status_code == 200
+    await consume(pool, [issued_event(coupang, tracking_number(2), True)])
+
+    await push_all(pusher)
+
+    lines = [v for k, v in (await push_lines(pool)).items() if k[0] == box]
+    assert {(v.state, v.marketplace_number) for v in lines} == {
+        (PushState.SENT, tracking_number(2))
+    }
+    sim_box = market.sim.boxes[accounts["COUPANG"]][int(box)]
+    assert {i.invoice_number for i in sim_box.items} == {tracking_number(2)}
+    assert sim_box.status == "DEPARTURE"

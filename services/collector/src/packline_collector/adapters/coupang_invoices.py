@@ -13,6 +13,9 @@ from packline_couriers import UnknownChannelCode, channel_code
 
 ROWS_PER_CALL = 50  # the WING docs give no row limit for invoices; we keep acknowledgement's
 CANCELLED_CODES = frozenset({"ORDER_DELIVERY_CANCELED"})
+# our code: the box holds no number any more (withdrawn in WING, back to INSTRUCT), so a refused
+# update is sent again as an upload
+WITHDRAWN = "INVOICE_WITHDRAWN"
 
 
 def _number(text: str) -> int | str:
@@ -62,16 +65,21 @@ class CoupangInvoices:
                 results[line.key] = PushResult(Verdict.FAILED, "NO_ORDER_ID", str(exc))
                 continue
             ready.append((line, row))
-        uploads = [(line, row) for line, row in ready if not line.replaces]
         updates = [(line, row) for line, row in ready if line.replaces]
-        for call, found in (
-            (self.client.upload_invoices, uploads),
-            (self.client.update_invoices, updates),
-        ):
-            for batch in chunks(found, ROWS_PER_CALL):
-                answers = await call([row for _, row in batch])
-                for line, answer in _matched(batch, answers):
-                    results[line.key] = await self._verdict(line, answer)
+        for batch in chunks(updates, ROWS_PER_CALL):
+            answers = await self.client.update_invoices([row for _, row in batch])
+            for line, answer in _matched(batch, answers):
+                results[line.key] = await self._verdict(line, answer)
+        # an update refused because the number was withdrawn by hand: upload it instead
+        uploads = [
+            (line, row)
+            for line, row in ready
+            if not line.replaces or results[line.key].code == WITHDRAWN
+        ]
+        for batch in chunks(uploads, ROWS_PER_CALL):
+            answers = await self.client.upload_invoices([row for _, row in batch])
+            for line, answer in _matched(batch, answers):
+                results[line.key] = await self._verdict(line, answer, upload=True)
         return results
 
     async def _row(self, line: PushLine, order_nos: dict[str, str]) -> dict[str, Any]:
@@ -92,7 +100,9 @@ class CoupangInvoices:
             "estimatedShippingDate": "",
         }
 
-    async def _verdict(self, line: PushLine, answer: dict[str, Any] | None) -> PushResult:
+    async def _verdict(
+        self, line: PushLine, answer: dict[str, Any] | None, upload: bool = False
+    ) -> PushResult:
         if answer is None:
             return PushResult(Verdict.FAILED, "NO_RESULT", "Coupang answered no row for this item")
         code = str(answer.get("resultCode") or "")
@@ -103,9 +113,9 @@ class CoupangInvoices:
             return PushResult(Verdict.CANCELLED, code, message)
         if answer.get("retryRequired") is True:
             return PushResult(Verdict.RETRY, code, message)
-        return await self._checked(line, code, message)
+        return await self._checked(line, code, message, upload)
 
-    async def _checked(self, line: PushLine, code: str, message: str) -> PushResult:
+    async def _checked(self, line: PushLine, code: str, message: str, upload: bool) -> PushResult:
         """NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD, INVALID_STATUS…: does the box hold our number?"""
         try:
             box = await self.client.ordersheet(line.key.marketplace_order_id)
@@ -118,4 +128,6 @@ class CoupangInvoices:
                 return PushResult(Verdict.SENT, code, "already uploaded with this number")
             if item.get("canceled") is True:
                 return PushResult(Verdict.CANCELLED, code, message)
+            if not upload and not item.get("invoiceNumber") and box.get("status") == "INSTRUCT":
+                return PushResult(Verdict.RETRY, WITHDRAWN, message)
         return PushResult(Verdict.FAILED, code, message)
