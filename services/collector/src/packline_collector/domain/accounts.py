@@ -3,6 +3,7 @@ views carry masked forms only."""
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -77,6 +78,7 @@ class Account:
     interval_minutes: int
     access_key: str = field(repr=False)
     secret: str = field(repr=False)
+    claims_read_to: datetime | None = None  # where the last full claims read ended
 
     @property
     def who(self) -> str:
@@ -96,6 +98,7 @@ class Account:
             row["interval_minutes"],
             row["access_key"],
             row["secret"],
+            row.get("claims_read_to"),
         )
 
 

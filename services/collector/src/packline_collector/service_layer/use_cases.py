@@ -217,3 +217,4 @@ async def note_cancellations_decided(
         if changed:
             await repo.set_status(uow.conn, changed, new)
     await changes.add_attention(uow.conn, late)
+    await push.cancel_pushes(uow, [d.order for d in decisions if d.outcome == "CANCELLED"])
