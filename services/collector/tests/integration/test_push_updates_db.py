@@ -14,6 +14,7 @@ from packline_collector.domain.push import LineKey, PushState
 from packline_collector.service_layer import push, use_cases
 from packline_collector.service_layer.push import Pusher
 from packline_contracts import CancellationDecided, OrderCollected
+from packline_contracts.events.order_cancelled import CancelledLine
 from packline_marketsim.server import RunningSimulator
 from packline_runtime.unit_of_work import unit_of_work
 
@@ -173,3 +174,27 @@ async def test_a_new_number_for_an_invoice_withdrawn_by_hand_is_uploaded_again(
     sim_box = market.sim.boxes[accounts["COUPANG"]][int(box)]
     assert {i.invoice_number for i in sim_box.items} == {tracking_number(2)}
     assert sim_box.status == "DEPARTURE"
+
+
+async def test_a_partial_cancel_that_took_effect_leaves_the_orders_pushes_alone(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    """부분취소 after a 가배송 push: the rest of the order still ships, so its lines stay pushed
+    and no 'pushed but cancelled' case is opened."""
+    pool = await new_schema(MIGRATIONS, prefix="pushpart")
+    _, orders = await collect_orders(pool, market, http, 4)
+    order = orders[0]
+    pusher = Pusher(lambda: pool, gateways_for(market, http).pusher_for)
+    await consume(pool, [issued_event(order, tracking_number(3), True)])  # 가배송
+    await push_all(pusher)
+    partial = _decided(order).model_copy(
+        update={"lines": (CancelledLine(line_id=order.lines[0].line_id, quantity=1),)}
+    )
+    async with unit_of_work(pool) as uow:
+        await use_cases.note_progress(uow, [partial])
+    await consume(pool, [shipped_event(order, tracking_number(3))])
+    await push_all(pusher)
+    lines = await push_lines(pool)
+    mine = {v.state for k, v in lines.items() if k[0] == order.order.marketplace_order_id}
+    assert mine == {PushState.SENT}
+    assert await _cases(pool, PUSHED_BUT_CANCELLED) == Counter()

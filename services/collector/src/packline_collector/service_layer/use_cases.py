@@ -217,4 +217,6 @@ async def note_cancellations_decided(
         if changed:
             await repo.set_status(uow.conn, changed, new)
     await changes.add_attention(uow.conn, late)
-    await push.cancel_pushes(uow, [d.order for d in decisions if d.outcome == "CANCELLED"])
+    # a partial cancel that took effect leaves the rest of the order shipping, and pushed
+    whole = [d.order for d in decisions if d.outcome == "CANCELLED" and not d.is_partial]
+    await push.cancel_pushes(uow, whole)
