@@ -14,6 +14,8 @@ import pytest
 from packline_contracts import Topic
 from packline_launcher import demo_market as market
 from packline_launcher import sample_orders
+from packline_launcher.demo import Demo
+from packline_launcher.demo_waybills import API_SELLER
 from packline_launcher.stack import Stack
 from packline_marketsim.catalogue import CATALOGUE
 
@@ -279,3 +281,28 @@ def test_the_marketplace_loop_closes_through_the_running_stack(stack: Stack) -> 
         (back_to_waiting, "SHIPPED_NOT_AT_MARKETPLACE"),
         (buyer_cancel, "CANCELLED_AFTER_SHIPPING"),
     }, found
+
+
+def test_the_demo_follows_its_api_parcels_to_delivery(stack: Stack) -> None:
+    """`packline demo` on the same stack (its own sellers): the courier moves the parcels it
+    booked, tells the waybill service, and the demo's table shows real tracking counts."""
+    said: list[str] = []
+    Demo(stack, 30, say=said.append).run(timeout=300)
+    api = Api(stack)
+    shipped = [
+        p
+        for p in api.call("GET", "shipper", "/parcels?status=SHIPPED&limit=500")["items"]
+        if p["seller_id"] == API_SELLER
+    ]
+    assert shipped
+    followed = api.call("GET", "waybill", f"/tracking?seller_id={API_SELLER}&limit=500")["items"]
+    assert sorted(t["tracking_number"] for t in followed) == sorted(
+        p["tracking_number"] for p in shipped
+    )
+    assert {t["state"] for t in followed} == {"DELIVERED"}
+    assert all(t["picked_up_at"] and t["delivered_at"] for t in followed)
+    tracking = api.stats("waybill")["tracking"]
+    assert tracking["picked_up"] == tracking["delivered"] >= len(shipped), tracking
+    assert any(
+        "tracking={" in line and f"'delivered': {tracking['delivered']}" in line for line in said
+    ), said[-10:]

@@ -162,8 +162,11 @@ class Demo:
             # nothing left for a person to match counts too: the matcher may resolve lines by
             # their seller SKU codes alone
             person_done = matched_by_person or st["matcher"]["unmatched"] == 0
-            settled = person_done and summary["collected"] == (
-                summary["shipped"] + summary["waiting"] + summary["cancelled"]
+            settled = (
+                person_done
+                and summary["collected"]
+                == (summary["shipped"] + summary["waiting"] + summary["cancelled"])
+                and self.ways.tracking_settled()
             )
             if summary != last or not settled:
                 last, stable_since = summary, time.monotonic()
