@@ -218,6 +218,9 @@ def test_the_demo_follows_its_api_parcels_to_delivery(stack: Stack) -> None:
     )
     assert {t["state"] for t in followed} == {"DELIVERED"}
     assert all(t["picked_up_at"] and t["delivered_at"] for t in followed)
+    # the courier picks a parcel up once the warehouse has scanned it out, not before
+    early = [t for t in followed if t["picked_up_at"] < t["shipped_at"]]
+    assert not early, early
     tracking = api.stats("waybill")["tracking"]
     assert tracking["picked_up"] == tracking["delivered"] >= len(shipped), tracking
     assert any(

@@ -118,7 +118,7 @@ class Demo:
         for parcel in ready:  # a scan names its seller: one per seller
             by_seller.setdefault(parcel["seller_id"], []).append(parcel["tracking_number"])
         for seller, numbers in sorted(by_seller.items()):
-            self.post(
+            answer = self.post(
                 "shipper",
                 "/scan",
                 json={
@@ -128,6 +128,7 @@ class Demo:
                     "confirm_incomplete": True,  # the demo's packer repacks partly cancelled boxes
                 },
             )
+            self.ways.picked_up(seller, answer["shipped"])
         return len(ready)
 
     def progress_line(self, st: dict[str, dict[str, int]]) -> str:

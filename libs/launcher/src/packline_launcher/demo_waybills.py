@@ -18,7 +18,7 @@ from packline_launcher.stack import Stack
 FILE_SELLER = "seller-demo-file"  # CJ대한통운 by courier file
 API_SELLER = "seller-demo-api"  # 한진 by courier API
 ORDERS_EACH = 12
-# the courier moves each parcel it knows one usual status per step (접수 → 집하 → 배송중 →
+# the courier moves each parcel it has picked up one usual status per step (집하 → 배송중 →
 # 배송출발 → 배송완료) and calls the waybill service's webhook on every move
 PROGRESS_STEP_SECONDS = 1.0
 SENDER = {
@@ -95,12 +95,26 @@ class WaybillWays:
 
     def follow(self, key_id: str, account_id: int) -> None:
         """배송추적: the courier tells the waybill service of every move of this account's
-        parcels (its webhook), and moves them on by itself (automatic progression)."""
+        parcels (its webhook), and moves the ones it picked up on by itself (automatic
+        progression); `picked_up` plays its driver."""
         assert self.stack.couriersim is not None
         sim = self.stack.couriersim.url + "/_sim"
         hook = f"{self.stack.url('waybill')}/courier-webhooks/{account_id}"
         self.call("POST", f"{sim}/accounts/{key_id}/webhook", json={"url": hook})
-        self.call("PUT", f"{sim}/progression", json={"step_seconds": PROGRESS_STEP_SECONDS})
+        progression = {"step_seconds": PROGRESS_STEP_SECONDS, "after_pickup": True}
+        self.call("PUT", f"{sim}/progression", json=progression)
+
+    def picked_up(self, seller: str, numbers: list[str]) -> None:
+        """집하: the courier's driver collects the API seller's parcels the warehouse scanned
+        out (the band and file sellers' couriers have no API here to follow them by)."""
+        if seller != API_SELLER or self.stack.couriersim is None:
+            return
+        for number in numbers:
+            self.call(
+                "POST",
+                f"{self.stack.couriersim.url}/_sim/parcels/{number}/advance",
+                json={"status": "AT_PICKUP"},
+            )
 
     def tracking_settled(self) -> bool:
         """Every parcel of the API seller that was scanned out is delivered."""
