@@ -74,6 +74,11 @@ class Progression(BaseModel):
     step_seconds: float | None = Field(
         default=None, gt=0, le=86_400, description="null stops the automatic progression"
     )
+    after_pickup: bool = Field(
+        default=False,
+        description="Move only parcels the courier has picked up: a booked parcel waits at "
+        "INFORMATION_RECEIVED for its pickup scan (advance or handover to AT_PICKUP)",
+    )
 
 
 def _shown(a: Account) -> dict[str, Any]:
@@ -183,11 +188,13 @@ def router(sim: Simulator) -> APIRouter:
         return {"key_id": key_id, "removed": sim.webhooks.pop(key_id, None)}
 
     @api.put("/progression")
-    async def progression(body: Progression) -> dict[str, float | None]:
-        """Every parcel moves one usual status per `step_seconds` of simulated time."""
+    async def progression(body: Progression) -> dict[str, float | bool | None]:
+        """Every parcel (or every one picked up) moves one usual status per `step_seconds` of
+        simulated time."""
         step = body.step_seconds
         sim.progress_step = timedelta(seconds=step) if step is not None else None
-        return {"step_seconds": step}
+        sim.progress_after_pickup = body.after_pickup
+        return {"step_seconds": step, "after_pickup": body.after_pickup}
 
     add_script_routes(api, sim.script, Rule)
 

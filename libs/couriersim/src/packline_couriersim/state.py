@@ -85,6 +85,8 @@ class Simulator:
     calls: list[Call] = field(default_factory=list)
     # automatic progression for the demo: each parcel moves one usual status per step
     progress_step: timedelta | None = None
+    # only parcels picked up move on: a booked one waits for the seller to hand it over
+    progress_after_pickup: bool = False
     webhooks: dict[str, str] = field(default_factory=dict)  # key id → URL told of changes
     on_change: Callable[[Parcel], None] | None = None  # set by the app: sends the webhook
 
@@ -159,9 +161,10 @@ class Simulator:
         if self.progress_step is None:
             return 0
         now = self.now()
+        moving = STATUSES[1:-1] if self.progress_after_pickup else STATUSES[:-1]
         moved = 0
         for parcel in list(self.by_number.values()):
-            if parcel.status in STATUSES[:-1] and now - parcel.updated_at >= self.progress_step:
+            if parcel.status in moving and now - parcel.updated_at >= self.progress_step:
                 self.advance(parcel.tracking_number)
                 moved += 1
         return moved

@@ -92,6 +92,28 @@ async def test_the_automatic_progression_moves_a_parcel_one_status_per_step(
     assert seen == ["AT_PICKUP", "IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERED"]
 
 
+async def test_after_pickup_a_booked_parcel_waits_for_its_pickup_scan(
+    sim: Simulator, http: httpx.AsyncClient
+) -> None:
+    account = sim.add_account("HANJIN")
+    sim.hand_over(account, "500000000031", "INFORMATION_RECEIVED")
+    answer = await http.put("/_sim/progression", json={"step_seconds": 60, "after_pickup": True})
+    assert answer.json() == {"step_seconds": 60, "after_pickup": True}
+
+    sim.clock_offset = timedelta(minutes=10)
+    assert sim.tick() == 0  # the seller has not handed it over: the courier has nothing to move
+    assert sim.by_number["500000000031"].status == "INFORMATION_RECEIVED"
+    picked = await http.post("/_sim/parcels/500000000031/advance", json={"status": "AT_PICKUP"})
+    assert picked.status_code == 200
+    seen = []
+    for minutes in range(11, 15):
+        sim.clock_offset = timedelta(minutes=minutes, seconds=1)
+        sim.tick()
+        seen.append(sim.by_number["500000000031"].status)
+
+    assert seen == ["IN_TRANSIT", "OUT_FOR_DELIVERY", "DELIVERED", "DELIVERED"]
+
+
 async def test_a_failing_webhook_is_retried_and_never_blocks_the_scan() -> None:
     sim = Simulator(seed=4)
     account = sim.add_account("HANJIN")

@@ -127,7 +127,7 @@ class Demo:
             if not numbers:
                 continue
             scanned += len(numbers)
-            self.post(
+            answer = self.post(
                 "shipper",
                 "/scan",
                 json={
@@ -137,6 +137,7 @@ class Demo:
                     "confirm_incomplete": True,  # the demo's packer repacks partly cancelled boxes
                 },
             )
+            self.ways.picked_up(seller, answer["shipped"])
         return scanned
 
     def progress_line(self, st: dict[str, dict[str, int]]) -> str:
@@ -171,8 +172,11 @@ class Demo:
             # nothing left for a person to match counts too: the matcher may resolve lines by
             # their seller SKU codes alone
             person_done = matched_by_person or st["matcher"]["unmatched"] == 0
-            settled = person_done and summary["collected"] == (
-                summary["shipped"] + summary["waiting"] + summary["cancelled"]
+            settled = (
+                person_done
+                and summary["collected"]
+                == (summary["shipped"] + summary["waiting"] + summary["cancelled"])
+                and self.ways.tracking_settled()
             )
             if summary != last or not settled:
                 last, stable_since = summary, time.monotonic()

@@ -19,6 +19,9 @@ from packline_launcher.stack import Stack
 FILE_SELLER = "seller-demo-file"  # CJ대한통운 by courier file
 API_SELLER = "seller-demo-api"  # 한진 by courier API
 ORDERS_EACH = 12
+# the courier moves each parcel it has picked up one usual status per step (집하 → 배송중 →
+# 배송출발 → 배송완료) and calls the waybill service's webhook on every move
+PROGRESS_STEP_SECONDS = 1.0
 SENDER = {
     "name": "팩라인 데모상회",
     "phone": "031-123-4567",
@@ -90,6 +93,8 @@ class WaybillWays:
                 "/courier-accounts",
                 json={"seller_id": seller, "sender": SENDER, "by": "demo", **account},
             ).json()
+            if account["method"] == "API":
+                self.follow(hanjin["key_id"], made["account_id"])
             self.waybill(
                 "PUT",
                 "/waybill-settings",
@@ -101,6 +106,40 @@ class WaybillWays:
             f"(export, the courier fills it, import); {API_SELLER} through the 한진 API "
             f"({ORDERS_EACH} hand-registered orders each)"
         )
+
+    def follow(self, key_id: str, account_id: int) -> None:
+        """배송추적: the courier tells the waybill service of every move of this account's
+        parcels (its webhook), and moves the ones it picked up on by itself (automatic
+        progression); `picked_up` plays its driver."""
+        assert self.stack.couriersim is not None
+        sim = self.stack.couriersim.url + "/_sim"
+        hook = f"{self.stack.url('waybill')}/courier-webhooks/{account_id}"
+        self.call("POST", f"{sim}/accounts/{key_id}/webhook", json={"url": hook})
+        progression = {"step_seconds": PROGRESS_STEP_SECONDS, "after_pickup": True}
+        self.call("PUT", f"{sim}/progression", json=progression)
+
+    def picked_up(self, seller: str, numbers: list[str]) -> None:
+        """집하: the courier's driver collects the API seller's parcels the warehouse scanned
+        out (the band and file sellers' couriers have no API here to follow them by)."""
+        if seller != API_SELLER or self.stack.couriersim is None:
+            return
+        for number in numbers:
+            self.call(
+                "POST",
+                f"{self.stack.couriersim.url}/_sim/parcels/{number}/advance",
+                json={"status": "AT_PICKUP"},
+            )
+
+    def tracking_settled(self) -> bool:
+        """Every parcel of the API seller that was scanned out is delivered."""
+        shipped = self.call(
+            "GET",
+            self.stack.url("shipper") + "/parcels?status=SHIPPED&limit=500",
+            seller=API_SELLER,
+        ).json()["items"]
+        followed = self.waybill("GET", f"/tracking?seller_id={API_SELLER}&limit=500").json()
+        delivered = {t["tracking_number"] for t in followed["items"] if t["state"] == "DELIVERED"}
+        return {p["tracking_number"] for p in shipped if p["seller_id"] == API_SELLER} <= delivered
 
     def register(self, seller: str, seed: int) -> None:
         orders = sample_orders.generate(ORDERS_EACH, seller_id=seller, seed=seed)

@@ -167,25 +167,38 @@ def router(sim: Simulator) -> APIRouter:
             }
         )
 
-    @api.post(f"{BASE}/v4/vendors/{{vendor_id}}/orders/invoices", name="invoices")
-    async def invoices(
-        request: Request, vendor_id: str, body: Annotated[dict[str, Any], Body()]
-    ) -> Any:
-        coupang_auth.verify(sim, request, vendor_id)
-        found = await faults.take(sim, request, "COUPANG", vendor_id, "invoices")
-        if found.response:
-            return found.response
-        rows = body.get("orderSheetInvoiceApplyDtos") or []
-        if not rows or str(body.get("vendorId")) != vendor_id:
-            raise HTTPException(400, "send vendorId and orderSheetInvoiceApplyDtos")
-        return ok(
-            apply_invoices(
-                boxes(vendor_id),
-                rows,
-                lambda box, item, courier, number, code: sim.record_push(
-                    "COUPANG", vendor_id, box, item, courier, number, code
-                ),
+    def invoice_route(operation: str) -> Any:
+        update = operation == "updateInvoices"
+
+        async def invoices(
+            request: Request, vendor_id: str, body: Annotated[dict[str, Any], Body()]
+        ) -> Any:
+            coupang_auth.verify(sim, request, vendor_id)
+            found = await faults.take(sim, request, "COUPANG", vendor_id, operation)
+            if found.response:
+                return found.response
+            rows = body.get("orderSheetInvoiceApplyDtos") or []
+            if not rows or str(body.get("vendorId")) != vendor_id:
+                raise HTTPException(400, "send vendorId and orderSheetInvoiceApplyDtos")
+            return ok(
+                apply_invoices(
+                    boxes(vendor_id),
+                    rows,
+                    lambda box, item, courier, number, code: sim.record_push(
+                        "COUPANG", vendor_id, box, item, courier, number, code, operation
+                    ),
+                    update,
+                )
             )
+
+        return invoices
+
+    for operation in ("invoices", "updateInvoices"):
+        api.add_api_route(
+            f"{BASE}/v4/vendors/{{vendor_id}}/orders/{operation}",
+            invoice_route(operation),
+            methods=["POST"],
+            name=operation,
         )
 
     return api

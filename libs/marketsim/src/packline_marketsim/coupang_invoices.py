@@ -1,4 +1,6 @@
-"""Coupang invoice upload (송장업로드): one row per vendorItemId, only for INSTRUCT boxes."""
+"""Coupang invoice upload (송장업로드): one row per vendorItemId, only for INSTRUCT boxes; and
+invoice update (송장업데이트): another number for an item already uploaded, only for boxes
+DEPARTURE, DELIVERING, FINAL_DELIVERY or NONE_TRACKING (the WING docs' rule)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +20,9 @@ MESSAGES = {
     "INVALID_ORDER_ID": "배송번호와 주문번호가 일치하지 않습니다.",
     "INVALID_INVOICE": "유효하지 않은 택배사 코드 또는 송장번호입니다.",
     "DUPLICATE_INVOICE_NUMBER": "다른 주문에 이미 사용된 송장번호입니다.",
+    "NO_INVOICE_TO_UPDATE": "등록된 송장이 없습니다. 송장 업로드를 이용하세요.",
 }
+UPDATABLE = frozenset({"DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING"})
 # (shipmentBoxId, vendorItemId, deliveryCompanyCode, invoiceNumber, resultCode)
 Recorder = Callable[[str, str, str, str, str], None]
 
@@ -28,7 +32,12 @@ def _who(box: CoupangBox) -> tuple[str, str, str]:
     return (box.orderer.get("name", ""), r.get("name", ""), f"{r.get('addr1')} {r.get('addr2')}")
 
 
-def _result(row: dict[str, Any], boxes: dict[int, CoupangBox], used: dict[str, CoupangBox]) -> str:
+def _result(
+    row: dict[str, Any],
+    boxes: dict[int, CoupangBox],
+    used: dict[str, CoupangBox],
+    update: bool = False,
+) -> str:
     box_id = str(row.get("shipmentBoxId", ""))
     box = boxes.get(int(box_id)) if box_id.isdigit() else None
     number = str(row.get("invoiceNumber", ""))
@@ -41,9 +50,13 @@ def _result(row: dict[str, Any], boxes: dict[int, CoupangBox], used: dict[str, C
         return "INVALID_VENDOR_ITEM_ID"
     if item.cancel_count + item.hold_count_for_cancel >= item.shipping_count:
         return "ORDER_DELIVERY_CANCELED"
-    if item.invoice_number:
+    if update and not item.invoice_number:
+        return "NO_INVOICE_TO_UPDATE"  # the simulator's code: the docs name none for it
+    if update and box.status not in UPDATABLE:
+        return "INVALID_STATUS"
+    if not update and item.invoice_number:
         return "NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD"
-    if box.status != "INSTRUCT":
+    if not update and box.status != "INSTRUCT":
         return "INVALID_STATUS"
     if str(row.get("orderId", "")) != str(box.order_id):
         return "INVALID_ORDER_ID"  # the call names the box's order as well (unverified code)
@@ -62,12 +75,12 @@ def _result(row: dict[str, Any], boxes: dict[int, CoupangBox], used: dict[str, C
 
 
 def apply_invoices(
-    boxes: dict[int, CoupangBox], rows: list[dict[str, Any]], record: Recorder
+    boxes: dict[int, CoupangBox], rows: list[dict[str, Any]], record: Recorder, update: bool = False
 ) -> dict[str, Any]:
     used = {b.invoice_number: b for b in boxes.values() if b.invoice_number}
     results = []
     for row in rows:
-        code = _result(row, boxes, used)
+        code = _result(row, boxes, used, update)
         record(
             str(row.get("shipmentBoxId", "")),
             str(row.get("vendorItemId", "")),

@@ -171,6 +171,7 @@ def router(sim: Simulator) -> APIRouter:
                 str(row.get("deliveryCompanyCode") or ""),
                 str(row.get("trackingNumber") or ""),
                 code or "OK",
+                "dispatch",
             )
             if code or po is None:
                 message = naver_dispatch.MESSAGES.get(code, code)

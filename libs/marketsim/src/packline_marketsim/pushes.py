@@ -16,6 +16,7 @@ class PushRecord:
     tracking_number: str
     result_code: str  # OK, or the marketplace's refusal
     at: datetime
+    call: str = ""  # the marketplace's operation: invoices, updateInvoices, dispatch
 
     def view(self) -> dict[str, Any]:
         return {
@@ -27,4 +28,5 @@ class PushRecord:
             "tracking_number": self.tracking_number,
             "result_code": self.result_code,
             "at": self.at.isoformat(),
+            "call": self.call,
         }

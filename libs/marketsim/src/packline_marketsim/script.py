@@ -13,6 +13,8 @@ Operation = Literal[
     "ordersheet",
     "acknowledge",
     "invoices",
+    "updateInvoices",
+    "returnRequests",
     # Naver Commerce
     "token",
     "changes",

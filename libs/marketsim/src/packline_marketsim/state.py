@@ -168,6 +168,7 @@ class Simulator:
         courier_code: str,
         tracking_number: str,
         result_code: str,
+        call: str = "",
     ) -> None:
         self.pushes.append(
             PushRecord(
@@ -179,6 +180,7 @@ class Simulator:
                 tracking_number,
                 result_code,
                 self.now(),
+                call,
             )
         )
 

@@ -184,3 +184,51 @@ async def test_a_status_or_number_changed_by_hand_shows_on_a_re_read_and_bad_cha
         ):
             refused = await http.post(url, json=body)
             assert refused.status_code == status, (url, body, refused.text)
+
+
+async def test_coupang_invoice_update_replaces_an_uploaded_number_and_is_recorded() -> None:
+    sim = Simulator()
+    account = sim.add_coupang()
+    for order in generate(2, marketplaces=("COUPANG",), seed=6):
+        sim.place(order, account.vendor_id)
+    shipped, waiting = sim.boxes[account.vendor_id].values()
+    shipped.status = waiting.status = "INSTRUCT"
+    upload = f"{BASE}/v4/vendors/{account.vendor_id}/orders/invoices"
+    update = f"{BASE}/v4/vendors/{account.vendor_id}/orders/updateInvoices"
+
+    def body(box: Any, number: str) -> dict[str, Any]:
+        rows = [
+            {
+                "shipmentBoxId": box.shipment_box_id,
+                "orderId": box.order_id,
+                "vendorItemId": i.vendor_item_id,
+                "deliveryCompanyCode": "CJGLS",
+                "invoiceNumber": number,
+            }
+            for i in box.items
+        ]
+        return {"vendorId": account.vendor_id, "orderSheetInvoiceApplyDtos": rows}
+
+    async with running(sim) as server, httpx.AsyncClient(base_url=server.url) as http:
+        await http.post(
+            upload, json=body(shipped, "412345678901"), headers=signed(account, "POST", upload)
+        )
+        changed = await http.post(
+            update, json=body(shipped, "412345678912"), headers=signed(account, "POST", update)
+        )
+        # a box that was never uploaded is not updated: the upload is the call for it
+        never = await http.post(
+            update, json=body(waiting, "412345678923"), headers=signed(account, "POST", update)
+        )
+        pushed = (await http.get("/_sim/pushes", params={"marketplace": "COUPANG"})).json()
+
+    assert {r["resultCode"] for r in changed.json()["data"]["responseList"]} == {"OK"}
+    assert {i.invoice_number for i in shipped.items} == {"412345678912"}
+    assert shipped.invoice_number == "412345678912" and shipped.status == "DEPARTURE"
+    assert {r["resultCode"] for r in never.json()["data"]["responseList"]} == {
+        "NO_INVOICE_TO_UPDATE"
+    }
+    assert not any(i.invoice_number for i in waiting.items)
+    calls = [(p["call"], p["tracking_number"], p["result_code"]) for p in pushed]
+    assert calls.count(("updateInvoices", "412345678912", "OK")) == len(shipped.items)
+    assert calls.count(("invoices", "412345678901", "OK")) == len(shipped.items)

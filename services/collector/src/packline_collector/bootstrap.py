@@ -128,8 +128,10 @@ def create_app(settings: Settings) -> FastAPI:
         lambda: runtime.pool,
         marketplaces.status_reader_for,
         timedelta(days=s.mismatch_lookback_days),
+        interval=timedelta(seconds=s.mismatch_check_seconds),
     )
-    runtime.every(s.mismatch_check_seconds, "mismatch-check", checker.check_all)
+    # every replica ticks; the schedule's lease lets one of them check, once per interval
+    runtime.every(min(60.0, s.mismatch_check_seconds), "mismatch-check", checker.check_all)
     return runtime.create_app(
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it

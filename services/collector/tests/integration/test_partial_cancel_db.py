@@ -10,7 +10,7 @@ from packline_collector.bootstrap import MIGRATIONS
 from packline_collector.domain.orders import NewOrder
 from packline_collector.domain.partial_cancel import LineCancel, OverCancel, UnknownLine
 from packline_collector.service_layer import use_cases
-from packline_contracts import OrderCancelled
+from packline_contracts import CancellationDecided, OrderCancelled
 from packline_runtime.unit_of_work import unit_of_work
 
 
@@ -97,3 +97,36 @@ async def test_a_line_the_order_does_not_have_is_refused_by_name(new_schema: Any
 
     refused = await _cancel(pool, order, ("9", 1))
     assert isinstance(refused.refusal, UnknownLine) and "line 9" in str(refused.refusal)
+
+
+async def test_the_shippers_cancelled_answer_to_a_partial_cancel_leaves_the_rest_going_on(
+    new_schema: Any,
+) -> None:
+    """CancellationDecided v2 names the units it decided: CANCELLED takes only those (the order
+    still ships the rest); a later claim is still decided against what is left."""
+    pool = await new_schema(MIGRATIONS, prefix="cpart")
+    order = _order(4)
+    async with unit_of_work(pool) as uow:
+        await use_cases.register_orders(uow, [order], source="MANUAL")
+    first = await _cancel(pool, order, ("1", 1))
+    assert first.event is not None
+
+    async with unit_of_work(pool) as uow:
+        await use_cases.note_progress(
+            uow,
+            [
+                CancellationDecided(
+                    **first.event.follow_up(),
+                    order=first.event.order,
+                    recipient_key=first.event.recipient_key,
+                    outcome="CANCELLED",
+                    lines=first.event.lines,
+                )
+            ],
+        )
+
+    async with pool.acquire() as conn:
+        row = await repo.get(conn, order.ref)
+    assert row is not None and row["status"] == "COLLECTED"
+    second = await _cancel(pool, order, ("1", 2))
+    assert second.refusal is None and second.left == {"1": 0, "2": 1}

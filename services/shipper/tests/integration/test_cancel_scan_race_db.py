@@ -1,22 +1,20 @@
 """A cancellation racing a scan on real PostgreSQL: two transactions, each order of arrival.
 Whichever takes the parcel's row lock first wins; the other gets the matching answer."""
 
-import asyncio
-import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from packline_contracts import CancellationDecided, Event, OrderCancelled, Shipped, WaybillIssued
+from packline_contracts import CancellationDecided, OrderCancelled, Shipped, WaybillIssued
 from packline_launcher.testing import bundle, collected, matched
-from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+from packline_runtime.unit_of_work import unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS
 from packline_shipper.domain.scan import ScanCode, ScanRejected, rows_of
 from packline_shipper.service_layer import scanning, use_cases
 
+from .racing import Work, race
+
 NUMBER = "300000000006"
-Work = Callable[[UnitOfWork], Awaitable[Any]]
 
 
 def _waybill_and_cancel() -> tuple[WaybillIssued, OrderCancelled]:
@@ -36,48 +34,6 @@ def _waybill_and_cancel() -> tuple[WaybillIssued, OrderCancelled]:
     return issued, cancel
 
 
-async def _in_open_transaction(
-    pool: Any, work: Work, holding: asyncio.Event, release: asyncio.Event
-) -> list[Event]:
-    """Run `work`, then keep the transaction (and its row locks) open until released."""
-    async with unit_of_work(pool) as uow:
-        await work(uow)
-        emitted = uow.emitted
-        holding.set()
-        await release.wait()
-    return emitted
-
-
-async def _blocked(pool: Any, work: Work) -> list[Event]:
-    async with unit_of_work(pool) as uow:
-        await work(uow)
-        return uow.emitted
-
-
-async def _wait_until_blocked_on_a_lock(pool: Any) -> None:
-    deadline = time.monotonic() + 10
-    async with pool.acquire() as conn:
-        while not await conn.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted"):
-            assert time.monotonic() < deadline, "the second transaction never waited for a lock"
-            await asyncio.sleep(0.02)
-
-
-async def _race(pool: Any, first: Work, second: Work) -> tuple[list[Event], Any]:
-    """`first` holds its locks while `second` starts and waits for them; then `first` commits.
-    Returns what `first` emitted and `second`'s outcome (its events, or the exception)."""
-    holding, release = asyncio.Event(), asyncio.Event()
-    first_task = asyncio.create_task(_in_open_transaction(pool, first, holding, release))
-    await asyncio.wait_for(holding.wait(), 10)
-    second_task = asyncio.create_task(_blocked(pool, second))
-    try:
-        await _wait_until_blocked_on_a_lock(pool)
-    finally:
-        release.set()
-    first_events = await first_task
-    second_outcome = (await asyncio.gather(second_task, return_exceptions=True))[0]
-    return first_events, second_outcome
-
-
 async def _status(pool: Any) -> str:
     async with pool.acquire() as conn:
         return str(await conn.fetchval("SELECT status FROM parcels"))
@@ -89,7 +45,7 @@ async def test_scan_first_ships_and_the_late_cancel_is_answered_too_late(new_sch
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, [issued])
 
-    scanned, cancelled = await _race(
+    scanned, cancelled = await race(
         pool,
         lambda uow: scanning.scan(uow, "s1", rows_of([NUMBER]), "line-1"),
         lambda uow: use_cases.handle_events(uow, [cancel]),
@@ -112,7 +68,7 @@ async def test_cancel_first_stops_the_parcel_and_the_late_scan_is_refused(new_sc
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, [issued])
 
-    cancelled, scanned = await _race(
+    cancelled, scanned = await race(
         pool,
         lambda uow: use_cases.handle_events(uow, [cancel]),
         lambda uow: scanning.scan(uow, "s1", rows_of([NUMBER]), "line-1"),
@@ -139,7 +95,7 @@ async def test_a_cancel_and_its_waybill_in_two_transactions_never_leave_a_shippa
     record: Work = lambda uow: use_cases.handle_events(uow, [issued])  # noqa: E731
     hear: Work = lambda uow: use_cases.handle_events(uow, [cancel])  # noqa: E731
 
-    first, second = await _race(pool, *((record, hear) if waybill_first else (hear, record)))
+    first, second = await race(pool, *((record, hear) if waybill_first else (hear, record)))
 
     decisions = [e for e in [*first, *second] if isinstance(e, CancellationDecided)]
     assert [d.outcome for d in decisions] == ["CANCELLED"]

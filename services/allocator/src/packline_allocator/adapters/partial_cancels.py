@@ -1,12 +1,45 @@
-"""SQL for partial cancellations: units cancelled before their bundle arrived, and shrinking
-an order's demand and reservation by exactly the units cancelled."""
+"""SQL for partial cancellations: each claim and its state, the units applied per order line
+(also before their bundle arrived), and shrinking an order's demand and reservation by exactly
+the units cancelled."""
 
 import json
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from packline_allocator.domain.partial_cancel import ClaimState, PartialClaim
 from packline_contracts import BundleFormed
 from packline_runtime.db import Conn
+
+
+async def lock_claims(conn: Conn, cancel_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PartialClaim]:
+    rows = await conn.fetch(
+        """
+        SELECT cancel_id, order_uid, units::text AS units, state FROM partial_cancel_claims
+        WHERE cancel_id = ANY($1::uuid[]) ORDER BY cancel_id FOR UPDATE
+        """,
+        sorted(set(cancel_ids)),
+    )
+    return {
+        r["cancel_id"]: PartialClaim(
+            r["cancel_id"], r["order_uid"], json.loads(r["units"]), ClaimState(r["state"])
+        )
+        for r in rows
+    }
+
+
+async def save_claims(conn: Conn, claims: Sequence[PartialClaim]) -> None:
+    await conn.execute(
+        """
+        INSERT INTO partial_cancel_claims (cancel_id, order_uid, units, state)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[])
+        ON CONFLICT (cancel_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()
+        """,
+        [c.cancel_id for c in claims],
+        [c.order_uid for c in claims],
+        [json.dumps(c.units) for c in claims],
+        [str(c.state) for c in claims],
+    )
 
 
 async def add_cancelled_units(conn: Conn, units: Sequence[tuple[str, str, int]]) -> None:

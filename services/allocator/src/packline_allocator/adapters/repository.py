@@ -142,30 +142,25 @@ async def release(conn: Conn, order_uids: Sequence[str], *, leaves_on_hand: bool
     )
 
 
-async def take_out(conn: Conn, order_uids: Sequence[str]) -> None:
-    """The orders' units left on-hand (they hold no reservation): what each order needed."""
+async def take_out(conn: Conn, seller_id: str, units: Mapping[str, int]) -> None:
+    """Units that left the building (a parcel's contents), per SKU, off on-hand."""
     await conn.execute(
         """
-        UPDATE stock s SET on_hand = s.on_hand - p.quantity, updated_at = now()
-        FROM (SELECT b.seller_id, kv.key AS sku, sum(kv.value::int)::int AS quantity
-              FROM bundle_orders o JOIN bundles b USING (bundle_id),
-                   jsonb_each_text(o.sku_lines) AS kv
-              WHERE o.order_uid = ANY($1::text[]) GROUP BY b.seller_id, kv.key) p
-        WHERE s.seller_id = p.seller_id AND s.sku = p.sku
+        UPDATE stock s SET on_hand = s.on_hand - t.q, updated_at = now()
+        FROM unnest($2::text[], $3::int[]) AS t(k, q)
+        WHERE s.seller_id = $1 AND s.sku = t.k
         """,
-        list(order_uids),
+        seller_id,
+        list(units),
+        list(units.values()),
     )
 
 
 async def move_stock(conn: Conn, moves: Mapping[StockMove, Sequence[str]]) -> None:
-    """Apply what the domain decided, per kind of movement (order uids each)."""
+    """Release the reservations the domain decided to release (order uids per movement)."""
     for move, uids in sorted(moves.items(), key=lambda item: item[0].name):
-        if not uids or move is StockMove.NONE:
-            continue
-        if move.releases_reservation:
+        if uids and move.releases_reservation:
             await release(conn, uids, leaves_on_hand=move.leaves_on_hand)
-        elif move.leaves_on_hand:
-            await take_out(conn, uids)
 
 
 async def lock_orders(conn: Conn, order_uids: Sequence[str]) -> list[BundleOrder]:

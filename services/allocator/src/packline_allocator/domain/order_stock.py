@@ -64,9 +64,10 @@ class BundleOrder:
         return self._drop_reservation(StockMove.RELEASE)
 
     def ship(self) -> StockMove:
-        """Shipped: the units left. A replay moves nothing; a cancelled order that shipped
-        anyway has no reservation left to release twice, but still leaves on-hand. A
-        cancellation after this (TOO_LATE) puts nothing back: a return is a person's call."""
+        """Shipped: the order is done here; what it still reserves is reserved no more (units
+        cancelled before the scan included). A replay moves nothing. What leaves on-hand is the
+        parcel's contents (`parcel_leaves`), not the reservation. A cancellation after this
+        (TOO_LATE) puts nothing back: a return is a person's call."""
         if self.status is OrderStatus.SHIPPED:
             return StockMove.NONE
         self.status = OrderStatus.SHIPPED
@@ -79,6 +80,15 @@ class BundleOrder:
             return StockMove.NONE
         self.reserved = False
         return move
+
+
+def parcel_leaves(orders: Iterable[BundleOrder]) -> tuple[list[str], bool]:
+    """Shipped, for one parcel: the orders whose reservation is dropped, and whether the
+    parcel's contents (exactly what was scanned out: Shipped.stock_out) leave on-hand now —
+    once, when its orders ship here for the first time."""
+    moves = {o.order_uid: o.ship() for o in orders}
+    released = [uid for uid, move in moves.items() if move.releases_reservation]
+    return released, any(move is not StockMove.NONE for move in moves.values())
 
 
 def settled(statuses: Iterable[OrderStatus]) -> BundleStatus | None:

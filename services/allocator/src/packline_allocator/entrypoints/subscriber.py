@@ -25,7 +25,8 @@ def subscription() -> Subscription:
         accepts=(BundleFormed, OrderCancelled, CancellationDecided, Shipped),
         handle=use_cases.handle_events,
         description="할당: reserves stock for whole bundles in paid_at order; a waiting order leaves "
-        "on cancel, an allocated one releases its stock once the shipper decides the cancel took "
-        "effect; shipped stock leaves on-hand.",
+        "on cancel (or shrinks on a partial one), an allocated one releases its stock (or exactly "
+        "the cancelled units) once the shipper decides the cancel took effect; exactly what "
+        "shipped leaves on-hand.",
         publishes=(StockAllocated,),
     )

@@ -2,7 +2,8 @@
 says a cancellation took effect, take shipped stock out (rules: domain/order_stock.py)."""
 
 import logging
-from collections import defaultdict
+import uuid
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from packline_allocator.adapters import partial_cancels, revisions
@@ -12,10 +13,13 @@ from packline_allocator.domain.order_stock import (
     BundleOrder,
     StockMove,
     demand_after,
+    parcel_leaves,
     shrinkage,
 )
+from packline_allocator.domain.partial_cancel import PartialClaim
 from packline_contracts import BundleFormed, CancellationDecided, Event, OrderCancelled, Shipped
 from packline_runtime import tombstones
+from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -25,28 +29,25 @@ async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
     sellers = {e.seller_id for e in events}
     await repo.lock_sellers(uow.conn, sellers)
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
-    partial = [e for e in events if isinstance(e, OrderCancelled) and e.lines]
-    if partial:  # counted first: a partial cancel may overtake its bundle
-        await partial_cancels.add_cancelled_units(
-            uow.conn,
-            [(e.order.uid, li.line_id, li.quantity) for e in partial for li in e.lines or ()],
-        )
+    partial = [e for e in events if isinstance(e, OrderCancelled | CancellationDecided) and e.lines]
+    if partial:  # first: a partial cancel may overtake its bundle
+        await _partial_claims(uow, partial)
     if cancels:
         await _hear_cancels(uow, cancels)
     took_effect = [
         e.order.uid
         for e in events
-        if isinstance(e, CancellationDecided) and e.outcome == "CANCELLED"
+        if isinstance(e, CancellationDecided) and e.outcome == "CANCELLED" and not e.is_partial
     ]
     if took_effect:
         await _cancels_took_effect(uow, took_effect)
     formed = [e for e in events if isinstance(e, BundleFormed)]
     if formed:
         await _take_in(uow, formed)
-    shipped = [o.order.uid for e in events if isinstance(e, Shipped) for o in e.orders]
+    shipped = [e for e in events if isinstance(e, Shipped)]
     if shipped:
         await _stock_out(uow, shipped)
-    # after the shipments: units that shipped are never released
+    # after the shipments: a shipped order's units are never released
     touched = [e.order.uid for e in partial] + [m.order.uid for e in formed for m in e.members]
     if touched:
         await _shrink_partly_cancelled(uow, touched)
@@ -97,9 +98,49 @@ async def _cancels_took_effect(uow: UnitOfWork, uids: list[str]) -> None:
     await _apply(uow, uids, BundleOrder.cancel_took_effect)
 
 
+async def _partial_claims(
+    uow: UnitOfWork, events: Sequence[OrderCancelled | CancellationDecided]
+) -> None:
+    """부분취소 heard (OrderCancelled) or answered by the shipper (CancellationDecided), in event
+    order: the units of each claim that applies now are counted once per line (rules:
+    domain/partial_cancel.py); `_shrink_partly_cancelled` then takes them off the order."""
+    ids = [_cancel_id(e) for e in events]
+    claims = await partial_cancels.lock_claims(uow.conn, ids)
+    orders = {
+        o.order_uid: o for o in await repo.lock_orders(uow.conn, [e.order.uid for e in events])
+    }
+    applying: list[PartialClaim] = []
+    for event, cancel_id in zip(events, ids, strict=True):
+        units = {li.line_id: li.quantity for li in event.lines or ()}
+        claim = claims.setdefault(cancel_id, PartialClaim(cancel_id, event.order.uid, units))
+        if isinstance(event, OrderCancelled):
+            applies = claim.hear(orders.get(event.order.uid))
+        else:
+            applies = claim.answered(event.outcome == "CANCELLED")
+        if applies:
+            applying.append(claim)
+    await partial_cancels.save_claims(uow.conn, [c for c in claims.values() if c.changed])
+    if applying:
+        await partial_cancels.add_cancelled_units(
+            uow.conn, [(c.order_uid, line, q) for c in applying for line, q in c.units.items()]
+        )
+
+
+def _cancel_id(event: OrderCancelled | CancellationDecided) -> uuid.UUID:
+    """A claim is known by its OrderCancelled; the shipper's answer is caused by it."""
+    if isinstance(event, OrderCancelled):
+        return event.event_id
+    if event.causation_id is None:
+        raise PermanentError(
+            f"partial CancellationDecided {event.event_id} names no OrderCancelled "
+            "(causation_id): its units cannot be matched to a claim"
+        )
+    return event.causation_id
+
+
 async def _shrink_partly_cancelled(uow: UnitOfWork, uids: list[str]) -> None:
-    """부분취소: a live order needs only the units not cancelled; what it held of the rest is
-    released at once (a partly cancelled parcel is relabelled at the shipper before it leaves)."""
+    """부분취소 applied: a live order needs only the units not cancelled; what it held of the
+    rest is released (after the shipper said CANCELLED, or it held nothing yet)."""
     for order in await partial_cancels.lock_partly_cancelled(uow.conn, sorted(set(uids))):
         needs = demand_after(order.lines, order.cancelled)
         if needs == order.needs:
@@ -108,8 +149,26 @@ async def _shrink_partly_cancelled(uow: UnitOfWork, uids: list[str]) -> None:
         await partial_cancels.shrink_order(uow.conn, order, needs, freed)
 
 
-async def _stock_out(uow: UnitOfWork, uids: list[str]) -> None:
-    await _apply(uow, uids, BundleOrder.ship)
+async def _stock_out(uow: UnitOfWork, shipments: list[Shipped]) -> None:
+    """출고: exactly each parcel's contents leave on-hand, once; what its orders still reserved
+    (units the shipper decided cancelled before the scan included) is reserved no more."""
+    uids = [o.order.uid for e in shipments for o in e.orders]
+    orders = {o.order_uid: o for o in await repo.lock_orders(uow.conn, uids)}
+    released: list[str] = []
+    leaving: dict[str, Counter[str]] = defaultdict(Counter)
+    for event in shipments:
+        dropped, leaves = parcel_leaves(
+            orders[o.order.uid] for o in event.orders if o.order.uid in orders
+        )
+        released += dropped
+        if leaves:
+            leaving[event.seller_id].update({s.sku: s.quantity for s in event.stock_out})
+    if released:
+        await repo.release(uow.conn, released, leaves_on_hand=False)
+    for seller, units in sorted(leaving.items()):
+        await repo.take_out(uow.conn, seller, units)
+    await repo.save_order_statuses(uow.conn, list(orders.values()))
+    await repo.settle_bundles(uow.conn, sorted({o.bundle_id for o in orders.values()}))
 
 
 async def _apply(

@@ -1,6 +1,7 @@
 """SQL for marketplace accounts: add, list, change, and lease them for collection."""
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from packline_collector.domain.accounts import NewAccount
@@ -8,7 +9,7 @@ from packline_runtime.db import Conn
 
 COLUMNS = """account_id, seller_id, marketplace, name, login_id, access_key, secret, base_url,
              interval_minutes, enabled, next_collect_at, last_collected_at, last_error,
-             last_error_at, created_at"""
+             last_error_at, created_at, claims_read_to"""
 
 
 async def add(conn: Conn, account: NewAccount, base_url: str) -> dict[str, Any] | None:
@@ -135,4 +136,21 @@ async def release(
         owner,
         error[:1000],
         reschedule,
+    )
+
+
+async def claims_read(
+    conn: Conn, account_id: uuid.UUID, read_from: datetime, read_to: datetime
+) -> None:
+    """Claims were read in full over [read_from, read_to]: the cursor moves to `read_to` if the
+    read began at or before it (no hole is left behind it), and never backwards."""
+    await conn.execute(
+        """
+        UPDATE marketplace_accounts SET claims_read_to = $3
+        WHERE account_id = $1
+          AND (claims_read_to IS NULL OR (claims_read_to >= $2 AND claims_read_to < $3))
+        """,
+        account_id,
+        read_from,
+        read_to,
     )

@@ -1,5 +1,5 @@
 """Coupang WING Open API over httpx: order sheets (paged to the end), one box, acknowledgement,
-and the return/cancel receipts (returnRequests, paged to the end), and invoice upload."""
+and the return/cancel receipts (returnRequests, paged to the end), invoice upload and update."""
 
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime, timedelta
@@ -159,5 +159,14 @@ class CoupangClient:
         path = f"{BASE}/v4/vendors/{self.vendor_id}/orders/invoices"
         body = {"vendorId": self.vendor_id, "orderSheetInvoiceApplyDtos": list(rows)}
         answer = await self._call("POST", path, "uploading invoices", body=body)
+        data = answer.get("data") or {}
+        return list(data.get("responseList") or []) if isinstance(data, dict) else []
+
+    async def update_invoices(self, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+        """송장업데이트: another number for an item already uploaded (boxes DEPARTURE and
+        later); the same rows as the upload, one result per row."""
+        path = f"{BASE}/v4/vendors/{self.vendor_id}/orders/updateInvoices"
+        body = {"vendorId": self.vendor_id, "orderSheetInvoiceApplyDtos": list(rows)}
+        answer = await self._call("POST", path, "updating invoices", body=body)
         data = answer.get("data") or {}
         return list(data.get("responseList") or []) if isinstance(data, dict) else []

@@ -1,7 +1,8 @@
 """Collecting one Coupang account: list ACCEPT and INSTRUCT boxes to the last page, acknowledge
 the new ones (발주확인), then re-read them, since the buyer may change the address while ACCEPT.
-Then the return/cancel receipts made in the same period: every box they name that the listing
-did not show (ordered before the period, or already shipped) is read as it is now."""
+Then the return/cancel receipts made from the claims cursor (or the period's start) to its end,
+in windows of ≤31 days (or ≤24 h by the minute): every box they name that the listing did not
+show (ordered before the period, or already shipped) is read as it is now."""
 
 import asyncio
 import dataclasses
@@ -48,7 +49,13 @@ class CoupangGateway:
         fetched.add(remote)
         return remote
 
-    async def fetch(self, start: datetime, end: datetime, progress: Progress) -> Fetched:
+    async def fetch(
+        self,
+        start: datetime,
+        end: datetime,
+        progress: Progress,
+        claims_from: datetime | None = None,
+    ) -> Fetched:
         fetched = Fetched()
         accepted: list[str] = []
         for status in ("ACCEPT", "INSTRUCT"):
@@ -63,11 +70,13 @@ class CoupangGateway:
             acknowledged = await self._acknowledge(accepted, fetched)
             fetched.acknowledged = len(acknowledged)
             await self._reread(acknowledged, fetched)
-        await self._claims(start, end, fetched)
+        if await self._claims(claims_from or start, end, fetched):
+            fetched.claims_read_to = end
         await progress(len(fetched.orders))
         return fetched
 
-    async def _claims(self, start: datetime, end: datetime, fetched: Fetched) -> None:
+    async def _claims(self, start: datetime, end: datetime, fetched: Fetched) -> bool:
+        """True when every receipt and every box it names was read."""
         kinds: dict[str, set[str]] = {}
         for cancel_type, status in QUERIES:
             for w_start, w_end, time_frame in self._windows(start, end):
@@ -83,6 +92,7 @@ class CoupangGateway:
                             kinds.setdefault(box_id, set()).add(kind or cancel_type)
         listed = {r.ref.marketplace_order_id for r in fetched.orders.values()}
         limit = asyncio.Semaphore(REREAD_CONCURRENCY)
+        unread: list[str] = []
 
         async def one(box_id: str) -> None:
             async with limit:
@@ -90,6 +100,7 @@ class CoupangGateway:
                     box = await self.client.ordersheet(box_id)
                 except MarketplaceError as exc:
                     fetched.problems.append(str(exc))  # read again on the next collection
+                    unread.append(box_id)
                     return
             try:
                 remote = read_box(box, self.seller_id)
@@ -100,6 +111,7 @@ class CoupangGateway:
             fetched.add(dataclasses.replace(remote, returned=returned, from_claim=True))
 
         await asyncio.gather(*(one(b) for b in kinds if b not in listed))
+        return not unread
 
     async def _acknowledge(self, box_ids: list[str], fetched: Fetched) -> list[str]:
         done: list[str] = []

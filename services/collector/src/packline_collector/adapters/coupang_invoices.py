@@ -1,5 +1,6 @@
 """Coupang invoice upload (송장업로드) of leased lines, one row per vendorItemId, read back into a
-verdict per line. A refusal is checked against the box itself: a box that already carries our
+verdict per line; a line whose box already holds another number of ours goes through the
+invoice update (송장업데이트, same rows, for boxes DEPARTURE and later) instead. A refusal is checked against the box itself: a box that already carries our
 number for that item was pushed before (idempotent re-push), one cancelled there is a CS case."""
 
 from collections.abc import Sequence
@@ -12,10 +13,36 @@ from packline_couriers import UnknownChannelCode, channel_code
 
 ROWS_PER_CALL = 50  # the WING docs give no row limit for invoices; we keep acknowledgement's
 CANCELLED_CODES = frozenset({"ORDER_DELIVERY_CANCELED"})
+# our code: the box holds no number any more (withdrawn in WING, back to INSTRUCT), so a refused
+# update is sent again as an upload
+WITHDRAWN = "INVOICE_WITHDRAWN"
 
 
 def _number(text: str) -> int | str:
     return int(text) if text.isdigit() else text
+
+
+def _matched(
+    batch: Sequence[tuple[PushLine, dict[str, Any]]], answers: list[dict[str, Any]]
+) -> list[tuple[PushLine, dict[str, Any] | None]]:
+    """Each row's answer: by box and item, or by box alone when the answer names no item (the
+    update's documented answer carries only shipmentBoxId) and the box had one row."""
+    by_item = {(str(a.get("shipmentBoxId")), str(a.get("vendorItemId"))): a for a in answers}
+    by_box: dict[str, list[dict[str, Any]]] = {}
+    for a in answers:
+        if a.get("vendorItemId") is None:
+            by_box.setdefault(str(a.get("shipmentBoxId")), []).append(a)
+    matched: list[tuple[PushLine, dict[str, Any] | None]] = []
+    for line, _ in batch:
+        answer = by_item.get((line.key.marketplace_order_id, line.key.line_id))
+        alone = by_box.get(line.key.marketplace_order_id, [])
+        rows = sum(
+            1
+            for other, _ in batch
+            if other.key.marketplace_order_id == line.key.marketplace_order_id
+        )
+        matched.append((line, answer or (alone[0] if len(alone) == 1 and rows == 1 else None)))
+    return matched
 
 
 class CoupangInvoices:
@@ -38,14 +65,21 @@ class CoupangInvoices:
                 results[line.key] = PushResult(Verdict.FAILED, "NO_ORDER_ID", str(exc))
                 continue
             ready.append((line, row))
-        for batch in chunks(ready, ROWS_PER_CALL):
-            answers = await self.client.upload_invoices([row for _, row in batch])
-            by_item = {
-                (str(a.get("shipmentBoxId")), str(a.get("vendorItemId"))): a for a in answers
-            }
-            for line, _ in batch:
-                answer = by_item.get((line.key.marketplace_order_id, line.key.line_id))
+        updates = [(line, row) for line, row in ready if line.replaces]
+        for batch in chunks(updates, ROWS_PER_CALL):
+            answers = await self.client.update_invoices([row for _, row in batch])
+            for line, answer in _matched(batch, answers):
                 results[line.key] = await self._verdict(line, answer)
+        # an update refused because the number was withdrawn by hand: upload it instead
+        uploads = [
+            (line, row)
+            for line, row in ready
+            if not line.replaces or results[line.key].code == WITHDRAWN
+        ]
+        for batch in chunks(uploads, ROWS_PER_CALL):
+            answers = await self.client.upload_invoices([row for _, row in batch])
+            for line, answer in _matched(batch, answers):
+                results[line.key] = await self._verdict(line, answer, upload=True)
         return results
 
     async def _row(self, line: PushLine, order_nos: dict[str, str]) -> dict[str, Any]:
@@ -66,7 +100,9 @@ class CoupangInvoices:
             "estimatedShippingDate": "",
         }
 
-    async def _verdict(self, line: PushLine, answer: dict[str, Any] | None) -> PushResult:
+    async def _verdict(
+        self, line: PushLine, answer: dict[str, Any] | None, upload: bool = False
+    ) -> PushResult:
         if answer is None:
             return PushResult(Verdict.FAILED, "NO_RESULT", "Coupang answered no row for this item")
         code = str(answer.get("resultCode") or "")
@@ -77,9 +113,9 @@ class CoupangInvoices:
             return PushResult(Verdict.CANCELLED, code, message)
         if answer.get("retryRequired") is True:
             return PushResult(Verdict.RETRY, code, message)
-        return await self._checked(line, code, message)
+        return await self._checked(line, code, message, upload)
 
-    async def _checked(self, line: PushLine, code: str, message: str) -> PushResult:
+    async def _checked(self, line: PushLine, code: str, message: str, upload: bool) -> PushResult:
         """NOT_ALLOW_INVOICE_NUMBER_RE_UPLOAD, INVALID_STATUS…: does the box hold our number?"""
         try:
             box = await self.client.ordersheet(line.key.marketplace_order_id)
@@ -92,4 +128,6 @@ class CoupangInvoices:
                 return PushResult(Verdict.SENT, code, "already uploaded with this number")
             if item.get("canceled") is True:
                 return PushResult(Verdict.CANCELLED, code, message)
+            if not upload and not item.get("invoiceNumber") and box.get("status") == "INSTRUCT":
+                return PushResult(Verdict.RETRY, WITHDRAWN, message)
         return PushResult(Verdict.FAILED, code, message)

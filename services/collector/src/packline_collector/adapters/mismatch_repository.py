@@ -25,12 +25,16 @@ async def shipped_lines(
     """Lines recorded for a push since `since`: SENT or FAILED, or PENDING since before
     `settled_before` (a number just recorded is on its way, not a mismatch)."""
     rows = await conn.fetch(
-        f"""
-        SELECT {KEY}, account_id, tracking_number FROM tracking_pushes
-        WHERE ($1::text IS NULL OR seller_id = $1) AND created_at >= $2
-          AND account_id IS NOT NULL
-          AND (state IN ('SENT', 'FAILED') OR (state = 'PENDING' AND created_at < $3))
-        ORDER BY {KEY}
+        """
+        SELECT p.seller_id, p.marketplace, p.marketplace_order_id, p.line_id, p.account_id,
+               p.tracking_number, o.paid_at
+        FROM tracking_pushes p
+        LEFT JOIN orders o ON (o.seller_id, o.marketplace, o.marketplace_order_id)
+                              = (p.seller_id, p.marketplace, p.marketplace_order_id)
+        WHERE ($1::text IS NULL OR p.seller_id = $1) AND p.created_at >= $2
+          AND p.account_id IS NOT NULL
+          AND (p.state IN ('SENT', 'FAILED') OR (p.state = 'PENDING' AND p.created_at < $3))
+        ORDER BY p.seller_id, p.marketplace, p.marketplace_order_id, p.line_id
         """,
         seller_id,
         since,
@@ -41,6 +45,7 @@ async def shipped_lines(
             LineKey(r["seller_id"], r["marketplace"], r["marketplace_order_id"], r["line_id"]),
             r["account_id"],
             r["tracking_number"],
+            r["paid_at"],
         )
         for r in rows
     ]

@@ -1,6 +1,9 @@
 """Naver dispatch (발송처리) of leased lines, 30 product orders a call, read back into a verdict
 per line. A refusal is checked against the product order itself: one already dispatched with our
-number was pushed before (idempotent re-push), one cancelled there is a CS case."""
+number was pushed before (idempotent re-push), one cancelled there is a CS case. Naver's public
+API documents no call that changes a dispatched number, so a line whose product order holds an
+older number of ours is only read: if a person already changed it there, it is SENT; else a
+CS case asks for the change in the seller centre."""
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -25,7 +28,11 @@ class NaverDispatch:
     async def push(self, lines: Sequence[PushLine]) -> dict[LineKey, PushResult]:
         results: dict[LineKey, PushResult] = {}
         ready: list[tuple[PushLine, dict[str, Any]]] = []
+        changed = [line for line in lines if line.replaces]
+        results |= await self._changed(changed)
         for line in lines:
+            if line.replaces:
+                continue
             try:
                 code = channel_code(line.courier_code, "NAVER")
             except UnknownChannelCode as exc:
@@ -56,6 +63,25 @@ class NaverDispatch:
                 else:
                     refused.append((line, code, message))
             results |= await self._checked(refused)
+        return results
+
+    async def _changed(self, lines: list[PushLine]) -> dict[LineKey, PushResult]:
+        if not lines:
+            return {}
+        found = await self.client.product_orders([line.key.marketplace_order_id for line in lines])
+        now = {str((r.get("productOrder") or {}).get("productOrderId")): r for r in found}
+        results: dict[LineKey, PushResult] = {}
+        for line in lines:
+            delivery = (now.get(line.key.marketplace_order_id) or {}).get("delivery") or {}
+            if str(delivery.get("trackingNumber") or "") == line.tracking_number:
+                results[line.key] = PushResult(Verdict.SENT, "OK", "changed at Naver already")
+            else:
+                results[line.key] = PushResult(
+                    Verdict.BY_HAND,
+                    "NUMBER_CHANGE_BY_HAND",
+                    f"Naver holds {line.held_number}; change it to {line.tracking_number} in "
+                    "the seller centre",
+                )
         return results
 
     async def _checked(self, refused: list[tuple[PushLine, str, str]]) -> dict[LineKey, PushResult]:

@@ -1,5 +1,7 @@
 """Collecting one Naver account: changed product orders (24-hour windows, paged), their details,
-발주확인 for the new ones, then their details again (the address may have changed)."""
+발주확인 for the new ones, then their details again (the address may have changed). Claims are
+changes too (CLAIM_REQUESTED…), so the changes are read from the claims cursor when it is
+older than the period's start."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,10 +25,16 @@ class NaverGateway:
             except MappingError as exc:
                 fetched.problems.append(f"{self.client.who}: {exc}")
 
-    async def fetch(self, start: datetime, end: datetime, progress: Progress) -> Fetched:
+    async def fetch(
+        self,
+        start: datetime,
+        end: datetime,
+        progress: Progress,
+        claims_from: datetime | None = None,
+    ) -> Fetched:
         fetched = Fetched()
         ids: dict[str, None] = {}
-        cursor = start
+        cursor = min(start, claims_from or start)
         while cursor < end:
             window_end = min(end, cursor + WINDOW)
             async for page in self.client.changes(cursor, window_end):
@@ -56,4 +64,5 @@ class NaverGateway:
             # shows only here
             self._read(await self.client.product_orders(new), fetched)
         await progress(len(fetched.orders))
+        fetched.claims_read_to = end
         return fetched

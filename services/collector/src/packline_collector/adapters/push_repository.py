@@ -57,11 +57,15 @@ async def remember_order_numbers(conn: Conn, numbers: Sequence[tuple[OrderRef, s
     )
 
 
-async def accounts_of_orders(conn: Conn, refs: Sequence[OrderRef]) -> dict[str, uuid.UUID | None]:
-    """The marketplace account each order was collected with (None: by hand or Excel)."""
+async def accounts_of_orders(
+    conn: Conn, refs: Sequence[OrderRef]
+) -> dict[str, tuple[uuid.UUID | None, bool]]:
+    """The marketplace account each order was collected with (None: by hand or Excel), and
+    whether the order is cancelled here."""
     rows = await conn.fetch(
         """
-        SELECT o.seller_id, o.marketplace, o.marketplace_order_id, o.account_id
+        SELECT o.seller_id, o.marketplace, o.marketplace_order_id, o.account_id,
+               o.status = 'CANCELLED' AS cancelled
         FROM orders o JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(s, m, i)
           ON o.seller_id = t.s AND o.marketplace = t.m AND o.marketplace_order_id = t.i
         """,
@@ -70,14 +74,19 @@ async def accounts_of_orders(conn: Conn, refs: Sequence[OrderRef]) -> dict[str, 
         [r.marketplace_order_id for r in refs],
     )
     return {
-        f"{r['seller_id']}:{r['marketplace']}:{r['marketplace_order_id']}": r["account_id"]
+        f"{r['seller_id']}:{r['marketplace']}:{r['marketplace_order_id']}": (
+            r["account_id"],
+            r["cancelled"],
+        )
         for r in rows
     }
 
 
 async def record(conn: Conn, pushes: Sequence[NewPush]) -> None:
     """A line already recorded with this number stays as it is (SENT is never re-sent); a new
-    number for a line not yet SENT replaces the old one and is pushed afresh."""
+    number replaces the old one and is pushed afresh, also on a SENT line (the marketplace
+    keeps the old one in `marketplace_number` until the update is accepted); a CANCELLED line
+    stays cancelled."""
     if not pushes:
         return
     await conn.execute(
@@ -91,7 +100,7 @@ async def record(conn: Conn, pushes: Sequence[NewPush]) -> None:
             tracking_number = EXCLUDED.tracking_number, pre_shipment = EXCLUDED.pre_shipment,
             state = EXCLUDED.state, attempts = 0, next_attempt_at = now(),
             result_code = '', result_message = '', updated_at = now()
-        WHERE tracking_pushes.state <> 'SENT'
+        WHERE tracking_pushes.state <> 'CANCELLED'
           AND (tracking_pushes.tracking_number, tracking_pushes.courier_code)
               <> (EXCLUDED.tracking_number, EXCLUDED.courier_code)
         """,
@@ -118,7 +127,7 @@ async def lease_due(conn: Conn, limit: int, lease_seconds: float) -> list[PushLi
         WHERE (p.seller_id, p.marketplace, p.marketplace_order_id, p.line_id)
               = (due.seller_id, due.marketplace, due.marketplace_order_id, due.line_id)
         RETURNING p.seller_id, p.marketplace, p.marketplace_order_id, p.line_id, p.account_id,
-                  p.courier_code, p.tracking_number, p.attempts,
+                  p.courier_code, p.tracking_number, p.attempts, p.marketplace_number,
                   (SELECT n.marketplace_order_no FROM order_marketplace_numbers n
                    WHERE (n.seller_id, n.marketplace, n.marketplace_order_id)
                          = (p.seller_id, p.marketplace, p.marketplace_order_id)) AS order_no
@@ -134,6 +143,7 @@ async def lease_due(conn: Conn, limit: int, lease_seconds: float) -> list[PushLi
             r["tracking_number"],
             r["attempts"],
             r["order_no"] or "",
+            r["marketplace_number"],
         )
         for r in rows
     ]
@@ -154,6 +164,7 @@ _STATE_AFTER = {
     Verdict.FAILED: PushState.FAILED,
     Verdict.CANCELLED: PushState.FAILED,
     Verdict.RETRY: PushState.PENDING,
+    Verdict.BY_HAND: PushState.FAILED,
 }
 
 
@@ -170,7 +181,11 @@ async def save_results(
             next_attempt_at = coalesce(t.next_at, p.next_attempt_at),
             result_code = t.code, result_message = t.message,
             cancelled_at_marketplace = t.cancelled,
-            sent_at = CASE WHEN t.state = 'SENT' THEN $9 ELSE p.sent_at END, updated_at = $9
+            sent_at = CASE WHEN t.state = 'SENT' THEN $9 ELSE p.sent_at END, updated_at = $9,
+            marketplace_number = CASE WHEN t.state = 'SENT' THEN p.tracking_number
+                                      ELSE p.marketplace_number END,
+            marketplace_courier_code = CASE WHEN t.state = 'SENT' THEN p.courier_code
+                                            ELSE p.marketplace_courier_code END
         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                     $7::text[], $8::timestamptz[], $10::text[], $11::boolean[])
              AS t({KEY}, state, code, message, next_at, tracking_number, cancelled)
@@ -193,7 +208,7 @@ async def save_results(
 
 
 VIEW_COLUMNS = f"""{KEY}, parcel_id, courier_code, tracking_number, pre_shipment, state,
-                   attempts, last_attempt_at, result_code, result_message,
+                   marketplace_number, attempts, last_attempt_at, result_code, result_message,
                    cancelled_at_marketplace, sent_at"""
 
 
@@ -256,6 +271,28 @@ async def retry_failed(conn: Conn, seller_id: str) -> int:
         seller_id,
     )
     return len(rows)
+
+
+async def cancel_lines(conn: Conn, refs: Sequence[OrderRef]) -> list[tuple[LineKey, str]]:
+    """The lines of orders cancelled here are never pushed (again): CANCELLED. Returns those
+    whose marketplace holds a number of ours (pushed before the cancel, e.g. 가배송), with it;
+    lines already CANCELLED are left alone, so a replayed cancel returns nothing."""
+    if not refs:
+        return []
+    rows = await conn.fetch(
+        """
+        UPDATE tracking_pushes p SET state = 'CANCELLED', updated_at = now()
+        FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, m, i)
+        WHERE (p.seller_id, p.marketplace, p.marketplace_order_id) = (t.s, t.m, t.i)
+          AND p.state IN ('PENDING', 'SENT', 'FAILED')
+        RETURNING p.seller_id, p.marketplace, p.marketplace_order_id, p.line_id,
+                  p.marketplace_number
+        """,
+        [r.seller_id for r in refs],
+        [r.marketplace.value for r in refs],
+        [r.marketplace_order_id for r in refs],
+    )
+    return [(_key(r), r["marketplace_number"]) for r in rows if r["marketplace_number"]]
 
 
 async def counts(conn: Conn, seller_id: str | None) -> dict[str, dict[str, int]]:

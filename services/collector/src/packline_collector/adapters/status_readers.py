@@ -1,9 +1,12 @@
-"""The marketplaces read again for lines we shipped or pushed (상태 불일치 check): Coupang
-box by box (ordersheets/{shipmentBoxId}) plus its return receipts of the period, Naver 300
-product orders a call. A box or product order that cannot be read is left out."""
+"""The marketplaces read again for lines we shipped or pushed (상태 불일치 check). Coupang has no
+call that reads many boxes by id, but its order-sheet listing gives 50 boxes a call by status
+and order date (≤31 days a call): with more boxes than listing calls, the boxes are found in
+the listings of the six statuses over their order dates, and only a box no listing showed is
+read by itself (ordersheets/{shipmentBoxId}); plus the return receipts of the period. Naver
+reads 300 product orders a call. A box or product order that cannot be read is left out."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from packline_collector.adapters.coupang_claims import RETURN_STATUSES, claimed_boxes
@@ -15,6 +18,15 @@ from packline_collector.domain.push import LineKey
 from packline_collector.domain.remote import MappingError
 
 COUPANG_AWAITING = frozenset({"ACCEPT", "INSTRUCT"})
+COUPANG_STATUSES = (
+    "ACCEPT",
+    "INSTRUCT",
+    "DEPARTURE",
+    "DELIVERING",
+    "FINAL_DELIVERY",
+    "NONE_TRACKING",
+)
+LISTING_DAYS = timedelta(days=30)  # ≤31 days a listing call; whole days are listed
 NAVER_AWAITING = frozenset({"PAYED"})
 NAVER_CANCELLED = frozenset({"CANCELED", "CANCELED_BY_NOPAYMENT", "RETURNED", "EXCHANGED"})
 NAVER_CLAIMS = frozenset({"CANCEL", "RETURN", "ADMIN_CANCEL"})
@@ -41,10 +53,35 @@ class CoupangStatus:
                         continue
         return boxes
 
+    async def _listed(self, lines: Sequence[ShippedLine]) -> dict[str, dict[str, Any] | None]:
+        """The lines' boxes found in the status listings over their order dates, when that
+        takes fewer calls than one per box (a box paid before its order date is not: a day's
+        margin)."""
+        wanted = {line.key.marketplace_order_id for line in lines}
+        dates = [line.paid_at for line in lines if line.paid_at is not None]
+        if not dates:
+            return {}
+        start, end = min(dates) - timedelta(days=1), datetime.now(UTC)
+        windows = []
+        while start <= end:
+            windows.append((start, min(end, start + LISTING_DAYS)))
+            start += LISTING_DAYS + timedelta(days=1)
+        if len(wanted) <= len(windows) * len(COUPANG_STATUSES):
+            return {}
+        found: dict[str, dict[str, Any] | None] = {}
+        for status in COUPANG_STATUSES:
+            for w_start, w_end in windows:
+                async for page in self.client.ordersheets(w_start, w_end, status, False):
+                    for box in page:
+                        box_id = str(box.get("shipmentBoxId"))
+                        if box_id in wanted and isinstance(box, dict):
+                            found[box_id] = box
+        return found
+
     async def read(self, lines: Sequence[ShippedLine], since: datetime) -> dict[LineKey, Observed]:
         returned = await self._returned(since)
         seen: dict[LineKey, Observed] = {}
-        boxes: dict[str, dict[str, Any] | None] = {}
+        boxes = await self._listed(lines)
         for line in lines:
             box_id = line.key.marketplace_order_id
             if box_id not in boxes:

@@ -3,6 +3,7 @@ views carry masked forms only."""
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -81,6 +82,7 @@ class Account:
     interval_minutes: int
     access_key: str = field(repr=False)
     secret: str = field(repr=False)
+    claims_read_to: datetime | None = None  # where the last full claims read ended
 
     @property
     def who(self) -> str:
@@ -100,6 +102,7 @@ class Account:
             row["interval_minutes"],
             row["access_key"],
             row["secret"],
+            row.get("claims_read_to"),
         )
 
 

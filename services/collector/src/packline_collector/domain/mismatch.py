@@ -29,6 +29,7 @@ class ShippedLine:
     key: LineKey
     account_id: uuid.UUID
     tracking_number: str
+    paid_at: datetime | None = None  # the order's, to find it in date-bound listings
 
 
 @dataclass(frozen=True)

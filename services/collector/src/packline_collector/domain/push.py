@@ -18,6 +18,9 @@ PUSHABLE = frozenset({"COUPANG", "NAVER"})
 MAX_TRANSIENT_ATTEMPTS = 8  # ticks of "unavailable" before a line is FAILED for a person
 T = TypeVar("T")
 CANCELLED_AT_MARKETPLACE = "CANCELLED_AT_MARKETPLACE"  # order_attention kind (CS)
+# order_attention kinds: a number the marketplace holds that a person must change or withdraw
+NUMBER_CHANGE_BY_HAND = "TRACKING_NUMBER_CHANGE_BY_HAND"
+PUSHED_BUT_CANCELLED = "PUSHED_BUT_CANCELLED"
 
 
 class PushState(StrEnum):
@@ -25,6 +28,7 @@ class PushState(StrEnum):
     SENT = "SENT"
     FAILED = "FAILED"
     NOT_APPLICABLE = "NOT_APPLICABLE"
+    CANCELLED = "CANCELLED"  # the order was cancelled here: never pushed (again)
 
 
 class Verdict(StrEnum):
@@ -34,6 +38,8 @@ class Verdict(StrEnum):
     FAILED = "FAILED"  # refused for this line: a person looks (and may retry)
     CANCELLED = "CANCELLED"  # the buyer cancelled at the marketplace: a CS case, no retry
     RETRY = "RETRY"  # the call itself failed (429/5xx/timeouts after retries): later
+    # the marketplace holds an older number of ours and offers no call to change it: a CS case
+    BY_HAND = "BY_HAND"
 
 
 @dataclass(frozen=True)
@@ -64,12 +70,13 @@ class NewPush:
     tracking_number: str
     pre_shipment: bool
     account_id: uuid.UUID | None
+    order_cancelled: bool = False  # a number issued after the order was cancelled here
 
     @property
     def state(self) -> PushState:
-        if self.key.marketplace in PUSHABLE and self.account_id is not None:
-            return PushState.PENDING
-        return PushState.NOT_APPLICABLE
+        if self.key.marketplace not in PUSHABLE or self.account_id is None:
+            return PushState.NOT_APPLICABLE
+        return PushState.CANCELLED if self.order_cancelled else PushState.PENDING
 
 
 @dataclass(frozen=True)
@@ -82,6 +89,12 @@ class PushLine:
     tracking_number: str
     attempts: int
     marketplace_order_no: str  # Coupang orderId; "" when the collector never saw it
+    held_number: str = ""  # the number of ours the marketplace holds already ("" none)
+
+    @property
+    def replaces(self) -> bool:
+        """The marketplace holds another number of ours: an update, not a first upload."""
+        return bool(self.held_number) and self.held_number != self.tracking_number
 
 
 @dataclass(frozen=True)
@@ -117,6 +130,22 @@ def cs_detail(key: LineKey, tracking_number: str, code: str) -> str:
     )
 
 
+def by_hand_detail(key: LineKey, held: str, tracking_number: str) -> str:
+    return (
+        f"line {key.line_id}: the marketplace holds our earlier tracking number {held}; the "
+        f"parcel now travels as {tracking_number}, and the marketplace offers no call to change "
+        "it: change it in its seller centre"
+    )
+
+
+def cancelled_detail(key: LineKey, held: str) -> str:
+    return (
+        f"line {key.line_id}: the marketplace holds tracking number {held} from our push, but "
+        "the order was cancelled here and nothing will ship; no API withdraws an uploaded "
+        "number, so withdraw it in the seller centre (or settle the cancel there)"
+    )
+
+
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
@@ -133,6 +162,7 @@ class PushView(BaseModel):
     tracking_number: str
     pre_shipment: bool = Field(description="가배송: pushed when the number was issued")
     state: PushState
+    marketplace_number: str = Field(description="The number of ours the marketplace holds")
     attempts: int
     last_attempt_at: datetime | None
     result_code: str = Field(description="The marketplace's own code of its last answer")

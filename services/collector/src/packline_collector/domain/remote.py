@@ -41,6 +41,8 @@ class Fetched:
     orders: dict[str, RemoteOrder] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     acknowledged: int = 0
+    # the end of the period whose claims were all read (every claimed order too), or None
+    claims_read_to: datetime | None = None
 
     def add(self, remote: RemoteOrder) -> None:
         self.orders[remote.ref.uid] = remote
@@ -57,6 +59,13 @@ class MappingError(ValueError):
 class Gateway(Protocol):
     """One account's marketplace: fetch what awaits shipment (and what changed) in a period,
     acknowledging the new orders on the way, and every order a claim (cancel, return) made
-    in the period concerns, however old the order."""
+    from `claims_from` (default: the period's start) to the period's end concerns, however old
+    the order, in as many windows as the marketplace's API needs."""
 
-    async def fetch(self, start: datetime, end: datetime, progress: Progress) -> Fetched: ...
+    async def fetch(
+        self,
+        start: datetime,
+        end: datetime,
+        progress: Progress,
+        claims_from: datetime | None = None,
+    ) -> Fetched: ...

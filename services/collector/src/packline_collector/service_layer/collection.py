@@ -1,6 +1,7 @@
-"""주문수집: automatic collection of every due account (paid orders of the last 12 hours) and
-manual collection over a chosen period and marketplaces, each as a pollable job. A lease on the
-account row keeps two replicas from collecting the same account at once."""
+"""주문수집: automatic collection of every due account (paid orders of the last 12 hours, claims
+since the account's claims cursor) and manual collection over a chosen period and marketplaces,
+each as a pollable job. A lease on the account row keeps two replicas from collecting the same
+account at once."""
 
 import asyncio
 import contextlib
@@ -22,6 +23,8 @@ from packline_runtime.unit_of_work import unit_of_work
 
 log = logging.getLogger(__name__)
 RECENT = timedelta(hours=12)
+# claims are read again a little before the cursor: a receipt the marketplace listed late
+CLAIMS_OVERLAP = timedelta(minutes=10)
 
 
 class Collection:
@@ -163,9 +166,16 @@ class Collection:
                 await self._report(job_id, {"fetched": fetched - reported}, [])
                 reported = fetched
 
-        fetched = await self._gateway_for(account).fetch(start, end, progress)
+        claims_from = start
+        if account.claims_read_to is not None:  # from where the last full read ended
+            claims_from = min(start, account.claims_read_to - CLAIMS_OVERLAP)
+        fetched = await self._gateway_for(account).fetch(start, end, progress, claims_from)
         async with unit_of_work(self._pool()) as uow:
             counts = await recollection.apply(uow, account, fetched.orders.values())
+            if fetched.claims_read_to is not None:  # a failed read leaves the cursor
+                await accounts_repo.claims_read(
+                    uow.conn, account.account_id, claims_from, fetched.claims_read_to
+                )
         counts["fetched"] = len(fetched.orders) - reported
         counts["acknowledged"] = fetched.acknowledged
         await self._report(job_id, counts, fetched.problems, account_done=True)

@@ -1,9 +1,12 @@
 """상태 불일치 check: the lines we shipped or pushed recently, account by account, read again at
 their marketplace outside any transaction; each disagreement stored with its kind, and the
 mismatches of lines the marketplace now agrees with resolved. An account that cannot be read
-leaves its lines as they were."""
+leaves its lines as they were. The scheduled check runs under a lease, on one replica at a
+time and once per interval however many replicas schedule it."""
 
+import asyncio
 import logging
+import os
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
@@ -13,6 +16,7 @@ import asyncpg
 
 from packline_collector.adapters import mismatch_repository as mismatches
 from packline_collector.adapters import push_repository as pushes
+from packline_collector.adapters import schedule_repository as schedule
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.mismatch import (
     AccountDay,
@@ -28,6 +32,7 @@ from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 SEOUL = ZoneInfo("Asia/Seoul")
+JOB = "mismatch-check"
 
 
 class Checker:
@@ -37,11 +42,16 @@ class Checker:
         reader_for: Callable[[Account], StatusReader],
         lookback: timedelta = timedelta(days=14),
         settle: timedelta = timedelta(hours=1),
+        interval: timedelta = timedelta(hours=1),
+        lease: timedelta = timedelta(minutes=30),
     ) -> None:
         self._pool = pool
         self._reader_for = reader_for
         self.lookback = lookback
         self.settle = settle
+        self.interval = interval
+        self.lease = lease
+        self.owner = f"{os.uname().nodename}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
     async def check(self, seller_id: str | None = None) -> CheckResult:
         now = datetime.now(UTC)
@@ -81,8 +91,17 @@ class Checker:
         return result
 
     async def check_all(self) -> int:
-        """The scheduled check of every seller; 0 so the loop waits its interval."""
-        result = await self.check()
+        """The scheduled check of every seller, when it is due and no other replica runs it;
+        0 so the loop waits its tick."""
+        async with self._pool().acquire() as conn:
+            if not await schedule.lease_if_due(conn, JOB, self.owner, self.lease):
+                return 0
+        try:
+            async with asyncio.timeout(self.lease.total_seconds() * 0.9):
+                result = await self.check()
+        finally:
+            async with self._pool().acquire() as conn:
+                await schedule.release(conn, JOB, self.owner, self.interval)
         log.info(
             "mismatch check: %d lines checked, %d open, %d resolved, %d unanswered",
             result.checked,

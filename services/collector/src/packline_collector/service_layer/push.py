@@ -15,6 +15,8 @@ from packline_collector.adapters.http_retry import MarketplaceError, Marketplace
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.push import (
     CANCELLED_AT_MARKETPLACE,
+    NUMBER_CHANGE_BY_HAND,
+    PUSHED_BUT_CANCELLED,
     LineKey,
     NewPush,
     PushLine,
@@ -24,6 +26,8 @@ from packline_collector.domain.push import (
     TrackingPusher,
     Verdict,
     after_retry,
+    by_hand_detail,
+    cancelled_detail,
     cs_detail,
 )
 from packline_contracts import Event, OrderRef, Shipped, WaybillIssued
@@ -69,7 +73,7 @@ async def record_pushes(uow: UnitOfWork, events: Sequence[Event]) -> int:
             event.courier_code,
             event.tracking_number,
             isinstance(event, WaybillIssued),
-            accounts.get(ref.uid),
+            *accounts.get(ref.uid, (None, False)),
         )
         for event, ref, line in found
         for key in [LineKey(ref.seller_id, ref.marketplace.value, ref.marketplace_order_id, line)]
@@ -139,11 +143,31 @@ class Pusher:
             )
             for line, r in done
             if r.verdict is Verdict.CANCELLED
+        ] + [
+            (
+                line.key.ref,
+                NUMBER_CHANGE_BY_HAND,
+                by_hand_detail(line.key, line.held_number, line.tracking_number),
+            )
+            for line, r in done
+            if r.verdict is Verdict.BY_HAND
         ]
         async with self._pool().acquire() as conn:
             async with conn.transaction():
                 await pushes.save_results(conn, done, datetime.now(UTC))
                 await changes.add_attention(conn, cases)
+
+
+async def cancel_pushes(uow: UnitOfWork, refs: Sequence[OrderRef]) -> int:
+    """Orders cancelled here (the shipper decided CANCELLED): their lines are never pushed
+    again; a line whose marketplace already holds our number (a 가배송 push that took effect)
+    becomes a CS case, since neither marketplace's API withdraws an uploaded number."""
+    held = await pushes.cancel_lines(uow.conn, refs)
+    await changes.add_attention(
+        uow.conn,
+        [(key.ref, PUSHED_BUT_CANCELLED, cancelled_detail(key, number)) for key, number in held],
+    )
+    return len(held)
 
 
 async def listed(

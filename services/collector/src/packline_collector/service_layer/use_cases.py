@@ -192,14 +192,15 @@ async def note_progress(uow: UnitOfWork, events: Sequence[Event]) -> None:
 async def note_cancellations_decided(
     uow: UnitOfWork, decisions: Sequence[CancellationDecided]
 ) -> None:
-    """The shipper's answers: CANCELLED takes effect; TOO_LATE leaves the order shipped and
-    puts it on the attention list (CS: a return, 반품) for a person."""
+    """The shipper's answers: CANCELLED takes effect (of a partial cancel: only its units, which
+    cancel-lines recorded already); TOO_LATE leaves the order shipped and puts it on the
+    attention list (CS: a return, 반품) for a person."""
     rows = await changes.lock_many(uow.conn, [d.order for d in decisions])
     status = {uid: OrderStatus(row["status"]) for uid, row in rows.items()}
     late: list[tuple[OrderRef, str, str]] = []
     for d in decisions:
-        if d.order.uid not in status:
-            continue
+        if d.order.uid not in status or (d.is_partial and d.outcome == "CANCELLED"):
+            continue  # 부분취소 took effect: its units were recorded; the rest still ships
         status[d.order.uid] = after_decision(status[d.order.uid], d.outcome)
         if d.outcome == "TOO_LATE":
             late.append(
@@ -216,3 +217,6 @@ async def note_cancellations_decided(
         if changed:
             await repo.set_status(uow.conn, changed, new)
     await changes.add_attention(uow.conn, late)
+    # a partial cancel that took effect leaves the rest of the order shipping, and pushed
+    whole = [d.order for d in decisions if d.outcome == "CANCELLED" and not d.is_partial]
+    await push.cancel_pushes(uow, whole)

@@ -33,12 +33,23 @@ def decide(
     return decided, changed
 
 
-def too_late(cancel: OrderCancelled, shipped: Parcel) -> CancellationDecided:
-    """A partial cancellation of an order whose parcel has left: its units shipped (a return)."""
+def shipped_parcel(uid: str, parcels: Sequence[Parcel]) -> Parcel | None:
+    """The row-locked parcel this order already left in, if any."""
+    return next((p for p in parcels if p.holds(uid) and p.status == "SHIPPED"), None)
+
+
+def decide_units(cancel: OrderCancelled, parcels: Sequence[Parcel]) -> CancellationDecided:
+    """부분취소, decided like a whole cancel under the parcels' row locks: TOO_LATE when the
+    order's parcel has shipped (nothing is taken out of it: the units left with it, a return);
+    else CANCELLED, and the caller counts the units and marks them in the order's READY parcel
+    (or in any parcel recorded later). The answer names the units, so the allocator releases
+    exactly those and the waybill relabels the parcel without them."""
+    shipped = shipped_parcel(cancel.order.uid, parcels)
     return CancellationDecided(
         **cancel.follow_up(),
         order=cancel.order,
         recipient_key=cancel.recipient_key,
-        outcome="TOO_LATE",
-        tracking_number=shipped.tracking_number,
+        outcome="CANCELLED" if shipped is None else "TOO_LATE",
+        tracking_number=None if shipped is None else shipped.tracking_number,
+        lines=cancel.lines,
     )

@@ -6,11 +6,13 @@ The rules, checked per parcel in this order:
 - STOPPED (every order cancelled) → CANCELLED: 출고 중지, naming the orders; take it off the line.
 - RELABEL (배송지 변경 pending) → RELABEL: wait for the new label, reprint it, scan that.
 - VOIDED → REPLACED by the parcel's live number when this seller's shipper has it, else VOIDED.
-- READY with a cancelled order → INCOMPLETE (출고 중지, 라벨 재출력 필요). WaybillIssued names
-  only the orders live when the number was issued, so a cancelled member of a parcel was
-  cancelled after its label was printed: the box and the label still hold its goods. Unless
-  the person confirms they took them out (`confirm_incomplete`), the parcel waits for a new
-  label; confirmed, it ships its live orders under this label.
+- READY with a cancelled order or cancelled units (부분취소) → INCOMPLETE (출고 중지, 라벨
+  재출력 필요). WaybillIssued names only the orders live when the number was issued, so a
+  cancelled member of a parcel was cancelled after its label was printed: the box and the label
+  still hold its goods. The answer points to the reprint: the waybill stage heard the same
+  decision and prints the parcel's label (same number) with what is left. Unless the person
+  confirms they repacked and relabelled it (`confirm_incomplete`), the parcel waits; confirmed,
+  it ships what is left under its number.
 - READY → OK.
 A number this seller has no parcel for is UNKNOWN, whether or not another seller has it (the
 lookup never crosses sellers, so the answer cannot hint that it exists).
@@ -150,8 +152,9 @@ def _answer(
         return RowAnswer(row, number, ScanCode.VOIDED, message)
     if cancelled and not confirm:
         message = (
-            f"출고 중지 — 주문 {_names(cancelled)} 취소: 라벨 재출력 필요 (취소 상품을 빼고 "
-            "재포장했으면 확인 후 출고)"
+            f"출고 중지 — 주문 {_names(cancelled)} 취소: 라벨 재출력 필요 — 취소 상품을 빼고 "
+            f"재포장한 뒤 송장출력(POST /labels, parcel_ids [{parcel.parcel_id}])에서 남은 "
+            "상품으로 다시 출력한 라벨을 붙이고, 확인 후 출고"
         )
         return RowAnswer(row, number, ScanCode.INCOMPLETE, message, orders=cancelled)
     return RowAnswer(row, number, ScanCode.OK, "출고 가능")

@@ -9,7 +9,7 @@ from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_shipper.adapters import repository as repo
-from packline_shipper.domain.cancellation import decide, too_late
+from packline_shipper.domain.cancellation import decide, decide_units
 from packline_shipper.domain.parcel import Parcel
 from packline_shipper.domain.waybills import ConflictingWaybill, new_waybills
 from packline_shipper.service_layer import relabel
@@ -63,24 +63,25 @@ async def cancel_orders(uow: UnitOfWork, cancels: Sequence[OrderCancelled]) -> N
 
 
 async def cancel_units(uow: UnitOfWork, cancels: Sequence[OrderCancelled]) -> None:
-    """부분취소: the units are counted (a cancel may come before its waybill) and marked in the
-    order's READY parcel, whose scan then answers INCOMPLETE until the repack is confirmed. The
-    rest of the order goes on, so no answer is owed, except TOO_LATE when it already shipped
-    (the collector then opens a return case). The caller holds the orders' locks."""
-    totals = await repo.add_cancelled_units(
-        uow.conn, [(c.order.uid, li.line_id, li.quantity) for c in cancels for li in c.lines or ()]
-    )
+    """부분취소, decided under the parcels' row locks like a whole cancel and always answered:
+    TOO_LATE leaves a shipped parcel as it left; CANCELLED counts the units (a cancel may come
+    before its waybill) and marks them in the order's READY parcel, whose scan then answers
+    INCOMPLETE until the relabelled box is confirmed. The caller holds the orders' locks."""
     parcels = await repo.lock_holding(uow.conn, [c.order.uid for c in cancels])
+    decisions = [decide_units(c, parcels) for c in cancels]
+    for decided in decisions:
+        uow.emit(decided)
+    taking = [d for d in decisions if d.outcome == "CANCELLED"]
+    if not taking:
+        return
+    totals = await repo.add_cancelled_units(
+        uow.conn, [(d.order.uid, li.line_id, li.quantity) for d in taking for li in d.lines or ()]
+    )
     changed: dict[str, Parcel] = {}
-    for cancel in cancels:
-        uid = cancel.order.uid
-        holding = [p for p in parcels if p.holds(uid)]
-        shipped = next((p for p in holding if p.status == "SHIPPED"), None)
-        if shipped is not None:
-            uow.emit(too_late(cancel, shipped))
-            continue
-        for parcel in holding:
-            if parcel.cancel_units(uid, totals.get(uid, {})) == "CANCELLED":
+    for decided in taking:
+        uid = decided.order.uid
+        for parcel in parcels:
+            if parcel.holds(uid) and parcel.cancel_units(uid, totals.get(uid, {})) == "CANCELLED":
                 changed[parcel.tracking_number] = parcel
     if changed:
         await repo.save_states(uow.conn, list(changed.values()))

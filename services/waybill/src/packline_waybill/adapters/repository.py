@@ -3,7 +3,7 @@
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,8 @@ class ParcelRecord:
     export_batch_id: int | None
     booking_error: dict[str, Any] | None
     booking_attempts: int
+    # 부분취소 decided at the shipping line since: {order uid: {line id: units}}
+    cancelled_units: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -63,7 +65,7 @@ class NewParcel:
 COLUMNS = """parcel_id, bundle_id, seller_id, courier_code, tracking_number, members, status,
               voided_at, method, parcel_no, reference_rev, source, recipient, account_id,
               pre_shipment_push, issued, sorting, exported_at, export_batch_id, booking_error,
-              booking_attempts"""
+              booking_attempts, cancelled_units"""
 
 
 def _members_json(waybill: Waybill) -> str:
@@ -103,6 +105,7 @@ def parcel_record(row: asyncpg.Record) -> ParcelRecord:
         export_batch_id=row["export_batch_id"],
         booking_error=_json(row["booking_error"]),
         booking_attempts=row["booking_attempts"],
+        cancelled_units=_json(row["cancelled_units"]) or {},
     )
 
 

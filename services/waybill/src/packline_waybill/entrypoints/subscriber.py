@@ -1,10 +1,12 @@
 """Waybill subscription: allocated bundles become parcels, numbered from a band at once or left
 awaiting a courier file or booking; cancels void parcels; an address change (배송지 변경)
-replaces an issued number; Shipped starts delivery tracking (배송추적) of the parcel."""
+replaces an issued number; a partial cancel decided at the shipping line takes its units off the
+parcel's contents (its reprinted label); Shipped starts delivery tracking (배송추적) of the parcel."""
 
 from collections.abc import Sequence
 
 from packline_contracts import (
+    CancellationDecided,
     ConsumerGroup,
     Event,
     OrderCancelled,
@@ -38,13 +40,21 @@ def subscription(
             Topic.ORDER_CANCELLED,
             Topic.ORDER_RECIPIENT_CHANGED,
             Topic.SHIPPED,
+            Topic.CANCELLATION_DECIDED,
         ),
-        accepts=(StockAllocated, OrderCancelled, OrderRecipientChanged, Shipped),
+        accepts=(
+            StockAllocated,
+            OrderCancelled,
+            OrderRecipientChanged,
+            Shipped,
+            CancellationDecided,
+        ),
         handle=handle,
         description="송장: makes parcels of allocated bundles (one per order where the marketplace "
         f"forbids a shared number) and numbers them from the seller's courier account (band, "
         f"courier file or courier API; without one, the {numbering.band.courier_code} service "
-        "band); voids cancelled ones; re-labels on 배송지 변경; follows shipped parcels through "
+        "band); voids cancelled ones; re-labels on 배송지 변경; a parcel's label names what is left "
+        "once the shipping line decides a partial cancel (부분취소); follows shipped parcels through "
         "the courier's tracking API (배송추적).",
         publishes=(WaybillIssued,),
     )

@@ -35,10 +35,15 @@ def recipient_of(record: ParcelRecord, changes: Sequence[OrderRecipientChanged])
 
 
 def items_of(record: ParcelRecord) -> tuple[tuple[str, int], ...]:
-    """(name, quantity) per order line: product and option name as the buyer saw them."""
+    """(name, quantity) per order line: product and option name as the buyer saw them, less the
+    units decided cancelled at the shipping line (부분취소); a line with none left is gone."""
     items: list[tuple[str, int]] = []
     for member in live_members(record):
+        cancelled = record.cancelled_units.get(member.order.uid, {})
         for line in member.lines:
+            left = line.quantity - cancelled.get(line.line_id, 0)
+            if left < 1:
+                continue
             name = " ".join(p for p in (line.product_name, line.option_name) if p).strip()
-            items.append((name or line.listing_id, line.quantity))
+            items.append((name or line.listing_id, left))
     return tuple(items)

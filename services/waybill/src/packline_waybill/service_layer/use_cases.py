@@ -8,10 +8,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from packline_contracts import Event, OrderCancelled, OrderRecipientChanged, StockAllocated, utcnow
+from packline_contracts import (
+    CancellationDecided,
+    Event,
+    OrderCancelled,
+    OrderRecipientChanged,
+    StockAllocated,
+    utcnow,
+)
 from packline_runtime import recipient_changes, tombstones
 from packline_runtime.unit_of_work import UnitOfWork
-from packline_waybill.adapters import bands
+from packline_waybill.adapters import bands, unit_cancels
 from packline_waybill.adapters import repository as repo
 from packline_waybill.domain.accounts import CourierAccount
 from packline_waybill.domain.numbers import NumberBand
@@ -23,7 +30,7 @@ from packline_waybill.domain.waybill import (
     waybill_issued,
 )
 from packline_waybill.service_layer import accounts as account_repo
-from packline_waybill.service_layer import relabel
+from packline_waybill.service_layer import partial_cancels, relabel
 from packline_waybill.service_layer.claims import Numbering, claim_numbers
 
 log = logging.getLogger(__name__)
@@ -35,12 +42,24 @@ async def prepare_band(uow: UnitOfWork, band: NumberBand) -> None:
 
 async def handle_events(uow: UnitOfWork, events: Sequence[Event], numbering: Numbering) -> None:
     """Cancels first, so a bundle allocated in the same batch already sees its tombstones."""
-    # a partial cancellation (lines named) is no cancellation of the order: the allocator and
-    # the shipper apply its units
+    # a partial cancellation (lines named) is no cancellation of the order: its units come off
+    # the parcel's contents when the shipping line decides it took effect (CancellationDecided)
     cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
     if cancels:
         await cancel_orders(uow, cancels)
     allocations = [e for e in events if isinstance(e, StockAllocated)]
+    decided = [
+        e
+        for e in events
+        if isinstance(e, CancellationDecided) and e.is_partial and e.outcome == "CANCELLED"
+    ]
+    if decided or allocations:
+        await unit_cancels.lock_orders(
+            uow.conn,
+            [d.order.uid for d in decided] + [m.order.uid for e in allocations for m in e.members],
+        )
+    if decided:
+        await partial_cancels.cancel_units(uow, decided)
     readdressed = [e for e in events if isinstance(e, OrderRecipientChanged)]
     if readdressed:
         await recipient_changes.record(uow.conn, readdressed)
@@ -127,6 +146,8 @@ async def issue_waybills(
             parcels[index] = replace(new, issued=issued)
 
     inserted = await repo.insert_new(uow.conn, parcels)
+    # units decided cancelled before the parcel existed (the caller holds the orders' locks)
+    await unit_cancels.refresh_parcels(uow.conn, uids)
     waiting = 0
     for new in parcels:
         if new.waybill.parcel_id not in inserted:
