@@ -32,11 +32,23 @@ class Api:
         seller: str | None = None,
         **kw: Any,
     ) -> Any:
-        url = self.stack.urls(service)[replica % len(self.stack.urls(service))] + path
-        kw = signed(self.stack, path, kw, seller, default=self.seller)
-        response = self.http.request(method, url, **kw)
+        response = self.raw(method, service, path, replica, seller, **kw)
         assert response.status_code < 400, f"{method} {service}{path}: {response.text[:800]}"
         return response.json()
+
+    def raw(
+        self,
+        method: str,
+        service: str,
+        path: str,
+        replica: int = 0,
+        seller: str | None = None,
+        **kw: Any,
+    ) -> httpx.Response:
+        """The signed call's response as it came (a test asserting a 4xx reads it)."""
+        url = self.stack.urls(service)[replica % len(self.stack.urls(service))] + path
+        kw = signed(self.stack, path, kw, seller, default=self.seller)
+        return self.http.request(method, url, **kw)
 
     def stats(self, service: str) -> dict[str, Any]:
         return dict(self.call("GET", service, "/stats"))

@@ -50,7 +50,7 @@ class Loop:
     def __init__(self, stack: Stack) -> None:
         assert stack.marketsim is not None, "the embedded default starts the simulators"
         self.stack = stack
-        self.api = Api(stack)
+        self.api = Api(stack, SELLER)
         self.market_url = stack.marketsim.url
         self.accounts: dict[str, dict[str, str]] = {}
 
@@ -117,8 +117,10 @@ class Loop:
         return dict(self.api.call("GET", "shipper", f"/parcels/{number}"))
 
     def scan(self, numbers: list[str]) -> Any:
-        return self.api.http.post(
-            self.stack.url("shipper") + "/scan",
+        return self.api.raw(
+            "POST",
+            "shipper",
+            "/scan",
             json={"seller_id": SELLER, "tracking_numbers": numbers, "scanned_by": "e2e-loop"},
         )
 
