@@ -49,9 +49,10 @@ class _Calls:
                 self.banners.append(str(exc))
             return None
 
-    async def stats(self, service: str) -> dict[str, Any]:
+    async def stats(self, service: str) -> dict[str, Any] | None:
+        """None when the service did not answer (its numbers are shown blank)."""
         found = await self.safely(self.services.get(self.user, service, "/stats"))
-        return found if isinstance(found, dict) else {}
+        return found if isinstance(found, dict) else None
 
     async def open_dead_letters(self, service: str) -> int | None:
         found = await self.safely(
@@ -67,8 +68,11 @@ class _Calls:
         return datetime.fromisoformat(items[0][key]) if items else None
 
 
-def _n(stats: dict[str, Any], key: str) -> int | None:
-    value = stats.get(key)
+def _n(stats: dict[str, Any] | None, key: str) -> int | None:
+    """A count the service gave; a status it has no rows in is left out of its /stats: 0."""
+    if stats is None:
+        return None
+    value = stats.get(key, 0)
     return int(value) if isinstance(value, int) else None
 
 
@@ -89,7 +93,7 @@ async def build(services: Services, user: User) -> Dashboard:
     st = dict(zip(SERVICES, stats_list, strict=True))
     collector, matcher, bundler = st["collector"], st["matcher"], st["bundler"]
     allocator, waybill, shipper = st["allocator"], st["waybill"], st["shipper"]
-    push_failures = _sum([v for k, v in collector.items() if k.endswith("_failed")])
+    push_failures = _sum([v for k, v in (collector or {}).items() if k.endswith("_failed")])
     dashboard = Dashboard(banners=calls.banners)
     dashboard.stages = [
         Tile("수집 (진행 중)", _n(collector, "in_progress"), "/soon/collect"),

@@ -52,7 +52,7 @@
   function remember(kind, label, number, message) {
     var row = document.createElement("tr");
     row.className = kind;
-    [new Date().toLocaleTimeString("ko-KR"), number, label, message].forEach(function (text) {
+    [new Date().toLocaleTimeString("ko-KR", { timeZone: "Asia/Seoul" }), number, label, message].forEach(function (text) {
       var cell = document.createElement("td");
       cell.textContent = text;
       row.appendChild(cell);
