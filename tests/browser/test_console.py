@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from packline_contracts import Event, OrderCancelled, WaybillIssued, partition_key, topic_for
-from packline_launcher.console_users import create_user
+from packline_launcher.console_users import create_user, demo_owner, sign_in_lines
 from packline_launcher.stack import CONSOLE, Stack
 from packline_launcher.testing import bundle, collected, matched
 from packline_runtime.tokens import Role
@@ -164,4 +164,24 @@ def test_a_viewer_sees_no_change_buttons(stack: Stack, browser: Browser, artifac
     expect(page.locator(".change")).to_have_count(0)
     expect(page.locator("#scan-input")).to_have_count(0)
     page.screenshot(path=str(artifacts / "viewer-scan.png"), full_page=True)
+    page.close()
+
+
+def test_the_demo_owner_is_made_once_and_signs_in_with_the_printed_password(
+    stack: Stack, browser: Browser
+) -> None:
+    lines = sign_in_lines(stack, "seller-demo")
+    printed = next(line for line in lines if "sign in as" in line)
+    email, password = printed.split("sign in as ")[1].split("  password: ")
+    again = demo_owner(stack, "seller-demo")
+
+    assert lines[0].startswith(f"console      {stack.url(CONSOLE)}")
+    assert email == "owner@seller-demo.packline.test"
+    assert again == (email, None)  # made before: its password stays the one printed
+    page = browser.new_page()
+    page.goto(f"{stack.url(CONSOLE)}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password.strip())
+    page.click("button[type=submit]")
+    expect(page.locator("header .seller")).to_have_text("seller-demo")
     page.close()
