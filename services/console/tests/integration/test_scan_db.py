@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
 from packline_contracts import OrderCancelled, WaybillIssued
@@ -122,3 +123,39 @@ async def test_a_shipper_that_does_not_answer_is_a_message_not_a_500(
     assert scan.status_code == 503 and "배송 서비스가 응답하지 않습니다" in scan.json()["error"]
     assert dashboard.status_code == 200
     assert "주문수집 서비스가 응답하지 않습니다" in dashboard.text
+
+
+async def test_a_failing_shipper_is_a_bad_gateway_with_a_korean_message(
+    new_schema: Any,
+) -> None:
+    """A service's 500 (here a stand-in that always fails) reaches the person as 502 and a
+    message saying what to do: the console itself never answers 500."""
+    failing = FastAPI()
+
+    @failing.post("/scan")
+    async def scan() -> JSONResponse:
+        return JSONResponse({"title": "Internal Server Error", "status": 500}, status_code=500)
+
+    pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
+    mounts = {"http://shipper.test": httpx.ASGITransport(app=failing)}
+    async with running_console(
+        pool, settings(shipper_url="http://shipper.test"), mounts=mounts
+    ) as console:
+        await console.user("packer@s1.kr", Role.OPERATOR)
+        async with console.browser() as browser:
+            await browser.sign_in("packer@s1.kr")
+            answer = await _scan(browser, READY)
+
+    assert answer.status_code == 502
+    assert "배송 서비스에 문제가 생겼습니다" in answer.json()["error"]
+
+
+async def test_an_sre_dashboard_reads_stats_only(console: Harness) -> None:
+    await console.user("sre@packline.kr", Role.SRE)
+    async with console.browser() as browser:
+        await browser.sign_in("sre@packline.kr")
+        page = await browser.client.get("/dashboard")
+        scan_page = await browser.client.get("/shipping/scan")
+
+    assert page.status_code == 200 and "플랫폼" in page.text and ">SRE</a>" in page.text
+    assert 'id="scan-input"' not in scan_page.text

@@ -210,3 +210,34 @@ def _message(html: str) -> str:
     found = re.search(r'<p class="error" role="alert">([^<]*)</p>', html)
     assert found
     return found.group(1)
+
+
+async def test_signing_in_again_ends_the_session_the_browser_came_with(
+    console: Harness,
+) -> None:
+    await console.user("owner@s1.kr")
+    async with console.browser() as browser:
+        await browser.sign_in("owner@s1.kr")
+        planted = browser.client.cookies.get("packline_session")
+        await browser.sign_in("owner@s1.kr")
+        browser.client.cookies.set("packline_session", planted or "")
+        replayed = await browser.client.get("/dashboard")
+
+    assert replayed.status_code == 303
+    async with console.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM sessions") == 1
+
+
+async def test_sessions_left_to_expire_are_removed_at_the_next_sign_in(
+    console: Harness,
+) -> None:
+    await console.user("owner@s1.kr")
+    await console.user("packer@s1.kr", Role.OPERATOR)
+    async with console.browser() as forgotten:
+        await forgotten.sign_in("packer@s1.kr")
+    console.clock.advance(minutes=31)
+    async with console.browser() as browser:
+        await browser.sign_in("owner@s1.kr")
+
+    async with console.pool.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM sessions") == 1

@@ -125,6 +125,12 @@ async def end_session(conn: Conn, key: str) -> None:
     await conn.execute("DELETE FROM sessions WHERE session_id = $1", key)
 
 
+async def end_expired_sessions(conn: Conn, idle_since: datetime, created_since: datetime) -> None:
+    await conn.execute(
+        "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2", idle_since, created_since
+    )
+
+
 async def record_failure(conn: Conn, email: str, address: str, now: datetime) -> None:
     await conn.execute(
         "INSERT INTO sign_in_failures (email, address, failed_at) VALUES ($1, $2, $3)",

@@ -70,7 +70,9 @@ async def login(
         return _login_page(request, console, 400, "이메일과 비밀번호를 모두 입력하세요.", email)
     address = request.client.host if request.client else "unknown"
     try:
-        opened = await console.sign_in.sign_in(email, password, address)
+        opened = await console.sign_in.sign_in(
+            email, password, address, replacing=request.cookies.get(SESSION_COOKIE)
+        )
     except SignInRefused:
         return _login_page(request, console, 401, WRONG, email)
     except LockedOut as locked:

@@ -77,7 +77,10 @@ async def scan_one(body: ScanBody, console: ConsoleDep, session: ChangeDep) -> R
     except ServiceDown as exc:
         return JSONResponse({"error": str(exc)}, status_code=503)
     except ServiceProblem as exc:
-        return JSONResponse({"error": str(exc)}, status_code=min(exc.status, 502))
+        # the service's own 4xx passes through; its failure is a bad gateway, never our 500
+        return JSONResponse(
+            {"error": str(exc)}, status_code=exc.status if exc.status < 500 else 502
+        )
     return JSONResponse(rows[0] if rows else {"error": "배송 서비스가 답을 주지 않았습니다."})
 
 
@@ -111,5 +114,6 @@ async def scan_file(
     except ServiceDown as exc:
         return render(request, "scan.html", "ship", 503, rows=None, banners=[str(exc)])
     except ServiceProblem as exc:
-        return render(request, "scan.html", "ship", 422, rows=None, banners=[str(exc)])
+        status = exc.status if exc.status < 500 else 502
+        return render(request, "scan.html", "ship", status, rows=None, banners=[str(exc)])
     return render(request, "scan.html", "ship", rows=rows, filename=numbers.filename or "")

@@ -84,12 +84,15 @@ def _sum(values: list[int | None]) -> int | None:
 async def build(services: Services, user: User) -> Dashboard:
     calls = _Calls(services, user)
     seller = {"seller_id": user.seller_id} if user.seller_id else {}
-    stats_list, letters, oldest_unmatched, oldest_ready = await asyncio.gather(
-        asyncio.gather(*(calls.stats(s) for s in SERVICES)),
-        asyncio.gather(*(calls.open_dead_letters(s) for s in SERVICES)),
-        calls.first_time("matcher", "/unmatched", "held_at", limit=1, suggestions=0, **seller),
-        calls.first_time("shipper", "/parcels", "created_at", status="READY", limit=1),
-    )
+    stats_list = await asyncio.gather(*(calls.stats(s) for s in SERVICES))
+    letters: list[int | None] = [None] * len(SERVICES)
+    oldest_unmatched = oldest_ready = None
+    if user.seller_id is not None:  # the platform role reads /stats only
+        letters, oldest_unmatched, oldest_ready = await asyncio.gather(
+            asyncio.gather(*(calls.open_dead_letters(s) for s in SERVICES)),
+            calls.first_time("matcher", "/unmatched", "held_at", limit=1, suggestions=0, **seller),
+            calls.first_time("shipper", "/parcels", "created_at", status="READY", limit=1),
+        )
     st = dict(zip(SERVICES, stats_list, strict=True))
     collector, matcher, bundler = st["collector"], st["matcher"], st["bundler"]
     allocator, waybill, shipper = st["allocator"], st["waybill"], st["shipper"]

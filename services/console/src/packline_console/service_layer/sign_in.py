@@ -46,7 +46,11 @@ class SignIn:
         self.passwords = passwords
         self.clock = clock
 
-    async def sign_in(self, email: str, password: str, address: str) -> Opened:
+    async def sign_in(
+        self, email: str, password: str, address: str, replacing: str | None = None
+    ) -> Opened:
+        """A new session (never the one the browser came with: `replacing`, a cookie, is ended
+        so a session id planted before sign-in opens nothing after it)."""
         email = normal_email(email)
         now = self.clock()
         s = self.settings
@@ -63,6 +67,13 @@ class SignIn:
                 await accounts.set_password_hash(conn, user.user_id, self.passwords.hash(password))
             oldest_counted = now - timedelta(minutes=s.lockout_window_minutes + s.lockout_minutes)
             await accounts.forget_failures(conn, email, oldest_counted)
+            await accounts.end_expired_sessions(
+                conn,
+                idle_since=now - timedelta(minutes=s.session_idle_minutes),
+                created_since=now - timedelta(hours=s.session_absolute_hours),
+            )
+            if replacing:
+                await accounts.end_session(conn, session_key(replacing))
             cookie = secrets.token_urlsafe(32)
             key = session_key(cookie)
             csrf = secrets.token_urlsafe(32)
