@@ -4,8 +4,7 @@ from typing import Any
 import pytest
 
 from packline_console.bootstrap import MIGRATIONS
-
-from .console_harness import Harness, running_console
+from services.console.tests.integration.console_harness import Harness, running_console
 
 
 @pytest.fixture

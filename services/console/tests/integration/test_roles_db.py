@@ -5,8 +5,7 @@ seller always keeps one owner."""
 import re
 
 from packline_runtime.tokens import Role
-
-from .console_harness import PASSWORD, Harness
+from services.console.tests.integration.console_harness import PASSWORD, Harness
 
 
 async def test_a_viewer_sees_no_change_buttons_and_its_changes_are_refused(

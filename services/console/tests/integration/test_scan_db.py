@@ -23,8 +23,12 @@ from packline_shipper.bootstrap import MIGRATIONS as SHIPPER_MIGRATIONS
 from packline_shipper.bootstrap import SERVICE as SHIPPER
 from packline_shipper.entrypoints import scan_http
 from packline_shipper.service_layer import use_cases
-
-from .console_harness import Browser, Harness, running_console, settings
+from services.console.tests.integration.console_harness import (
+    Browser,
+    Harness,
+    running_console,
+    settings,
+)
 
 READY, CANCELLED_ONE = "300000000006", "300000000020"
 

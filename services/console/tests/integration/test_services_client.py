@@ -4,8 +4,7 @@ services verify with the public key alone."""
 from packline_console.adapters.services import Services
 from packline_console.domain.accounts import User
 from packline_runtime import tokens
-
-from .console_harness import settings
+from services.console.tests.integration.console_harness import settings
 
 
 async def test_a_token_speaks_for_the_person_and_is_reused() -> None:

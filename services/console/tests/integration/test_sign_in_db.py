@@ -7,8 +7,13 @@ import re
 from packline_console.adapters import accounts
 from packline_console.adapters.passwords import Passwords
 from packline_runtime.tokens import Role
-
-from .console_harness import FAST, PASSWORD, Harness, running_console, settings
+from services.console.tests.integration.console_harness import (
+    FAST,
+    PASSWORD,
+    Harness,
+    running_console,
+    settings,
+)
 
 
 async def test_an_owner_signs_in_and_the_dashboard_names_seller_and_person(
