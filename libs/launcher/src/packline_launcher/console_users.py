@@ -58,5 +58,7 @@ def sign_in_lines(stack: Stack, seller_id: str) -> list[str]:
     return [
         f"console      {urls[0]}   (the seller's web console, in Korean)",
         f"  sign in as {email}  password: {said}",
-        "  add people in 설정 → 사용자, or: .venv/bin/python -m packline_console create-user --help",
+        "  add people in 설정 → 사용자, or from a shell:",
+        f"  PACKLINE_DATABASE_URL='{stack.database_url}' .venv/bin/python -m packline_console"
+        " create-user --seller SELLER --role operator --email EMAIL --generate",
     ]

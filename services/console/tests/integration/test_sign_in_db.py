@@ -4,6 +4,8 @@ stated time, CSRF is required, sessions end when idle, when old, and at sign-out
 
 import re
 
+import httpx
+
 from packline_console.adapters import accounts
 from packline_console.adapters.passwords import Passwords
 from packline_runtime.tokens import Role
@@ -25,6 +27,7 @@ async def test_an_owner_signs_in_and_the_dashboard_names_seller_and_person(
         assert answer.status_code == 303 and answer.headers["location"] == "/dashboard"
         cookie = answer.headers["set-cookie"].lower()
         assert "httponly" in cookie and "samesite=lax" in cookie
+        assert "secure" not in cookie  # plain http here; over https it is Secure (below)
 
         page = await browser.client.get("/dashboard")
 
@@ -246,3 +249,13 @@ async def test_sessions_left_to_expire_are_removed_at_the_next_sign_in(
 
     async with console.pool.acquire() as conn:
         assert await conn.fetchval("SELECT count(*) FROM sessions") == 1
+
+
+async def test_over_https_the_session_cookie_is_secure(console: Harness) -> None:
+    await console.user("owner@s1.kr")
+    async with console.browser() as browser:
+        browser.client.base_url = httpx.URL("https://console.test")
+        answer = await browser.sign_in("owner@s1.kr")
+
+    assert answer.status_code == 303
+    assert "secure" in answer.headers["set-cookie"].lower()
