@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
 from packline_console.domain.accounts import Session
+from packline_console.entrypoints.listing import PAGE_SIZES, PRESETS
 from packline_console.service_layer.sign_in import SignIn
 from packline_console.settings import ConsoleSettings
 
@@ -135,6 +136,8 @@ def kst(when: datetime | str | None) -> str:
 
 
 TEMPLATES.env.filters["kst"] = kst
+TEMPLATES.env.globals["presets"] = PRESETS
+TEMPLATES.env.globals["page_sizes"] = PAGE_SIZES
 
 
 def render(
