@@ -31,7 +31,13 @@ up: install ## run every service until Ctrl-C
 # The Apache Kafka tests (marker `kafka`) need a JDK and Maven; without them they are deselected.
 HAVE_JAVA_MVN := $(shell command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 && echo yes)
 
+HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo yes)
+
 test: install lint ## lint, unit, integration, end-to-end (embedded broker, and Apache Kafka with java+mvn)
+ifneq ($(HAVE_CHROMIUM),yes)
+	@echo "chromium not on PATH: SKIPPING the console's browser tests (tests/browser, marker browser)."
+	@echo "Install Debian's chromium and fonts-nanum (apt-get install chromium fonts-nanum)."
+endif
 ifeq ($(HAVE_JAVA_MVN),yes)
 	$(PY) scripts/kafka/kafka.py fetch
 	$(PY) -m pytest -q -p no:cacheprovider

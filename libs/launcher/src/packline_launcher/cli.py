@@ -8,8 +8,9 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from packline_launcher.demo import Demo
-from packline_launcher.stack import Stack
+from packline_launcher.console_users import sign_in_lines
+from packline_launcher.demo import SELLER, Demo
+from packline_launcher.stack import CONSOLE, Stack
 
 
 def _raise_interrupt(signum: int, _frame: FrameType | None) -> None:
@@ -23,7 +24,8 @@ def _stop_on_signals() -> None:
         signal.signal(sig, _raise_interrupt)
 
 
-def _print_stack(stack: Stack) -> None:
+def _print_stack(stack: Stack) -> list[str]:
+    """Prints where everything is; returns the console's sign-in lines (to print again)."""
     print(f"broker   {stack.kafka_bootstrap}" + ("  (embedded Tansu)" if stack.broker else ""))
     where = stack.postgres.url if stack.postgres else "PACKLINE_DATABASE_URL"
     print(f"postgres {where}" + ("  (embedded)" if stack.postgres else ""))
@@ -36,16 +38,21 @@ def _print_stack(stack: Stack) -> None:
             f"couriersim   {url}   (simulated courier API: booking, sorting codes, tracking; admin {url}/docs)"
         )
     for sp in stack.processes:
-        print(f"{sp.label:<12} {sp.url}   (docs {sp.url}/docs, metrics {sp.url}/metrics)")
+        if sp.name != CONSOLE:
+            print(f"{sp.label:<12} {sp.url}   (docs {sp.url}/docs, metrics {sp.url}/metrics)")
     print(f"logs     {stack.workdir / 'logs'}")
     print(
         f"token    packline token --data-dir {stack.workdir} --seller SELLER_ID [--role owner]"
         "   (every API but /health and /metrics needs `Authorization: Bearer <token>`)"
     )
+    console = sign_in_lines(stack, SELLER)
+    for line in console:
+        print(line)
+    return console
 
 
 def up(args: argparse.Namespace) -> int:
-    stack = Stack(Path(args.data_dir), replicas=args.replicas, fresh=args.fresh)
+    stack = Stack(Path(args.data_dir), replicas=args.replicas, fresh=args.fresh, console=True)
     _stop_on_signals()
     try:
         print("starting Packline ...", flush=True)
@@ -66,12 +73,18 @@ def up(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="packline-demo-"))
-    stack = Stack(workdir, replicas=1, fresh=True, env={"PACKLINE_BUNDLE_HOLD_SECONDS": "3"})
+    stack = Stack(
+        workdir,
+        replicas=1,
+        fresh=True,
+        env={"PACKLINE_BUNDLE_HOLD_SECONDS": "3"},
+        console=True,
+    )
     _stop_on_signals()
     try:
         print("starting Packline on the embedded broker and PostgreSQL ...", flush=True)
         stack.start()
-        _print_stack(stack)
+        console = _print_stack(stack)
         result = Demo(stack, args.orders, say=lambda line: print(line, flush=True)).run()
         print(
             f"demo: {result['collected']} collected, {result['shipped']} shipped, "
@@ -79,6 +92,8 @@ def demo(args: argparse.Namespace) -> int:
             flush=True,
         )
         if not args.once:
+            for line in console:
+                print(line)
             print("the stack keeps running for you to explore; press Ctrl-C to stop", flush=True)
             while True:
                 time.sleep(1.0)

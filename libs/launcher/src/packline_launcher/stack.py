@@ -25,6 +25,7 @@ from packline_runtime.kafka import ensure_topics
 from packline_runtime.roles import role_for, with_login
 
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
+CONSOLE = "console"  # the web console: beside the services when Stack(console=True)
 
 
 def die_with_parent() -> None:
@@ -74,6 +75,7 @@ class Stack:
     processes: list[ServiceProcess] = field(default_factory=list)
     marketsim: SimulatorProcess | None = None
     couriersim: SimulatorProcess | None = None
+    console: bool = False
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -96,6 +98,10 @@ class Stack:
                 for index in range(self.replicas):
                     self.processes.append(self._spawn(name, index))
             self.wait_ready(self.processes)
+            if self.console:  # it needs the services' URLs, known only now
+                self._migrate(CONSOLE)
+                self.processes.append(self._spawn(CONSOLE, 0))
+                self.wait_ready(self.processes[-1:])
         except BaseException:
             self.stop()
             raise
@@ -162,8 +168,16 @@ class Stack:
         if not env.get(secret_box.ENV_NAME):
             env[secret_box.ENV_NAME] = self.secrets_key()
         # The stack's services trust the stack's key, whatever the calling environment holds
-        # (a test process's own key, say): Stack.token and `packline token` sign with it.
+        # (a test process's own key, say): Stack.token, `packline token` and its console sign
+        # with it.
         env[tokens.PUBLIC_KEY_ENV] = keys.token_public_key(self.workdir)
+        if service == CONSOLE:  # only the console signs tokens; it calls the first replicas
+            env[tokens.PRIVATE_KEY_ENV] = keys.token_private_key(self.workdir)
+            for name in SERVICES:
+                if self.urls(name):
+                    env[f"PACKLINE_{name.upper()}_URL"] = self.url(name)
+        else:
+            env.pop(tokens.PRIVATE_KEY_ENV, None)
         return env
 
     def secrets_key(self) -> str:
@@ -175,7 +189,7 @@ class Stack:
 
     def _migrate(self, name: str) -> None:
         command = [sys.executable, "-m", f"packline_{name}", "migrate"]
-        if self.broker is not None and not self.fresh:
+        if self.broker is not None and not self.fresh and name != CONSOLE:
             command.append("--replay-outbox")  # the embedded broker started empty
         result = subprocess.run(
             command,
