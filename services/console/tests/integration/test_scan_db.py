@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
 from packline_contracts import OrderCancelled, WaybillIssued
 from packline_launcher.testing import bundle, collected, matched
-from packline_runtime import problems
+from packline_runtime import auth, problems, tokens
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
@@ -54,12 +54,16 @@ async def with_shipper(new_schema: Any) -> AsyncIterator[Harness]:
         await use_cases.handle_events(uow, [_issued(READY, 1), _issued(CANCELLED_ONE, 2), cancel])
     runtime = ServiceRuntime(SHIPPER, Settings(), SHIPPER_MIGRATIONS)
     runtime._pool = shipper_pool
+    console_settings = settings(shipper_url="http://shipper.test")
     shipper = FastAPI()
     shipper.include_router(scan_http.router(runtime))
     problems.install(shipper)
+    # the shipper verifies the console's tokens with the public half of the console's key
+    assert console_settings.token_private_key is not None
+    signing = console_settings.token_private_key.get_secret_value()
+    shipper.state.verifier = auth.Verifier(tokens.public_pem_of(signing))
     console_pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
     mounts = {"http://shipper.test": httpx.ASGITransport(app=shipper)}
-    console_settings = settings(shipper_url="http://shipper.test")
     async with running_console(console_pool, console_settings, mounts=mounts) as harness:
         await harness.user("packer@s1.kr", Role.OPERATOR)
         yield harness
