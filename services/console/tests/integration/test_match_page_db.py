@@ -52,6 +52,8 @@ async def test_a_suggestion_maps_in_one_click_and_a_set_maps_with_quantities(
 ) -> None:
     async with work_console(new_schema) as work, work.console.browser() as operator:
         await _waiting(work)
+        while await suggestions.refresh(work.matcher):  # suggested before the catalogue came
+            pass
         await operator.sign_in(OPERATOR)
         uploaded = await _upload(
             operator, _catalogue(("RICE-5", "유기농 현미 햅쌀", "5kg"), ("EGG-10", "계란", "10구"))
