@@ -15,7 +15,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
-from packline_console.entrypoints import auth_pages, pages, scan_page, users_page
+from packline_console.entrypoints import (
+    auth_pages,
+    bundle_page,
+    collect_page,
+    match_page,
+    pages,
+    register_page,
+    scan_page,
+    users_page,
+)
 from packline_console.entrypoints.web import (
     Console,
     NotSignedIn,
@@ -81,6 +90,13 @@ def create_app(
 
     app = FastAPI(title="Packline console", lifespan=lifespan, docs_url=None, redoc_url=None)
     for router in (auth_pages.router, pages.router, scan_page.router, users_page.router):
+        app.include_router(router)
+    for router in (
+        collect_page.router,
+        register_page.router,
+        match_page.router,
+        bundle_page.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 

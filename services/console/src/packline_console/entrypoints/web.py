@@ -37,10 +37,10 @@ class Menu:
 
 MENUS = (
     Menu("dashboard", "대시보드", "/dashboard"),
-    Menu("collect", "주문수집", "/soon/collect"),
-    Menu("register", "주문등록", "/soon/register"),
-    Menu("match", "매칭", "/soon/match"),
-    Menu("bundle", "합포", "/soon/bundle"),
+    Menu("collect", "주문수집", "/collect"),
+    Menu("register", "주문등록", "/register"),
+    Menu("match", "매칭", "/match"),
+    Menu("bundle", "합포", "/bundle"),
     Menu("allocate", "할당", "/soon/allocate"),
     Menu("waybill", "송장", "/soon/waybill"),
     Menu("ship", "배송", "/shipping/scan"),

@@ -1,0 +1,115 @@
+"""The console with the real collector, matcher and bundler HTTP routes in-process, each on
+its own fresh PostgreSQL schema, and an owner, an operator and a viewer of seller s1."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+from fastapi import FastAPI
+
+from packline_bundler.bootstrap import MIGRATIONS as BUNDLER_MIGRATIONS
+from packline_bundler.entrypoints import http as bundler_http
+from packline_bundler.entrypoints import review_http, settings_http
+from packline_collector.adapters.marketplaces import Gateway
+from packline_collector.bootstrap import MIGRATIONS as COLLECTOR_MIGRATIONS
+from packline_collector.domain.accounts import Account
+from packline_collector.domain.endpoints import EndpointPolicy
+from packline_collector.entrypoints import accounts_http, collections_http, excel_http
+from packline_collector.entrypoints import http as collector_http
+from packline_collector.service_layer.collection import Collection
+from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
+from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
+from packline_matcher.entrypoints import catalogue_http
+from packline_matcher.entrypoints import http as matcher_http
+from packline_runtime import problems
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+from packline_runtime.tokens import Role
+from services.console.tests.integration.console_harness import Harness, running_console, settings
+
+OWNER, OPERATOR, VIEWER = "owner@s1.kr", "op@s1.kr", "viewer@s1.kr"
+HOLD = timedelta(seconds=60)
+
+
+@dataclass
+class Work:
+    console: Harness
+    collector: asyncpg.Pool
+    matcher: asyncpg.Pool
+    bundler: asyncpg.Pool
+    collection: Collection
+
+
+def _app(name: str, pool: asyncpg.Pool, migrations: Any, *routers: Any) -> FastAPI:
+    runtime = ServiceRuntime(name, Settings(), migrations)
+    runtime._pool = pool
+    app = FastAPI()
+    for build in routers:
+        app.include_router(build(runtime))
+    problems.install(app)
+    return app
+
+
+def _no_marketplace(account: Account) -> Gateway:
+    raise AssertionError(f"this test calls no marketplace ({account.marketplace})")
+
+
+@asynccontextmanager
+async def work_console(
+    new_schema: Any,
+    gateway_for: Callable[[Account], Gateway] = _no_marketplace,
+    endpoints: EndpointPolicy | None = None,
+) -> AsyncIterator[Work]:
+    pools = {
+        name: await new_schema(migrations, prefix=f"w{name[:3]}")
+        for name, migrations in (
+            ("collector", COLLECTOR_MIGRATIONS),
+            ("matcher", MATCHER_MIGRATIONS),
+            ("bundler", BUNDLER_MIGRATIONS),
+            ("console", CONSOLE_MIGRATIONS),
+        )
+    }
+    collection = Collection(lambda: pools["collector"], gateway_for)
+    policy = endpoints or EndpointPolicy.from_setting("")
+    apps = {
+        "collector": _app(
+            "collector",
+            pools["collector"],
+            COLLECTOR_MIGRATIONS,
+            excel_http.router,
+            collector_http.router,
+            lambda rt: accounts_http.router(rt, policy),
+            lambda rt: collections_http.router(rt, collection),
+        ),
+        "matcher": _app(
+            "matcher",
+            pools["matcher"],
+            MATCHER_MIGRATIONS,
+            matcher_http.router,
+            catalogue_http.router,
+        ),
+        "bundler": _app(
+            "bundler",
+            pools["bundler"],
+            BUNDLER_MIGRATIONS,
+            bundler_http.router,
+            review_http.router,
+            lambda rt: settings_http.router(rt, HOLD),
+        ),
+    }
+    mounts: dict[str, httpx.AsyncBaseTransport] = {
+        f"http://{name}.test": httpx.ASGITransport(app=app) for name, app in apps.items()
+    }
+    urls = {f"{name}_url": f"http://{name}.test" for name in apps}
+    async with (
+        collection.lifespan(None),
+        running_console(pools["console"], settings(**urls), mounts=mounts) as harness,
+    ):
+        await harness.user(OWNER, Role.OWNER)
+        await harness.user(OPERATOR, Role.OPERATOR)
+        await harness.user(VIEWER, Role.VIEWER)
+        yield Work(harness, pools["collector"], pools["matcher"], pools["bundler"], collection)
