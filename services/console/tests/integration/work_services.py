@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 import httpx
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from packline_bundler.bootstrap import MIGRATIONS as BUNDLER_MIGRATIONS
 from packline_bundler.entrypoints import http as bundler_http
@@ -25,7 +25,7 @@ from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
 from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
 from packline_matcher.entrypoints import catalogue_http
 from packline_matcher.entrypoints import http as matcher_http
-from packline_runtime import problems
+from packline_runtime import auth, problems, tokens
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
@@ -44,12 +44,14 @@ class Work:
     collection: Collection
 
 
-def _app(name: str, pool: asyncpg.Pool, migrations: Any, *routers: Any) -> FastAPI:
+def _app(name: str, pool: asyncpg.Pool, migrations: Any, public_pem: str, *routers: Any) -> FastAPI:
+    """The service's routes in-process; its token check trusts the console's key."""
     runtime = ServiceRuntime(name, Settings(), migrations)
     runtime._pool = pool
     app = FastAPI()
+    app.state.verifier = auth.Verifier(public_pem)
     for build in routers:
-        app.include_router(build(runtime))
+        app.include_router(build(runtime), dependencies=[Depends(auth.authorize)])
     problems.install(app)
     return app
 
@@ -75,11 +77,16 @@ async def work_console(
     }
     collection = Collection(lambda: pools["collector"], gateway_for)
     policy = endpoints or EndpointPolicy.from_setting("")
+    urls = {f"{name}_url": f"http://{name}.test" for name in ("collector", "matcher", "bundler")}
+    console_settings = settings(**urls)
+    assert console_settings.token_private_key is not None
+    public = tokens.public_pem_of(console_settings.token_private_key.get_secret_value())
     apps = {
         "collector": _app(
             "collector",
             pools["collector"],
             COLLECTOR_MIGRATIONS,
+            public,
             excel_http.router,
             collector_http.router,
             lambda rt: accounts_http.router(rt, policy),
@@ -89,6 +96,7 @@ async def work_console(
             "matcher",
             pools["matcher"],
             MATCHER_MIGRATIONS,
+            public,
             matcher_http.router,
             catalogue_http.router,
         ),
@@ -96,6 +104,7 @@ async def work_console(
             "bundler",
             pools["bundler"],
             BUNDLER_MIGRATIONS,
+            public,
             bundler_http.router,
             review_http.router,
             lambda rt: settings_http.router(rt, HOLD),
@@ -104,10 +113,9 @@ async def work_console(
     mounts: dict[str, httpx.AsyncBaseTransport] = {
         f"http://{name}.test": httpx.ASGITransport(app=app) for name, app in apps.items()
     }
-    urls = {f"{name}_url": f"http://{name}.test" for name in apps}
     async with (
         collection.lifespan(None),
-        running_console(pools["console"], settings(**urls), mounts=mounts) as harness,
+        running_console(pools["console"], console_settings, mounts=mounts) as harness,
     ):
         await harness.user(OWNER, Role.OWNER)
         await harness.user(OPERATOR, Role.OPERATOR)
