@@ -41,7 +41,7 @@ MENUS = (
     Menu("register", "주문등록", "/soon/register"),
     Menu("match", "매칭", "/soon/match"),
     Menu("bundle", "합포", "/soon/bundle"),
-    Menu("allocate", "할당", "/soon/allocate"),
+    Menu("allocate", "할당", "/allocate"),
     Menu("waybill", "송장", "/soon/waybill"),
     Menu("ship", "배송", "/shipping/scan"),
     Menu("cs", "CS", "/soon/cs"),

@@ -1,0 +1,61 @@
+"""The services' real HTTP routes on fresh PostgreSQL schemas, in-process, for the console's
+page tests: each app is mounted at http://<service>.test and its pool is kept for seeding."""
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+import asyncpg
+import httpx
+from fastapi import APIRouter, FastAPI
+
+from packline_runtime import dead_letters_http, problems
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+
+
+@dataclass
+class PoolRuntime:
+    """What most routes need of a runtime: its pool and its transactions."""
+
+    pool: asyncpg.Pool
+
+    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
+        return unit_of_work(self.pool)
+
+
+def service_runtime(name: str, pool: asyncpg.Pool, migrations: Any) -> ServiceRuntime:
+    runtime = ServiceRuntime(name, Settings(), migrations)
+    runtime._pool = pool
+    return runtime
+
+
+@dataclass
+class Apps:
+    """Apps by service name; `mounts` routes the console's service URLs to them."""
+
+    pools: dict[str, asyncpg.Pool] = field(default_factory=dict)
+    mounts: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, pool: asyncpg.Pool, *routers: APIRouter) -> FastAPI:
+        app = FastAPI()
+        for router in routers:
+            app.include_router(router, responses=problems.RESPONSES)
+        app.include_router(dead_letters_http.router(lambda: pool, dict))
+        problems.install(app)
+        self.pools[name] = pool
+        self.mounts[f"http://{name}.test"] = httpx.ASGITransport(app=app)
+        self.urls[f"{name}_url"] = f"http://{name}.test"
+        return app
+
+
+async def allocator(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
+    from packline_allocator.bootstrap import MIGRATIONS, SERVICE
+    from packline_allocator.entrypoints import http
+
+    pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="calloc")
+    apps.add("allocator", pool, http.router(service_runtime(SERVICE, pool, MIGRATIONS)))
+    return pool
