@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
-from packline_console.entrypoints import allocate_page, auth_pages, pages, scan_page, users_page
+from packline_console.entrypoints import (
+    allocate_page,
+    auth_pages,
+    cs_page,
+    pages,
+    scan_page,
+    users_page,
+)
 from packline_console.entrypoints.web import (
     Console,
     NotSignedIn,
@@ -83,6 +90,7 @@ def create_app(
     for router in (auth_pages.router, pages.router, scan_page.router, users_page.router):
         app.include_router(router)
     app.include_router(allocate_page.router)
+    app.include_router(cs_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

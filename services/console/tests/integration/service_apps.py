@@ -1,6 +1,7 @@
 """The services' real HTTP routes on fresh PostgreSQL schemas, in-process, for the console's
 page tests: each app is mounted at http://<service>.test and its pool is kept for seeding."""
 
+import itertools
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -59,3 +60,53 @@ async def allocator(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
     pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="calloc")
     apps.add("allocator", pool, http.router(service_runtime(SERVICE, pool, MIGRATIONS)))
     return pool
+
+
+def _no_marketplace(_: Any) -> Any:
+    raise AssertionError("these page tests reach no marketplace")
+
+
+async def collector(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
+    from packline_collector.bootstrap import MIGRATIONS, SERVICE
+    from packline_collector.entrypoints import collections_http, http, mismatch_http, push_http
+    from packline_collector.service_layer.collection import Collection
+    from packline_collector.service_layer.mismatches import Checker
+
+    pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="ccoll")
+    runtime = service_runtime(SERVICE, pool, MIGRATIONS)
+    apps.add(
+        "collector",
+        pool,
+        http.router(runtime),
+        collections_http.router(runtime, Collection(lambda: pool, _no_marketplace, 60)),
+        push_http.router(runtime),
+        mismatch_http.router(runtime, Checker(lambda: pool, _no_marketplace)),
+    )
+    return pool
+
+
+async def dead_letter(pool: asyncpg.Pool, error: str, order: str, seller: str = "s1") -> int:
+    from packline_runtime.dead_letters import DeadLetter, record
+
+    async with pool.acquire() as conn:
+        [(letter_id, _)] = await record(
+            conn,
+            [
+                DeadLetter(
+                    consumer="test",
+                    topic="orders.matched",
+                    partition=0,
+                    offset=next(_offsets),
+                    payload=b"{}",
+                    error=error,
+                    event_id=f"e{next(_offsets)}",
+                    event_type="OrderMatched",
+                    seller_id=seller,
+                    order_uids=(order,),
+                )
+            ],
+        )
+    return letter_id
+
+
+_offsets = itertools.count(1)

@@ -44,7 +44,7 @@ MENUS = (
     Menu("allocate", "할당", "/allocate"),
     Menu("waybill", "송장", "/soon/waybill"),
     Menu("ship", "배송", "/shipping/scan"),
-    Menu("cs", "CS", "/soon/cs"),
+    Menu("cs", "CS", "/cs"),
     Menu("settings", "설정", "/settings/users"),
 )
 SRE_MENU = Menu("sre", "SRE", "/soon/sre")
