@@ -21,6 +21,7 @@ from packline_console.entrypoints import (
     cs_page,
     pages,
     scan_page,
+    shipping_page,
     users_page,
 )
 from packline_console.entrypoints.web import (
@@ -91,6 +92,7 @@ def create_app(
         app.include_router(router)
     app.include_router(allocate_page.router)
     app.include_router(cs_page.router)
+    app.include_router(shipping_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

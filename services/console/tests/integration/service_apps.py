@@ -110,3 +110,48 @@ async def dead_letter(pool: asyncpg.Pool, error: str, order: str, seller: str = 
 
 
 _offsets = itertools.count(1)
+
+
+async def shipper(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
+    from packline_shipper.bootstrap import MIGRATIONS, SERVICE
+    from packline_shipper.entrypoints import http, scan_http
+
+    pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="cship")
+    runtime = service_runtime(SERVICE, pool, MIGRATIONS)
+    apps.add("shipper", pool, http.router(runtime), scan_http.router(runtime))
+    return pool
+
+
+SENDER = {
+    "name": "팩라인상사",
+    "phone": "02-123-4567",
+    "address": "서울 중구 세종대로 1",
+    "postcode": "04524",
+}
+
+
+async def waybill(apps: Apps, new_schema: Callable[..., Any]) -> Any:
+    """The waybill service with its own number band; returns its Numbering (to feed events)."""
+    from packline_runtime.secret_box import SecretBox, decode_key, new_key
+    from packline_waybill.bootstrap import MIGRATIONS
+    from packline_waybill.domain.endpoints import CourierEndpoints
+    from packline_waybill.domain.numbers import NumberBand
+    from packline_waybill.entrypoints import http, http_accounts, http_files, http_tracking
+    from packline_waybill.service_layer.claims import Numbering
+    from packline_waybill.service_layer.parcels import Sender
+    from packline_waybill.service_layer.tracking import TrackingPolicy
+
+    pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="cwbl")
+    box = SecretBox(decode_key(new_key()))
+    numbering = Numbering(NumberBand("HYUNDAI", 30_000_000_000, 30_000_009_999), box)
+    runtime = PoolRuntime(pool)
+    sender = Sender(SENDER["name"], SENDER["phone"], SENDER["address"])
+    apps.add(
+        "waybill",
+        pool,
+        http.router(runtime, numbering, sender, box, None),
+        http_files.router(runtime, box),
+        http_accounts.router(runtime, box, CourierEndpoints()),
+        http_tracking.router(runtime, box, TrackingPolicy()),
+    )
+    return numbering
