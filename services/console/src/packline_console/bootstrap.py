@@ -23,6 +23,8 @@ from packline_console.entrypoints import (
     scan_page,
     shipping_page,
     users_page,
+    waybill_accounts_page,
+    waybill_page,
 )
 from packline_console.entrypoints.web import (
     Console,
@@ -93,6 +95,8 @@ def create_app(
     app.include_router(allocate_page.router)
     app.include_router(cs_page.router)
     app.include_router(shipping_page.router)
+    app.include_router(waybill_page.router)
+    app.include_router(waybill_accounts_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

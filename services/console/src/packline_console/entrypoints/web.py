@@ -42,8 +42,8 @@ MENUS = (
     Menu("match", "매칭", "/soon/match"),
     Menu("bundle", "합포", "/soon/bundle"),
     Menu("allocate", "할당", "/allocate"),
-    Menu("waybill", "송장", "/soon/waybill"),
-    Menu("ship", "배송", "/shipping/scan"),
+    Menu("waybill", "송장", "/waybill"),
+    Menu("ship", "배송", "/shipping"),
     Menu("cs", "CS", "/cs"),
     Menu("settings", "설정", "/settings/users"),
 )
