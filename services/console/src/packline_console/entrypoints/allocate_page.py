@@ -84,7 +84,8 @@ async def allocate_page(request: Request, console: ConsoleDep, session: SessionD
         except (ServiceDown, ServiceProblem) as exc:
             status, message = page_kit.failure(exc)
             return await _page(request, console, session, status, error=message)
-        return xlsx("재고", STOCK_COLUMNS, rows, sheet="재고")
+        shown = [page_kit.for_excel(row, {}) for row in rows]
+        return xlsx("재고", STOCK_COLUMNS, shown, sheet="재고")
     return await _page(request, console, session)
 
 

@@ -2,7 +2,8 @@
 (the rest of the page still shows), a change's failure as a status and a Korean message, lists
 paged by the service or searched here, and the "code,quantity" lines sellers paste."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
@@ -52,6 +53,20 @@ async def every(
 ) -> list[dict[str, Any]]:
     """Every row the search matches (the Excel download)."""
     return [row async for row in every_row(fetch) if lq.matches(*fields(row))]
+
+
+def for_excel(row: Mapping[str, Any], named: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """A service's row as a spreadsheet shows it: times (`*_at`) as times (the download writes
+    them in KST), coded values in the Korean the page shows (`named`: field → code → word)."""
+    shown: dict[str, Any] = {}
+    for key, value in row.items():
+        if key.endswith("_at") and isinstance(value, str) and value:
+            shown[key] = datetime.fromisoformat(value)
+        elif key in named:
+            shown[key] = named[key].get(str(value), value)
+        else:
+            shown[key] = value
+    return shown
 
 
 def quantity_lines(text: str, what: str) -> tuple[list[tuple[str, int]], list[str]]:

@@ -3,7 +3,7 @@ one, retry all FAILED), 상태 불일치 with the day's reconciliation, and deli
 scan bench stays at /shipping/scan."""
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -100,15 +100,9 @@ async def shipping_page(request: Request, console: ConsoleDep, session: SessionD
     except (ServiceDown, ServiceProblem) as exc:
         status, message = page_kit.failure(exc)
         return await _page(request, console, session, status, error=message)
-    shown = [
-        {k: view.named(k, v) if not k.endswith("_at") else _moment(v) for k, v in r.items()}
-        for r in rows
-    ]
+    named = {view.filter_param: dict(view.filters)}
+    shown = [page_kit.for_excel(row, named) for row in rows]
     return xlsx(view.title, view.columns, shown, sheet=view.title)
-
-
-def _moment(value: Any) -> Any:
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else value
 
 
 async def _change(

@@ -112,7 +112,7 @@ async def waybill_page(request: Request, console: ConsoleDep, session: SessionDe
         rows = await page_kit.every(_fetch(console, session, _status(request)), lq, _fields)
     except (ServiceDown, ServiceProblem) as exc:
         return await _refused(request, console, session, exc)
-    shown = [{**r, "status": STATUSES.get(r.get("status", ""), r.get("status"))} for r in rows]
+    shown = [page_kit.for_excel(row, {"status": STATUSES, "method": WAYS}) for row in rows]
     return xlsx("송장", COLUMNS, shown, sheet="송장")
 
 
