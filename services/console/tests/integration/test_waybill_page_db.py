@@ -80,7 +80,7 @@ async def test_labels_print_as_a_pdf_and_a_number_is_voided_and_replaced(
 
     assert issued.status_code == 200 and len(ids) == 2
     assert labels.status_code == 200 and labels.content.startswith(b"%PDF")
-    assert labels.headers["content-type"] == "application/pdf"
+    assert labels.headers["content-type"] == "application/pdf" and labels.headers["x-labels"] == "2"
     assert none.status_code == 422 and "출력할 송장을 체크하거나" in none.text
     assert replaced.status_code == 200
     [new_number] = re.findall(r"새 송장번호 (\d+)를 발행했습니다", replaced.text)

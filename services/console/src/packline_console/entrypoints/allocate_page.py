@@ -77,8 +77,8 @@ async def _page(
 
 @router.get("")
 async def allocate_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
-    if ListQuery.of(request, default_preset="all").export:
-        lq = ListQuery.of(request, default_preset="all")
+    lq = ListQuery.of(request, default_preset="all")
+    if lq.export:
         try:
             rows = await page_kit.every(_fetch(console, session), lq, _sku)
         except (ServiceDown, ServiceProblem) as exc:

@@ -117,8 +117,8 @@ async def waybill_page(request: Request, console: ConsoleDep, session: SessionDe
 
 
 def _file(answer: Any, fallback: str) -> Response:
-    kept = {k: v for k, v in answer.headers.items() if k.lower().startswith("x-labels")}
-    kept |= {k: v for k, v in answer.headers.items() if k.lower() == "x-reprints"}
+    # how many labels, and how many of them reprints (재출력), as the waybill service counted
+    kept = {k: v for k, v in answer.headers.items() if k.lower() in ("x-labels", "x-reprints")}
     disposition = answer.headers.get("content-disposition", f'attachment; filename="{fallback}"')
     return Response(
         answer.content,
