@@ -129,6 +129,7 @@ def test_a_seller_signs_in_sees_counts_and_scans(
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
 
     page.click("nav.menus >> text=배송")
+    page.click("nav.tabs >> text=출고 스캔")
     scan_input = page.locator("#scan-input")
     expect(scan_input).to_be_focused()
     page.keyboard.type(READY)

@@ -16,14 +16,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
 from packline_console.entrypoints import (
+    allocate_page,
     auth_pages,
     bundle_page,
     collect_page,
+    cs_page,
     match_page,
     pages,
     register_page,
     scan_page,
+    shipping_page,
     users_page,
+    waybill_accounts_page,
+    waybill_page,
 )
 from packline_console.entrypoints.web import (
     Console,
@@ -98,6 +103,11 @@ def create_app(
         bundle_page.router,
     ):
         app.include_router(router)
+    app.include_router(allocate_page.router)
+    app.include_router(cs_page.router)
+    app.include_router(shipping_page.router)
+    app.include_router(waybill_page.router)
+    app.include_router(waybill_accounts_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

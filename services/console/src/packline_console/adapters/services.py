@@ -106,10 +106,38 @@ class Services:
         params: dict[str, Any] | None = None,
         json: Any = None,
         content: bytes | None = None,
+        headers: dict[str, str] | None = None,
         expect: tuple[int, ...] = (),
     ) -> Any:
         """The JSON answer; `expect` lists error statuses whose body is returned, not raised."""
-        headers = {"authorization": f"Bearer {self.token_for(user)}"}
+        answer = await self.raw(
+            user,
+            service,
+            method,
+            path,
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
+            expect=expect,
+        )
+        return _body(answer)
+
+    async def raw(
+        self,
+        user: User,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        expect: tuple[int, ...] = (),
+    ) -> httpx.Response:
+        """The answer itself (a file: label PDF, courier file), errors raised as by `call`."""
+        sent = {**(headers or {}), "authorization": f"Bearer {self.token_for(user)}"}
         try:
             answer = await self._client.request(
                 method,
@@ -117,15 +145,15 @@ class Services:
                 params=params,
                 json=json,
                 content=content,
-                headers=headers,
+                headers=sent,
             )
         except httpx.TransportError:
             raise ServiceDown(service) from None
         if answer.status_code in (502, 503, 504):
             raise ServiceDown(service)
-        body = _body(answer)
         if answer.is_success or answer.status_code in expect:
-            return body
+            return answer
+        body = _body(answer)
         detail = body.get("detail", "") if isinstance(body, dict) else ""
         raise ServiceProblem(service, answer.status_code, str(detail)[:300], body)
 

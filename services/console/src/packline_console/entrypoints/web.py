@@ -41,10 +41,10 @@ MENUS = (
     Menu("register", "주문등록", "/register"),
     Menu("match", "매칭", "/match"),
     Menu("bundle", "합포", "/bundle"),
-    Menu("allocate", "할당", "/soon/allocate"),
-    Menu("waybill", "송장", "/soon/waybill"),
-    Menu("ship", "배송", "/shipping/scan"),
-    Menu("cs", "CS", "/soon/cs"),
+    Menu("allocate", "할당", "/allocate"),
+    Menu("waybill", "송장", "/waybill"),
+    Menu("ship", "배송", "/shipping"),
+    Menu("cs", "CS", "/cs"),
     Menu("settings", "설정", "/settings/users"),
 )
 SRE_MENU = Menu("sre", "SRE", "/soon/sre")

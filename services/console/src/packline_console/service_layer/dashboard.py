@@ -102,23 +102,23 @@ async def build(services: Services, user: User) -> Dashboard:
         Tile("수집 (진행 중)", _n(collector, "in_progress"), "/soon/collect"),
         Tile("매칭 대기", _n(matcher, "unmatched"), "/soon/match"),
         Tile("합포 대기", _n(bundler, "open"), "/soon/bundle", "묶음"),
-        Tile("할당 대기 (재고)", _n(allocator, "waiting"), "/soon/allocate", "묶음"),
-        Tile("송장 대기", _n(waybill, "awaiting"), "/soon/waybill", "박스"),
-        Tile("출고 대기", _n(shipper, "ready"), "/shipping/scan", "박스"),
-        Tile("출고 완료", _n(shipper, "shipped"), "/shipping/scan", "박스"),
+        Tile("할당 대기 (재고)", _n(allocator, "waiting"), "/allocate", "묶음"),
+        Tile("송장 대기", _n(waybill, "awaiting"), "/waybill", "박스"),
+        Tile("출고 대기", _n(shipper, "ready"), "/shipping?status=READY", "박스"),
+        Tile("출고 완료", _n(shipper, "shipped"), "/shipping?status=SHIPPED", "박스"),
     ]
     dead = _sum(letters)
     dashboard.attention = [
         Tile("미매칭 주문", _n(matcher, "unmatched"), "/soon/match"),
         Tile("합포 확인 필요", _n(bundler, "pending_reviews"), "/soon/bundle"),
-        Tile("재고 부족 대기", _n(allocator, "waiting"), "/soon/allocate", "묶음"),
-        Tile("출고 전 취소 요청", _n(collector, "cancel_requested"), "/soon/cs"),
-        Tile("출고 중지 박스", _n(shipper, "stopped"), "/shipping/scan", "박스"),
-        Tile("송장 전송 실패", push_failures, "/soon/cs"),
+        Tile("재고 부족 대기", _n(allocator, "waiting"), "/allocate", "묶음"),
+        Tile("출고 전 취소 요청", _n(collector, "cancel_requested"), "/cs"),
+        Tile("출고 중지 박스", _n(shipper, "stopped"), "/shipping?status=STOPPED", "박스"),
+        Tile("송장 전송 실패", push_failures, "/shipping?view=pushes&state=FAILED"),
         Tile(
             "처리 실패 메시지",
             dead,
-            "/soon/cs",
+            "/cs?view=dead",
             over=any(n == DEAD_LETTER_PAGE for n in letters if n is not None),
         ),
     ]

@@ -1,0 +1,150 @@
+"""할당: stock levels (재고) with search and the Excel download, setting stock from pasted lines
+or a file, the 할당처리 button, and the allocator's counts of bundles waiting for stock."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from packline_console.adapters.services import ServiceDown, ServiceProblem
+from packline_console.domain.accounts import Session
+from packline_console.entrypoints import page_kit
+from packline_console.entrypoints.listing import ListQuery, xlsx
+from packline_console.entrypoints.web import ChangeDep, Console, ConsoleDep, SessionDep, render
+
+router = APIRouter(prefix="/allocate")
+MAX_FILE_BYTES = 5 << 20
+STOCK_COLUMNS = (
+    ("sku", "SKU"),
+    ("on_hand", "현재고"),
+    ("allocated", "할당됨"),
+    ("available", "가용재고"),
+    ("updated_at", "변경일시"),
+)
+# the allocator's /stats keys, as the page names them
+COUNTS = (
+    ("waiting", "재고 대기 묶음"),
+    ("waiting_orders", "재고 대기 주문"),
+    ("allocated", "할당된 묶음"),
+    ("shipped", "출고된 묶음"),
+)
+
+
+def _fetch(console: Console, session: Session) -> page_kit.Fetch:
+    async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        answer = await console.services.get(
+            session.user,
+            "allocator",
+            "/stock",
+            seller_id=session.user.seller_id,
+            limit=limit,
+            offset=offset,
+        )
+        return page_kit.items(answer)
+
+    return fetch
+
+
+def _sku(row: dict[str, Any]) -> tuple[Any, ...]:
+    return (row.get("sku"),)
+
+
+async def _page(
+    request: Request, console: Console, session: Session, status: int = 200, **said: Any
+) -> Response:
+    lq = ListQuery.of(request, default_preset="all")
+    banners: list[str] = []
+    rows, has_next = await page_kit.read(
+        banners, page_kit.listed(_fetch(console, session), lq, _sku), ([], False)
+    )
+    stats = await page_kit.read(
+        banners, console.services.get(session.user, "allocator", "/stats"), {}
+    )
+    counts = [(name, stats.get(key, 0)) for key, name in COUNTS if isinstance(stats, dict)]
+    return render(
+        request,
+        "allocate.html",
+        "allocate",
+        status,
+        lq=lq,
+        rows=rows,
+        has_next=has_next,
+        counts=counts,
+        banners=banners,
+        **said,
+    )
+
+
+@router.get("")
+async def allocate_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
+    lq = ListQuery.of(request, default_preset="all")
+    if lq.export:
+        try:
+            rows = await page_kit.every(_fetch(console, session), lq, _sku)
+        except (ServiceDown, ServiceProblem) as exc:
+            status, message = page_kit.failure(exc)
+            return await _page(request, console, session, status, error=message)
+        shown = [page_kit.for_excel(row, {}) for row in rows]
+        return xlsx("재고", STOCK_COLUMNS, shown, sheet="재고")
+    return await _page(request, console, session)
+
+
+@router.post("/stock")
+async def set_stock(
+    request: Request,
+    console: ConsoleDep,
+    session: ChangeDep,
+    lines: Annotated[str, Form(max_length=500_000)] = "",
+    stock_file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """재고 등록: one `SKU,수량` a line (pasted or a .csv/.txt file); the quantity is what is on
+    hand now. All lines are set together, or none."""
+    text = lines
+    if stock_file is not None and stock_file.filename:
+        content = await stock_file.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            return await _page(request, console, session, 413, error="파일이 너무 큽니다(5MB까지).")
+        text = page_kit.decoded(content)
+    pairs, errors = page_kit.quantity_lines(text, "SKU")
+    seen = {sku for sku, _ in pairs}
+    if len(seen) != len(pairs):
+        errors.append("같은 SKU가 두 번 있습니다. 한 SKU는 한 줄에만 적어 주세요.")
+    if errors:
+        return await _page(request, console, session, 422, errors=errors, lines=text[:20_000])
+    user = session.user
+    try:
+        answer = await console.services.call(
+            user,
+            "allocator",
+            "PUT",
+            "/stock",
+            json={
+                "seller_id": user.seller_id,
+                "items": [{"sku": sku, "on_hand": n} for sku, n in pairs],
+            },
+        )
+    except (ServiceDown, ServiceProblem) as exc:
+        status, message = page_kit.failure(exc)
+        return await _page(request, console, session, status, error=message, lines=text[:20_000])
+    notice = (
+        f"재고 {answer.get('updated', len(pairs))}건을 저장했습니다. "
+        f"재고가 생겨 할당된 묶음: {answer.get('bundles_allocated', 0)}건"
+    )
+    return await _page(request, console, session, notice=notice)
+
+
+@router.post("/wave")
+async def run_wave(request: Request, console: ConsoleDep, session: ChangeDep) -> Response:
+    """할당처리: allocate the waiting bundles that stock now covers."""
+    user = session.user
+    try:
+        answer = await console.services.call(
+            user, "allocator", "POST", "/allocation/waves", json={"seller_id": user.seller_id}
+        )
+    except (ServiceDown, ServiceProblem) as exc:
+        status, message = page_kit.failure(exc)
+        return await _page(request, console, session, status, error=message)
+    allocated = answer.get("bundles_allocated", 0) if isinstance(answer, dict) else 0
+    return await _page(
+        request, console, session, notice=f"할당처리: 묶음 {allocated}건을 할당했습니다."
+    )
