@@ -35,8 +35,12 @@ class Clock:
         self.now += timedelta(**delta)
 
 
+# The console signs with this key in every test; the in-process services trust its public half.
+SIGNING_KEY, VERIFYING_KEY = new_key_pair()
+
+
 def settings(**overrides: Any) -> ConsoleSettings:
-    private_pem, _ = new_key_pair()
+    private_pem = SIGNING_KEY
     urls = {
         f"{s}_url": CLOSED_PORT_URL
         for s in ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")

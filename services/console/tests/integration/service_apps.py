@@ -9,12 +9,13 @@ from typing import Any
 
 import asyncpg
 import httpx
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
-from packline_runtime import dead_letters_http, problems
+from packline_runtime import auth, dead_letters_http, problems
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+from services.console.tests.integration.console_harness import VERIFYING_KEY
 
 
 @dataclass
@@ -43,9 +44,11 @@ class Apps:
 
     def add(self, name: str, pool: asyncpg.Pool, *routers: APIRouter) -> FastAPI:
         app = FastAPI()
+        app.state.verifier = auth.Verifier(VERIFYING_KEY)  # the console's tokens, as deployed
+        guard = [Depends(auth.authorize)]
         for router in routers:
-            app.include_router(router, responses=problems.RESPONSES)
-        app.include_router(dead_letters_http.router(lambda: pool, dict))
+            app.include_router(router, responses=problems.RESPONSES, dependencies=guard)
+        app.include_router(dead_letters_http.router(lambda: pool, dict), dependencies=guard)
         problems.install(app)
         self.pools[name] = pool
         self.mounts[f"http://{name}.test"] = httpx.ASGITransport(app=app)
