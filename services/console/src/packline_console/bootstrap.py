@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
-from packline_console.entrypoints import auth_pages, pages, scan_page, users_page
+from packline_console.entrypoints import auth_pages, pages, scan_page, sre_page, users_page
 from packline_console.entrypoints.web import (
     Console,
     NotSignedIn,
@@ -82,6 +82,7 @@ def create_app(
     app = FastAPI(title="Packline console", lifespan=lifespan, docs_url=None, redoc_url=None)
     for router in (auth_pages.router, pages.router, scan_page.router, users_page.router):
         app.include_router(router)
+    app.include_router(sre_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

@@ -47,7 +47,7 @@ MENUS = (
     Menu("cs", "CS", "/soon/cs"),
     Menu("settings", "설정", "/settings/users"),
 )
-SRE_MENU = Menu("sre", "SRE", "/soon/sre")
+SRE_MENU = Menu("sre", "SRE", "/sre")
 
 
 @dataclass
