@@ -15,7 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
-from packline_console.entrypoints import auth_pages, pages, scan_page, sre_page, users_page
+from packline_console.entrypoints import (
+    auth_pages,
+    pages,
+    scan_page,
+    settings_page,
+    sre_page,
+    users_page,
+)
 from packline_console.entrypoints.web import (
     Console,
     NotSignedIn,
@@ -83,6 +90,7 @@ def create_app(
     for router in (auth_pages.router, pages.router, scan_page.router, users_page.router):
         app.include_router(router)
     app.include_router(sre_page.router)
+    app.include_router(settings_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

@@ -45,7 +45,7 @@ MENUS = (
     Menu("waybill", "송장", "/soon/waybill"),
     Menu("ship", "배송", "/shipping/scan"),
     Menu("cs", "CS", "/soon/cs"),
-    Menu("settings", "설정", "/settings/users"),
+    Menu("settings", "설정", "/settings"),
 )
 SRE_MENU = Menu("sre", "SRE", "/sre")
 
