@@ -59,9 +59,11 @@ async def _board(request: Request, console: Console, session: SessionDep) -> sre
     return sre.from_ring(feed.sampler.ring, now, feed.sampler.down)
 
 
-def _charts(board: sre.Board) -> list[Markup]:
+def _charts(board: sre.Board) -> list[tuple[str, Markup]]:
     # made on the server from numbers; every label is escaped in line_svg
-    return [Markup(line_svg(c, board.end, sre.HOUR, SERVICE_NAMES)) for c in board.charts]
+    return [
+        (c.title, Markup(line_svg(c, board.end, sre.HOUR, SERVICE_NAMES))) for c in board.charts
+    ]
 
 
 @router.get("/sre")
