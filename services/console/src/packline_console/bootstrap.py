@@ -25,7 +25,9 @@ from packline_console.entrypoints import (
     pages,
     register_page,
     scan_page,
+    settings_page,
     shipping_page,
+    sre_page,
     users_page,
     waybill_accounts_page,
     waybill_page,
@@ -108,6 +110,8 @@ def create_app(
     app.include_router(shipping_page.router)
     app.include_router(waybill_page.router)
     app.include_router(waybill_accounts_page.router)
+    app.include_router(sre_page.router)
+    app.include_router(settings_page.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
 
     @app.exception_handler(NotSignedIn)

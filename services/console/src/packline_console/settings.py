@@ -39,6 +39,12 @@ class ConsoleSettings(BaseSettings):
     cookie_secure: bool | None = Field(
         default=None, description="Secure cookies; unset: when the request came over https"
     )
+    sre_sample_seconds: float = Field(
+        default=10.0, gt=0, description="SRE page: how often the console samples /metrics"
+    )
+    prometheus_url: str = Field(
+        default="", description="SRE page: read Prometheus (query_range) instead of sampling"
+    )
     log_level: str = "INFO"
 
     def service_url(self, service: str) -> str:

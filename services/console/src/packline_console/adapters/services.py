@@ -160,6 +160,21 @@ class Services:
     async def get(self, user: User, service: str, path: str, **params: Any) -> Any:
         return await self.call(user, service, "GET", path, params=params or None)
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The one client, for other HTTP sources (tests route URLs through its mounts)."""
+        return self._client
+
+    async def metrics_text(self, service: str) -> str:
+        """A service's /metrics (Prometheus text; public, no tenant data, so no token)."""
+        try:
+            answer = await self._client.get(f"{self._urls[service]}/metrics")
+        except httpx.TransportError:
+            raise ServiceDown(service) from None
+        if not answer.is_success:
+            raise ServiceDown(service)
+        return answer.text
+
 
 def _body(answer: httpx.Response) -> Any:
     try:

@@ -45,9 +45,9 @@ MENUS = (
     Menu("waybill", "송장", "/waybill"),
     Menu("ship", "배송", "/shipping"),
     Menu("cs", "CS", "/cs"),
-    Menu("settings", "설정", "/settings/users"),
+    Menu("settings", "설정", "/settings"),
 )
-SRE_MENU = Menu("sre", "SRE", "/soon/sre")
+SRE_MENU = Menu("sre", "SRE", "/sre")
 
 
 @dataclass

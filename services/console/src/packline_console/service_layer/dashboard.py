@@ -15,6 +15,7 @@ from packline_console.settings import SERVICES
 
 T = TypeVar("T")
 DEAD_LETTER_PAGE = 100
+ATTENTION_PAGE = 500  # the collector's page of changed orders; a full page is a floor
 
 
 @dataclass(frozen=True)
@@ -26,11 +27,22 @@ class Tile:
     over: bool = False  # the count is a floor (a page of DEAD_LETTER_PAGE was full)
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """The oldest item a stage's list holds (None: nothing waits there, or no answer)."""
+
+    stage: str
+    since: datetime | None
+    href: str
+    known: bool = True  # False: the service did not answer
+
+
 @dataclass
 class Dashboard:
     stages: list[Tile] = field(default_factory=list)
     attention: list[Tile] = field(default_factory=list)
-    oldest: list[tuple[str, datetime | None]] = field(default_factory=list)
+    oldest: list[Waiting] = field(default_factory=list)
+    today: Tile | None = None
     funnel: str = ""
     banners: list[str] = field(default_factory=list)
 
@@ -54,18 +66,28 @@ class _Calls:
         found = await self.safely(self.services.get(self.user, service, "/stats"))
         return found if isinstance(found, dict) else None
 
-    async def open_dead_letters(self, service: str) -> int | None:
-        found = await self.safely(
-            self.services.get(
-                self.user, service, "/dead-letters", status="OPEN", limit=DEAD_LETTER_PAGE
-            )
-        )
-        return len(found["items"]) if isinstance(found, dict) else None
-
-    async def first_time(self, service: str, path: str, key: str, **params: Any) -> datetime | None:
+    async def items(self, service: str, path: str, **params: Any) -> list[dict[str, Any]] | None:
         found = await self.safely(self.services.get(self.user, service, path, **params))
-        items = found.get("items", []) if isinstance(found, dict) else []
-        return datetime.fromisoformat(items[0][key]) if items else None
+        return list(found.get("items", [])) if isinstance(found, dict) else None
+
+    async def open_dead_letters(self, service: str) -> int | None:
+        found = await self.items(service, "/dead-letters", status="OPEN", limit=DEAD_LETTER_PAGE)
+        return None if found is None else len(found)
+
+    async def first_time(
+        self, service: str, path: str, key: str, **params: Any
+    ) -> tuple[datetime | None, bool]:
+        """The first row's time, and whether the service answered."""
+        found = await self.items(service, path, **params)
+        return (datetime.fromisoformat(found[0][key]) if found else None), found is not None
+
+    async def registered_today(self, seller: dict[str, str]) -> int | None:
+        found = await self.safely(
+            self.services.get(self.user, "collector", "/orders/registered-today", **seller)
+        )
+        if not isinstance(found, dict):
+            return None
+        return sum(int(n) for n in found.get("by_marketplace", {}).values())
 
 
 def _n(stats: dict[str, Any] | None, key: str) -> int | None:
@@ -81,27 +103,75 @@ def _sum(values: list[int | None]) -> int | None:
     return sum(known) if known else None
 
 
+def _pushes(collector: dict[str, Any] | None, state: str) -> int | None:
+    """Tracking-number pushes to the marketplaces in a state (`pushed_<market>_<state>`)."""
+    if collector is None:
+        return None
+    return sum(
+        int(v) for k, v in collector.items() if k.startswith("pushed_") and k.endswith(state)
+    )
+
+
+async def _oldest(
+    calls: _Calls, seller: dict[str, str], awaiting: int | None, attention: list[Any] | None
+) -> list[Waiting]:
+    """Every stage whose list shows its waiting items, oldest first or (waybills, changed
+    orders) newest first: then the last row is the oldest."""
+    last_awaiting = max((awaiting or 1) - 1, 0)
+    matcher, reviews, waybills, parcels = await asyncio.gather(
+        calls.first_time("matcher", "/unmatched", "held_at", limit=1, suggestions=0, **seller),
+        calls.first_time("bundler", "/reviews", "created_at", status="PENDING", limit=1, **seller),
+        calls.first_time(
+            "waybill",
+            "/waybills",
+            "created_at",
+            status="AWAITING",
+            limit=1,
+            offset=last_awaiting,
+            **seller,
+        ),
+        calls.first_time("shipper", "/parcels", "created_at", status="READY", limit=1),
+    )
+    changed = (
+        datetime.fromisoformat(attention[-1]["detected_at"])
+        if attention and len(attention) < ATTENTION_PAGE
+        else None
+    )
+    return [
+        Waiting("매칭 대기", matcher[0], "/match", matcher[1]),
+        Waiting("합포 확인 필요", reviews[0], "/bundle", reviews[1]),
+        Waiting("송장 발급 대기", waybills[0], "/waybill", waybills[1]),
+        Waiting("출고 대기", parcels[0], "/shipping", parcels[1]),
+        Waiting("주문 변경 확인", changed, "/cs", attention is not None),
+    ]
+
+
 async def build(services: Services, user: User) -> Dashboard:
     calls = _Calls(services, user)
     seller = {"seller_id": user.seller_id} if user.seller_id else {}
     stats_list = await asyncio.gather(*(calls.stats(s) for s in SERVICES))
-    letters: list[int | None] = [None] * len(SERVICES)
-    oldest_unmatched = oldest_ready = None
-    if user.seller_id is not None:  # the platform role reads /stats only
-        letters, oldest_unmatched, oldest_ready = await asyncio.gather(
-            asyncio.gather(*(calls.open_dead_letters(s) for s in SERVICES)),
-            calls.first_time("matcher", "/unmatched", "held_at", limit=1, suggestions=0, **seller),
-            calls.first_time("shipper", "/parcels", "created_at", status="READY", limit=1),
-        )
     st = dict(zip(SERVICES, stats_list, strict=True))
     collector, matcher, bundler = st["collector"], st["matcher"], st["bundler"]
     allocator, waybill, shipper = st["allocator"], st["waybill"], st["shipper"]
-    push_failures = _sum([v for k, v in (collector or {}).items() if k.endswith("_failed")])
-    dashboard = Dashboard(banners=calls.banners)
+    letters: list[int | None] = [None] * len(SERVICES)
+    attention: list[Any] | None = None
+    oldest: list[Waiting] = []
+    today: int | None = None
+    if user.seller_id is not None:  # the platform role reads /stats only
+        attention = await calls.items(
+            "collector", "/orders-attention", limit=ATTENTION_PAGE, **seller
+        )
+        letters, oldest, today = await asyncio.gather(
+            asyncio.gather(*(calls.open_dead_letters(s) for s in SERVICES)),
+            _oldest(calls, seller, _n(waybill, "awaiting"), attention),
+            calls.registered_today(seller),
+        )
+    dashboard = Dashboard(banners=calls.banners, oldest=oldest)
+    dashboard.today = Tile("오늘 등록된 주문", today, "/collect")
     dashboard.stages = [
-        Tile("수집 (진행 중)", _n(collector, "in_progress"), "/soon/collect"),
-        Tile("매칭 대기", _n(matcher, "unmatched"), "/soon/match"),
-        Tile("합포 대기", _n(bundler, "open"), "/soon/bundle", "묶음"),
+        Tile("수집 (진행 중)", _n(collector, "in_progress"), "/collect"),
+        Tile("매칭 대기", _n(matcher, "unmatched"), "/match"),
+        Tile("합포 대기", _n(bundler, "open"), "/bundle", "묶음"),
         Tile("할당 대기 (재고)", _n(allocator, "waiting"), "/allocate", "묶음"),
         Tile("송장 대기", _n(waybill, "awaiting"), "/waybill", "박스"),
         Tile("출고 대기", _n(shipper, "ready"), "/shipping?status=READY", "박스"),
@@ -109,12 +179,20 @@ async def build(services: Services, user: User) -> Dashboard:
     ]
     dead = _sum(letters)
     dashboard.attention = [
-        Tile("미매칭 주문", _n(matcher, "unmatched"), "/soon/match"),
-        Tile("합포 확인 필요", _n(bundler, "pending_reviews"), "/soon/bundle"),
-        Tile("재고 부족 대기", _n(allocator, "waiting"), "/allocate", "묶음"),
+        Tile("송장 발급 대기", _n(waybill, "awaiting"), "/waybill", "박스"),
+        Tile("마켓 송장 미전송", _pushes(collector, "_pending"), "/shipping"),
+        Tile("송장 전송 실패", _pushes(collector, "_failed"), "/shipping?view=pushes&state=FAILED"),
         Tile("출고 전 취소 요청", _n(collector, "cancel_requested"), "/cs"),
+        Tile(
+            "주소 변경 등 확인",
+            None if attention is None else len(attention),
+            "/cs",
+            over=attention is not None and len(attention) == ATTENTION_PAGE,
+        ),
+        Tile("미매칭 주문", _n(matcher, "unmatched"), "/match"),
+        Tile("합포 확인 필요", _n(bundler, "pending_reviews"), "/bundle"),
+        Tile("재고 부족 대기", _n(allocator, "waiting"), "/allocate", "묶음"),
         Tile("출고 중지 박스", _n(shipper, "stopped"), "/shipping?status=STOPPED", "박스"),
-        Tile("송장 전송 실패", push_failures, "/shipping?view=pushes&state=FAILED"),
         Tile(
             "처리 실패 메시지",
             dead,
@@ -122,7 +200,6 @@ async def build(services: Services, user: User) -> Dashboard:
             over=any(n == DEAD_LETTER_PAGE for n in letters if n is not None),
         ),
     ]
-    dashboard.oldest = [("매칭 대기", oldest_unmatched), ("출고 대기", oldest_ready)]
     dashboard.funnel = funnel_svg(
         [
             ("수집", _n(collector, "collected")),

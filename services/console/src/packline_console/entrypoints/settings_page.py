@@ -1,0 +1,112 @@
+"""설정: the seller's rules. 합포 마감 (sealing: hold window, cut-off times or the button only)
+and 합포 제외, changed by the owner only; everyone of the seller may read them. Links to the
+users page and to the waybill settings on the 송장 page; the allocator offers no settings."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from packline_console.adapters.services import ServiceDown, ServiceProblem
+from packline_console.entrypoints.web import ConsoleDep, OwnerChangeDep, Refused, SessionDep, render
+from packline_console.service_layer import seller_settings
+
+router = APIRouter(prefix="/settings")
+Mode = Annotated[Literal["HOLD", "CUTOFF", "MANUAL"], Form()]
+Kind = Annotated[Literal["SKU", "MARKETPLACE"], Form()]
+Reason = Annotated[str, Form(max_length=300)]
+Value = Annotated[str, Form(min_length=1, max_length=64)]
+
+
+def _seller(session: SessionDep) -> str:
+    if session.user.seller_id is None:
+        raise Refused(403, "설정은 판매자 계정의 화면입니다. SRE 계정은 SRE 화면을 쓰세요.")
+    return session.user.seller_id
+
+
+async def _page(
+    request: Request, console: ConsoleDep, session: SessionDep, status: int = 200, **said: str
+) -> Response:
+    found = await seller_settings.load(console.services, session.user, _seller(session))
+    return render(
+        request,
+        "settings.html",
+        "settings",
+        status,
+        found=found,
+        modes=seller_settings.MODES,
+        kinds=seller_settings.KINDS,
+        banners=found.banners,
+        owner=session.user.is_owner,
+        **said,
+    )
+
+
+@router.get("")
+async def settings_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
+    return await _page(request, console, session)
+
+
+@router.post("/sealing")
+async def save_sealing(
+    request: Request,
+    console: ConsoleDep,
+    session: OwnerChangeDep,
+    mode: Mode,
+    hold_minutes: Annotated[str, Form(max_length=6)] = "",
+    cutoffs: Annotated[str, Form(max_length=100)] = "",
+    reason: Reason = "",
+) -> Response:
+    minutes = hold_minutes.strip()
+    if minutes and (not minutes.isdigit() or int(minutes) > 7 * 24 * 60):
+        error = "보류 시간은 0부터 10080(7일)까지의 분 단위 정수로 적어 주세요."
+        return await _page(request, console, session, 422, error=error)
+    try:
+        moved = await seller_settings.save_sealing(
+            console.services,
+            session.user,
+            _seller(session),
+            mode,
+            int(minutes) if minutes else None,
+            cutoffs.strip(),
+            reason,
+        )
+    except (ServiceDown, ServiceProblem) as exc:
+        return await _page(request, console, session, _status(exc), error=str(exc))
+    notice = f"합포 마감 설정을 저장했습니다. 열린 묶음 {moved}개의 마감 시각을 다시 잡았습니다."
+    return await _page(request, console, session, notice=notice)
+
+
+@router.post("/exclusions")
+async def add_exclusion(
+    request: Request,
+    console: ConsoleDep,
+    session: OwnerChangeDep,
+    kind: Kind,
+    value: Value,
+    reason: Reason = "",
+) -> Response:
+    try:
+        await seller_settings.exclude(
+            console.services, session.user, _seller(session), kind, value.strip(), reason
+        )
+    except (ServiceDown, ServiceProblem) as exc:
+        return await _page(request, console, session, _status(exc), error=str(exc))
+    notice = f"{seller_settings.KINDS[kind]} {value.strip()}을(를) 합포 제외에 넣었습니다."
+    return await _page(request, console, session, notice=notice)
+
+
+@router.post("/exclusions/remove")
+async def remove_exclusion(
+    request: Request, console: ConsoleDep, session: OwnerChangeDep, kind: Kind, value: Value
+) -> Response:
+    try:
+        await seller_settings.include(console.services, session.user, _seller(session), kind, value)
+    except (ServiceDown, ServiceProblem) as exc:
+        return await _page(request, console, session, _status(exc), error=str(exc))
+    notice = f"{seller_settings.KINDS[kind]} {value}을(를) 합포 제외에서 뺐습니다."
+    return await _page(request, console, session, notice=notice)
+
+
+def _status(exc: ServiceDown | ServiceProblem) -> int:
+    return exc.status if isinstance(exc, ServiceProblem) and exc.status < 500 else 502

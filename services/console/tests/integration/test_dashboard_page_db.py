@@ -1,0 +1,125 @@
+"""대시보드 through the console with the matcher's and shipper's real routes on PostgreSQL
+(in-process): the oldest waiting item of each stage that lists them, attention tiles linking to
+the menus' pages, the funnel said to be all-time; a service that does not answer is a blank."""
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
+from packline_contracts import OrderCancelled, WaybillIssued
+from packline_launcher.testing import bundle, collected, matched
+from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
+from packline_matcher.bootstrap import SERVICE as MATCHER
+from packline_matcher.entrypoints import http as matcher_http
+from packline_matcher.service_layer import use_cases as matching
+from packline_runtime import problems
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
+from packline_runtime.tokens import Role
+from packline_runtime.unit_of_work import unit_of_work
+from packline_shipper.bootstrap import MIGRATIONS as SHIPPER_MIGRATIONS
+from packline_shipper.bootstrap import SERVICE as SHIPPER
+from packline_shipper.entrypoints import http as shipper_http
+from packline_shipper.service_layer import use_cases as shipping
+from services.console.tests.integration.console_harness import Harness, running_console, settings
+
+
+def _issued(number: str, order: int) -> WaybillIssued:
+    box = bundle(matched(collected(order, seller="s1"), {"A": 1}))
+    return WaybillIssued(
+        **box.follow_up(),
+        bundle_id=box.bundle_id,
+        courier_code="CJGLS",
+        tracking_number=number,
+        recipient=box.recipient,
+        members=box.members,
+    )
+
+
+async def _app(service: str, migrations: Any, pool: Any, router: Any) -> FastAPI:
+    runtime = ServiceRuntime(service, Settings(), migrations)
+    runtime._pool = pool
+    app = FastAPI()
+    app.include_router(router(runtime))
+    problems.install(app)
+    return app
+
+
+@pytest.fixture
+async def with_stages(new_schema: Any) -> AsyncIterator[Harness]:
+    """One order held unmatched; one parcel ready and one stopped (its order cancelled)."""
+    matcher_pool = await new_schema(MATCHER_MIGRATIONS, prefix="cmatch")
+    async with unit_of_work(matcher_pool) as uow:
+        await matching.handle_events(uow, [collected(7, seller="s1")])
+    shipper_pool = await new_schema(SHIPPER_MIGRATIONS, prefix="cship")
+    made = collected(2, seller="s1")
+    cancel = OrderCancelled(**made.follow_up(), order=made.order, recipient_key=made.recipient_key)
+    async with unit_of_work(shipper_pool) as uow:
+        await shipping.handle_events(
+            uow, [_issued("300000000006", 1), _issued("300000000020", 2), cancel]
+        )
+    mounts = {
+        "http://matcher.test": httpx.ASGITransport(
+            app=await _app(MATCHER, MATCHER_MIGRATIONS, matcher_pool, matcher_http.router)
+        ),
+        "http://shipper.test": httpx.ASGITransport(
+            app=await _app(SHIPPER, SHIPPER_MIGRATIONS, shipper_pool, shipper_http.router)
+        ),
+    }
+    chosen = settings(matcher_url="http://matcher.test", shipper_url="http://shipper.test")
+    console_pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
+    async with running_console(console_pool, chosen, mounts=mounts) as harness:
+        await harness.user("viewer@s1.kr", Role.VIEWER)
+        await harness.user("sre@packline.kr", Role.SRE)
+        yield harness
+
+
+def _row(html: str, stage: str) -> str:
+    found = re.search(rf">{stage}</a></td><td>([^<]*)</td>", html)
+    assert found, stage
+    return found.group(1)
+
+
+def _tile(html: str, label: str) -> tuple[str, str]:
+    found = re.search(
+        rf'href="([^"]+)" data-attention="{label}">.*?class="tile-count">([^<]*)<', html, re.S
+    )
+    assert found, label
+    return found.group(1), found.group(2)
+
+
+async def test_the_oldest_waiting_item_per_stage_and_tiles_linking_to_lists(
+    with_stages: Harness,
+) -> None:
+    async with with_stages.browser() as browser:
+        await browser.sign_in("viewer@s1.kr")
+        page = await browser.client.get("/dashboard")
+
+    assert page.status_code == 200, page.text
+    html = page.text
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(html, "매칭 대기"))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(html, "출고 대기"))
+    assert _row(html, "합포 확인 필요") == "—"  # the bundler did not answer: not "none waiting"
+    assert _tile(html, "미매칭 주문") == ("/match", "1")
+    assert _tile(html, "출고 중지 박스") == ("/shipping", "1")
+    assert _tile(html, "마켓 송장 미전송") == ("/shipping", "—")  # collector down: blank
+    for label in ("송장 발급 대기", "출고 전 취소 요청", "합포 확인 필요", "처리 실패 메시지"):
+        assert _tile(html, label)[0] in ("/waybill", "/cs", "/bundle")
+    assert "/soon/" not in html.split("<main>")[1]  # (the menus are the other pages' to set)
+    assert "누적된 주문 수입니다(오늘만이 아닙니다)" in html
+    assert "주문수집 서비스가 응답하지 않습니다" in html
+
+
+async def test_the_sre_dashboard_has_no_seller_lists(with_stages: Harness) -> None:
+    async with with_stages.browser() as browser:
+        await browser.sign_in("sre@packline.kr")
+        page = await browser.client.get("/dashboard")
+
+    assert page.status_code == 200
+    assert "판매자 계정에서 보입니다" in page.text
+    assert 'href="/sre"' in page.text
