@@ -17,7 +17,6 @@ from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
 from packline_matcher.bootstrap import SERVICE as MATCHER
 from packline_matcher.entrypoints import http as matcher_http
 from packline_matcher.service_layer import use_cases as matching
-from packline_runtime import problems
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
@@ -26,7 +25,12 @@ from packline_shipper.bootstrap import MIGRATIONS as SHIPPER_MIGRATIONS
 from packline_shipper.bootstrap import SERVICE as SHIPPER
 from packline_shipper.entrypoints import http as shipper_http
 from packline_shipper.service_layer import use_cases as shipping
-from services.console.tests.integration.console_harness import Harness, running_console, settings
+from services.console.tests.integration.console_harness import (
+    Harness,
+    running_console,
+    service_app,
+    settings,
+)
 
 
 def _issued(number: str, order: int) -> WaybillIssued:
@@ -44,9 +48,7 @@ def _issued(number: str, order: int) -> WaybillIssued:
 async def _app(service: str, migrations: Any, pool: Any, router: Any) -> FastAPI:
     runtime = ServiceRuntime(service, Settings(), migrations)
     runtime._pool = pool
-    app = FastAPI()
-    app.include_router(router(runtime))
-    problems.install(app)
+    app = service_app(router(runtime))
     return app
 
 
@@ -106,10 +108,10 @@ async def test_the_oldest_waiting_item_per_stage_and_tiles_linking_to_lists(
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(html, "출고 대기"))
     assert _row(html, "합포 확인 필요") == "—"  # the bundler did not answer: not "none waiting"
     assert _tile(html, "미매칭 주문") == ("/match", "1")
-    assert _tile(html, "출고 중지 박스") == ("/shipping", "1")
+    assert _tile(html, "출고 중지 박스") == ("/shipping?status=STOPPED", "1")
     assert _tile(html, "마켓 송장 미전송") == ("/shipping", "—")  # collector down: blank
     for label in ("송장 발급 대기", "출고 전 취소 요청", "합포 확인 필요", "처리 실패 메시지"):
-        assert _tile(html, label)[0] in ("/waybill", "/cs", "/bundle")
+        assert _tile(html, label)[0] in ("/waybill", "/cs", "/cs?view=dead", "/bundle")
     assert "/soon/" not in html.split("<main>")[1]  # (the menus are the other pages' to set)
     assert "누적된 주문 수입니다(오늘만이 아닙니다)" in html
     assert "주문수집 서비스가 응답하지 않습니다" in html

@@ -9,13 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from packline_bundler.bootstrap import MIGRATIONS as BUNDLER_MIGRATIONS
 from packline_bundler.bootstrap import SERVICE as BUNDLER
 from packline_bundler.entrypoints import settings_http
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
-from packline_runtime import problems
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
@@ -23,6 +21,7 @@ from services.console.tests.integration.console_harness import (
     Browser,
     Harness,
     running_console,
+    service_app,
     settings,
 )
 
@@ -34,9 +33,7 @@ async def with_bundler(new_schema: Any) -> AsyncIterator[Harness]:
     bundler_pool = await new_schema(BUNDLER_MIGRATIONS, prefix="cbund")
     runtime = ServiceRuntime(BUNDLER, Settings(), BUNDLER_MIGRATIONS)
     runtime._pool = bundler_pool
-    bundler = FastAPI()
-    bundler.include_router(settings_http.router(runtime, timedelta(minutes=2)))
-    problems.install(bundler)
+    bundler = service_app(settings_http.router(runtime, timedelta(minutes=2)))
     console_pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
     mounts = {"http://bundler.test": httpx.ASGITransport(app=bundler)}
     console_settings = settings(bundler_url="http://bundler.test")
