@@ -1,6 +1,6 @@
-"""The collector's start on a database deployed before its marketplace keys were sealed: the
-service itself seals them (on a database of its own, so its `collector` schema is that old
-one), and stops with every connection closed."""
+"""The collector's start on a database of its own (so its `collector` schema is the test's):
+keys an older collector stored in plaintext are sealed by the service itself, and without a
+secrets key an account is refused with advice, not stored."""
 
 import shutil
 import tempfile
@@ -10,10 +10,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+import httpx
 import pytest
 from pydantic import SecretStr
 
 from packline_collector.bootstrap import MIGRATIONS, SERVICE, CollectorSettings, create_app
+from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.db import create_pool
 from packline_runtime.migrations import migrate
 
@@ -94,3 +96,32 @@ async def test_the_collector_seals_plaintext_keys_of_an_older_database_when_it_s
     for key in (ACCESS_KEY, SECRET_KEY, CLIENT_SECRET):
         assert key not in raw and key.encode().hex() not in raw
     assert [h[0] for h in hints] == ["acce****", ""]
+
+
+async def test_without_a_secrets_key_an_account_is_refused_with_advice(
+    own_database: str, kafka_bootstrap: str, service_tokens: TestTokens
+) -> None:
+    settings = CollectorSettings(
+        database_url=own_database, kafka_bootstrap=kafka_bootstrap, secrets_key=None
+    )
+    app = create_app(settings)
+    body = {
+        "marketplace": "NAVER",
+        "name": "스마트스토어",
+        "client_id": "client-1",
+        "client_secret": CLIENT_SECRET,
+    }
+    async with (
+        app.router.lifespan_context(app),  # no account yet: it starts
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://collector",
+            headers=service_tokens.headers("s1"),
+        ) as http,
+    ):
+        refused = await http.post("/accounts", json=body)
+        listed = await http.get("/accounts")
+    assert refused.status_code == 503, refused.text
+    assert "set PACKLINE_SECRETS_KEY" in refused.json()["detail"]
+    assert CLIENT_SECRET not in refused.text
+    assert listed.json()["items"] == []
