@@ -27,10 +27,12 @@ from packline_collector.entrypoints import (
     push_http,
     subscriber,
 )
+from packline_collector.service_layer import account_keys
 from packline_collector.service_layer.collection import Collection
 from packline_collector.service_layer.mismatches import Checker
 from packline_collector.service_layer.push import Pusher
-from packline_runtime.service import ServiceRuntime
+from packline_runtime.secret_box import SecretBox
+from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
 
 SERVICE = "collector"
@@ -72,8 +74,9 @@ def load_settings() -> CollectorSettings:
 class _Marketplaces:
     """The httpx client lives from startup to shutdown, never at import."""
 
-    def __init__(self, settings: CollectorSettings) -> None:
+    def __init__(self, settings: CollectorSettings, box: SecretBox | None) -> None:
         self.settings = settings
+        self.box = box
         self.gateways: Gateways | None = None
 
     def _started(self) -> Gateways:
@@ -99,9 +102,24 @@ class _Marketplaces:
             attempts=s.marketplace_attempts, base_delay=s.marketplace_backoff_seconds
         )
         async with httpx.AsyncClient(timeout=s.marketplace_timeout_seconds) as client:
-            self.gateways = Gateways(client, policy, s.endpoints)
+            self.gateways = Gateways(client, policy, s.endpoints, self.box)
             yield
             self.gateways = None
+
+
+def _sealing(box: SecretBox | None) -> Hook:
+    """At startup, before anything reads an account: keys stored in plaintext by an older
+    collector are sealed, and the start is refused when accounts exist and no secrets key is
+    set. Here rather than in `migrate`: SQL cannot seal, and every start (with or without
+    `migrate` run first) passes here, as the schema's owner the service logs in as."""
+
+    @contextlib.asynccontextmanager
+    async def seal(runtime: ServiceRuntime) -> AsyncIterator[None]:
+        async with runtime.pool.acquire() as conn:
+            await account_keys.seal_stored_keys(conn, box)
+        yield
+
+    return seal
 
 
 def build_runtime(settings: Settings) -> ServiceRuntime:
@@ -117,7 +135,9 @@ def create_app(settings: Settings) -> FastAPI:
         else CollectorSettings(**settings.model_dump())
     )
     runtime = build_runtime(s)
-    marketplaces = _Marketplaces(s)
+    box = SecretBox.from_setting(s.secrets_key)
+    runtime.in_background(_sealing(box))  # first: before collection, pushes or checks start
+    marketplaces = _Marketplaces(s, box)
     collection = Collection(lambda: runtime.pool, marketplaces.gateway_for, s.collect_lease_seconds)
     runtime.in_background(marketplaces.lifespan)
     runtime.in_background(collection.lifespan)
@@ -137,7 +157,7 @@ def create_app(settings: Settings) -> FastAPI:
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
         http.stats_router(runtime),
-        accounts_http.router(runtime, s.endpoints),
+        accounts_http.router(runtime, s.endpoints, box),
         collections_http.router(runtime, collection),
         push_http.router(runtime),
         mismatch_http.router(runtime, checker),

@@ -3,6 +3,7 @@ the setting of the tracking-push and mismatch tests."""
 
 import asyncio
 import json
+import os
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -11,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 
-from packline_collector.adapters import accounts_repository, push_repository
+from packline_collector.adapters import push_repository
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import NewAccount
 from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.domain.push import PushView
-from packline_collector.service_layer import use_cases
+from packline_collector.service_layer import account_keys, use_cases
 from packline_collector.service_layer.collection import Collection
 from packline_collector.service_layer.push import Pusher
 from packline_contracts import (
@@ -31,14 +32,18 @@ from packline_contracts import (
 )
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator
+from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import unit_of_work
 
+BOX = SecretBox(os.urandom(32))
 FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
 SELLER = "s1"
 
 
 def gateways_for(market: RunningSimulator, http: httpx.AsyncClient) -> Gateways:
-    return Gateways(http, FAST, EndpointPolicy.from_setting(market.url.removeprefix("http://")))
+    return Gateways(
+        http, FAST, EndpointPolicy.from_setting(market.url.removeprefix("http://")), BOX
+    )
 
 
 async def collect_orders(
@@ -66,8 +71,8 @@ async def collect_orders(
                 "client_secret": naver.client_secret,
             },
         ):
-            await accounts_repository.add(
-                conn, NewAccount.model_validate({"seller_id": SELLER, **body}), market.url
+            await account_keys.add_account(
+                conn, BOX, NewAccount.model_validate({"seller_id": SELLER, **body}), market.url
             )
     collection = Collection(lambda: pool, gateways_for(market, http).for_account)
     now = datetime.now(UTC)

@@ -4,6 +4,7 @@ endpoints, and a return asked for after shipping becomes a case on the attention
 
 import asyncio
 import json
+import os
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -13,20 +14,22 @@ import asyncpg
 import httpx
 import pytest
 
-from packline_collector.adapters import accounts_repository
 from packline_collector.adapters import orders_repository as orders
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
 from packline_collector.domain.accounts import NewAccount
 from packline_collector.domain.endpoints import EndpointPolicy
+from packline_collector.service_layer import account_keys
 from packline_collector.service_layer.collection import Collection
 from packline_contracts import Marketplace, OrderRef
 from packline_marketsim import coupang_state
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
+from packline_runtime.secret_box import SecretBox
 
+BOX = SecretBox(os.urandom(32))
 FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
 
 
@@ -65,8 +68,8 @@ async def _accounts(pool: asyncpg.Pool, market: RunningSimulator, paid_from: dat
     ]
     async with pool.acquire() as conn:
         for body in bodies:
-            await accounts_repository.add(
-                conn, NewAccount.model_validate({"seller_id": "s1", **body}), market.url
+            await account_keys.add_account(
+                conn, BOX, NewAccount.model_validate({"seller_id": "s1", **body}), market.url
             )
 
 
@@ -100,7 +103,9 @@ async def _setup(
     pool = await new_schema(MIGRATIONS)
     now = datetime.now(UTC)
     await _accounts(pool, market, now - age)
-    gateways = Gateways(http, FAST, EndpointPolicy.from_setting(market.url.removeprefix("http://")))
+    gateways = Gateways(
+        http, FAST, EndpointPolicy.from_setting(market.url.removeprefix("http://")), BOX
+    )
     collection = Collection(lambda: pool, gateways.for_account)
     job_id = await collection.start_manual(
         "s1", ["COUPANG", "NAVER"], now - age - timedelta(days=1), now

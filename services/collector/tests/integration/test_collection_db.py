@@ -4,6 +4,7 @@ one account's bad key not stopping the others."""
 
 import asyncio
 import json
+import os
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -20,11 +21,14 @@ from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
 from packline_collector.domain.accounts import NewAccount, view
 from packline_collector.domain.endpoints import EndpointPolicy
+from packline_collector.service_layer import account_keys
 from packline_collector.service_layer.collection import Collection
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
+from packline_runtime.secret_box import SecretBox
 
+BOX = SecretBox(os.urandom(32))
 FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
 
 
@@ -71,8 +75,8 @@ async def _accounts(
     ids = {}
     async with pool.acquire() as conn:
         for body in bodies:
-            row = await accounts_repository.add(
-                conn, NewAccount.model_validate({"seller_id": "s1", **body}), market.url
+            row = await account_keys.add_account(
+                conn, BOX, NewAccount.model_validate({"seller_id": "s1", **body}), market.url
             )
             assert row is not None
             ids[body["marketplace"]] = str(row["account_id"])
@@ -107,7 +111,7 @@ async def test_orders_are_registered_once_and_recollection_adds_no_duplicate(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     await _accounts(pool, market, 60)
-    collection = Collection(lambda: pool, Gateways(http, FAST, _allowing(market)).for_account)
+    collection = Collection(lambda: pool, Gateways(http, FAST, _allowing(market), BOX).for_account)
     first = await _manual(collection)
     orders = sum(len(b) for b in market.sim.boxes.values()) + sum(
         len(p) for p in market.sim.product_orders.values()
@@ -129,7 +133,7 @@ async def test_claims_and_an_address_change_after_collection_become_events(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     await _accounts(pool, market, 20)
-    collection = Collection(lambda: pool, Gateways(http, FAST, _allowing(market)).for_account)
+    collection = Collection(lambda: pool, Gateways(http, FAST, _allowing(market), BOX).for_account)
     await _manual(collection)
     box = next(b for boxes in market.sim.boxes.values() for b in boxes.values())
     from packline_marketsim import coupang_state
@@ -163,7 +167,7 @@ async def test_two_replicas_collect_each_due_account_once(
 ) -> None:
     pool = await new_schema(MIGRATIONS)
     await _accounts(pool, market, 10)
-    gateways = Gateways(http, FAST, _allowing(market))
+    gateways = Gateways(http, FAST, _allowing(market), BOX)
     replicas = [Collection(lambda: pool, gateways.for_account) for _ in range(2)]
     collected = await asyncio.gather(*(r.collect_due() for r in replicas))
     assert sum(collected) == 2
@@ -179,7 +183,7 @@ async def test_a_wrong_secret_fails_only_its_account_and_says_which(
     pool = await new_schema(MIGRATIONS)
     ids = await _accounts(pool, market, 20, wrong_secret=True)
     job = await _manual(
-        Collection(lambda: pool, Gateways(http, FAST, _allowing(market)).for_account)
+        Collection(lambda: pool, Gateways(http, FAST, _allowing(market), BOX).for_account)
     )
     problems = json.loads(job["problems"])
     assert job["status"] == "PARTIAL" and job["created"] == sum(
@@ -193,7 +197,8 @@ async def test_a_wrong_secret_fails_only_its_account_and_says_which(
     coupang = rows[ids["COUPANG"]]
     assert "Invalid signature" in coupang["last_error"] and rows[ids["NAVER"]]["last_error"] == ""
     shown = json.dumps(view(coupang), default=str)
-    assert coupang["access_key"] not in shown and "wrong" not in shown
+    access_key = market.sim.coupang[coupang["login_id"]].access_key
+    assert access_key not in shown and "wrong" not in shown
 
 
 async def test_an_account_stored_with_a_forbidden_base_url_is_refused_before_any_request(
@@ -217,7 +222,7 @@ async def test_an_account_stored_with_a_forbidden_base_url_is_refused_before_any
                 "UPDATE marketplace_accounts SET base_url = $1", f"http://127.0.0.1:{port}"
             )
         job = await _manual(
-            Collection(lambda: pool, Gateways(http, FAST, EndpointPolicy()).for_account)
+            Collection(lambda: pool, Gateways(http, FAST, EndpointPolicy(), BOX).for_account)
         )
         async with pool.acquire() as conn:
             rows = await accounts_repository.list_for(conn, "s1")

@@ -14,6 +14,7 @@ import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from openpyxl import load_workbook
+from pydantic import SecretStr
 
 from packline_collector.bootstrap import CollectorSettings, create_app
 from packline_contracts import (
@@ -51,12 +52,13 @@ async def _serve(settings: CollectorSettings) -> AsyncIterator[str]:
 
 @pytest.fixture(scope="module")
 async def stack(
-    database_url: str, kafka_bootstrap: str
+    database_url: str, kafka_bootstrap: str, secrets_key: str
 ) -> AsyncIterator[tuple[str, RunningSimulator]]:
     async with running(Simulator(seed=7)) as market:
         settings = CollectorSettings(
             database_url=database_url,
             kafka_bootstrap=kafka_bootstrap,
+            secrets_key=SecretStr(secrets_key),
             collect_tick_seconds=3600,
             marketplace_backoff_seconds=0.05,
             marketplace_allowed_hosts=market.url.removeprefix("http://"),

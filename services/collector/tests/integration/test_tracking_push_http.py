@@ -13,6 +13,7 @@ import httpx
 import pytest
 import uvicorn
 from aiokafka import AIOKafkaProducer
+from pydantic import SecretStr
 
 from packline_collector.bootstrap import CollectorSettings, create_app
 from packline_contracts import (
@@ -52,12 +53,13 @@ async def _serve(settings: CollectorSettings) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def stack(
-    database_url: str, kafka_bootstrap: str, service_tokens: TestTokens
+    database_url: str, kafka_bootstrap: str, secrets_key: str, service_tokens: TestTokens
 ) -> AsyncIterator[tuple[httpx.AsyncClient, RunningSimulator]]:
     async with running(Simulator(seed=13)) as market:
         settings = CollectorSettings(
             database_url=database_url,
             kafka_bootstrap=kafka_bootstrap,
+            secrets_key=SecretStr(secrets_key),
             collect_tick_seconds=3600,
             push_tick_seconds=0.2,
             marketplace_backoff_seconds=0.05,

@@ -1,38 +1,93 @@
-"""SQL for marketplace accounts: add, list, change, and lease them for collection."""
+"""SQL for marketplace accounts: add, list, change, and lease them for collection; keys go in
+and out sealed only (the plaintext columns of rows stored before migration 012 are read once,
+to seal them)."""
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from packline_collector.domain.accounts import NewAccount
+from packline_collector.domain.accounts import NewAccount, SealedKeys
 from packline_runtime.db import Conn
 
-COLUMNS = """account_id, seller_id, marketplace, name, login_id, access_key, secret, base_url,
-             interval_minutes, enabled, next_collect_at, last_collected_at, last_error,
-             last_error_at, created_at, claims_read_to"""
+COLUMNS = """account_id, seller_id, marketplace, name, login_id, access_key_sealed,
+             secret_sealed, access_key_hint, base_url, interval_minutes, enabled,
+             next_collect_at, last_collected_at, last_error, last_error_at, created_at,
+             claims_read_to"""
 
 
-async def add(conn: Conn, account: NewAccount, base_url: str) -> dict[str, Any] | None:
+class PlaintextKeys(NamedTuple):
+    """The keys of an account stored before they were sealed."""
+
+    account_id: uuid.UUID
+    access_key: str
+    secret: str
+
+
+async def add(
+    conn: Conn,
+    account_id: uuid.UUID,
+    account: NewAccount,
+    base_url: str,
+    keys: SealedKeys,
+    access_key_hint: str,
+) -> dict[str, Any] | None:
     """None when the seller already has this account (same marketplace and vendorId/client_id)."""
     row = await conn.fetchrow(
         f"""
         INSERT INTO marketplace_accounts (account_id, seller_id, marketplace, name, login_id,
-                                          access_key, secret, base_url, interval_minutes)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                                          access_key_sealed, secret_sealed, access_key_hint,
+                                          base_url, interval_minutes)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
         ON CONFLICT (seller_id, marketplace, login_id) DO NOTHING
         RETURNING {COLUMNS}
         """,
-        uuid.uuid4(),
+        account_id,
         account.seller_id,
         account.marketplace,
         account.name,
         account.login_id,
-        account.access_key.get_secret_value(),
-        account.secret,
+        keys.access_key,
+        keys.secret,
+        access_key_hint,
         base_url,
         account.interval_minutes,
     )
     return dict(row) if row else None
+
+
+async def any_account(conn: Conn) -> bool:
+    found: bool = await conn.fetchval("SELECT EXISTS (SELECT 1 FROM marketplace_accounts)")
+    return found
+
+
+async def plaintext_keys(conn: Conn) -> list[PlaintextKeys]:
+    """Accounts whose keys are still plaintext, locked until the caller's transaction ends."""
+    rows = await conn.fetch(
+        """
+        SELECT account_id, coalesce(access_key, '') AS access_key, coalesce(secret, '') AS secret
+        FROM marketplace_accounts WHERE access_key IS NOT NULL OR secret IS NOT NULL
+        ORDER BY account_id FOR UPDATE
+        """
+    )
+    return [PlaintextKeys(r["account_id"], r["access_key"], r["secret"]) for r in rows]
+
+
+async def store_sealed(
+    conn: Conn, account_id: uuid.UUID, keys: SealedKeys, access_key_hint: str
+) -> None:
+    """The sealed keys in place of the plaintext ones, which are emptied."""
+    await conn.execute(
+        """
+        UPDATE marketplace_accounts
+        SET access_key_sealed = $2, secret_sealed = $3, access_key_hint = $4,
+            access_key = NULL, secret = NULL
+        WHERE account_id = $1
+        """,
+        account_id,
+        keys.access_key,
+        keys.secret,
+        access_key_hint,
+    )
 
 
 async def list_for(

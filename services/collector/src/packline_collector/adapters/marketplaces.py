@@ -1,6 +1,6 @@
 """Builds the marketplace gateway for an account: Coupang (HMAC per request) or Naver (a token
 kept per account between collections, since one lasts 3 hours), and the tracking-number
-pusher for the same account."""
+pusher for the same account. The only place an account's sealed keys are opened."""
 
 import hashlib
 
@@ -14,25 +14,47 @@ from packline_collector.adapters.naver_client import NaverClient
 from packline_collector.adapters.naver_dispatch import NaverDispatch
 from packline_collector.adapters.naver_gateway import NaverGateway
 from packline_collector.adapters.status_readers import CoupangStatus, NaverStatus
-from packline_collector.domain.accounts import Account
+from packline_collector.domain.accounts import Account, key_context
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
 from packline_collector.domain.mismatch import StatusReader
 from packline_collector.domain.push import TrackingPusher
 from packline_collector.domain.remote import Gateway
+from packline_runtime import secret_box
+from packline_runtime.secret_box import SecretBox, SecretError
 
 
 class RefusedEndpoint(MarketplaceError):
     """The account's stored base_url is not one keys may be sent to; nothing was sent."""
 
 
+class KeysDoNotOpen(MarketplaceError):
+    """The account's sealed keys do not open with this process's secrets key; nothing was sent."""
+
+
 class Gateways:
     def __init__(
-        self, http: httpx.AsyncClient, policy: RetryPolicy, endpoints: EndpointPolicy
+        self,
+        http: httpx.AsyncClient,
+        policy: RetryPolicy,
+        endpoints: EndpointPolicy,
+        box: SecretBox | None,
     ) -> None:
         self.http = http
         self.policy = policy
         self.endpoints = endpoints
+        self.box = box
         self._naver: dict[tuple[str, str], NaverClient] = {}
+
+    def _opened(self, account: Account, column: str) -> str:
+        sealed = account.keys.secret if column == "secret" else account.keys.access_key
+        if sealed is None:
+            return ""
+        try:
+            return secret_box.required(self.box).open(
+                sealed, key_context(account.account_id, column)
+            )
+        except SecretError as exc:  # its message names the row and the key id, never a key
+            raise KeysDoNotOpen(f"{account.who}: its keys do not open: {exc}") from None
 
     def _base(self, account: Account, doing: str) -> str:
         # checked again here, right before any signed request: a row stored before the check
@@ -50,23 +72,22 @@ class Gateways:
             self.http,
             base,
             account.login_id,
-            account.access_key,
-            account.secret,
+            self._opened(account, "access_key"),
+            self._opened(account, "secret"),
             account.who,
             self.policy,
         )
 
     def _naver_client(self, account: Account, base: str) -> NaverClient:
-        # keyed by a digest of the secret too: a rotated secret gets a new token
+        # keyed by a digest of the sealed secret too: a changed secret gets a new token
         key = (
             str(account.account_id),
-            hashlib.sha256(f"{base}|{account.secret}".encode()).hexdigest(),
+            hashlib.sha256(base.encode() + b"|" + account.keys.secret).hexdigest(),
         )
         naver = self._naver.get(key)
         if naver is None:
-            naver = NaverClient(
-                self.http, base, account.login_id, account.secret, account.who, self.policy
-            )
+            secret = self._opened(account, "secret")
+            naver = NaverClient(self.http, base, account.login_id, secret, account.who, self.policy)
             self._naver[key] = naver
         return naver
 

@@ -1,5 +1,5 @@
-"""A seller's marketplace account (판매처 계정) and its keys. Keys are never shown or logged:
-views carry masked forms only."""
+"""A seller's marketplace account (판매처 계정) and its keys. Keys are stored sealed, opened only
+to call the marketplace, never shown or logged: views carry masked forms only."""
 
 import uuid
 from dataclasses import dataclass, field
@@ -71,6 +71,19 @@ class NewAccount(BaseModel):
         return value.get_secret_value()
 
 
+def key_context(account_id: uuid.UUID, column: str) -> str:
+    """What a sealed key is bound to: a value copied to another account or column does not open."""
+    return f"collector:marketplace_account:{account_id}:{column}"
+
+
+@dataclass(frozen=True)
+class SealedKeys:
+    """An account's keys as stored (packline_runtime.secret_box values)."""
+
+    secret: bytes = field(repr=False)  # Coupang secretKey, Naver client_secret
+    access_key: bytes | None = field(default=None, repr=False)  # Coupang only
+
+
 @dataclass(frozen=True)
 class Account:
     account_id: uuid.UUID
@@ -80,8 +93,7 @@ class Account:
     login_id: str
     base_url: str
     interval_minutes: int
-    access_key: str = field(repr=False)
-    secret: str = field(repr=False)
+    keys: SealedKeys = field(repr=False)
     claims_read_to: datetime | None = None  # where the last full claims read ended
 
     @property
@@ -100,8 +112,7 @@ class Account:
             row["login_id"],
             row["base_url"],
             row["interval_minutes"],
-            row["access_key"],
-            row["secret"],
+            SealedKeys(row["secret_sealed"], row["access_key_sealed"]),
             row.get("claims_read_to"),
         )
 
@@ -129,7 +140,7 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
     if coupang:
         shown |= {
             "vendor_id": row["login_id"],
-            "access_key": mask(row["access_key"]),
+            "access_key": row["access_key_hint"],
             "secret_key": "********",
         }
     else:

@@ -9,8 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from packline_collector.adapters import accounts_repository as repo
 from packline_collector.domain.accounts import NewAccount, view
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
+from packline_collector.service_layer import account_keys
 from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
+from packline_runtime.secret_box import SecretBox, SecretsNotConfigured
 from packline_runtime.service import ServiceRuntime
 
 
@@ -39,7 +41,7 @@ def _checked_base_url(endpoints: EndpointPolicy, marketplace: str, base_url: str
         ) from None
 
 
-def router(runtime: ServiceRuntime, endpoints: EndpointPolicy) -> APIRouter:
+def router(runtime: ServiceRuntime, endpoints: EndpointPolicy, box: SecretBox | None) -> APIRouter:
     api = APIRouter(prefix="/accounts", tags=["marketplace accounts"])
 
     @api.post("", status_code=201)
@@ -51,12 +53,16 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy) -> APIRouter:
 
         `base_url` must be empty (the marketplace's API host), that host over https, or a
         host:port allowed in the collector's `PACKLINE_MARKETPLACE_ALLOWED_HOSTS`; else 422.
+        The keys are stored encrypted; 503 when the collector has no `PACKLINE_SECRETS_KEY`.
         """
         seller = auth.own_seller(caller, account.seller_id or None)
         account = account.model_copy(update={"seller_id": seller})
         base_url = _checked_base_url(endpoints, account.marketplace, account.base_url)
         async with runtime.pool.acquire() as conn:
-            row = await repo.add(conn, account, base_url)
+            try:
+                row = await account_keys.add_account(conn, box, account, base_url)
+            except SecretsNotConfigured as exc:
+                raise HTTPException(503, str(exc)) from None
         if row is None:
             raise HTTPException(
                 409,
