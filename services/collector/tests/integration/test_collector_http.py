@@ -535,6 +535,7 @@ async def test_mismatch_routes_answer_a_seller_and_refuse_bad_input_with_4xx(
             ("GET", "/mismatches", {"seller_id": seller, "open": "maybe"}),
             ("GET", "/reconciliation", {"seller_id": seller}),
             ("GET", "/reconciliation", {"seller_id": seller, "date": "2026-13-01"}),
+            ("GET", "/reconciliation", {"seller_id": seller, "date": "0"}),  # not 1970-01-01
             ("GET", "/reconciliation", {"seller_id": "", "date": "2026-11-30"}),
         ):
             answer = await http.request(method, path, params=params)

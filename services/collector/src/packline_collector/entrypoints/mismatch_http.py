@@ -1,11 +1,12 @@
 """상태 불일치 and 정산 대사 HTTP API: check now, list mismatches, a day's reconciliation per
 marketplace account."""
 
+import re
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from packline_collector.domain.mismatch import AccountDay, CheckResult, MismatchKind, MismatchView
 from packline_collector.service_layer import mismatches
@@ -17,6 +18,21 @@ from packline_runtime.service import ServiceRuntime
 SellerId = Annotated[
     str | None,
     Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
+]
+
+
+def _iso_day(value: object) -> object:
+    if not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+# A calendar day written as YYYY-MM-DD, as documented; pydantic alone would also take a number
+# (seconds since 1970) and answer for 1970-01-01.
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    Query(description="The day in Asia/Seoul, YYYY-MM-DD", examples=["2026-12-01"]),
 ]
 
 
@@ -52,7 +68,7 @@ def router(runtime: ServiceRuntime, checker: Checker) -> APIRouter:
 
     @api.get("/reconciliation")
     async def reconciliation(
-        caller: auth.CallerDep, date: date, seller_id: SellerId = None
+        caller: auth.CallerDep, date: Day, seller_id: SellerId = None
     ) -> Reconciliation:
         """One day (Asia/Seoul) per marketplace account: collected, shipped, pushed (sent,
         failed) and mismatched. The courier's side (picked up, delivered) is the waybill
