@@ -22,8 +22,14 @@ DEAD_LETTERS = _meter.create_counter(
 OUTBOX_PUBLISHED = _meter.create_counter(
     "packline_outbox_published", unit="1", description="Outbox rows published to Kafka"
 )
+# Seconds, from a millisecond batch to a stalled one: the SDK's default boundaries (0, 5, 10, 25
+# … 10000) are meant for milliseconds and would put every batch under 5 s in one bucket.
+HANDLER_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 HANDLER_SECONDS = _meter.create_histogram(
-    "packline_handler_seconds", unit="s", description="Time to handle one consumed batch"
+    "packline_handler_seconds",
+    unit="s",
+    description="Time to handle one consumed batch",
+    explicit_bucket_boundaries_advisory=HANDLER_BUCKETS,
 )
 
 # sampled by each service every few seconds (a database or broker query cannot run inside an
