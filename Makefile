@@ -32,6 +32,10 @@ up: install ## run every service until Ctrl-C
 HAVE_JAVA_MVN := $(shell command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 && echo yes)
 
 HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo yes)
+# Each run keeps its servers' data under its own temporary directory, removed afterwards: another
+# pytest on the same machine (pytest prunes old /tmp/pytest-of-<user> directories) cannot delete
+# a database or broker directory under a running test.
+PYTEST = d=$$(mktemp -d /tmp/packline-test-XXXXXX) && $(PY) -m pytest -q -p no:cacheprovider --basetemp=$$d $(1); rc=$$?; rm -rf $$d; exit $$rc
 
 test: install lint ## lint, unit, integration, end-to-end (embedded broker, and Apache Kafka with java+mvn)
 ifneq ($(HAVE_CHROMIUM),yes)
@@ -40,11 +44,11 @@ ifneq ($(HAVE_CHROMIUM),yes)
 endif
 ifeq ($(HAVE_JAVA_MVN),yes)
 	$(PY) scripts/kafka/kafka.py fetch
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(call PYTEST,)
 else
 	@echo "java and/or mvn not on PATH: SKIPPING the Apache Kafka tests (tests/kafka, marker kafka)."
 	@echo "Install a JDK 17+ and Maven to run them; see README 'Apache Kafka'."
-	$(PY) -m pytest -q -p no:cacheprovider -m "not kafka"
+	$(call PYTEST,-m "not kafka")
 endif
 
 test-unit: install
