@@ -9,6 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from packline_launcher.stack import Stack
 
 ARTIFACTS = Path(os.environ.get("PACKLINE_TEST_ARTIFACTS", "test-artifacts")) / "browser"
 MISSING = (
@@ -32,8 +35,26 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="module")
-def workdir() -> Iterator[Path]:
-    made = Path(tempfile.mkdtemp(prefix="packline-browser-"))
-    yield made
-    shutil.rmtree(made, ignore_errors=True)
+@pytest.fixture(scope="session")
+def console_stack(chromium_path: str) -> Iterator[Stack]:
+    """One running stack with its console for every browser test module (each works as a
+    seller of its own, and services answer each seller only its own data). The SRE charts
+    sample every 2 s, so they fill within a test."""
+    workdir = Path(tempfile.mkdtemp(prefix="packline-browser-"))
+    running = Stack(workdir, console=True, env={"PACKLINE_SRE_SAMPLE_SECONDS": "2"})
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -2,7 +2,6 @@
 dashboard's counts, scans a READY parcel (정상 출고) and one whose order was cancelled
 (출고 중지); a viewer sees no change buttons. A screenshot of each page is kept."""
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,13 +9,14 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from packline_contracts import Event, OrderCancelled, WaybillIssued, partition_key, topic_for
 from packline_launcher.console_users import create_user, demo_owner, sign_in_lines
 from packline_launcher.stack import CONSOLE, Stack
 from packline_launcher.testing import bundle, collected, matched
 from packline_runtime.tokens import Role
+from tests.browser.helpers import run_async, signed_in
 from tests.e2e.helpers import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -59,57 +59,36 @@ def _shipper_stats(stack: Stack) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def stack(workdir: Path, chromium_path: str) -> Iterator[Stack]:
+def stack(console_stack: Stack) -> Iterator[Stack]:
     """Two labels issued for the seller (the waybill stage's event, as the waybill service
     would publish it), the second one's order then cancelled by the buyer (its box stopped)."""
-    running = Stack(workdir, console=True)
-    running.start()
-    try:
-        cancelled = collected(2, seller=SELLER)
-        events: list[Event] = [
-            _issued(READY, 1),
-            _issued(CANCELLED_ONE, 2),
-            OrderCancelled(
-                **cancelled.follow_up(),
-                order=cancelled.order,
-                recipient_key=cancelled.recipient_key,
-            ),
-        ]
-        asyncio.run(_publish(running.kafka_bootstrap, events))
-        wait_until(
-            "the shipper holds both parcels, the cancelled one stopped",
-            lambda: (lambda st: (st.get("ready"), st.get("stopped")) == (1, 1))(
-                _shipper_stats(running)
-            ),
-            120,
-        )
-        assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
-        assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
+    running = console_stack
+    cancelled = collected(2, seller=SELLER)
+    events: list[Event] = [
+        _issued(READY, 1),
+        _issued(CANCELLED_ONE, 2),
+        OrderCancelled(
+            **cancelled.follow_up(),
+            order=cancelled.order,
+            recipient_key=cancelled.recipient_key,
+        ),
+    ]
+    run_async(_publish(running.kafka_bootstrap, events))
+    wait_until(
+        "the shipper holds both parcels, the cancelled one stopped",
+        lambda: (lambda st: (st.get("ready"), st.get("stopped")) == (1, 1))(
+            _shipper_stats(running)
+        ),
+        120,
+    )
+    assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
+    assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
+    yield running
 
 
 def _signed_in(browser: Browser, stack: Stack, email: str, artifacts: Path | None = None) -> Page:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{stack.url(CONSOLE)}/login")
-    if artifacts is not None:
-        page.screenshot(path=str(artifacts / "login.png"), full_page=True)
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{stack.url(CONSOLE)}/dashboard")
-    return page
+    shot = None if artifacts is None else artifacts / "login.png"
+    return signed_in(browser, stack, email, PASSWORD, login_shot=shot)
 
 
 def _tile(page: Page, label: str) -> str:

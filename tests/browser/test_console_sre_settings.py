@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from packline_launcher.console_users import create_user
 from packline_launcher.stack import CONSOLE, Stack
 from packline_runtime.tokens import Role
+from tests.browser.helpers import signed_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 SELLER = "seller-c1"
@@ -20,37 +21,16 @@ OWNER, VIEWER, SRE = "owner@c1.packline.test", "viewer@c1.packline.test", "sre@p
 
 
 @pytest.fixture(scope="module")
-def stack(workdir: Path, chromium_path: str) -> Iterator[Stack]:
-    # samples every 2 s, so the SRE charts fill within the test
-    running = Stack(workdir, console=True, env={"PACKLINE_SRE_SAMPLE_SECONDS": "2"})
-    running.start()
-    try:
-        assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
-        assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
-        assert create_user(running, SRE, None, Role.SRE, PASSWORD)
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
+def stack(console_stack: Stack) -> Iterator[Stack]:
+    running = console_stack
+    assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
+    assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
+    assert create_user(running, SRE, None, Role.SRE, PASSWORD)
+    yield running
 
 
 def _signed_in(browser: Browser, stack: Stack, email: str) -> Page:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{stack.url(CONSOLE)}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{stack.url(CONSOLE)}/dashboard")
-    return page
+    return signed_in(browser, stack, email, PASSWORD)
 
 
 def test_the_owner_reads_the_dashboard_and_sets_sealing(

@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from packline_launcher.console_users import create_user
 from packline_launcher.stack import CONSOLE, Stack
 from packline_runtime.tokens import Role
+from tests.browser.helpers import signed_in
 from tests.e2e.helpers import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -63,35 +64,15 @@ def _row(order_id: str, mobile: str, quantity: Any = 1) -> list[Any]:
 
 
 @pytest.fixture(scope="module")
-def stack(workdir: Path, chromium_path: str) -> Iterator[Stack]:
-    running = Stack(workdir, console=True)
-    running.start()
-    try:
-        assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
-        assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
+def stack(console_stack: Stack) -> Iterator[Stack]:
+    running = console_stack
+    assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
+    assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
+    yield running
 
 
 def _signed_in(browser: Browser, stack: Stack, email: str) -> Page:
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{stack.url(CONSOLE)}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{stack.url(CONSOLE)}/dashboard")
-    return page
+    return signed_in(browser, stack, email, PASSWORD)
 
 
 def _open_until(page: Page, url: str, selector: str, what: str, artifacts: Path) -> None:

@@ -3,21 +3,20 @@
 bundle the allocator handed on, looks through the shipping lists and tries a cancellation; a
 viewer sees no change buttons on these pages. A screenshot of each page is kept."""
 
-import asyncio
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from packline_contracts import SkuLine, StockAllocated, partition_key, topic_for
 from packline_launcher.console_users import create_user
 from packline_launcher.stack import CONSOLE, Stack
 from packline_launcher.testing import bundle, collected, matched
 from packline_runtime.tokens import Role
+from tests.browser.helpers import run_async, signed_in
 from tests.e2e.helpers import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -61,35 +60,15 @@ def _awaiting(stack: Stack) -> int:
 
 
 @pytest.fixture(scope="module")
-def stack(workdir: Path, chromium_path: str) -> Iterator[Stack]:
-    running = Stack(workdir, console=True)
-    running.start()
-    try:
-        assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
-        assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        try:
-            yield launched
-        finally:
-            launched.close()
+def stack(console_stack: Stack) -> Iterator[Stack]:
+    running = console_stack
+    assert create_user(running, OWNER, SELLER, Role.OWNER, PASSWORD)
+    assert create_user(running, VIEWER, SELLER, Role.VIEWER, PASSWORD)
+    yield running
 
 
 def _signed_in(browser: Browser, stack: Stack, email: str) -> Page:
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page.goto(f"{stack.url(CONSOLE)}/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page).to_have_url(f"{stack.url(CONSOLE)}/dashboard")
-    return page
+    return signed_in(browser, stack, email, PASSWORD, downloads=True)
 
 
 def _shot(page: Page, artifacts: Path, name: str) -> None:
@@ -127,9 +106,7 @@ def test_a_seller_works_through_allocate_waybill_shipping_and_cs(
     expect(page.locator(".notice-ok")).to_contain_text("가배송: 켜짐")
     _shot(page, artifacts, "waybill-accounts")
 
-    # Playwright's sync API holds this thread's event loop: publish from another thread
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, _publish(stack.kafka_bootstrap, _allocated())).result()
+    run_async(_publish(stack.kafka_bootstrap, _allocated()))
     wait_until(
         "the waybill service holds the bundle awaiting a number", lambda: _awaiting(stack) == 1, 120
     )
