@@ -13,18 +13,19 @@ import httpx
 import openpyxl
 import pytest
 
-from packline_collector.adapters import accounts_repository
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import NewAccount
 from packline_collector.domain.endpoints import EndpointPolicy
+from packline_collector.service_layer import account_keys
 from packline_contracts import OrderRef
 from packline_marketsim.generator import generate
 from packline_marketsim.server import running
 from packline_marketsim.state import Simulator
 from services.console.tests.integration.console_harness import Browser
 from services.console.tests.integration.work_services import (
+    BOX,
     OPERATOR,
     OWNER,
     VIEWER,
@@ -100,7 +101,7 @@ async def test_a_collection_run_is_followed_to_its_end_and_listed(new_schema: An
     ):
         policy = EndpointPolicy.from_setting(market.url.removeprefix("http://"))
         retry = RetryPolicy(attempts=2, base_delay=0.05, max_delay=0.5)
-        gateways = Gateways(http, retry, policy)
+        gateways = Gateways(http, retry, policy, BOX)
         async with work_console(new_schema, gateways.for_account, policy) as work:
             coupang = market.sim.add_coupang()
             for order in generate(6, marketplaces=("COUPANG",), seed=3):
@@ -114,7 +115,7 @@ async def test_a_collection_run_is_followed_to_its_end_and_listed(new_schema: An
                 secret_key=coupang.secret_key,
             )
             async with work.collector.acquire() as conn:
-                await accounts_repository.add(conn, account, market.url)
+                await account_keys.add_account(conn, BOX, account, market.url)
             work.console.clock.now = datetime.now(UTC)
             today = (work.console.clock.now + timedelta(hours=9)).date()
             period = {"period_from": str(today - timedelta(days=1)), "period_to": str(today)}

@@ -1,6 +1,7 @@
 """The console with the real collector, matcher and bundler HTTP routes in-process, each on
 its own fresh PostgreSQL schema, and an owner, an operator and a viewer of seller s1."""
 
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
 from packline_matcher.entrypoints import catalogue_http
 from packline_matcher.entrypoints import http as matcher_http
 from packline_runtime import auth, problems, tokens
+from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
@@ -33,6 +35,8 @@ from services.console.tests.integration.console_harness import Harness, running_
 
 OWNER, OPERATOR, VIEWER = "owner@s1.kr", "op@s1.kr", "viewer@s1.kr"
 HOLD = timedelta(seconds=60)
+# the collector seals marketplace keys with it; gateways open them with it
+BOX = SecretBox(os.urandom(32))
 
 
 @dataclass
@@ -89,7 +93,7 @@ async def work_console(
             public,
             excel_http.router,
             collector_http.router,
-            lambda rt: accounts_http.router(rt, policy),
+            lambda rt: accounts_http.router(rt, policy, BOX),
             lambda rt: collections_http.router(rt, collection),
         ),
         "matcher": _app(
