@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# One image for every Packline service; the command chooses which one runs:
+# One image for every Packline service and the console; the command chooses which one runs:
 #   docker run --rm packline:local python -m packline_collector           # serve
 #   docker run --rm packline:local python -m packline_collector migrate
+#   docker run --rm packline:local python -m packline_console            # the web console
 # Build: docker build -t packline:local .
 ARG PYTHON_IMAGE=python:3.11-slim
 
@@ -35,7 +36,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 COPY libs libs
 COPY services services
 # The workspace members as real wheels (not editable), so the venv no longer needs /src;
-# migrations/*.sql ship inside the packages.
+# migrations/*.sql (and the console's templates/ and static/) ship inside the packages.
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --all-packages --no-editable
 
@@ -55,5 +56,5 @@ ENV PATH=/opt/packline/bin:$PATH \
 WORKDIR /app
 USER 10001:10001
 # No default service: the image is shared, so running it bare only says how to choose one
-# (<service>: collector, matcher, bundler, allocator, waybill or shipper).
+# (<service>: collector, matcher, bundler, allocator, waybill, shipper or console).
 CMD ["python", "-c", "raise SystemExit('usage: python -m packline_<service> [serve|migrate]')"]
