@@ -35,10 +35,11 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console_stack(chromium_path: str) -> Iterator[Stack]:
     """One running stack with its console for every browser test module (each works as a
-    seller of its own, and services answer each seller only its own data). The SRE charts
+    seller of its own, and services answer each seller only its own data), stopped once the
+    package's tests are done (the end-to-end suites start stacks of their own after it). The SRE charts
     sample every 2 s, so they fill within a test."""
     workdir = Path(tempfile.mkdtemp(prefix="packline-browser-"))
     running = Stack(workdir, console=True, env={"PACKLINE_SRE_SAMPLE_SECONDS": "2"})
@@ -50,7 +51,7 @@ def console_stack(chromium_path: str) -> Iterator[Stack]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path: str) -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
