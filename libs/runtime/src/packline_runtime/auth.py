@@ -5,7 +5,7 @@ cannot be left open. An endpoint scopes its reads and writes with the caller it 
 (another seller's data is answered as if it did not exist: no existence oracle).
 
 Roles: owner and operator change things; a viewer reads only; the platform role `sre` reads only
-`/stats` and dead letters' counts, never recipient data. Owner-only routes add `OwnerDep`."""
+`/stats` and `/flow` (counts and times), never recipient data. Owner-only routes add `OwnerDep`."""
 
 from typing import Annotated
 
@@ -15,7 +15,7 @@ from packline_runtime import tokens
 from packline_runtime.tokens import Caller, Role, TokenError
 
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SRE_READS = frozenset({"/stats"})  # aggregate counts, no recipient data, no seller names
+SRE_READS = frozenset({"/stats", "/flow"})  # counts and times: no recipient data, no names
 OPEN_PATHS = frozenset({"/health/live", "/health/ready", "/metrics"})
 BEARER = {"WWW-Authenticate": 'Bearer realm="packline"'}
 
@@ -61,7 +61,7 @@ async def authorize(request: Request) -> Caller:
     caller = _verifier(request).caller(request.headers.get("authorization"))
     if caller.role is Role.SRE:
         if request.method != "GET" or request.url.path not in SRE_READS:
-            raise HTTPException(status_code=403, detail="the sre role reads only /stats")
+            raise HTTPException(status_code=403, detail="the sre role reads only /stats and /flow")
     elif request.method in CHANGES and not caller.role.may_change:
         raise HTTPException(status_code=403, detail=f"a {caller.role.value} may not change data")
     request.state.caller = caller

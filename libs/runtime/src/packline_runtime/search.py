@@ -1,0 +1,53 @@
+"""The search box every list endpoint shares (docs/console.md "Every list"): `q` holds one or
+more comma-separated terms; a row matches when any term is contained, ignoring case, in any of
+the fields that list searches. The filter runs in the service's SQL, so a search over 10,000+
+rows reads only what it returns. `since` limits a list to rows from a moment on."""
+
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import AwareDatetime
+
+MAX_TERMS = 50
+MAX_QUERY = 500
+
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=MAX_QUERY,
+        description=(
+            "Comma-separated search terms (at most 50); a row matches when any term is "
+            "contained, ignoring case, in one of the fields this list searches"
+        ),
+    ),
+]
+Since = Annotated[
+    AwareDatetime | None,
+    Query(description="Only rows from this moment on (an ISO 8601 time with its offset)"),
+]
+
+
+def terms(q: str | None) -> list[str]:
+    """The search box's values: comma-separated, trimmed, empty ones dropped, at most 50."""
+    found = [t.strip() for t in (q or "").split(",")]
+    return [t.replace("\x00", "") for t in found if t.strip()][:MAX_TERMS]
+
+
+def patterns(q: str | None) -> list[str] | None:
+    """`ILIKE ANY($n)` patterns for the terms (LIKE's `%`, `_` and `\\` taken literally), or
+    None when there is nothing to search: SQL reads it as `$n::text[] IS NULL OR ...`."""
+    found = terms(q)
+    if not found:
+        return None
+    return ["%" + _escaped(t) + "%" for t in found]
+
+
+def _escaped(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def matching(param: int, *columns: str) -> str:
+    """The SQL condition for a list's searched columns, `$param` bound to `patterns(q)`:
+    true when nothing is searched, else when any column contains any term."""
+    wanted = " OR ".join(f"{column} ILIKE ANY(${param}::text[])" for column in columns)
+    return f"(${param}::text[] IS NULL OR {wanted})"
