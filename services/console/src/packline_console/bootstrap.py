@@ -33,6 +33,7 @@ from packline_console.entrypoints import (
     waybill_page,
 )
 from packline_console.entrypoints.web import (
+    Answered,
     Console,
     NotSignedIn,
     Refused,
@@ -117,6 +118,10 @@ def create_app(
     @app.exception_handler(NotSignedIn)
     async def _not_signed_in(request: Request, _: NotSignedIn) -> Response:
         return not_signed_in_response(request)
+
+    @app.exception_handler(Answered)
+    async def _answered(_: Request, exc: Answered) -> Response:
+        return exc.response
 
     @app.exception_handler(Refused)
     async def _refused(request: Request, exc: Refused) -> Response:

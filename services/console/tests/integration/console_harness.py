@@ -69,9 +69,17 @@ class Browser:
             "/login", data={"email": email, "password": password, "csrf_token": token}
         )
 
-    async def post_form(self, path: str, data: dict[str, str] | None = None) -> httpx.Response:
+    async def post_form(
+        self, path: str, data: dict[str, str] | None = None, *, follow: bool = True
+    ) -> httpx.Response:
+        """A form sent, following the redirect-after-post to the page that shows what the change
+        did (`follow=False`: the 303 itself)."""
         token = await self.csrf()
-        return await self.client.post(path, data={**(data or {}), "csrf_token": token})
+        return await self.client.post(
+            path,
+            data={**(data or {}), "csrf_token": token},
+            follow_redirects=follow,
+        )
 
 
 @dataclass

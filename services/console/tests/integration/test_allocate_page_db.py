@@ -62,6 +62,7 @@ async def test_a_stock_file_is_read_and_bad_lines_are_named(with_allocator: Harn
             "/allocate/stock",
             data={"csrf_token": token},
             files={"stock_file": ("stock.csv", "SKU,수량\nC-3,4\n".encode("cp949"))},
+            follow_redirects=True,
         )
         bad = await browser.post_form("/allocate/stock", {"lines": "A-1,2\nB-7,열개\nC\n"})
         twice = await browser.post_form("/allocate/stock", {"lines": "A-1,1\nA-1,2"})
@@ -119,3 +120,21 @@ async def test_a_viewer_sees_stock_but_no_change_and_is_refused_one(
     assert 'id="run-wave"' not in page.text and 'id="save-stock"' not in page.text
     assert refused.status_code == 403 and "조회 전용 계정은 바꿀 수 없습니다" in refused.text
     assert stock.status_code == 403
+
+
+async def test_a_change_redirects_and_says_what_it_did_once(with_allocator: Harness) -> None:
+    """Redirect-after-post: 할당처리 answers 303 to the page (its list query kept), the next
+    page shows what was done, a reload shows it no more, and a notice cookie not signed for
+    this session is ignored."""
+    async with with_allocator.browser() as browser:
+        await browser.sign_in("op@s1.kr")
+        wave = await browser.post_form("/allocate/wave?q=A-1&page=1", follow=False)
+        shown = await browser.client.get(wave.headers["location"])
+        reloaded = await browser.client.get(wave.headers["location"])
+        browser.client.cookies.set("packline_said", "7ZWg64u5.0000")
+        forged = await browser.client.get("/allocate")
+
+    assert wave.status_code == 303 and wave.headers["location"] == "/allocate?q=A-1&page=1"
+    assert "할당처리: 묶음 0건을 할당했습니다" in shown.text
+    assert "할당처리" in reloaded.text and "묶음 0건을 할당했습니다" not in reloaded.text
+    assert forged.status_code == 200 and 'class="notice-ok"' not in forged.text

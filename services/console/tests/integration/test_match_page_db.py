@@ -43,7 +43,10 @@ async def _waiting(work: Work) -> None:
 async def _upload(browser: Browser, content: bytes) -> Any:
     token = await browser.csrf("/match")
     return await browser.client.post(
-        "/match/catalogue", data={"csrf_token": token}, files={"catalogue": ("c.xlsx", content)}
+        "/match/catalogue",
+        data={"csrf_token": token},
+        files={"catalogue": ("c.xlsx", content)},
+        follow_redirects=True,
     )
 
 
@@ -77,6 +80,7 @@ async def test_a_suggestion_maps_in_one_click_and_a_set_maps_with_quantities(
                 "sku": ["EGG-10", "RICE-5", ""],
                 "quantity": ["2", "1", "1"],
             },
+            follow_redirects=True,
         )
         listed = await operator.client.get("/match/mappings?multi=1")
         export = await operator.client.get("/match/mappings?format=xlsx")

@@ -48,6 +48,7 @@ async def _upload(browser: Browser, content: bytes) -> Any:
         "/register/excel",
         data={"csrf_token": token},
         files={"orders": ("orders.xlsx", content)},
+        follow_redirects=True,
     )
 
 

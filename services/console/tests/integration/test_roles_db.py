@@ -80,7 +80,9 @@ async def test_an_owner_changes_a_role_and_resets_a_password_ending_that_persons
         await other.sign_in("packer@s1.kr")
         async with console.browser() as owner:
             await owner.sign_in("owner@s1.kr")
-            role = await owner.post_form(f"/settings/users/{packer}/role", {"role": "viewer"})
+            role = await owner.post_form(
+                f"/settings/users/{packer}/role", {"role": "viewer"}, follow=False
+            )
             kicked = await other.client.get("/dashboard")
             reset = await owner.post_form(f"/settings/users/{packer}/password")
     new_password = re.search(r"새 비밀번호: (\S+)", reset.text)
@@ -133,7 +135,7 @@ async def test_an_owner_removes_a_user(console: Harness) -> None:
     gone = await console.user("gone@s1.kr", Role.VIEWER)
     async with console.browser() as owner:
         await owner.sign_in("owner@s1.kr")
-        removed = await owner.post_form(f"/settings/users/{gone}/remove")
+        removed = await owner.post_form(f"/settings/users/{gone}/remove", follow=False)
         listed = await owner.client.get("/settings/users")
 
     assert removed.status_code == 303

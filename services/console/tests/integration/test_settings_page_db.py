@@ -46,7 +46,9 @@ async def with_bundler(new_schema: Any) -> AsyncIterator[Harness]:
 
 async def _post(browser: Browser, path: str, data: dict[str, str]) -> httpx.Response:
     token = await browser.csrf("/settings")
-    return await browser.client.post(path, data={**data, "csrf_token": token})
+    return await browser.client.post(
+        path, data={**data, "csrf_token": token}, follow_redirects=True
+    )
 
 
 async def test_the_owner_sets_cutoff_times_and_sees_who_decided(with_bundler: Harness) -> None:
@@ -112,7 +114,9 @@ async def test_an_operator_or_viewer_reads_but_is_refused_a_change(
         page = await browser.client.get("/settings")
         token = await browser.csrf("/settings")
         refused = await browser.client.post(
-            "/settings/sealing", data={"mode": "MANUAL", "csrf_token": token}
+            "/settings/sealing",
+            data={"mode": "MANUAL", "csrf_token": token},
+            follow_redirects=True,
         )
         after = await browser.client.get("/settings")
 

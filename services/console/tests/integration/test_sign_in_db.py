@@ -186,7 +186,7 @@ async def test_sign_out_deletes_the_session_so_its_cookie_opens_nothing(
     async with console.browser() as browser:
         await browser.sign_in("owner@s1.kr")
         cookie = browser.client.cookies.get("packline_session")
-        out = await browser.post_form("/logout")
+        out = await browser.post_form("/logout", follow=False)
         browser.client.cookies.set("packline_session", cookie or "")
         replayed = await browser.client.get("/dashboard")
 

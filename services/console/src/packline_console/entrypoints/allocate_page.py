@@ -1,6 +1,7 @@
 """할당: stock levels (재고) with search and the Excel download, setting stock from pasted lines
 or a file, the 할당처리 button, and the allocator's counts of bundles waiting for stock."""
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -10,9 +11,17 @@ from packline_console.adapters.services import ServiceDown, ServiceProblem
 from packline_console.domain.accounts import Session
 from packline_console.entrypoints import page_kit
 from packline_console.entrypoints.listing import ListQuery, xlsx
-from packline_console.entrypoints.web import ChangeDep, Console, ConsoleDep, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    Console,
+    ConsoleDep,
+    SessionDep,
+    render,
+    said,
+)
 
-router = APIRouter(prefix="/allocate")
+PAGE = "/allocate"
+router = APIRouter(prefix=PAGE)
 MAX_FILE_BYTES = 5 << 20
 STOCK_COLUMNS = (
     ("sku", "SKU"),
@@ -112,39 +121,46 @@ async def set_stock(
     if errors:
         return await _page(request, console, session, 422, errors=errors, lines=text[:20_000])
     user = session.user
-    try:
-        answer = await console.services.call(
-            user,
-            "allocator",
-            "PUT",
-            "/stock",
-            json={
-                "seller_id": user.seller_id,
-                "items": [{"sku": sku, "on_hand": n} for sku, n in pairs],
-            },
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, status, error=message, lines=text[:20_000])
+    call = console.services.call(
+        user,
+        "allocator",
+        "PUT",
+        "/stock",
+        json={
+            "seller_id": user.seller_id,
+            "items": [{"sku": sku, "on_hand": n} for sku, n in pairs],
+        },
+    )
+    answer = await page_kit.attempt(
+        call, partial(_failed, request, console, session, lines=text[:20_000])
+    )
     notice = (
         f"재고 {answer.get('updated', len(pairs))}건을 저장했습니다. "
         f"재고가 생겨 할당된 묶음: {answer.get('bundles_allocated', 0)}건"
     )
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/wave")
 async def run_wave(request: Request, console: ConsoleDep, session: ChangeDep) -> Response:
     """할당처리: allocate the waiting bundles that stock now covers."""
     user = session.user
-    try:
-        answer = await console.services.call(
+    answer = await page_kit.attempt(
+        console.services.call(
             user, "allocator", "POST", "/allocation/waves", json={"seller_id": user.seller_id}
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, status, error=message)
-    allocated = answer.get("bundles_allocated", 0) if isinstance(answer, dict) else 0
-    return await _page(
-        request, console, session, notice=f"할당처리: 묶음 {allocated}건을 할당했습니다."
+        ),
+        partial(_failed, request, console, session),
     )
+    allocated = answer.get("bundles_allocated", 0) if isinstance(answer, dict) else 0
+    return said(request, PAGE, f"할당처리: 묶음 {allocated}건을 할당했습니다.")
+
+
+async def _failed(
+    request: Request,
+    console: Console,
+    session: Session,
+    exc: ServiceDown | ServiceProblem,
+    **said: Any,
+) -> Response:
+    status, message = page_kit.failure(exc)
+    return await _page(request, console, session, status, error=message, **said)

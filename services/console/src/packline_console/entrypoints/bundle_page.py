@@ -3,6 +3,7 @@
 merged bundle (합포 해제)."""
 
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
@@ -10,7 +11,7 @@ from fastapi.responses import Response
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
 from packline_console.entrypoints.listing import ListQuery, xlsx
-from packline_console.entrypoints.page_kit import Sections, failure, field_errors, whole
+from packline_console.entrypoints.page_kit import Sections, attempt, failure, field_errors, whole
 from packline_console.entrypoints.web import (
     ChangeDep,
     ConsoleDep,
@@ -18,10 +19,12 @@ from packline_console.entrypoints.web import (
     Refused,
     SessionDep,
     render,
+    said,
 )
 from packline_console.service_layer import bundle
 
-router = APIRouter(prefix="/bundle")
+PAGE = "/bundle"
+router = APIRouter(prefix=PAGE)
 ReviewId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 Reason = Annotated[str, Form(max_length=300)]
 REVIEW_COLUMNS = (
@@ -119,16 +122,13 @@ async def _decide(
     why: str,
 ) -> Response:
     reason = why.strip() or ("확인 후 합포" if merge else "확인 후 따로 배송")
-    try:
-        await bundle.decide(console.services, session.user, review_id, merge, reason)
-    except ServiceProblem as exc:
-        if exc.status == 404:
-            raise Refused(404, "그런 확인 요청이 없습니다. 목록을 새로고침하세요.") from None
-        return await _failed(request, console, session, exc)
-    except ServiceDown as exc:
-        return await _failed(request, console, session, exc)
+    await attempt(
+        bundle.decide(console.services, session.user, review_id, merge, reason),
+        partial(_failed, request, console, session),
+        missing="그런 확인 요청이 없습니다. 목록을 새로고침하세요.",
+    )
     done = "합포했습니다 (한 박스)" if merge else "따로 배송하도록 남겼습니다 (미합포)"
-    return await _page(request, console, session, notice=f"확인 {review_id}번: {done}.")
+    return said(request, PAGE, f"확인 {review_id}번: {done}.")
 
 
 @router.post("/reviews/{review_id}/merge")
@@ -155,14 +155,13 @@ async def keep_apart(
 
 @router.post("/seal")
 async def seal_now(request: Request, console: ConsoleDep, session: ChangeDep) -> Response:
-    try:
-        sealed = await bundle.seal_now(console.services, session.user)
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+    sealed = await attempt(
+        bundle.seal_now(console.services, session.user), partial(_failed, request, console, session)
+    )
     notice = (
         f"합포처리: 묶음 {sealed}개를 확정했습니다. 확인필요로 남은 주문은 결정 후에 확정됩니다."
     )
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/settings")
@@ -178,14 +177,14 @@ async def set_sealing(
     if mode not in bundle.MODES:
         raise Refused(422, "합포 방식을 목록에서 고르세요.")
     hold = whole(hold_minutes, "대기 시간(분)", 0) * 60 if hold_minutes.strip() else None
-    try:
-        moved = await bundle.set_sealing(
+    moved = await attempt(
+        bundle.set_sealing(
             console.services, session.user, mode, hold, cutoffs.strip(), reason.strip()
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+        ),
+        partial(_failed, request, console, session),
+    )
     notice = f"합포 기준을 저장했습니다: {bundle.MODES[mode]}. 열린 묶음 {moved}개의 확정 시각을 다시 정했습니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/exclusions")
@@ -199,12 +198,12 @@ async def exclude(
 ) -> Response:
     if kind not in bundle.EXCLUSION_KINDS:
         raise Refused(422, "합포금지 종류는 상품(SKU) 또는 판매처입니다.")
-    try:
-        await bundle.exclude(console.services, session.user, kind, value.strip(), reason.strip())
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+    await attempt(
+        bundle.exclude(console.services, session.user, kind, value.strip(), reason.strip()),
+        partial(_failed, request, console, session),
+    )
     notice = f"합포금지에 추가했습니다: {bundle.EXCLUSION_KINDS[kind]} {value.strip()}."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/exclusions/remove")
@@ -217,16 +216,12 @@ async def include(
 ) -> Response:
     if kind not in bundle.EXCLUSION_KINDS:
         raise Refused(422, "합포금지 종류는 상품(SKU) 또는 판매처입니다.")
-    try:
-        await bundle.include(console.services, session.user, kind, value)
-    except ServiceProblem as exc:
-        if exc.status == 404:
-            raise Refused(404, "그런 합포금지 항목이 없습니다.") from None
-        return await _failed(request, console, session, exc)
-    except ServiceDown as exc:
-        return await _failed(request, console, session, exc)
-    notice = f"합포금지에서 뺐습니다: {bundle.EXCLUSION_KINDS[kind]} {value}."
-    return await _page(request, console, session, notice=notice)
+    await attempt(
+        bundle.include(console.services, session.user, kind, value),
+        partial(_failed, request, console, session),
+        missing="그런 합포금지 항목이 없습니다.",
+    )
+    return said(request, PAGE, f"합포금지에서 뺐습니다: {bundle.EXCLUSION_KINDS[kind]} {value}.")
 
 
 @router.post("/unmerge")
@@ -246,13 +241,10 @@ async def unmerge(
     if not chosen:
         raise Refused(422, "떼어낼 주문을 하나 이상 적으세요.")
     why = reason.strip() or "합포 해제 (콘솔)"
-    try:
-        new_id = await bundle.unmerge(console.services, session.user, str(box), chosen, why)
-    except ServiceProblem as exc:
-        if exc.status == 404:
-            raise Refused(404, "그런 묶음이나 주문이 없습니다. 번호를 확인하세요.") from None
-        return await _failed(request, console, session, exc)
-    except ServiceDown as exc:
-        return await _failed(request, console, session, exc)
+    new_id = await attempt(
+        bundle.unmerge(console.services, session.user, str(box), chosen, why),
+        partial(_failed, request, console, session),
+        missing="그런 묶음이나 주문이 없습니다. 번호를 확인하세요.",
+    )
     notice = f"주문 {len(chosen)}건을 묶음에서 떼어 새 묶음 {new_id}(으)로 나눴습니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)

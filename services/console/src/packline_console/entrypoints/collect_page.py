@@ -4,6 +4,7 @@ list (orders re-collection could not settle alone) with its Excel download."""
 
 import uuid
 from datetime import timedelta
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -14,6 +15,7 @@ from packline_console.entrypoints.listing import ListQuery, every_row, xlsx
 from packline_console.entrypoints.page_kit import (
     KST,
     Sections,
+    attempt,
     failure,
     field_errors,
     kst_day,
@@ -27,10 +29,12 @@ from packline_console.entrypoints.web import (
     Refused,
     SessionDep,
     render,
+    said,
 )
 from packline_console.service_layer import collect
 
-router = APIRouter(prefix="/collect")
+PAGE = "/collect"
+router = APIRouter(prefix=PAGE)
 ATTENTION_COLUMNS = (
     ("order", "주문"),
     ("kind_name", "구분"),
@@ -125,14 +129,12 @@ async def add_account(
         "client_id": client_id.strip(),
         "client_secret": client_secret.strip(),
     }
-    try:
-        added = await collect.add_account(
-            console.services, session.user, marketplace, name.strip(), keys
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+    added = await attempt(
+        collect.add_account(console.services, session.user, marketplace, name.strip(), keys),
+        partial(_failed, request, console, session),
+    )
     notice = f"{collect.API_MARKETPLACES[marketplace]} 계정 '{added.get('name', name)}'을(를) 추가했습니다. 키는 저장만 되고 다시 보이지 않습니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/accounts/{account_id}")
@@ -145,15 +147,13 @@ async def change_account(
     interval_minutes: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     interval = whole(interval_minutes, "수집 주기(분)", 1) if interval_minutes.strip() else None
-    try:
-        changed = await collect.change_account(
-            console.services, session.user, str(account_id), enabled, interval
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+    changed = await attempt(
+        collect.change_account(console.services, session.user, str(account_id), enabled, interval),
+        partial(_failed, request, console, session),
+    )
     state = "사용" if changed.get("enabled") else "사용 안 함"
     notice = f"계정 '{changed.get('name', '')}'을(를) 저장했습니다: {state}, {changed.get('interval_minutes')}분마다 자동 수집."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/run")
@@ -172,14 +172,12 @@ async def run_collection(
     end = min(start_of(kst_day(period_to, "종료일")) + timedelta(days=1), console.clock())
     if not start < end:
         raise Refused(422, "기간을 확인하세요: 시작일이 종료일(또는 지금)보다 앞서야 합니다.")
-    try:
-        job_id = await collect.run(console.services, session.user, chosen, start, end)
-        job = await collect.job(console.services, session.user, job_id)
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
-    return _job_page(
-        request, job, notice="주문수집을 시작했습니다. 이 화면에서 진행 상황을 볼 수 있습니다."
+    job_id = await attempt(
+        collect.run(console.services, session.user, chosen, start, end),
+        partial(_failed, request, console, session),
     )
+    notice = "주문수집을 시작했습니다. 이 화면에서 진행 상황을 볼 수 있습니다."
+    return said(request, f"{PAGE}/jobs/{job_id}", notice)
 
 
 @router.get("/jobs/{job_id}")

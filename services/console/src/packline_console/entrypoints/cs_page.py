@@ -2,6 +2,7 @@
 the collector's 409 in Korean), the orders needing a person (주의 주문), and the dead letters of
 every service with their error and a 재처리 (redrive) button."""
 
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Path, Request
@@ -10,10 +11,18 @@ from fastapi.responses import Response
 from packline_console.adapters.services import SERVICE_NAMES, ServiceDown, ServiceProblem
 from packline_console.domain.accounts import Session
 from packline_console.entrypoints import page_kit
-from packline_console.entrypoints.web import ChangeDep, Console, ConsoleDep, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    Console,
+    ConsoleDep,
+    SessionDep,
+    render,
+    said,
+)
 from packline_contracts import Marketplace
 
-router = APIRouter(prefix="/cs")
+PAGE = "/cs"
+router = APIRouter(prefix=PAGE)
 VIEWS = {"cancel": "취소 처리", "attention": "확인 필요 주문", "dead": "처리 실패(데드레터)"}
 MARKETPLACES = {
     "COUPANG": "쿠팡",
@@ -107,21 +116,20 @@ async def cancel_order(
 ) -> Response:
     """주문 취소: the collector records the request; the shipping line decides if it is in time."""
     user = session.user
-    try:
-        answer = await console.services.call(
+    answer = await page_kit.attempt(
+        console.services.call(
             user,
             "collector",
             "POST",
             _order_path(marketplace, order_id, "cancel"),
             params={"seller_id": user.seller_id},
             json={"reason": reason},
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, "cancel", status, error=message)
+        ),
+        partial(_failed, request, console, session, "cancel"),
+    )
     done = "취소되었습니다" if answer.get("status") == "CANCELLED" else "취소를 요청했습니다"
     notice = f"{order_id} 주문: {done}. 출고 라인이 송장 스캔 전인지 확인해 결정합니다."
-    return await _page(request, console, session, "cancel", notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/cancel-lines")
@@ -140,8 +148,8 @@ async def cancel_lines(
     if errors:
         return await _page(request, console, session, "cancel", 422, errors=errors)
     user = session.user
-    try:
-        answer = await console.services.call(
+    answer = await page_kit.attempt(
+        console.services.call(
             user,
             "collector",
             "POST",
@@ -151,14 +159,13 @@ async def cancel_lines(
                 "lines": [{"line_id": line, "quantity": n} for line, n in pairs],
                 "reason": reason,
             },
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, "cancel", status, error=message)
+        ),
+        partial(_failed, request, console, session, "cancel"),
+    )
     left = answer.get("left", {}) if isinstance(answer, dict) else {}
     rest = ", ".join(f"{line} {n}개" for line, n in left.items()) or "없음"
     notice = f"{order_id} 주문 부분취소를 접수했습니다. 남은 출고 수량: {rest}"
-    return await _page(request, console, session, "cancel", notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/dead-letters/{service}/{letter_id}/redrive")
@@ -170,17 +177,16 @@ async def redrive(
     letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
 ) -> Response:
     """재처리: the service runs the letter's event through its handler again."""
-    try:
-        answer = await console.services.call(
+    answer = await page_kit.attempt(
+        console.services.call(
             session.user,
             service,
             "POST",
             f"/dead-letters/{letter_id}/redrive",
             json={"by": session.user.email[:100], "reason": "console"},
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, "dead", status, error=message)
+        ),
+        partial(_failed, request, console, session, "dead"),
+    )
     outcomes = {
         "REDRIVEN": "재처리했습니다",
         "STILL_FAILING": "다시 실패했습니다(오류를 확인하세요)",
@@ -190,6 +196,17 @@ async def redrive(
         "NOT_FOUND": "없는 건입니다",
     }
     outcome = str(answer.get("outcome", "")) if isinstance(answer, dict) else ""
-    said = outcomes.get(outcome, outcome or "처리했습니다")
-    notice = f"{SERVICE_NAMES[service]} #{letter_id}: {said}."
-    return await _page(request, console, session, "dead", notice=notice)
+    shown = outcomes.get(outcome, outcome or "처리했습니다")
+    notice = f"{SERVICE_NAMES[service]} #{letter_id}: {shown}."
+    return said(request, f"{PAGE}?view=dead", notice)
+
+
+async def _failed(
+    request: Request,
+    console: Console,
+    session: Session,
+    view: str,
+    exc: ServiceDown | ServiceProblem,
+) -> Response:
+    status, message = page_kit.failure(exc)
+    return await _page(request, console, session, view, status, error=message)

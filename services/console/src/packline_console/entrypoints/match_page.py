@@ -3,6 +3,7 @@ remembered for later orders), quantity and set mapping, 매칭 내역 (review an
 go back to matching) and the catalogue upload. Both lists download as Excel."""
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -12,17 +13,26 @@ from packline_console.adapters.services import ServiceDown, ServiceProblem
 from packline_console.entrypoints.listing import MAX_EXPORT_ROWS, ListQuery, xlsx
 from packline_console.entrypoints.page_kit import (
     Sections,
+    attempt,
     failure,
     field_errors,
     row_errors,
     upload_bytes,
     whole,
 )
-from packline_console.entrypoints.web import ChangeDep, ConsoleDep, Refused, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    ConsoleDep,
+    Refused,
+    SessionDep,
+    render,
+    said,
+)
 from packline_console.service_layer import match
 from packline_console.service_layer.register import MARKETPLACES
 
-router = APIRouter(prefix="/match")
+PAGE = "/match"
+router = APIRouter(prefix=PAGE)
 Code = Annotated[str, Form(min_length=1, max_length=64)]
 Paged = Callable[[int, str | None], Awaitable[tuple[list[dict[str, Any]], str | None]]]
 QUEUE_COLUMNS = (
@@ -156,19 +166,19 @@ async def add_mapping(
             chosen.append((code.strip()[:64], whole(given, f"{code.strip()[:64]}의 수량", 1)))
     if not chosen:
         raise Refused(422, "매칭할 SKU를 하나 이상 입력하거나 추천에서 고르세요.")
-    try:
-        released = await match.add_mapping(
+    released = await attempt(
+        match.add_mapping(
             console.services, session.user, marketplace, listing_id, option_id, chosen
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+        ),
+        partial(_failed, request, console, session),
+    )
     shown = ", ".join(f"{s} × {q}" for s, q in chosen)
     notice = (
         f"상품코드 {listing_id}{'/' + option_id if option_id else ''}을(를) {shown}(으)로 "
         f"매칭했습니다. 주문 {len(released)}건이 다음 단계로 넘어갔고, 이 매칭은 기억되어 "
         "같은 상품의 다음 주문은 자동으로 매칭됩니다."
     )
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/catalogue")
@@ -179,12 +189,12 @@ async def upload_catalogue(
     catalogue: Annotated[UploadFile, File()],
 ) -> Response:
     content = await upload_bytes(catalogue)
-    try:
-        imported = await match.import_catalogue(console.services, session.user, content)
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+    imported = await attempt(
+        match.import_catalogue(console.services, session.user, content),
+        partial(_failed, request, console, session),
+    )
     notice = f"상품(SKU) {imported}개를 등록했습니다. 매칭 추천에 곧 반영됩니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 async def _mappings_page(
@@ -243,17 +253,19 @@ async def delete_mapping(
     if marketplace not in MARKETPLACES:
         raise Refused(422, "판매처를 확인하세요.")
     why = reason.strip() or "잘못된 매칭 삭제 (콘솔)"
-    try:
-        back = await match.delete_mapping(
+    back = await attempt(
+        match.delete_mapping(
             console.services, session.user, marketplace, listing_id, option_id, why
-        )
-    except ServiceProblem as exc:
-        if exc.status == 404:
-            raise Refused(404, "그런 매칭이 없습니다. 목록을 새로고침하세요.") from None
-        status, message = failure(exc)
-        return await _mappings_page(request, console, session, status, error=message)
-    except ServiceDown as exc:
-        status, message = failure(exc)
-        return await _mappings_page(request, console, session, status, error=message)
+        ),
+        partial(_mappings_failed, request, console, session),
+        missing="그런 매칭이 없습니다. 목록을 새로고침하세요.",
+    )
     notice = f"상품코드 {listing_id}의 매칭을 삭제했습니다. 주문 {len(back)}건이 매칭 대기로 돌아갔습니다."
-    return await _mappings_page(request, console, session, notice=notice)
+    return said(request, f"{PAGE}/mappings", notice)
+
+
+async def _mappings_failed(
+    request: Request, console: ConsoleDep, session: SessionDep, exc: ServiceDown | ServiceProblem
+) -> Response:
+    status, message = failure(exc)
+    return await _mappings_page(request, console, session, status, error=message)

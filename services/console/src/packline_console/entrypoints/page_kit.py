@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from fastapi import UploadFile
+from fastapi.responses import Response
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
 from packline_console.entrypoints.listing import ListQuery, every_row
-from packline_console.entrypoints.web import Refused
+from packline_console.entrypoints.web import Answered, Refused
 
 T = TypeVar("T")
 KST = ZoneInfo("Asia/Seoul")
@@ -28,6 +29,23 @@ def failure(exc: ServiceDown | ServiceProblem) -> tuple[int, str]:
     if isinstance(exc, ServiceDown):
         return 503, str(exc)
     return (exc.status if exc.status < 500 else 502), str(exc)
+
+
+Failed = Callable[[ServiceDown | ServiceProblem], Awaitable[Response]]
+
+
+async def attempt(call: Awaitable[T], failed: Failed, missing: str | None = None) -> T:
+    """A change's call to a service. When the service refuses or is silent, the page answers
+    `failed(exc)` (the form again, with the reason); a 404 is `missing` when one is given (the
+    thing changed is gone: a Korean 404 page)."""
+    try:
+        return await call
+    except ServiceProblem as exc:
+        if missing is not None and exc.status == 404:
+            raise Refused(404, missing) from None
+        raise Answered(await failed(exc)) from None
+    except ServiceDown as exc:
+        raise Answered(await failed(exc)) from None
 
 
 def field_errors(exc: ServiceProblem) -> list[str]:

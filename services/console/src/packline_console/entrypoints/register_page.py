@@ -2,6 +2,7 @@
 collector's row/column problems shown against the file's rows) and 일괄삭제 of one upload."""
 
 import uuid
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -12,6 +13,7 @@ from packline_console.adapters.sheet_rows import rows_of
 from packline_console.entrypoints.page_kit import (
     KST,
     Sections,
+    attempt,
     failure,
     field_errors,
     kst_moment,
@@ -19,10 +21,18 @@ from packline_console.entrypoints.page_kit import (
     upload_bytes,
     whole,
 )
-from packline_console.entrypoints.web import ChangeDep, ConsoleDep, Refused, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    ConsoleDep,
+    Refused,
+    SessionDep,
+    render,
+    said,
+)
 from packline_console.service_layer import register
 
-router = APIRouter(prefix="/register")
+PAGE = "/register"
+router = APIRouter(prefix=PAGE)
 Text = Annotated[str, Form(max_length=300)]
 Needed = Annotated[str, Form(min_length=1, max_length=300)]
 
@@ -117,17 +127,17 @@ async def register_one(
     order = register.one_order(
         marketplace, order_id.strip(), paid, paid, recipient, line, orderer_name, fee
     )
-    try:
-        created = await register.register_one(console.services, session.user, order)
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _failed(request, console, session, exc)
+    created = await attempt(
+        register.register_one(console.services, session.user, order),
+        partial(_failed, request, console, session),
+    )
     label = register.MARKETPLACES[marketplace]
     notice = (
         f"{label} 주문 {order_id.strip()}을(를) 등록했습니다."
         if created
         else f"{label} 주문 {order_id.strip()}은(는) 이미 등록된 주문입니다. 새로 등록하지 않았습니다."
     )
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/excel")
@@ -192,4 +202,5 @@ async def delete_batch(
     notice = f"엑셀 등록 {batch}의 주문 {done.get('deleted', 0)}건을 삭제했습니다."
     if done.get("refused"):
         notice += f" 매칭이 끝났거나 출고된 {len(done['refused'])}건은 남겨 두었습니다."
-    return await _page(request, console, session, notice=notice, refused=done.get("refused", []))
+        return await _page(request, console, session, notice=notice, refused=done["refused"])
+    return said(request, PAGE, notice)

@@ -2,16 +2,26 @@
 and 합포 제외, changed by the owner only; everyone of the seller may read them. Links to the
 users page and to the waybill settings on the 송장 page; the allocator offers no settings."""
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
-from packline_console.entrypoints.web import ConsoleDep, OwnerChangeDep, Refused, SessionDep, render
+from packline_console.entrypoints.page_kit import attempt, failure
+from packline_console.entrypoints.web import (
+    ConsoleDep,
+    OwnerChangeDep,
+    Refused,
+    SessionDep,
+    render,
+    said,
+)
 from packline_console.service_layer import seller_settings
 
-router = APIRouter(prefix="/settings")
+PAGE = "/settings"
+router = APIRouter(prefix=PAGE)
 Mode = Annotated[Literal["HOLD", "CUTOFF", "MANUAL"], Form()]
 Kind = Annotated[Literal["SKU", "MARKETPLACE"], Form()]
 Reason = Annotated[str, Form(max_length=300)]
@@ -61,8 +71,8 @@ async def save_sealing(
     if minutes and (not minutes.isdigit() or int(minutes) > 7 * 24 * 60):
         error = "보류 시간은 0부터 10080(7일)까지의 분 단위 정수로 적어 주세요."
         return await _page(request, console, session, 422, error=error)
-    try:
-        moved = await seller_settings.save_sealing(
+    moved = await attempt(
+        seller_settings.save_sealing(
             console.services,
             session.user,
             _seller(session),
@@ -70,11 +80,11 @@ async def save_sealing(
             int(minutes) if minutes else None,
             cutoffs.strip(),
             reason,
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _page(request, console, session, _status(exc), error=str(exc))
+        ),
+        partial(_failed, request, console, session),
+    )
     notice = f"합포 마감 설정을 저장했습니다. 열린 묶음 {moved}개의 마감 시각을 다시 잡았습니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/exclusions")
@@ -86,27 +96,30 @@ async def add_exclusion(
     value: Value,
     reason: Reason = "",
 ) -> Response:
-    try:
-        await seller_settings.exclude(
+    await attempt(
+        seller_settings.exclude(
             console.services, session.user, _seller(session), kind, value.strip(), reason
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _page(request, console, session, _status(exc), error=str(exc))
+        ),
+        partial(_failed, request, console, session),
+    )
     notice = f"{seller_settings.KINDS[kind]} {value.strip()}을(를) 합포 제외에 넣었습니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
 @router.post("/exclusions/remove")
 async def remove_exclusion(
     request: Request, console: ConsoleDep, session: OwnerChangeDep, kind: Kind, value: Value
 ) -> Response:
-    try:
-        await seller_settings.include(console.services, session.user, _seller(session), kind, value)
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _page(request, console, session, _status(exc), error=str(exc))
+    await attempt(
+        seller_settings.include(console.services, session.user, _seller(session), kind, value),
+        partial(_failed, request, console, session),
+    )
     notice = f"{seller_settings.KINDS[kind]} {value}을(를) 합포 제외에서 뺐습니다."
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)
 
 
-def _status(exc: ServiceDown | ServiceProblem) -> int:
-    return exc.status if isinstance(exc, ServiceProblem) and exc.status < 500 else 502
+async def _failed(
+    request: Request, console: ConsoleDep, session: SessionDep, exc: ServiceDown | ServiceProblem
+) -> Response:
+    status, message = failure(exc)
+    return await _page(request, console, session, status, error=message)

@@ -4,6 +4,7 @@ scan bench stays at /shipping/scan."""
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
@@ -14,10 +15,18 @@ from packline_console.domain.accounts import Session
 from packline_console.entrypoints import page_kit
 from packline_console.entrypoints.listing import KST, ListQuery, xlsx
 from packline_console.entrypoints.shipping_views import VIEWS, ListView
-from packline_console.entrypoints.web import ChangeDep, Console, ConsoleDep, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    Console,
+    ConsoleDep,
+    SessionDep,
+    render,
+    said,
+)
 from packline_contracts import Marketplace
 
-router = APIRouter(prefix="/shipping")
+PAGE = "/shipping"
+router = APIRouter(prefix=PAGE)
 Key = Annotated[str, Path(min_length=1, max_length=100)]
 
 
@@ -95,11 +104,10 @@ async def shipping_page(request: Request, console: ConsoleDep, session: SessionD
     name = request.query_params.get("view", "parcels")
     view = VIEWS[name if name in VIEWS else "parcels"]
     chosen = view.chosen(request.query_params.get(view.filter_param))
-    try:
-        rows = await page_kit.every(_fetch(console, session, view, chosen), lq, _searched(view))
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, status, error=message)
+    rows = await page_kit.attempt(
+        page_kit.every(_fetch(console, session, view, chosen), lq, _searched(view)),
+        partial(_failed, request, console, session),
+    )
     named = {view.filter_param: dict(view.filters)}
     shown = [page_kit.for_excel(row, named) for row in rows]
     return xlsx(view.title, view.columns, shown, sheet=view.title)
@@ -111,20 +119,22 @@ async def _change(
     session: Session,
     path: str,
     done: Callable[[dict[str, Any]], str],
+    view: str,
 ) -> Response:
-    try:
-        answer = await console.services.call(
-            session.user,
-            "collector",
-            "POST",
-            path,
-            params={"seller_id": session.user.seller_id},
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, status, error=message)
-    said = done(answer if isinstance(answer, dict) else {})
-    return await _page(request, console, session, notice=said)
+    answer = await page_kit.attempt(
+        console.services.call(
+            session.user, "collector", "POST", path, params={"seller_id": session.user.seller_id}
+        ),
+        partial(_failed, request, console, session),
+    )
+    return said(request, f"{PAGE}?view={view}", done(answer if isinstance(answer, dict) else {}))
+
+
+async def _failed(
+    request: Request, console: Console, session: Session, exc: ServiceDown | ServiceProblem
+) -> Response:
+    status, message = page_kit.failure(exc)
+    return await _page(request, console, session, status, error=message)
 
 
 @router.post("/pushes/retry")
@@ -134,7 +144,7 @@ async def retry_all(request: Request, console: ConsoleDep, session: ChangeDep) -
     def done(answer: dict[str, Any]) -> str:
         return f"전송실패 {answer.get('requeued', 0)}건을 다시 전송하도록 예약했습니다."
 
-    return await _change(request, console, session, "/tracking-pushes/retry", done)
+    return await _change(request, console, session, "/tracking-pushes/retry", done, "pushes")
 
 
 @router.post("/pushes/{marketplace}/{order_id}/{line_id}/retry")
@@ -151,7 +161,7 @@ async def retry_one(
     def done(answer: dict[str, Any]) -> str:
         return f"{order_id} 주문 {line_id} 라인을 다시 전송하도록 예약했습니다."
 
-    return await _change(request, console, session, path, done)
+    return await _change(request, console, session, path, done, "pushes")
 
 
 @router.post("/mismatches/check")
@@ -164,4 +174,4 @@ async def check_mismatches(request: Request, console: ConsoleDep, session: Chang
             f"불일치 {answer.get('open', 0)}건, 해소 {answer.get('resolved', 0)}건."
         )
 
-    return await _change(request, console, session, "/mismatches/check", done)
+    return await _change(request, console, session, "/mismatches/check", done, "mismatches")

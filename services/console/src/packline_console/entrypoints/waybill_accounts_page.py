@@ -2,6 +2,7 @@
 never returns a secret), number bands (대역) with what is left and a low warning, and the
 seller's waybill settings (the default account, 가배송)."""
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request
@@ -17,9 +18,11 @@ from packline_console.entrypoints.web import (
     Refused,
     SessionDep,
     render,
+    said,
 )
 
-router = APIRouter(prefix="/waybill")
+PAGE = "/waybill"
+router = APIRouter(prefix=PAGE)
 METHODS = {"FILE": "엑셀 파일", "BAND": "번호 대역", "API": "택배사 API"}
 Text = Annotated[str, Form(max_length=300)]
 AccountId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -89,19 +92,23 @@ async def _change(
     notice: str,
 ) -> Response:
     user = session.user
-    try:
-        await console.services.call(
-            user,
-            "waybill",
-            method,
-            path,
-            params={"seller_id": user.seller_id},
-            json={**body, "by": user.email[:100]},
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        status, message = page_kit.failure(exc)
-        return await _page(request, console, session, status, error=message)
-    return await _page(request, console, session, notice=notice)
+    call = console.services.call(
+        user,
+        "waybill",
+        method,
+        path,
+        params={"seller_id": user.seller_id},
+        json={**body, "by": user.email[:100]},
+    )
+    await page_kit.attempt(call, partial(_failed, request, console, session))
+    return said(request, f"{PAGE}/accounts", notice)
+
+
+async def _failed(
+    request: Request, console: Console, session: Session, exc: ServiceDown | ServiceProblem
+) -> Response:
+    status, message = page_kit.failure(exc)
+    return await _page(request, console, session, status, error=message)
 
 
 @router.post("/accounts")

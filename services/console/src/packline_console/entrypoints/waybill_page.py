@@ -2,6 +2,7 @@
 or CSV) and the courier's file back in with its answer per row, labels as a PDF (a second print
 is marked 재출력 by the waybill service), a number voided and replaced, API bookings again."""
 
+from functools import partial
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -13,9 +14,17 @@ from packline_console.adapters.services import ServiceDown, ServiceProblem
 from packline_console.domain.accounts import Session
 from packline_console.entrypoints import page_kit
 from packline_console.entrypoints.listing import ListQuery, xlsx
-from packline_console.entrypoints.web import ChangeDep, Console, ConsoleDep, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    Console,
+    ConsoleDep,
+    SessionDep,
+    render,
+    said,
+)
 
-router = APIRouter(prefix="/waybill")
+PAGE = "/waybill"
+router = APIRouter(prefix=PAGE)
 MAX_FILE_BYTES = 20 << 20
 STATUSES = {"AWAITING": "송장 대기", "ISSUED": "발행", "VOIDED": "폐기"}
 WAYS = {"FILE": "엑셀", "BAND": "대역", "API": "API"}
@@ -267,26 +276,26 @@ async def replace_number(
     """송장 폐기 후 재발행: the old number is void for ever; the new one is the next of the band."""
     user = session.user
     body = {"seller_id": user.seller_id, "by": user.email[:64], "reason": reason}
-    try:
-        answer = await console.services.call(
+    answer = await page_kit.attempt(
+        console.services.call(
             user, "waybill", "POST", f"/parcels/{parcel_id}/replace-number", json=body
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _refused(request, console, session, exc)
+        ),
+        partial(_refused, request, console, session),
+    )
     warned = " ".join(str(w) for w in answer.get("warnings", []))
     notice = f"이전 송장번호는 폐기하고 새 송장번호 {answer.get('tracking_number')}를 발행했습니다. {warned}"
-    return await _page(request, console, session, notice=notice.strip())
+    return said(request, PAGE, notice.strip())
 
 
 @router.post("/bookings/retry")
 async def book_again(request: Request, console: ConsoleDep, session: ChangeDep) -> Response:
     """택배사 API 재접수: parcels whose booking failed are booked again now."""
     user = session.user
-    try:
-        answer = await console.services.call(
+    answer = await page_kit.attempt(
+        console.services.call(
             user, "waybill", "POST", "/bookings/retry", json={"seller_id": user.seller_id}
-        )
-    except (ServiceDown, ServiceProblem) as exc:
-        return await _refused(request, console, session, exc)
+        ),
+        partial(_refused, request, console, session),
+    )
     notice = f"API 접수를 다시 예약했습니다: {answer.get('scheduled', 0)}건"
-    return await _page(request, console, session, notice=notice)
+    return said(request, PAGE, notice)

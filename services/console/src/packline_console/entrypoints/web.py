@@ -1,12 +1,16 @@
 """What every page shares: the console's parts on app.state, who is signed in, CSRF checks,
 the menus, rendering, and the errors a person sees (in Korean, never a 500 for bad input)."""
 
+import base64
+import binascii
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -24,6 +28,8 @@ from packline_console.settings import ConsoleSettings
 SESSION_COOKIE = "packline_session"
 LOGIN_CSRF_COOKIE = "packline_login_csrf"
 CSRF_HEADER = "x-csrf-token"
+SAID_COOKIE = "packline_said"  # what the last change did, read once by the next page
+MAX_SAID = 1000
 KST = ZoneInfo("Asia/Seoul")
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent.parent / "templates"))
 
@@ -70,6 +76,15 @@ ConsoleDep = Annotated[Console, Depends(console_of)]
 
 class NotSignedIn(Exception):
     pass
+
+
+class Answered(Exception):
+    """A change that ends early with a page of its own (the service failed: the form is shown
+    again with the error); the app answers with `response`."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__("answered")
+        self.response = response
 
 
 class Refused(Exception):
@@ -151,12 +166,70 @@ def render(
     menus = list(MENUS)
     if session is not None and session.user.role.value == "sre":
         menus.append(SRE_MENU)
-    return TEMPLATES.TemplateResponse(
+    flashed = request.cookies.get(SAID_COOKIE)
+    if flashed and session is not None and not context.get("notice"):
+        context["notice"] = _unsealed(session, flashed)
+    response = TEMPLATES.TemplateResponse(
         request,
         template,
         {"session": session, "menus": menus, "active": active, **context},
         status_code=status_code,
     )
+    if flashed:
+        response.delete_cookie(SAID_COOKIE)
+    return response
+
+
+def said(request: Request, page: str, notice: str) -> Response:
+    """Redirect-after-post: a change that worked answers 303 to its page (with the list's query
+    when the form was sent from that page), and what it did rides along in a cookie read once,
+    signed with the session's CSRF secret. A reload then repeats the GET, never the change.
+    A fetch call (Accept: JSON) gets the notice itself."""
+    if wants_json(request):
+        return JSONResponse({"notice": notice})
+    session: Session = request.state.session
+    response = RedirectResponse(_back_to(request, page), status_code=303)
+    response.set_cookie(
+        SAID_COOKIE,
+        _sealed(session, notice[:MAX_SAID]),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+def _back_to(request: Request, page: str) -> str:
+    """`page` (a path, maybe with a query) with the list's filter kept: the query of the page
+    the form was sent from, else the one the form's action carried. Only ever a path here."""
+    path = urlsplit(page).path
+    came = urlsplit(request.headers.get("referer", ""))
+    if came.netloc == request.url.netloc and came.path == path and came.query:
+        return f"{path}?{came.query}"
+    if request.url.query:
+        return f"{path}?{request.url.query}"
+    return page
+
+
+def _mac(session: Session, text: str) -> str:
+    key = session.csrf_token.encode()
+    return hmac.new(key, text.encode(), "sha256").hexdigest()[:32]
+
+
+def _sealed(session: Session, notice: str) -> str:
+    text = base64.urlsafe_b64encode(notice.encode()).decode().rstrip("=")
+    return f"{text}.{_mac(session, text)}"
+
+
+def _unsealed(session: Session, value: str) -> str | None:
+    """The notice a cookie carries, or None when it was not made for this session."""
+    text, _, mac = value.partition(".")
+    if not hmac.compare_digest(mac, _mac(session, text)):
+        return None
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return None
 
 
 def refused_response(request: Request, exc: Refused) -> Response:
