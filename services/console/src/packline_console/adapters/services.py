@@ -96,32 +96,10 @@ class Services:
             self._tokens[key] = cached
         return cached.token
 
-    async def call(
-        self,
-        user: User,
-        service: str,
-        method: str,
-        path: str,
-        *,
-        params: dict[str, Any] | None = None,
-        json: Any = None,
-        content: bytes | None = None,
-        headers: dict[str, str] | None = None,
-        expect: tuple[int, ...] = (),
-    ) -> Any:
-        """The JSON answer; `expect` lists error statuses whose body is returned, not raised."""
-        answer = await self.raw(
-            user,
-            service,
-            method,
-            path,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
-            expect=expect,
-        )
-        return _body(answer)
+    async def call(self, user: User, service: str, method: str, path: str, **options: Any) -> Any:
+        """The JSON answer (`options` as for `raw`; its `expect` lists error statuses whose
+        body is returned, not raised)."""
+        return _body(await self.raw(user, service, method, path, **options))
 
     async def raw(
         self,
@@ -158,7 +136,9 @@ class Services:
         raise ServiceProblem(service, answer.status_code, str(detail)[:300], body)
 
     async def get(self, user: User, service: str, path: str, **params: Any) -> Any:
-        return await self.call(user, service, "GET", path, params=params or None)
+        """A GET with these query parameters (those given as None are left out)."""
+        given = {name: value for name, value in params.items() if value is not None}
+        return await self.call(user, service, "GET", path, params=given or None)
 
     @property
     def http(self) -> httpx.AsyncClient:

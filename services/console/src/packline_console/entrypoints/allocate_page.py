@@ -39,7 +39,7 @@ COUNTS = (
 )
 
 
-def _fetch(console: Console, session: Session) -> page_kit.Fetch:
+def _fetch(console: Console, session: Session, lq: ListQuery) -> page_kit.Fetch:
     async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
         answer = await console.services.get(
             session.user,
@@ -48,14 +48,11 @@ def _fetch(console: Console, session: Session) -> page_kit.Fetch:
             seller_id=session.user.seller_id,
             limit=limit,
             offset=offset,
+            q=lq.q or None,
         )
         return page_kit.items(answer)
 
     return fetch
-
-
-def _sku(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (row.get("sku"),)
 
 
 async def _page(
@@ -64,7 +61,7 @@ async def _page(
     lq = ListQuery.of(request, default_preset="all")
     banners: list[str] = []
     rows, has_next = await page_kit.read(
-        banners, page_kit.listed(_fetch(console, session), lq, _sku), ([], False)
+        banners, page_kit.listed(_fetch(console, session, lq), lq), ([], False)
     )
     stats = await page_kit.read(
         banners, console.services.get(session.user, "allocator", "/stats"), {}
@@ -89,7 +86,7 @@ async def allocate_page(request: Request, console: ConsoleDep, session: SessionD
     lq = ListQuery.of(request, default_preset="all")
     if lq.export:
         try:
-            rows = await page_kit.every(_fetch(console, session), lq, _sku)
+            rows = await page_kit.every(_fetch(console, session, lq))
         except (ServiceDown, ServiceProblem) as exc:
             status, message = page_kit.failure(exc)
             return await _page(request, console, session, status, error=message)

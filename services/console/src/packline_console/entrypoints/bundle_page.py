@@ -49,7 +49,7 @@ async def _page(
     tab, after = _status(request), request.query_params.get("after") or None
     services, user = console.services, session.user
     sections = Sections()
-    found = await sections.load(bundle.reviews(services, user, tab, lq.size, after))
+    found = await sections.load(bundle.reviews(services, user, tab, lq.size, after, lq.q))
     rules = await sections.load(bundle.settings(services, user)) if user.seller_id else None
     items, following = found or ([], None)
     return render(
@@ -59,7 +59,7 @@ async def _page(
         status,
         lq=lq,
         tab=tab,
-        reviews=[r for r in items if lq.matches(_orders(r))],
+        reviews=items,
         following=following,
         rules=rules,
         statuses=bundle.REVIEW_STATUS,
@@ -70,10 +70,6 @@ async def _page(
         banners=sections.banners,
         **said,
     )
-
-
-def _orders(review: dict[str, Any]) -> str:
-    return " ".join(side["order"] for side in (review["a"], review["b"]) if side)
 
 
 async def _failed(
@@ -90,7 +86,7 @@ async def bundle_page(request: Request, console: ConsoleDep, session: SessionDep
     if lq.export:
         try:
             items, _ = await bundle.reviews(
-                console.services, session.user, _status(request), 200, None
+                console.services, session.user, _status(request), 200, None, lq.q
             )
         except (ServiceDown, ServiceProblem) as exc:
             return await _failed(request, console, session, exc)
@@ -107,7 +103,6 @@ async def bundle_page(request: Request, console: ConsoleDep, session: SessionDep
                 ),
             }
             for r in items
-            if lq.matches(_orders(r))
         ]
         return xlsx("합포-확인필요", REVIEW_COLUMNS, rows)
     return await _page(request, console, session)

@@ -56,7 +56,7 @@ async def _page(
     sections = Sections()
     accounts = await sections.load(collect.accounts(services, user))
     jobs = await sections.load(collect.recent_jobs(services, user))
-    found = await sections.load(collect.attention(services, user, lq.size, lq.offset))
+    found = await sections.load(collect.attention(services, user, lq.size, lq.offset, lq.q))
     rows, has_next = found or ([], False)
     return render(
         request,
@@ -66,7 +66,7 @@ async def _page(
         lq=lq,
         accounts=accounts,
         jobs=jobs,
-        attention=[_shown(r) for r in rows if lq.matches(r.get("order"), r.get("detail"))],
+        attention=[_shown(r) for r in rows],
         has_next=has_next,
         marketplaces=collect.API_MARKETPLACES,
         job_status=collect.JOB_STATUS,
@@ -82,15 +82,14 @@ async def collect_page(request: Request, console: ConsoleDep, session: SessionDe
     if lq.export:
 
         async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
-            rows, _ = await collect.attention(console.services, session.user, limit, offset)
+            rows, _ = await collect.attention(console.services, session.user, limit, offset, lq.q)
             return rows
 
         try:
             rows = [_shown(r) async for r in every_row(fetch)]
         except (ServiceDown, ServiceProblem) as exc:
             return await _failed(request, console, session, exc)
-        chosen = [r for r in rows if lq.matches(r.get("order"), r.get("detail"))]
-        return xlsx("주문수집-확인필요", ATTENTION_COLUMNS, chosen)
+        return xlsx("주문수집-확인필요", ATTENTION_COLUMNS, rows)
     return await _page(request, console, session)
 
 

@@ -77,13 +77,6 @@ class ListQuery:
                 merged[name] = str(value)
         return "?" + urlencode(merged)
 
-    def matches(self, *fields: Any) -> bool:
-        """The search box's rule for lists filtered here: any term contained in any field."""
-        if not self.terms:
-            return True
-        text = " ".join(str(f) for f in fields if f is not None).lower()
-        return any(term.lower() in text for term in self.terms)
-
 
 def _int(value: str | None, default: int) -> int:
     try:

@@ -54,7 +54,7 @@ MAPPING_COLUMNS = (
 )
 
 
-def _queue_rows(orders: list[dict[str, Any]], lq: ListQuery) -> list[dict[str, Any]]:
+def _queue_rows(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per line still waiting for a mapping, as the page and the Excel show them."""
     rows = []
     for order in orders:
@@ -63,8 +63,7 @@ def _queue_rows(orders: list[dict[str, Any]], lq: ListQuery) -> list[dict[str, A
                 continue
             row = {"order": order["order"], "marketplace": order["marketplace"], **line}
             row["suggested"] = ", ".join(s["sku"] for s in line.get("suggestions", []))
-            if lq.matches(row["order"], row["listing_id"], row["product_name"], row["option_name"]):
-                rows.append(row)
+            rows.append(row)
     return rows
 
 
@@ -75,11 +74,7 @@ def _mapping_rows(items: list[dict[str, Any]], lq: ListQuery) -> list[dict[str, 
         skus = m.get("skus", [])
         row = {**m, "skus_shown": ", ".join(f"{s['sku']} × {s['quantity']}" for s in skus)}
         units = sum(int(s.get("quantity", 0)) for s in skus)
-        if only_sets and units < 2:
-            continue
-        if lq.matches(
-            m.get("listing_id"), m.get("option_id"), row["skus_shown"], m.get("created_by")
-        ):
+        if not (only_sets and units < 2):
             rows.append(row)
     return rows
 
@@ -102,7 +97,9 @@ async def _page(
     lq = ListQuery.of(request, default_preset="all")
     sections = Sections()
     after = request.query_params.get("after") or None
-    found = await sections.load(match.unmatched(console.services, session.user, lq.size, after))
+    found = await sections.load(
+        match.unmatched(console.services, session.user, lq.size, after, lq.q)
+    )
     orders, following = found or ([], None)
     return render(
         request,
@@ -110,7 +107,7 @@ async def _page(
         "match",
         status,
         lq=lq,
-        rows=_queue_rows(orders, lq),
+        rows=_queue_rows(orders),
         following=following,
         marketplaces=MARKETPLACES,
         banners=sections.banners,
@@ -135,13 +132,13 @@ async def match_page(request: Request, console: ConsoleDep, session: SessionDep)
     if lq.export:
 
         async def fetch(limit: int, cursor: str | None) -> Any:
-            return await match.unmatched(console.services, session.user, limit, cursor)
+            return await match.unmatched(console.services, session.user, limit, cursor, lq.q)
 
         try:
             orders = await _all(fetch)
         except (ServiceDown, ServiceProblem) as exc:
             return await _failed(request, console, session, exc)
-        return xlsx("미매칭", QUEUE_COLUMNS, _queue_rows(orders, lq))
+        return xlsx("미매칭", QUEUE_COLUMNS, _queue_rows(orders))
     return await _page(request, console, session)
 
 
@@ -204,7 +201,9 @@ async def _mappings_page(
     sections = Sections()
     after = request.query_params.get("after") or None
     sku = (request.query_params.get("sku") or "").strip()[:64] or None
-    found = await sections.load(match.mappings(console.services, session.user, lq.size, after, sku))
+    found = await sections.load(
+        match.mappings(console.services, session.user, lq.size, after, sku, lq.q)
+    )
     items, following = found or ([], None)
     return render(
         request,
@@ -229,7 +228,7 @@ async def mappings_page(request: Request, console: ConsoleDep, session: SessionD
         sku = (request.query_params.get("sku") or "").strip()[:64] or None
 
         async def fetch(limit: int, cursor: str | None) -> Any:
-            return await match.mappings(console.services, session.user, limit, cursor, sku)
+            return await match.mappings(console.services, session.user, limit, cursor, sku, lq.q)
 
         try:
             items = await _all(fetch)

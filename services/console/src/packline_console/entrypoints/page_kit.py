@@ -1,9 +1,9 @@
 """What the work pages share: a service's refusal or silence as a status and a Korean message,
 sections that load on their own (one service down leaves a banner, the rest of the page shows),
-lists paged by the service or searched here, uploads read with a size cap, form values read
+lists paged and searched by the services, uploads read with a size cap, form values read
 without a 500, and the "code,quantity" lines sellers paste."""
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, TypeVar
@@ -138,23 +138,16 @@ def items(answer: Any) -> list[dict[str, Any]]:
     return [row for row in found if isinstance(row, dict)] if isinstance(found, list) else []
 
 
-async def listed(
-    fetch: Fetch, lq: ListQuery, fields: Callable[[dict[str, Any]], Sequence[Any]]
-) -> tuple[list[dict[str, Any]], bool]:
-    """One page of rows and whether a next page exists: paged by the service, or, with search
-    terms (the services take none), every row read and the terms matched here."""
-    if not lq.terms:
-        rows = await fetch(lq.size + 1, lq.offset)
-        return rows[: lq.size], len(rows) > lq.size
-    found = await every(fetch, lq, fields)
-    return found[lq.offset : lq.offset + lq.size], len(found) > lq.offset + lq.size
+async def listed(fetch: Fetch, lq: ListQuery) -> tuple[list[dict[str, Any]], bool]:
+    """One page of rows and whether a next page exists. `fetch` sends the search box's `q` to
+    the service, which filters in its SQL before it pages."""
+    rows = await fetch(lq.size + 1, lq.offset)
+    return rows[: lq.size], len(rows) > lq.size
 
 
-async def every(
-    fetch: Fetch, lq: ListQuery, fields: Callable[[dict[str, Any]], Sequence[Any]]
-) -> list[dict[str, Any]]:
-    """Every row the search matches (the Excel download)."""
-    return [row async for row in every_row(fetch) if lq.matches(*fields(row))]
+async def every(fetch: Fetch) -> list[dict[str, Any]]:
+    """Every row the service's search returns (the Excel download), up to the export cap."""
+    return [row async for row in every_row(fetch)]
 
 
 def for_excel(row: Mapping[str, Any], named: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:

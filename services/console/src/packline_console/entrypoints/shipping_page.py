@@ -30,10 +30,12 @@ router = APIRouter(prefix=PAGE)
 Key = Annotated[str, Path(min_length=1, max_length=100)]
 
 
-def _fetch(console: Console, session: Session, view: ListView, chosen: str) -> page_kit.Fetch:
+def _fetch(
+    console: Console, session: Session, view: ListView, chosen: str, lq: ListQuery
+) -> page_kit.Fetch:
     async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"seller_id": session.user.seller_id, "limit": limit}
-        params["offset"] = offset
+        params |= {"offset": offset, "q": lq.q or None}
         if chosen:
             params[view.filter_param] = chosen
         answer = await console.services.get(session.user, view.service, view.path, **params)
@@ -58,9 +60,8 @@ async def _page(
     chosen = view.chosen(request.query_params.get(view.filter_param))
     lq = ListQuery.of(request, default_preset="all")
     banners: list[str] = []
-    fields = _searched(view)
     rows, has_next = await page_kit.read(
-        banners, page_kit.listed(_fetch(console, session, view, chosen), lq, fields), ([], False)
+        banners, page_kit.listed(_fetch(console, session, view, chosen, lq), lq), ([], False)
     )
     day = _day(request, console)
     reconciliation: dict[str, Any] = {}
@@ -92,10 +93,6 @@ async def _page(
     )
 
 
-def _searched(view: ListView) -> Any:
-    return lambda row: [row.get(field) for field in view.searched]
-
-
 @router.get("")
 async def shipping_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
     lq = ListQuery.of(request, default_preset="all")
@@ -105,7 +102,7 @@ async def shipping_page(request: Request, console: ConsoleDep, session: SessionD
     view = VIEWS[name if name in VIEWS else "parcels"]
     chosen = view.chosen(request.query_params.get(view.filter_param))
     rows = await page_kit.attempt(
-        page_kit.every(_fetch(console, session, view, chosen), lq, _searched(view)),
+        page_kit.every(_fetch(console, session, view, chosen, lq)),
         partial(_failed, request, console, session),
     )
     named = {view.filter_param: dict(view.filters)}

@@ -13,7 +13,7 @@ class ListView:
     filter_param: str
     filters: tuple[tuple[str, str], ...]  # ("", "전체") first where the service allows none
     columns: tuple[tuple[str, str], ...]
-    searched: tuple[str, ...]  # the fields the search box looks in
+    searched: tuple[str, ...]  # the fields the service searches for the box's terms
 
     def chosen(self, value: str | None) -> str:
         known = [key for key, _ in self.filters]

@@ -47,7 +47,7 @@ COLUMNS = (
 Password = Annotated[str, Form(max_length=64)]
 
 
-def _fetch(console: Console, session: Session, status: str) -> page_kit.Fetch:
+def _fetch(console: Console, session: Session, status: str, lq: ListQuery) -> page_kit.Fetch:
     async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
         answer = await console.services.get(
             session.user,
@@ -57,14 +57,11 @@ def _fetch(console: Console, session: Session, status: str) -> page_kit.Fetch:
             seller_id=session.user.seller_id,
             limit=limit,
             offset=offset,
+            q=lq.q or None,
         )
         return page_kit.items(answer)
 
     return fetch
-
-
-def _fields(row: dict[str, Any]) -> tuple[Any, ...]:
-    return (row.get("reference"), row.get("tracking_number"))
 
 
 def _status(request: Request) -> str:
@@ -78,8 +75,8 @@ async def _page(
     lq = ListQuery.of(request, default_preset="all")
     tab = _status(request)
     banners: list[str] = []
-    fetch = _fetch(console, session, tab)
-    rows, has_next = await page_kit.read(banners, page_kit.listed(fetch, lq, _fields), ([], False))
+    fetch = _fetch(console, session, tab, lq)
+    rows, has_next = await page_kit.read(banners, page_kit.listed(fetch, lq), ([], False))
     history = await page_kit.read(
         banners,
         console.services.get(
@@ -118,7 +115,7 @@ async def waybill_page(request: Request, console: ConsoleDep, session: SessionDe
     if not lq.export:
         return await _page(request, console, session)
     try:
-        rows = await page_kit.every(_fetch(console, session, _status(request)), lq, _fields)
+        rows = await page_kit.every(_fetch(console, session, _status(request), lq))
     except (ServiceDown, ServiceProblem) as exc:
         return await _refused(request, console, session, exc)
     shown = [page_kit.for_excel(row, {"status": STATUSES, "method": WAYS}) for row in rows]

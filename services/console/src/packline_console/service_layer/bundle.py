@@ -60,9 +60,15 @@ def _differs(fields: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
 
 
 async def reviews(
-    services: Services, user: User, status: str, limit: int, cursor: str | None
+    services: Services,
+    user: User,
+    status: str,
+    limit: int,
+    cursor: str | None,
+    q: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    params: dict[str, Any] = {"status": status, "limit": limit, **_seller(user)}
+    """A page of 확인필요 pairs; `q`: order numbers, searched by the bundler."""
+    params: dict[str, Any] = {"status": status, "limit": limit, "q": q or None, **_seller(user)}
     if cursor:
         params["cursor"] = cursor
     found = await services.get(user, "bundler", "/reviews", **params)

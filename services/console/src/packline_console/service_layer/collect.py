@@ -83,9 +83,10 @@ async def recent_jobs(services: Services, user: User, limit: int = 10) -> list[d
 
 
 async def attention(
-    services: Services, user: User, limit: int, offset: int
+    services: Services, user: User, limit: int, offset: int, q: str | None = None
 ) -> tuple[list[dict[str, Any]], bool]:
+    """A page of orders a marketplace changed; `q`: order numbers or words of the detail."""
     found = await services.get(
-        user, "collector", "/orders-attention", limit=limit, offset=offset, **_seller(user)
+        user, "collector", "/orders-attention", limit=limit, offset=offset, q=q, **_seller(user)
     )
     return list(found.get("items", [])), found.get("next_offset") is not None

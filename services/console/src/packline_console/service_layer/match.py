@@ -20,9 +20,9 @@ def _paged(found: Any) -> tuple[list[dict[str, Any]], str | None]:
 
 
 async def unmatched(
-    services: Services, user: User, limit: int, cursor: str | None
+    services: Services, user: User, limit: int, cursor: str | None, q: str | None = None
 ) -> tuple[list[dict[str, Any]], str | None]:
-    params: dict[str, Any] = {"limit": limit, "suggestions": 5, **_seller(user)}
+    params: dict[str, Any] = {"limit": limit, "suggestions": 5, "q": q or None, **_seller(user)}
     if cursor:
         params["cursor"] = cursor
     return _paged(await services.get(user, "matcher", "/unmatched", **params))
@@ -50,9 +50,14 @@ async def add_mapping(
 
 
 async def mappings(
-    services: Services, user: User, limit: int, cursor: str | None, sku: str | None
+    services: Services,
+    user: User,
+    limit: int,
+    cursor: str | None,
+    sku: str | None,
+    q: str | None = None,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    params: dict[str, Any] = {"limit": limit, **_seller(user)}
+    params: dict[str, Any] = {"limit": limit, "q": q or None, **_seller(user)}
     if cursor:
         params["cursor"] = cursor
     if sku:
