@@ -18,7 +18,7 @@ async def home() -> Response:
 
 @router.get("/dashboard")
 async def dashboard_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
-    built = await dashboard.build(console.services, session.user)
+    built = await dashboard.build(console.services, session.user, console.clock())
     return render(
         request,
         "dashboard.html",

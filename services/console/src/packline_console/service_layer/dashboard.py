@@ -5,8 +5,9 @@ not answer leaves its numbers blank and a banner; the rest of the page still sho
 import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem, Services
 from packline_console.domain.accounts import User
@@ -14,6 +15,7 @@ from packline_console.domain.funnel import funnel_svg
 from packline_console.settings import SERVICES
 
 T = TypeVar("T")
+KST = ZoneInfo("Asia/Seoul")
 DEAD_LETTER_PAGE = 100
 ATTENTION_PAGE = 500  # the collector's page of changed orders; a full page is a floor
 
@@ -74,12 +76,12 @@ class _Calls:
         found = await self.items(service, "/dead-letters", status="OPEN", limit=DEAD_LETTER_PAGE)
         return None if found is None else len(found)
 
-    async def first_time(
-        self, service: str, path: str, key: str, **params: Any
-    ) -> tuple[datetime | None, bool]:
-        """The first row's time, and whether the service answered."""
-        found = await self.items(service, path, **params)
-        return (datetime.fromisoformat(found[0][key]) if found else None), found is not None
+    async def flow(self, service: str, since: datetime) -> dict[str, Any] | None:
+        """The service's /flow from `since`: what passed the stage, and its oldest waiting."""
+        found = await self.safely(
+            self.services.get(self.user, service, "/flow", since=since.isoformat())
+        )
+        return found if isinstance(found, dict) else None
 
     async def registered_today(self, seller: dict[str, str]) -> int | None:
         found = await self.safely(
@@ -112,42 +114,58 @@ def _pushes(collector: dict[str, Any] | None, state: str) -> int | None:
     )
 
 
-async def _oldest(
-    calls: _Calls, seller: dict[str, str], awaiting: int | None, attention: list[Any] | None
-) -> list[Waiting]:
-    """Every stage whose list shows its waiting items, oldest first or (waybills, changed
-    orders) newest first: then the last row is the oldest."""
-    last_awaiting = max((awaiting or 1) - 1, 0)
-    matcher, reviews, waybills, parcels = await asyncio.gather(
-        calls.first_time("matcher", "/unmatched", "held_at", limit=1, suggestions=0, **seller),
-        calls.first_time("bundler", "/reviews", "created_at", status="PENDING", limit=1, **seller),
-        calls.first_time(
-            "waybill",
-            "/waybills",
-            "created_at",
-            status="AWAITING",
-            limit=1,
-            offset=last_awaiting,
-            **seller,
-        ),
-        calls.first_time("shipper", "/parcels", "created_at", status="READY", limit=1),
-    )
-    changed = (
-        datetime.fromisoformat(attention[-1]["detected_at"])
-        if attention and len(attention) < ATTENTION_PAGE
-        else None
-    )
+def _done(flow: dict[str, Any] | None, key: str) -> int | None:
+    """A count of what passed a stage since the day began; None when the service was silent."""
+    if flow is None:
+        return None
+    value = flow.get("done", {}).get(key)
+    return int(value) if isinstance(value, int) else None
+
+
+def _since(flow: dict[str, Any] | None, key: str) -> datetime | None:
+    value = (flow or {}).get("oldest", {}).get(key)
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+# (stage as the page names it, service, its /flow queue, where the list is)
+OLDEST = (
+    ("주문수집 진행 중", "collector", "collection_running", "/collect"),
+    ("매칭 대기", "matcher", "unmatched", "/match"),
+    ("합포 대기 (열린 묶음)", "bundler", "open", "/bundle"),
+    ("합포 확인 필요", "bundler", "review", "/bundle"),
+    ("할당 대기 (재고)", "allocator", "waiting", "/allocate"),
+    ("송장 발급 대기", "waybill", "awaiting", "/waybill"),
+    ("출고 대기", "shipper", "ready", "/shipping?status=READY"),
+    ("마켓 송장 전송 실패", "collector", "push_failed", "/shipping?view=pushes&state=FAILED"),
+    ("출고 전 취소 요청", "collector", "cancel_requested", "/cs"),
+    ("주소 변경 등 확인", "collector", "attention", "/cs?view=attention"),
+)
+
+
+def _oldest(flows: dict[str, dict[str, Any] | None]) -> list[Waiting]:
     return [
-        Waiting("매칭 대기", matcher[0], "/match", matcher[1]),
-        Waiting("합포 확인 필요", reviews[0], "/bundle", reviews[1]),
-        Waiting("송장 발급 대기", waybills[0], "/waybill", waybills[1]),
-        Waiting("출고 대기", parcels[0], "/shipping", parcels[1]),
-        Waiting("주문 변경 확인", changed, "/cs", attention is not None),
+        Waiting(stage, _since(flows[service], key), href, flows[service] is not None)
+        for stage, service, key, href in OLDEST
     ]
 
 
-async def build(services: Services, user: User) -> Dashboard:
+def _funnel(flows: dict[str, dict[str, Any] | None]) -> str:
+    return funnel_svg(
+        [
+            ("수집", _done(flows["collector"], "collected")),
+            ("매칭", _done(flows["matcher"], "matched")),
+            ("합포", _done(flows["bundler"], "bundled_orders")),
+            ("할당", _done(flows["allocator"], "allocated_orders")),
+            ("출고", _done(flows["shipper"], "shipped_orders")),
+        ],
+        "오늘의 주문 흐름: 수집 → 매칭 → 합포 → 할당 → 출고 (00:00 KST부터, 주문 수)",
+    )
+
+
+async def build(services: Services, user: User, now: datetime) -> Dashboard:
+    """The page for one person; `now` decides where today began (00:00 in Korea)."""
     calls = _Calls(services, user)
+    today_from = datetime.combine(now.astimezone(KST).date(), time(0), tzinfo=KST)
     seller = {"seller_id": user.seller_id} if user.seller_id else {}
     stats_list = await asyncio.gather(*(calls.stats(s) for s in SERVICES))
     st = dict(zip(SERVICES, stats_list, strict=True))
@@ -155,17 +173,23 @@ async def build(services: Services, user: User) -> Dashboard:
     allocator, waybill, shipper = st["allocator"], st["waybill"], st["shipper"]
     letters: list[int | None] = [None] * len(SERVICES)
     attention: list[Any] | None = None
-    oldest: list[Waiting] = []
     today: int | None = None
     if user.seller_id is not None:  # the platform role reads /stats only
         attention = await calls.items(
             "collector", "/orders-attention", limit=ATTENTION_PAGE, **seller
         )
-        letters, oldest, today = await asyncio.gather(
+        letters, today = await asyncio.gather(
             asyncio.gather(*(calls.open_dead_letters(s) for s in SERVICES)),
-            _oldest(calls, seller, _n(waybill, "awaiting"), attention),
             calls.registered_today(seller),
         )
+    flows = dict(
+        zip(
+            SERVICES,
+            await asyncio.gather(*(calls.flow(s, today_from) for s in SERVICES)),
+            strict=True,
+        )
+    )
+    oldest = _oldest(flows)
     dashboard = Dashboard(banners=calls.banners, oldest=oldest)
     dashboard.today = Tile("오늘 등록된 주문", today, "/collect")
     dashboard.stages = [
@@ -200,13 +224,5 @@ async def build(services: Services, user: User) -> Dashboard:
             over=any(n == DEAD_LETTER_PAGE for n in letters if n is not None),
         ),
     ]
-    dashboard.funnel = funnel_svg(
-        [
-            ("수집", _n(collector, "collected")),
-            ("매칭", _n(matcher, "matched")),
-            ("합포", _n(bundler, "orders")),
-            ("출고", _n(collector, "shipped")),
-        ],
-        "주문 흐름: 수집 → 매칭 → 합포 → 출고 (누적 주문 수)",
-    )
+    dashboard.funnel = _funnel(flows)
     return dashboard
