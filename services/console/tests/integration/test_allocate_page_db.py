@@ -138,3 +138,28 @@ async def test_a_change_redirects_and_says_what_it_did_once(with_allocator: Harn
     assert "할당처리: 묶음 0건을 할당했습니다" in shown.text
     assert "할당처리" in reloaded.text and "묶음 0건을 할당했습니다" not in reloaded.text
     assert forged.status_code == 200 and 'class="notice-ok"' not in forged.text
+
+
+async def test_waiting_bundles_say_which_sku_is_short_and_by_how_much(
+    with_allocator: Harness,
+) -> None:
+    async with with_allocator.browser() as browser:
+        await browser.sign_in("op@s1.kr")
+        never_stocked = await browser.client.get("/allocate", params={"view": "waiting"})
+        await browser.post_form("/allocate/stock", {"lines": "A-1,1"})
+        short = await browser.client.get("/allocate", params={"view": "waiting"})
+        missed = await browser.client.get("/allocate", params={"view": "waiting", "q": "B-7"})
+        download = await browser.client.get(
+            "/allocate", params={"view": "waiting", "format": "xlsx"}
+        )
+
+    assert 'data-reason="UNKNOWN_SKU"' in never_stocked.text
+    assert "A-1: 재고 미등록" in never_stocked.text
+    assert 'data-reason="SHORT"' in short.text
+    assert "A-1: 1개 부족 (필요 2, 가용 1)" in short.text
+    assert "재고를 기다리는 묶음이 없습니다" in missed.text  # no waiting bundle needs B-7
+    sheet = load_workbook(io.BytesIO(download.content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("주문", "결제일시", "대기 시작", "대기 이유") and len(rows) == 2
+    assert rows[1][3] == "A-1: 1개 부족 (필요 2, 가용 1)"

@@ -1,5 +1,6 @@
 """할당: stock levels (재고) with search and the Excel download, setting stock from pasted lines
-or a file, the 할당처리 button, and the allocator's counts of bundles waiting for stock."""
+or a file, the 할당처리 button, the allocator's counts, and the bundles waiting for stock with
+why each waits (which SKU is short and by how much, a SKU never stocked, or the next wave)."""
 
 from functools import partial
 from typing import Annotated, Any
@@ -30,6 +31,13 @@ STOCK_COLUMNS = (
     ("available", "가용재고"),
     ("updated_at", "변경일시"),
 )
+WAITING_COLUMNS = (
+    ("orders_shown", "주문"),
+    ("paid_at", "결제일시"),
+    ("waiting_since", "대기 시작"),
+    ("why", "대기 이유"),
+)
+VIEWS = {"stock": "재고 현황", "waiting": "재고 대기 묶음"}
 # the allocator's /stats keys, as the page names them
 COUNTS = (
     ("waiting", "재고 대기 묶음"),
@@ -39,29 +47,61 @@ COUNTS = (
 )
 
 
-def _fetch(console: Console, session: Session, lq: ListQuery) -> page_kit.Fetch:
+def _fetch(console: Console, session: Session, lq: ListQuery, view: str) -> page_kit.Fetch:
     async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
+        path, params = "/stock", {"q": lq.q or None}
+        if view == "waiting":
+            path, params = "/bundles", params | {"status": "WAITING"}
         answer = await console.services.get(
             session.user,
             "allocator",
-            "/stock",
+            path,
             seller_id=session.user.seller_id,
             limit=limit,
             offset=offset,
-            q=lq.q or None,
+            **params,
         )
-        return page_kit.items(answer)
+        rows = page_kit.items(answer)
+        return [_waiting(row) for row in rows] if view == "waiting" else rows
 
     return fetch
+
+
+def _view(request: Request) -> str:
+    chosen = request.query_params.get("view", "stock")
+    return chosen if chosen in VIEWS else "stock"
+
+
+def _waiting(row: dict[str, Any]) -> dict[str, Any]:
+    """A waiting bundle as the page and the Excel show it: its live orders and why it waits."""
+    live = [o for o in row.get("orders", []) if o.get("status") == "LIVE"]
+    shown = ", ".join(f"{o['marketplace']} {o['marketplace_order_id']}" for o in live)
+    return {**row, "orders_shown": shown, "why": why(row)}
+
+
+def why(row: dict[str, Any]) -> str:
+    """Why a bundle waits, in the seller's words, with the numbers."""
+    needs = row.get("needs", [])
+    unknown = [n["sku"] for n in needs if not n.get("known")]
+    short = [n for n in needs if n.get("known") and n.get("short")]
+    said = [f"{sku}: 재고 미등록" for sku in unknown]
+    said += [
+        f"{n['sku']}: {n['short']}개 부족 (필요 {n['needed']}, 가용 {n['available']})"
+        for n in short
+    ]
+    if said:
+        return " · ".join(said)
+    return "재고 충분: 다음 할당처리에서 할당됩니다 (먼저 결제된 묶음이 우선)"
 
 
 async def _page(
     request: Request, console: Console, session: Session, status: int = 200, **said: Any
 ) -> Response:
     lq = ListQuery.of(request, default_preset="all")
+    view = _view(request)
     banners: list[str] = []
     rows, has_next = await page_kit.read(
-        banners, page_kit.listed(_fetch(console, session, lq), lq), ([], False)
+        banners, page_kit.listed(_fetch(console, session, lq, view), lq), ([], False)
     )
     stats = await page_kit.read(
         banners, console.services.get(session.user, "allocator", "/stats"), {}
@@ -73,6 +113,8 @@ async def _page(
         "allocate",
         status,
         lq=lq,
+        view=view,
+        views=VIEWS,
         rows=rows,
         has_next=has_next,
         counts=counts,
@@ -84,15 +126,16 @@ async def _page(
 @router.get("")
 async def allocate_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
     lq = ListQuery.of(request, default_preset="all")
-    if lq.export:
-        try:
-            rows = await page_kit.every(_fetch(console, session, lq))
-        except (ServiceDown, ServiceProblem) as exc:
-            status, message = page_kit.failure(exc)
-            return await _page(request, console, session, status, error=message)
-        shown = [page_kit.for_excel(row, {}) for row in rows]
-        return xlsx("재고", STOCK_COLUMNS, shown, sheet="재고")
-    return await _page(request, console, session)
+    if not lq.export:
+        return await _page(request, console, session)
+    view = _view(request)
+    rows = await page_kit.attempt(
+        page_kit.every(_fetch(console, session, lq, view)),
+        partial(_failed, request, console, session),
+    )
+    shown = [page_kit.for_excel(row, {}) for row in rows]
+    columns = WAITING_COLUMNS if view == "waiting" else STOCK_COLUMNS
+    return xlsx(VIEWS[view], columns, shown, sheet=VIEWS[view])
 
 
 @router.post("/stock")
