@@ -49,7 +49,13 @@ async def _page(
     tab, after = _status(request), request.query_params.get("after") or None
     services, user = console.services, session.user
     sections = Sections()
-    found = await sections.load(bundle.reviews(services, user, tab, lq.size, after, lq.q))
+    boxes: tuple[list[dict[str, Any]], bool] | None = None
+    found: tuple[list[dict[str, Any]], str | None] | None = None
+    if request.query_params.get("view") == "bundles":
+        boxes = await sections.load(bundle.bundles(services, user, lq.size, lq.offset, lq.q))
+        boxes = boxes or ([], False)
+    else:
+        found = await sections.load(bundle.reviews(services, user, tab, lq.size, after, lq.q))
     rules = await sections.load(bundle.settings(services, user)) if user.seller_id else None
     items, following = found or ([], None)
     return render(
@@ -60,6 +66,8 @@ async def _page(
         lq=lq,
         tab=tab,
         reviews=items,
+        boxes=boxes,
+        bundle_status=bundle.BUNDLE_STATUS,
         following=following,
         rules=rules,
         statuses=bundle.REVIEW_STATUS,

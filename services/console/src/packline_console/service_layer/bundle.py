@@ -79,6 +79,26 @@ async def reviews(
     return items, found.get("next")
 
 
+BUNDLE_STATUS = {
+    "OPEN": "합포 대기",
+    "SEALED": "합포 확정",
+    "ALLOCATED": "할당됨",
+    "CANCELLED": "해체",
+}
+
+
+async def bundles(
+    services: Services, user: User, limit: int, offset: int, q: str | None
+) -> tuple[list[dict[str, Any]], bool]:
+    """합포 목록: a page of the seller's boxes (newest first) with their orders; `q`: order
+    numbers or a bundle number, searched by the bundler."""
+    found = await services.get(
+        user, "bundler", "/bundles", limit=limit, offset=offset, q=q or None, **_seller(user)
+    )
+    items = found.get("items", []) if isinstance(found, dict) else []
+    return list(items), isinstance(found, dict) and found.get("next_offset") is not None
+
+
 async def decide(services: Services, user: User, review_id: int, merge: bool, reason: str) -> None:
     action = "merge" if merge else "keep-apart"
     body = {"decided_by": user.email[:64], "reason": reason}
