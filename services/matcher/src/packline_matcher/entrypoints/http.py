@@ -11,7 +11,7 @@ from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
 from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
-from packline_runtime import auth, paging, search
+from packline_runtime import auth, flow, paging, search
 from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.tokens import Role
@@ -174,5 +174,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
             return await repo.stats(conn, seller)
+
+    @api.get("/flow")
+    async def get_flow(caller: auth.CallerDep, since: flow.FlowSince = None) -> flow.Flow:
+        """Today's (or since `since`) passes and the oldest waiting, for the dashboard: done
+        `matched` counts ORDERS matched (every line resolved; `matched_at`), oldest
+        `unmatched` is when the oldest order in the unmatched queue was held. The caller's
+        seller's; across sellers for the platform role sre."""
+        seller = None if caller.role is Role.SRE else caller.seller_id
+        start = flow.start_of(since)
+        async with runtime.pool.acquire() as conn:
+            done, oldest = await repo.flow(conn, seller, start)
+        return flow.Flow(since=start, done=done, oldest=oldest)
 
     return api
