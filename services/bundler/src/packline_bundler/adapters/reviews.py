@@ -3,8 +3,10 @@
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from packline_runtime import search
 from packline_runtime.db import Conn
 
 
@@ -123,23 +125,35 @@ async def repoint(conn: Conn, old: uuid.UUID, new: uuid.UUID) -> None:
 
 
 async def pending(
-    conn: Conn, seller_id: str, status: str, limit: int, after: int = 0
+    conn: Conn,
+    seller_id: str,
+    status: str,
+    limit: int,
+    after: int = 0,
+    patterns: list[str] | None = None,
+    since: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One page of the seller's reviews in a status, by review id after `after`."""
+    """One page of the seller's reviews in a status, by review id after `after`. `patterns`
+    (search.patterns) match the uid of either order (never the recipients); `since` keeps
+    reviews raised from then on."""
     rows = await conn.fetch(
-        """
+        f"""
         SELECT r.review_id, r.status, r.fields, r.created_at, r.decided_at, r.bundle_a,
                r.bundle_b, a.event AS order_a, b.event AS order_b
         FROM reviews r
         LEFT JOIN bundle_members a ON a.order_uid = r.order_a
         LEFT JOIN bundle_members b ON b.order_uid = r.order_b
         WHERE r.seller_id = $1 AND r.status = $2 AND r.review_id > $4
+          AND {search.matching(5, "r.order_a", "r.order_b")}
+          AND ($6::timestamptz IS NULL OR r.created_at >= $6)
         ORDER BY r.review_id LIMIT $3
         """,
         seller_id,
         status,
         limit,
         after,
+        patterns,
+        since,
     )
     return [dict(r) for r in rows]
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes, review_decisions
 from packline_contracts import OrderMatched
-from packline_runtime import auth
+from packline_runtime import auth, search
 from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.tokens import Caller
@@ -70,9 +70,12 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         status: Literal["PENDING", "MERGED", "KEPT_APART", "OBSOLETE"] = "PENDING",
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None,
+        q: search.Search = None,
+        since: search.Since = None,
     ) -> ReviewPage:
         """확인필요: each pair side by side, with which fields agree or differ; a page at a
-        time, oldest first (follow `next` as `cursor`)."""
+        time, oldest first (follow `next` as `cursor`). `q` searches the two orders' uids
+        (never names, phones or addresses); `since`: raised from then on."""
         async with runtime.pool.acquire() as conn:
             rows = await reviews.pending(
                 conn,
@@ -80,6 +83,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                 status,
                 limit + 1,
                 int(cursor) if cursor else 0,
+                search.patterns(q),
+                since,
             )
         items = [
             Review(

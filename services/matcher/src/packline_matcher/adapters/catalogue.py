@@ -1,9 +1,11 @@
 """SQL for the seller's SKU catalogue."""
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from packline_matcher.domain.catalogue import CatalogueItem
+from packline_runtime import search
 from packline_runtime.db import Conn
 
 
@@ -67,17 +69,27 @@ async def items_of(conn: Conn, seller_ids: Iterable[str]) -> dict[str, list[Cata
 
 
 async def listing(
-    conn: Conn, seller_id: str, limit: int, after: str | None = None
+    conn: Conn,
+    seller_id: str,
+    limit: int,
+    after: str | None = None,
+    patterns: list[str] | None = None,
+    since: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One page of the seller's SKUs, by SKU code after `after`."""
+    """One page of the seller's SKUs, by SKU code after `after`; `patterns` (search.patterns)
+    match the SKU code or the name, `since` keeps SKUs updated from then on."""
     rows = await conn.fetch(
-        """
+        f"""
         SELECT sku, name, option, barcode, updated_by, updated_at FROM catalogue
         WHERE seller_id = $1 AND ($3::text IS NULL OR sku > $3)
+          AND {search.matching(4, "sku", "name")}
+          AND ($5::timestamptz IS NULL OR updated_at >= $5)
         ORDER BY sku LIMIT $2
         """,
         seller_id,
         limit,
         after,
+        patterns,
+        since,
     )
     return [dict(r) for r in rows]

@@ -79,9 +79,16 @@ async def ask_again(conn: Conn, seller_id: str) -> None:
 
 
 async def page(
-    conn: Conn, seller_id: str | None, after: QueueKey | None, limit: int
+    conn: Conn,
+    seller_id: str | None,
+    after: QueueKey | None,
+    limit: int,
+    patterns: list[str] | None = None,
+    since: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One page of the queue after `after`, in (held_at, order_uid) order: O(limit) work."""
+    """One page of the queue after `after`, in (held_at, order_uid) order: O(limit) work
+    without a search. `patterns` (search.patterns) match the order uid or a line's listing id,
+    product name or option name; `since` keeps orders held from then on."""
     rows = await conn.fetch(
         """
         SELECT order_uid, seller_id, missing, held_at, event->'lines' AS lines, suggestions,
@@ -89,12 +96,20 @@ async def page(
         FROM held_orders
         WHERE ($1::text IS NULL OR seller_id = $1)
           AND ($2::timestamptz IS NULL OR (held_at, order_uid) > ($2, $3::text))
+          AND ($6::timestamptz IS NULL OR held_at >= $6)
+          AND ($5::text[] IS NULL OR order_uid ILIKE ANY($5::text[]) OR EXISTS (
+                SELECT 1 FROM jsonb_array_elements(event->'lines') l
+                WHERE l->>'listing_id' ILIKE ANY($5::text[])
+                   OR l->>'product_name' ILIKE ANY($5::text[])
+                   OR l->>'option_name' ILIKE ANY($5::text[])))
         ORDER BY held_at, order_uid LIMIT $4
         """,
         seller_id,
         after[0] if after else None,
         after[1] if after else None,
         limit,
+        patterns,
+        since,
     )
     return [
         {

@@ -3,6 +3,7 @@
 import json
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from packline_contracts import OrderCollected, SkuLine
@@ -89,8 +90,12 @@ async def list_mappings(
     sku: str | None,
     limit: int,
     after: tuple[str, str, str] | None = None,
+    patterns: list[str] | None = None,
+    since: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """One page of the seller's mappings after `after` (marketplace, listing, option)."""
+    """One page of the seller's mappings after `after` (marketplace, listing, option);
+    `patterns` (search.patterns) match the listing id, the option id or one of the SKUs,
+    `since` keeps mappings made from then on."""
     rows = await conn.fetch(
         """
         SELECT marketplace, listing_id, option_id, skus, created_by, reason, created_at
@@ -99,6 +104,11 @@ async def list_mappings(
           AND ($3::text IS NULL OR listing_id = $3)
           AND ($4::text IS NULL OR skus @> jsonb_build_array(jsonb_build_object('sku', $4::text)))
           AND ($6::text IS NULL OR (marketplace, listing_id, option_id) > ($6, $7::text, $8::text))
+          AND ($9::text[] IS NULL OR listing_id ILIKE ANY($9::text[])
+               OR option_id ILIKE ANY($9::text[])
+               OR EXISTS (SELECT 1 FROM jsonb_array_elements(skus) s
+                          WHERE s->>'sku' ILIKE ANY($9::text[])))
+          AND ($10::timestamptz IS NULL OR created_at >= $10)
         ORDER BY marketplace, listing_id, option_id
         LIMIT $5
         """,
@@ -108,5 +118,7 @@ async def list_mappings(
         sku,
         limit,
         *(after or (None, None, None)),
+        patterns,
+        since,
     )
     return [{**dict(r), "skus": json.loads(r["skus"])} for r in rows]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from packline_matcher.adapters import catalogue, catalogue_excel
 from packline_matcher.domain.catalogue import CatalogueItem, CatalogueRejected, check_items
 from packline_matcher.service_layer import suggestions
-from packline_runtime import auth, paging
+from packline_runtime import auth, paging, search
 from packline_runtime.service import ServiceRuntime
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,15 +111,23 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         seller_id: SellerId = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
+        q: search.Search = None,
+        since: search.Since = None,
     ) -> CataloguePage:
-        """상품 목록: the seller's SKUs by code, a page at a time (follow `next` as `cursor`)."""
+        """상품 목록: the seller's SKUs by code, a page at a time (follow `next` as `cursor`).
+        `q` searches the SKU code and the name; `since`: added or updated from then on."""
         try:
             after = paging.decode(cursor, 1)[0] if cursor else None
         except paging.BadCursor as exc:
             raise HTTPException(422, str(exc)) from exc
         async with runtime.pool.acquire() as conn:
             rows = await catalogue.listing(
-                conn, auth.own_seller(caller, seller_id), limit + 1, after
+                conn,
+                auth.own_seller(caller, seller_id),
+                limit + 1,
+                after,
+                search.patterns(q),
+                since,
             )
         items = [CatalogueEntry(**r) for r in rows[:limit]]
         more = len(rows) > limit

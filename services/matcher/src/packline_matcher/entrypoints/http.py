@@ -11,7 +11,7 @@ from packline_matcher.adapters import repository as repo
 from packline_matcher.adapters import unmatching
 from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
-from packline_runtime import auth, paging
+from packline_runtime import auth, flow, paging, search
 from packline_runtime.contention import LostRace, in_transaction
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.tokens import Role
@@ -86,8 +86,11 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         sku: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(min_length=1, max_length=400)] = None,
+        q: search.Search = None,
+        since: search.Since = None,
     ) -> MappingPage:
-        """The seller's mappings by marketplace, listing and option, a page at a time."""
+        """The seller's mappings by marketplace, listing and option, a page at a time. `q`
+        searches the listing id, the option id and the SKUs; `since`: made from then on."""
         after: tuple[str, str, str] | None = None
         if cursor:
             try:
@@ -105,6 +108,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                 sku,
                 limit + 1,
                 after,
+                search.patterns(q),
+                since,
             )
         items = [MappingEntry(**r) for r in rows[:limit]]
         last = items[-1] if len(rows) > limit else None
@@ -149,14 +154,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=200)] = 100,
         cursor: Annotated[str | None, Query(min_length=1, max_length=200)] = None,
         suggestions: Annotated[int, Query(ge=0, le=MOST)] = 5,
+        q: search.Search = None,
+        since: search.Since = None,
     ) -> queue.QueuePage:
         """미매칭: waiting orders oldest first, a page at a time (follow `next` as `cursor`),
-        with the SKU suggestions computed in the background when each was held."""
+        with the SKU suggestions computed in the background when each was held. `q` searches
+        the order (its uid holds the marketplace order id) and its lines' listing id, product
+        name and option name; `since`: held from then on."""
+        seller = auth.own_seller(caller, seller_id)
         try:
             async with runtime.pool.acquire() as conn:
-                return await queue.page(
-                    conn, auth.own_seller(caller, seller_id), limit, cursor, suggestions
-                )
+                return await queue.page(conn, seller, limit, cursor, suggestions, q, since)
         except paging.BadCursor as exc:
             raise HTTPException(422, str(exc)) from exc
 
@@ -166,5 +174,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
             return await repo.stats(conn, seller)
+
+    @api.get("/flow")
+    async def get_flow(caller: auth.CallerDep, since: flow.FlowSince = None) -> flow.Flow:
+        """Today's (or since `since`) passes and the oldest waiting, for the dashboard: done
+        `matched` counts ORDERS matched (every line resolved; `matched_at`), oldest
+        `unmatched` is when the oldest order in the unmatched queue was held. The caller's
+        seller's; across sellers for the platform role sre."""
+        seller = None if caller.role is Role.SRE else caller.seller_id
+        start = flow.start_of(since)
+        async with runtime.pool.acquire() as conn:
+            done, oldest = await repo.flow(conn, seller, start)
+        return flow.Flow(since=start, done=done, oldest=oldest)
 
     return api

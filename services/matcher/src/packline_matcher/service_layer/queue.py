@@ -6,7 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from packline_matcher.adapters import suggestions as stored
-from packline_runtime import paging
+from packline_runtime import paging, search
 from packline_runtime.db import Conn
 
 LINE_FIELDS = ("line_id", "listing_id", "option_id", "product_name", "option_name", "quantity")
@@ -59,11 +59,19 @@ def _after(cursor: str) -> stored.QueueKey:
 
 
 async def page(
-    conn: Conn, seller_id: str | None, limit: int, cursor: str | None, suggestions: int = 5
+    conn: Conn,
+    seller_id: str | None,
+    limit: int,
+    cursor: str | None,
+    suggestions: int = 5,
+    q: str | None = None,
+    since: datetime | None = None,
 ) -> QueuePage:
-    """Reads stored rows only: the same small work whatever the catalogue's size. Raises
-    paging.BadCursor for a cursor this queue did not hand out."""
-    rows = await stored.page(conn, seller_id, _after(cursor) if cursor else None, limit + 1)
+    """Reads stored rows only: the same small work whatever the catalogue's size. `q` (the
+    search box) and `since` filter in SQL before paging. Raises paging.BadCursor for a cursor
+    this queue did not hand out."""
+    after = _after(cursor) if cursor else None
+    rows = await stored.page(conn, seller_id, after, limit + 1, search.patterns(q), since)
     more, rows = len(rows) > limit, rows[:limit]
     items = []
     for r in rows:
