@@ -133,3 +133,44 @@ async def test_a_viewer_sees_the_pairs_without_buttons_and_is_refused(new_schema
     assert 'data-field="mobile"' in page.text
     assert 'class="change' not in page.text
     assert refused.status_code == 403 and seal.status_code == 403
+
+
+async def test_the_bundle_list_finds_a_box_by_an_order_and_splits_it(new_schema: Any) -> None:
+    """합포 목록: a box of two same-recipient orders, found by one order's number among others,
+    split from the list."""
+    async with work_console(new_schema) as work, work.console.browser() as operator:
+        await _two_boxes(work)
+        await operator.sign_in(OPERATOR)
+        await operator.post_form("/bundle/seal")
+        listed = await operator.client.get("/bundle", params={"view": "bundles"})
+        found = await operator.client.get(
+            "/bundle", params={"view": "bundles", "q": "500000000000000007"}
+        )
+        form = re.search(
+            r'name="bundle_id" value="([^"]+)">\s*<select name="orders"><option value="([^"]+)"',
+            found.text,
+        )
+        assert form, found.text[:3000]
+        split = await operator.post_form(
+            "/bundle/unmerge?view=bundles", {"bundle_id": form.group(1), "orders": form.group(2)}
+        )
+
+    assert listed.status_code == 200 and len(re.findall(r"data-bundle=", listed.text)) == 2
+    assert len(re.findall(r"data-bundle=", found.text)) == 1
+    assert "합포 확정" in found.text
+    assert split.status_code == 200 and "주문 1건을 묶음에서 떼어" in split.text
+    assert 'id="bundles"' in split.text  # back on the list it was split from
+
+
+async def _two_boxes(work: Work) -> None:
+    """Orders 7 and 8 to one recipient (one box), order 20 to another (its own box)."""
+    async with unit_of_work(work.bundler) as uow:
+        await use_cases.handle_events(
+            uow,
+            [_order(7), _order(8), matched(collected(20, to=_elsewhere()), {"A": 1})],
+            HOLD,
+        )
+
+
+def _elsewhere() -> Any:
+    return recipient(name="이서연", mobile="010-5555-0000", address1="부산 해운대구 우동 1")
