@@ -129,7 +129,8 @@ def test_a_seller_registers_maps_and_bundles(
     )
     page.click("#excel button[type=submit]")
     expect(page.locator(".notice-ok")).to_contain_text("새로 등록 2건")
-    expect(page.locator("#last-batch")).to_be_visible()
+    expect(page.locator("#batches tr[data-batch]")).to_have_count(1)  # the upload, listed
+    expect(page.locator("#batches")).to_contain_text("2 / 2")
     page.screenshot(path=str(artifacts / "register.png"), full_page=True)
 
     page.click("nav.menus >> text=매칭")

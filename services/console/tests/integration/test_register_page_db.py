@@ -93,7 +93,7 @@ async def test_an_uploaded_batch_is_deleted_with_its_orders(new_schema: Any) -> 
     async with work_console(new_schema) as work, work.console.browser() as operator:
         await operator.sign_in(OPERATOR)
         uploaded = await _upload(operator, _xlsx(_row("C-1"), _row("C-2")))
-        batch = re.search(r'name="batch_id" value="([0-9a-f-]{36})"', uploaded.text)
+        batch = re.search(r'<tr data-batch="([0-9a-f-]{36})">', uploaded.text)
         assert batch, uploaded.text[:3000]
         deleted = await operator.post_form("/register/batches/delete", {"batch_id": batch.group(1)})
         unknown = await operator.post_form(
@@ -105,7 +105,9 @@ async def test_an_uploaded_batch_is_deleted_with_its_orders(new_schema: Any) -> 
     assert uploaded.status_code == 200
     assert "주문 2건, 새로 등록 2건" in uploaded.text
     assert "<td>쿠팡</td><td>2</td>" in re.sub(r"\s+", "", uploaded.text).replace("<td>", "<td>")
+    assert "<td>2 / 2</td>" in uploaded.text  # listed: orders left / registered
     assert deleted.status_code == 200 and "주문 2건을 삭제했습니다" in deleted.text
+    assert "엑셀로 등록한 주문이 없습니다" in deleted.text  # gone from the list
     assert "오늘 등록된 주문이 없습니다" in deleted.text
     assert unknown.status_code == 404 and "그런 엑셀 등록이 없습니다" in unknown.text
     assert not_a_number.status_code == 422

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
 from packline_console.adapters.sheet_rows import rows_of
+from packline_console.entrypoints.listing import ListQuery
 from packline_console.entrypoints.page_kit import (
     KST,
     Sections,
@@ -35,19 +36,26 @@ PAGE = "/register"
 router = APIRouter(prefix=PAGE)
 Text = Annotated[str, Form(max_length=300)]
 Needed = Annotated[str, Form(min_length=1, max_length=300)]
+BATCH_PAGE = 20
 
 
 async def _page(
     request: Request, console: ConsoleDep, session: SessionDep, status: int = 200, **said: Any
 ) -> Response:
     sections = Sections()
+    lq = ListQuery.of(request, default_preset="all")
     today = await sections.load(register.registered_today(console.services, session.user))
+    batches = await sections.load(
+        register.batches(console.services, session.user, BATCH_PAGE, lq.offset)
+    )
     return render(
         request,
         "register.html",
         "register",
         status,
         today=today,
+        lq=lq,
+        batches=batches or ([], False),
         marketplaces=register.MARKETPLACES,
         sources=register.SOURCES,
         now=console.clock().astimezone(KST).strftime("%Y-%m-%dT%H:%M"),
@@ -171,7 +179,7 @@ async def upload_excel(
         f"{orders.filename or '파일'}: {done.get('rows', 0)}줄에서 주문 {done.get('orders', 0)}건, "
         f"새로 등록 {done.get('created', 0)}건, 이미 있던 주문 {done.get('duplicates', 0)}건."
     )
-    return await _page(request, console, session, notice=notice, batch=done)
+    return said(request, PAGE, notice)
 
 
 @router.post("/batches/delete")

@@ -68,6 +68,17 @@ async def upload(services: Services, user: User, content: bytes) -> dict[str, An
     return done
 
 
+async def batches(
+    services: Services, user: User, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """The seller's Excel uploads, newest first, with what is left of each to delete."""
+    found = await services.get(
+        user, "collector", "/orders/excel/batches", limit=limit, offset=offset, **_seller(user)
+    )
+    items = found.get("items", []) if isinstance(found, dict) else []
+    return list(items), isinstance(found, dict) and found.get("next_offset") is not None
+
+
 async def delete_batch(
     services: Services, user: User, batch_id: str, skip_past_matching: bool
 ) -> dict[str, Any]:
