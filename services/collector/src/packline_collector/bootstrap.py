@@ -24,6 +24,7 @@ from packline_collector.entrypoints import (
     excel_http,
     http,
     mismatch_http,
+    orders_list_http,
     push_http,
     subscriber,
 )
@@ -156,6 +157,7 @@ def create_app(settings: Settings) -> FastAPI:
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
+        orders_list_http.router(runtime),
         http.stats_router(runtime),
         accounts_http.router(runtime, s.endpoints, box),
         collections_http.router(runtime, collection),

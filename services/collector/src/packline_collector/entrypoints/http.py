@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import orders_repository as repo
-from packline_collector.adapters import push_repository as pushes
+from packline_collector.adapters import push_views
 from packline_collector.domain.cancellation import CancelRefused
 from packline_collector.domain.orders import NewOrder
 from packline_collector.domain.partial_cancel import LineCancel, OverCancel
@@ -266,13 +266,6 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(404, f"no order {ref.uid}")
         return OrderView(**row, dead_letters=letters)
 
-    @api.get("")
-    async def summary(caller: auth.CallerDep, seller_id: SellerId = None) -> dict[str, Any]:
-        """The seller's orders per status."""
-        seller = auth.own_seller(caller, seller_id)
-        async with runtime.pool.acquire() as conn:
-            return {"by_status": await repo.counts_by_status(conn, seller)}
-
     return api
 
 
@@ -294,7 +287,7 @@ def stats_router(runtime: ServiceRuntime) -> APIRouter:
         seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
             counts = await repo.counts_by_status(conn, seller)
-            pushed = await pushes.counts(conn, seller)
+            pushed = await push_views.counts(conn, seller)
         return {
             "collected": sum(counts.values()),
             "in_progress": counts.get("COLLECTED", 0),
