@@ -172,7 +172,9 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, "the file holds no orders")
         batch_id = uuid.uuid4()
         async with runtime.unit_of_work() as uow:
-            result = await use_cases.register_orders(uow, orders, source="FILE", batch_id=batch_id)
+            result = await use_cases.register_orders(
+                uow, orders, source="FILE", batch_id=batch_id, registered_by=caller.sub
+            )
         return {
             "batch_id": str(batch_id),
             "created": len(result.created),
