@@ -26,6 +26,7 @@ from packline_collector.entrypoints import (
     mismatch_http,
     orders_list_http,
     push_http,
+    stats_http,
     subscriber,
 )
 from packline_collector.service_layer import account_keys
@@ -158,7 +159,7 @@ def create_app(settings: Settings) -> FastAPI:
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
         orders_list_http.router(runtime),
-        http.stats_router(runtime),
+        stats_http.router(runtime),
         accounts_http.router(runtime, s.endpoints, box),
         collections_http.router(runtime, collection),
         push_http.router(runtime),

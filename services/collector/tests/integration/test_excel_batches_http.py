@@ -1,7 +1,7 @@
 """주문등록's list of uploaded Excel batches over real HTTP (GET /orders/excel/batches): newest
 first with who uploaded it, the orders left and their marketplaces, whether one is past matching;
 changed or gone after DELETE; another seller's never listed. And migration 013's backfill of the
-batches registered before it."""
+batches registered before it (and 014's of the time each order entered its status)."""
 
 import csv
 import io
@@ -134,8 +134,10 @@ async def test_uploaded_batches_are_listed_until_deleted(collector: Served) -> N
     assert after["items"][1]["registered"] == 3 and after["items"][1]["past_matching"]
 
 
-async def test_the_migration_backfills_batches(new_schema: Any) -> None:
-    pool, upgrade = await new_schema.before(MIGRATIONS, "013_order_batches.sql", prefix="cbatch")
+async def test_the_migration_backfills_batches_and_status_times(new_schema: Any) -> None:
+    pool, upgrade = await new_schema.before(
+        MIGRATIONS, "013_order_batches.sql", "014_order_status_at.sql", prefix="cbatch"
+    )
     batch, day = uuid.uuid4(), datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
     rows = [  # (order, source, batch, status, collected_at, updated_at)
         ("O-1", "EXCEL", batch, "COLLECTED", day, day + timedelta(hours=5)),
@@ -149,9 +151,10 @@ async def test_the_migration_backfills_batches(new_schema: Any) -> None:
             "VALUES ('OWN_SHOP', $1, 'old', 'k', $2, $3, $4, gen_random_uuid(), $5, $5, $6)",
             rows,
         )
-    assert await upgrade() == ["service/013_order_batches.sql"]
+    assert await upgrade() == ["service/013_order_batches.sql", "service/014_order_status_at.sql"]
     async with pool.acquire() as conn:
         batches = [dict(r) for r in await conn.fetch("SELECT * FROM order_batches")]
+        status_at = dict(await conn.fetch("SELECT marketplace_order_id, status_at FROM orders"))
     assert batches == [
         {
             "seller_id": "old",
@@ -162,3 +165,8 @@ async def test_the_migration_backfills_batches(new_schema: Any) -> None:
             "registered": 2,
         }
     ]
+    assert status_at == {
+        "O-1": day,
+        "O-2": day + timedelta(days=1),
+        "O-3": day + timedelta(days=2),
+    }
