@@ -24,7 +24,9 @@ from packline_collector.entrypoints import (
     excel_http,
     http,
     mismatch_http,
+    orders_list_http,
     push_http,
+    stats_http,
     subscriber,
 )
 from packline_collector.service_layer import account_keys
@@ -156,7 +158,8 @@ def create_app(settings: Settings) -> FastAPI:
         "Packline collector (주문수집)",
         excel_http.router(runtime),  # before /orders/{marketplace}/{id}, which would shadow it
         http.router(runtime),
-        http.stats_router(runtime),
+        orders_list_http.router(runtime),
+        stats_http.router(runtime),
         accounts_http.router(runtime, s.endpoints, box),
         collections_http.router(runtime, collection),
         push_http.router(runtime),

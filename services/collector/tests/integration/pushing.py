@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 
-from packline_collector.adapters import push_repository
+from packline_collector.adapters import push_views
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import NewAccount
@@ -159,7 +159,7 @@ async def push_all(pusher: Pusher) -> int:
 
 async def push_lines(pool: asyncpg.Pool) -> dict[tuple[str, str], PushView]:
     async with pool.acquire() as conn:
-        views = await push_repository.listed(conn, SELLER, None, None, 1000, 0)
+        views = await push_views.listed(conn, SELLER, None, None, 1000, 0)
     return {(v.marketplace_order_id, v.line_id): v for v in views}
 
 

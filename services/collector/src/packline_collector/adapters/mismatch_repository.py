@@ -14,6 +14,7 @@ from packline_collector.domain.mismatch import (
     ShippedLine,
 )
 from packline_collector.domain.push import LineKey
+from packline_runtime import search
 from packline_runtime.db import Conn
 
 KEY = "seller_id, marketplace, marketplace_order_id, line_id"
@@ -120,12 +121,20 @@ async def listed(
     kind: MismatchKind | None,
     limit: int,
     offset: int,
+    q: str | None = None,
+    since: datetime | None = None,
 ) -> list[MismatchView]:
+    """`q` searches the marketplace order id and both tracking numbers; `since` keeps those
+    detected from then on."""
+    matching = search.matching(
+        6, "marketplace_order_id", "our_tracking_number", "marketplace_tracking_number"
+    )
     rows = await conn.fetch(
         f"""
         SELECT {COLUMNS} FROM mismatches
         WHERE seller_id = $1 AND (NOT $2 OR resolved_at IS NULL)
-          AND ($3::text IS NULL OR kind = $3)
+          AND ($3::text IS NULL OR kind = $3) AND {matching}
+          AND ($7::timestamptz IS NULL OR detected_at >= $7)
         ORDER BY detected_at DESC, {KEY}, kind LIMIT $4 OFFSET $5
         """,
         seller_id,
@@ -133,6 +142,8 @@ async def listed(
         kind.value if kind else None,
         limit,
         offset,
+        search.patterns(q),
+        since,
     )
     return [MismatchView.model_validate(dict(r)) for r in rows]
 

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from packline_contracts import OrderRef
+from packline_runtime import search
 from packline_runtime.db import Conn
 
 
@@ -89,16 +90,29 @@ async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str]]) -
 
 
 async def attention(
-    conn: Conn, seller_id: str, limit: int = 500, offset: int = 0
+    conn: Conn,
+    seller_id: str,
+    limit: int = 500,
+    offset: int = 0,
+    q: str | None = None,
+    since: datetime | None = None,
 ) -> list[dict[str, Any]]:
+    """`q` searches the marketplace order id and the detail; `since` keeps those detected
+    from then on."""
     rows = await conn.fetch(
-        """
+        f"""
         SELECT seller_id, marketplace, marketplace_order_id, kind, detail, detected_at
-        FROM order_attention WHERE seller_id = $1 ORDER BY detected_at DESC LIMIT $2 OFFSET $3
+        FROM order_attention
+        WHERE seller_id = $1 AND {search.matching(4, "marketplace_order_id", "detail")}
+          AND ($5::timestamptz IS NULL OR detected_at >= $5)
+        ORDER BY detected_at DESC, marketplace, marketplace_order_id, kind, detail
+        LIMIT $2 OFFSET $3
         """,
         seller_id,
         limit,
         offset,
+        search.patterns(q),
+        since,
     )
     return [
         {

@@ -66,9 +66,11 @@ async def lock(conn: Conn, ref: OrderRef) -> dict[str, Any] | None:
 
 
 async def set_status(conn: Conn, refs: Sequence[OrderRef], status: str) -> None:
+    """`status_at` moves only when the status changes (a replayed event leaves it)."""
     await conn.execute(
         """
-        UPDATE orders SET status = $3, updated_at = now()
+        UPDATE orders SET status = $3, updated_at = now(),
+               status_at = CASE WHEN status = $3 THEN status_at ELSE now() END
         FROM unnest($1::text[], $2::text[], $4::text[]) AS t(m, o, s)
         WHERE seller_id = t.s AND marketplace = t.m AND marketplace_order_id = t.o
         """,

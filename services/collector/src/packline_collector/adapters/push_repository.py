@@ -1,5 +1,6 @@
 """SQL for tracking-number pushes: lines recorded PENDING by the consumer, leased by the pusher
-(SKIP LOCKED), their results, the lists and retries a person uses, and counts for /stats."""
+(SKIP LOCKED), their results, and the retries a person asks for (the list and counts a person
+reads are push_views)."""
 
 import uuid
 from collections.abc import Sequence
@@ -212,30 +213,6 @@ VIEW_COLUMNS = f"""{KEY}, parcel_id, courier_code, tracking_number, pre_shipment
                    cancelled_at_marketplace, sent_at"""
 
 
-async def listed(
-    conn: Conn,
-    seller_id: str,
-    state: PushState | None,
-    marketplace: str | None,
-    limit: int,
-    offset: int,
-) -> list[PushView]:
-    rows = await conn.fetch(
-        f"""
-        SELECT {VIEW_COLUMNS} FROM tracking_pushes
-        WHERE seller_id = $1 AND ($2::text IS NULL OR state = $2)
-          AND ($3::text IS NULL OR marketplace = $3)
-        ORDER BY updated_at DESC, marketplace_order_id, line_id LIMIT $4 OFFSET $5
-        """,
-        seller_id,
-        state.value if state else None,
-        marketplace,
-        limit,
-        offset,
-    )
-    return [PushView.model_validate(dict(r)) for r in rows]
-
-
 async def retry_one(conn: Conn, key: LineKey) -> tuple[PushView, bool] | None:
     """A FAILED line back to PENDING, due now (True); any other line unchanged (False)."""
     row = await conn.fetchrow(
@@ -293,18 +270,3 @@ async def cancel_lines(conn: Conn, refs: Sequence[OrderRef]) -> list[tuple[LineK
         [r.marketplace_order_id for r in refs],
     )
     return [(_key(r), r["marketplace_number"]) for r in rows if r["marketplace_number"]]
-
-
-async def counts(conn: Conn, seller_id: str | None) -> dict[str, dict[str, int]]:
-    """Lines per marketplace and state, for /stats: one seller's, or (None) every seller's."""
-    rows = await conn.fetch(
-        """
-        SELECT marketplace, state, count(*) AS n FROM tracking_pushes
-        WHERE $1::text IS NULL OR seller_id = $1 GROUP BY 1, 2
-        """,
-        seller_id,
-    )
-    found: dict[str, dict[str, int]] = {}
-    for r in rows:
-        found.setdefault(r["marketplace"], {})[r["state"]] = r["n"]
-    return found

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from packline_collector.adapters import jobs_repository as jobs
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.service_layer.collection import Collection
-from packline_runtime import auth
+from packline_runtime import auth, search
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
@@ -79,14 +79,17 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
     async def needing_attention(
         caller: auth.CallerDep,
         seller_id: SellerId = None,
+        q: search.Search = None,
+        since: search.Since = None,
         limit: Limit = 500,
         offset: Offset = 0,
     ) -> Page[dict[str, Any]]:
         """Orders re-collection could not settle alone (address changed after collection,
-        partial cancellation, cancelled after shipping)."""
+        partial cancellation, cancelled after shipping). `q` searches the marketplace order id
+        and the detail text; `since` keeps those detected from then on."""
         async with runtime.pool.acquire() as conn:
             rows = await changes.attention(
-                conn, auth.own_seller(caller, seller_id), limit + 1, offset
+                conn, auth.own_seller(caller, seller_id), limit + 1, offset, q=q, since=since
             )
         return page(rows, limit, offset)
 

@@ -1,5 +1,5 @@
 """주문등록 by file: the template, an .xlsx/.csv upload (all or nothing), today's counts per
-marketplace, and deleting one uploaded batch."""
+marketplace, the uploaded batches, and deleting one of them."""
 
 import uuid
 from datetime import UTC, datetime
@@ -7,11 +7,14 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import AwareDatetime, BaseModel, Field
 
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import spreadsheets
 from packline_collector.service_layer import excel_registration as excel
+from packline_contracts import Marketplace
 from packline_runtime import auth
+from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -21,6 +24,21 @@ SellerId = Annotated[
     str | None,
     Query(min_length=1, max_length=64, description="Default: the signed-in seller; another is 404"),
 ]
+
+
+class BatchView(BaseModel):
+    batch_id: uuid.UUID
+    registered_at: AwareDatetime
+    registered_by: str = Field(
+        description="Who uploaded it; empty for uploads before this was kept"
+    )
+    registered: int = Field(description="Orders the upload created (duplicates not counted)")
+    orders: int = Field(description="Its orders not deleted yet")
+    marketplaces: list[Marketplace] = Field(description="The marketplaces of those orders")
+    past_matching: bool = Field(
+        description="One of them is matched or shipped: a delete is refused unless "
+        "skip_past_matching=true, which keeps those"
+    )
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:
@@ -59,11 +77,27 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, "empty body: send the .xlsx or .csv file as the request body")
         try:
             async with runtime.unit_of_work() as uow:
-                return await excel.register_file(uow, seller, data, datetime.now(UTC))
+                return await excel.register_file(
+                    uow, seller, data, datetime.now(UTC), registered_by=caller.sub
+                )
         except excel.FileRejected as exc:
             raise HTTPException(
                 422, {"message": str(exc), "problems": exc.total, "rows": exc.errors}
             ) from exc
+
+    @api.get("/excel/batches")
+    async def batches(
+        caller: auth.CallerDep,
+        seller_id: SellerId = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page[BatchView]:
+        """The seller's Excel uploads newest first, each with what is left of it to delete
+        (DELETE /orders/excel/batches/{batch_id}); one whose orders are all deleted is gone."""
+        seller = auth.own_seller(caller, seller_id)
+        async with runtime.unit_of_work() as uow:
+            rows = await excel.listed_batches(uow, seller, limit + 1, offset)
+        return page([BatchView.model_validate(r) for r in rows], limit, offset)
 
     @api.delete("/excel/batches/{batch_id}")
     async def delete_batch(

@@ -10,18 +10,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import orders_repository as repo
-from packline_collector.adapters import push_repository as pushes
 from packline_collector.domain.cancellation import CancelRefused
 from packline_collector.domain.orders import NewOrder
 from packline_collector.domain.partial_cancel import LineCancel, OverCancel
-from packline_collector.domain.push import PUSHABLE, PushState
 from packline_collector.domain.stranded import OrderDeadLetter
 from packline_collector.domain.text_rules import error_loc
 from packline_collector.service_layer import use_cases
 from packline_contracts import Marketplace, OrderRef
 from packline_runtime import auth
 from packline_runtime.service import ServiceRuntime
-from packline_runtime.tokens import Role
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -172,7 +169,9 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, "the file holds no orders")
         batch_id = uuid.uuid4()
         async with runtime.unit_of_work() as uow:
-            result = await use_cases.register_orders(uow, orders, source="FILE", batch_id=batch_id)
+            result = await use_cases.register_orders(
+                uow, orders, source="FILE", batch_id=batch_id, registered_by=caller.sub
+            )
         return {
             "batch_id": str(batch_id),
             "created": len(result.created),
@@ -265,42 +264,5 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         if row is None:
             raise HTTPException(404, f"no order {ref.uid}")
         return OrderView(**row, dead_letters=letters)
-
-    @api.get("")
-    async def summary(caller: auth.CallerDep, seller_id: SellerId = None) -> dict[str, Any]:
-        """The seller's orders per status."""
-        seller = auth.own_seller(caller, seller_id)
-        async with runtime.pool.acquire() as conn:
-            return {"by_status": await repo.counts_by_status(conn, seller)}
-
-    return api
-
-
-def pushed_counts(pushed: dict[str, dict[str, int]]) -> dict[str, int]:
-    """Tracking-number push lines per marketplace: `pushed_coupang_sent` and so on."""
-    return {
-        f"pushed_{marketplace.lower()}_{state.lower()}": pushed.get(marketplace, {}).get(state, 0)
-        for marketplace in sorted(PUSHABLE)
-        for state in (PushState.SENT, PushState.FAILED, PushState.PENDING)
-    }
-
-
-def stats_router(runtime: ServiceRuntime) -> APIRouter:
-    api = APIRouter(tags=["orders"])
-
-    @api.get("/stats")
-    async def stats(caller: auth.CallerDep) -> dict[str, int]:
-        """The caller's seller's counts; across sellers for the platform role sre."""
-        seller = None if caller.role is Role.SRE else caller.seller_id
-        async with runtime.pool.acquire() as conn:
-            counts = await repo.counts_by_status(conn, seller)
-            pushed = await pushes.counts(conn, seller)
-        return {
-            "collected": sum(counts.values()),
-            "in_progress": counts.get("COLLECTED", 0),
-            "shipped": counts.get("SHIPPED", 0),
-            "cancel_requested": counts.get("CANCEL_REQUESTED", 0),
-            "cancelled": counts.get("CANCELLED", 0),
-        } | pushed_counts(pushed)
 
     return api

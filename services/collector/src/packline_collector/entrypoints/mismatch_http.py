@@ -11,7 +11,7 @@ from pydantic import BaseModel, BeforeValidator
 from packline_collector.domain.mismatch import AccountDay, CheckResult, MismatchKind, MismatchView
 from packline_collector.service_layer import mismatches
 from packline_collector.service_layer.mismatches import Checker
-from packline_runtime import auth
+from packline_runtime import auth, search
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
@@ -56,13 +56,24 @@ def router(runtime: ServiceRuntime, checker: Checker) -> APIRouter:
         seller_id: SellerId = None,
         open: bool = True,
         kind: MismatchKind | None = None,
+        q: search.Search = None,
+        since: search.Since = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[MismatchView]:
-        """Newest first; open=false lists resolved ones too."""
+        """Newest first; open=false lists resolved ones too. `q` searches the marketplace
+        order id, our tracking number and the marketplace's; `since` keeps those detected
+        from then on."""
         async with runtime.unit_of_work() as uow:
             rows = await mismatches.listed(
-                uow, auth.own_seller(caller, seller_id), open, kind, limit + 1, offset
+                uow,
+                auth.own_seller(caller, seller_id),
+                open,
+                kind,
+                limit + 1,
+                offset,
+                q=q,
+                since=since,
             )
         return page(rows, limit, offset)
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from packline_collector.domain.push import LineKey, PushState, PushView
 from packline_collector.service_layer import push
 from packline_contracts import Marketplace
-from packline_runtime import auth
+from packline_runtime import auth, search
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 
@@ -33,11 +33,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         seller_id: SellerId = None,
         state: PushState | None = None,
         marketplace: Marketplace | None = None,
+        q: search.Search = None,
+        since: search.Since = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[PushView]:
         """Lines newest first: PENDING, SENT, FAILED (with the marketplace's code and
-        message) or NOT_APPLICABLE (registered by hand or Excel: nothing to push to)."""
+        message) or NOT_APPLICABLE (registered by hand or Excel: nothing to push to). `q`
+        searches the marketplace order id, the tracking number and the marketplace's message;
+        `since` keeps lines last attempted from then on (never attempted: recorded then on)."""
         async with runtime.unit_of_work() as uow:
             rows = await push.listed(
                 uow,
@@ -46,6 +50,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                 marketplace.value if marketplace else None,
                 limit + 1,
                 offset,
+                q=q,
+                since=since,
             )
         return page(rows, limit, offset)
 

@@ -1,10 +1,11 @@
-"""엑셀등록: a whole file of orders registered in one transaction, or none of it; and 일괄삭제
-of one file's orders while no stage past matching has them."""
+"""엑셀등록: a whole file of orders registered in one transaction, or none of it; the list of
+uploaded files; and 일괄삭제 of one file's orders while no stage past matching has them."""
 
 import uuid
 from datetime import datetime
 from typing import Any
 
+from packline_collector.adapters import batches_repository as batches
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.adapters import spreadsheets
@@ -34,7 +35,7 @@ class DeleteRefused(ValueError):
 
 
 async def register_file(
-    uow: UnitOfWork, seller_id: str, data: bytes, now: datetime
+    uow: UnitOfWork, seller_id: str, data: bytes, now: datetime, registered_by: str = ""
 ) -> dict[str, Any]:
     try:
         header, rows = spreadsheets.read(data)
@@ -58,7 +59,9 @@ async def register_file(
     if not parsed.orders:
         raise FileRejected("the file holds no orders", [], 0)
     batch_id = uuid.uuid4()
-    result = await register_orders(uow, parsed.orders, source="EXCEL", batch_id=batch_id)
+    result = await register_orders(
+        uow, parsed.orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
+    )
     return {
         "batch_id": str(batch_id),
         "rows": parsed.rows,
@@ -120,3 +123,10 @@ async def delete_batch(
         "refused": refused,
         "already_gone": len(rows) - len(refs) - len(refused),
     }
+
+
+async def listed_batches(
+    uow: UnitOfWork, seller_id: str, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """The seller's Excel batches with orders left to delete, newest first."""
+    return await batches.listed(uow.conn, seller_id, "EXCEL", limit, offset)

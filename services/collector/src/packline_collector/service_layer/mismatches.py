@@ -119,8 +119,12 @@ async def listed(
     kind: MismatchKind | None,
     limit: int,
     offset: int,
+    q: str | None = None,
+    since: datetime | None = None,
 ) -> list[MismatchView]:
-    return await mismatches.listed(uow.conn, seller_id, open_only, kind, limit, offset)
+    return await mismatches.listed(
+        uow.conn, seller_id, open_only, kind, limit, offset, q=q, since=since
+    )
 
 
 async def reconciliation(uow: UnitOfWork, seller_id: str, day: date) -> list[AccountDay]:

@@ -11,6 +11,7 @@ import asyncpg
 
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import push_repository as pushes
+from packline_collector.adapters import push_views
 from packline_collector.adapters.http_retry import MarketplaceError, MarketplaceUnavailable
 from packline_collector.domain.accounts import Account
 from packline_collector.domain.push import (
@@ -177,8 +178,12 @@ async def listed(
     marketplace: str | None,
     limit: int,
     offset: int,
+    q: str | None = None,
+    since: datetime | None = None,
 ) -> list[PushView]:
-    return await pushes.listed(uow.conn, seller_id, state, marketplace, limit, offset)
+    return await push_views.listed(
+        uow.conn, seller_id, state, marketplace, limit, offset, q=q, since=since
+    )
 
 
 async def retry_one(uow: UnitOfWork, key: LineKey) -> PushView:

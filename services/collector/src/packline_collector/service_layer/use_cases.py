@@ -3,9 +3,11 @@ note shipments (and the lines whose tracking number awaits a push) and the shipp
 cancellations."""
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from packline_collector.adapters import batches_repository as batches
 from packline_collector.adapters import dead_letters_repository as stranded
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
@@ -63,12 +65,18 @@ async def register_orders(
     source: str,
     batch_id: uuid.UUID | None = None,
     account_id: uuid.UUID | None = None,
+    registered_by: str = "",
 ) -> Registration:
-    """Insert the orders we have not seen and emit OrderCollected for exactly those."""
+    """Insert the orders we have not seen and emit OrderCollected for exactly those. A batch
+    (an uploaded file) that created orders is recorded, with who uploaded it."""
     events: dict[str, OrderCollected] = {}
     for order in orders:
         events.setdefault(order.ref.uid, order.collected(source))  # first copy in a file wins
     created = await repo.insert_new(uow.conn, list(events.values()), batch_id, account_id)
+    if batch_id is not None:
+        made = Counter(e.seller_id for uid, e in events.items() if uid in created)
+        for seller, count in sorted(made.items()):
+            await batches.record(uow.conn, seller, batch_id, source, registered_by, count)
     await pushes.remember_order_numbers(
         uow.conn,
         [(o.ref, o.marketplace_order_no) for o in numbered(orders, created)],
