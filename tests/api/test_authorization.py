@@ -1,8 +1,8 @@
 """Who may call what, over real HTTP against the six running services, for EVERY operation of
 their OpenAPI documents (design.md § 7): no token, a token of another key and an expired one are
-401; a viewer changes nothing (403); the platform role sre reads only /stats (403); seller B's
-token against seller A's data is answered 404 (A's resources named in the path, or A named as
-`seller_id` in the query or body), and B's lists and counts hold none of A's rows.
+401; a viewer changes nothing (403); the platform role sre reads only /stats and /flow (403);
+seller B's token against seller A's data is answered 404 (A's resources named in the path, or A
+named as `seller_id` in the query or body), and B's lists and counts hold none of A's rows.
 
 The operations are generated from the services' documents: a new endpoint gets every case
 without anyone writing one, and fails until this module knows how to fill its parameters
@@ -645,13 +645,25 @@ def test_a_viewer_changes_nothing(calls: Calls, op: Operation) -> None:
     assert answer.status_code == 403, answer.text[:300]
 
 
+SRE_READS = frozenset({("GET", "/stats"), ("GET", "/flow")})  # counts and times only
+
+
 @pytest.mark.parametrize(
     "op",
-    _cases("sre", [op for op in OPERATIONS if (op.method, op.path) != ("GET", "/stats")]),
+    _cases("sre", [op for op in OPERATIONS if (op.method, op.path) not in SRE_READS]),
 )
-def test_the_sre_role_reads_only_stats(calls: Calls, op: Operation) -> None:
+def test_the_sre_role_reads_only_stats_and_flow(calls: Calls, op: Operation) -> None:
     answer = calls.request(op, op.method, _path(op, None), calls.tokens.token(A, Role.SRE))
     assert answer.status_code == 403, answer.text[:300]
+
+
+@pytest.mark.parametrize(
+    "op", _cases("sre_flow", [op for op in OPERATIONS if (op.method, op.path) == ("GET", "/flow")])
+)
+def test_the_sre_role_reads_every_sellers_flow(calls: Calls, op: Operation) -> None:
+    answer = calls.request(op, "GET", "/flow", calls.tokens.token(A, Role.SRE))
+    assert answer.status_code == 200, answer.text[:300]
+    assert set(answer.json()) == {"since", "done", "oldest"}
 
 
 @pytest.mark.parametrize(
