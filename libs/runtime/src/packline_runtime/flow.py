@@ -8,12 +8,15 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+
+from packline_runtime.search import in_utc
 
 KST = ZoneInfo("Asia/Seoul")
 
 FlowSince = Annotated[
     AwareDatetime | None,
+    AfterValidator(in_utc),
     Query(description="Count from this moment (ISO 8601 with offset); default: today 00:00 KST"),
 ]
 

@@ -3,10 +3,11 @@ more comma-separated terms; a row matches when any term is contained, ignoring c
 the fields that list searches. The filter runs in the service's SQL, so a search over 10,000+
 rows reads only what it returns. `since` limits a list to rows from a moment on."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime
 
 MAX_TERMS = 50
 MAX_QUERY = 500
@@ -21,8 +22,22 @@ Search = Annotated[
         ),
     ),
 ]
+
+
+def in_utc(moment: datetime | None) -> datetime | None:
+    """A moment asked for, in UTC; one that falls outside the years 1-9999 there (0001-01-01
+    at +14:00) is refused (422) rather than failing in the database driver (500)."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the moment lies outside the years 1-9999 in UTC") from exc
+
+
 Since = Annotated[
     AwareDatetime | None,
+    AfterValidator(in_utc),
     Query(description="Only rows from this moment on (an ISO 8601 time with its offset)"),
 ]
 
