@@ -1,5 +1,6 @@
-"""`since` (lists) and /flow's `since` are moments Python and PostgreSQL can hold in UTC: one
-that leaves the years 1-9999 once in UTC is a 422, not a driver's OverflowError (500)."""
+"""`since` (lists) and /flow's `since` are ISO 8601 moments Python and PostgreSQL can hold in UTC:
+a number is no moment (as the schema's `date-time` says), and one that leaves the years 1-9999
+once in UTC is a 422, not a driver's OverflowError (500)."""
 
 from datetime import UTC, datetime
 
@@ -27,8 +28,20 @@ def _client() -> httpx.AsyncClient:
 
 
 @pytest.mark.parametrize("path", ["/list", "/flow"])
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
-async def test_a_moment_outside_the_years_1_to_9999_in_utc_is_422(path: str, moment: str) -> None:
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-14:00",
+        "0.5",  # pydantic alone would read seconds since 1970
+        "1764547200",
+        "2026-12-01",  # a date is no moment
+        "2026-12-01T09:00:00",  # nor a time without its offset
+    ],
+)
+async def test_a_moment_not_iso_or_outside_the_years_1_to_9999_in_utc_is_422(
+    path: str, moment: str
+) -> None:
     async with _client() as client:
         answer = await client.get(path, params={"since": moment})
     assert answer.status_code == 422, answer.text
