@@ -661,6 +661,8 @@ def test_the_sre_role_reads_only_stats_and_flow(calls: Calls, op: Operation) -> 
 def test_the_sre_role_reads_counts_and_times(calls: Calls, op: Operation) -> None:
     answer = calls.request(op, "GET", op.path, calls.tokens.token(A, Role.SRE))
     assert answer.status_code == 200, answer.text[:300]
+    if op.path == "/flow":
+        assert set(answer.json()) == {"since", "done", "oldest"}
 
 
 @pytest.mark.parametrize(

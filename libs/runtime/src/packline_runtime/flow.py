@@ -8,12 +8,16 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import Query
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
+
+from packline_runtime.search import in_utc, iso_only
 
 KST = ZoneInfo("Asia/Seoul")
 
 FlowSince = Annotated[
     AwareDatetime | None,
+    BeforeValidator(iso_only),
+    AfterValidator(in_utc),
     Query(description="Count from this moment (ISO 8601 with offset); default: today 00:00 KST"),
 ]
 

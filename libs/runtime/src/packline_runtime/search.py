@@ -3,10 +3,12 @@ more comma-separated terms; a row matches when any term is contained, ignoring c
 the fields that list searches. The filter runs in the service's SQL, so a search over 10,000+
 rows reads only what it returns. `since` limits a list to rows from a moment on."""
 
+import re
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 MAX_TERMS = 50
 MAX_QUERY = 500
@@ -21,8 +23,34 @@ Search = Annotated[
         ),
     ),
 ]
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]")
+
+
+def iso_only(value: object) -> object:
+    """Only an ISO 8601 date and time is a moment here, as the schema says (`date-time`):
+    pydantic would take a number such as `0.5` as seconds since 1970."""
+    if isinstance(value, str) and not _ISO_DATE.match(value):
+        raise ValueError("expected an ISO 8601 date and time with its offset")
+    return value
+
+
+def in_utc(moment: datetime | None) -> datetime | None:
+    """A moment asked for, in UTC; one that falls outside the years 1-9999 there (0001-01-01
+    at +14:00) is refused (422) rather than failing in the database driver (500)."""
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("the moment lies outside the years 1-9999 in UTC") from exc
+
+
 Since = Annotated[
     AwareDatetime | None,
+    BeforeValidator(iso_only),
+    AfterValidator(in_utc),
     Query(description="Only rows from this moment on (an ISO 8601 time with its offset)"),
 ]
 

@@ -52,3 +52,41 @@ async def test_an_old_reservation_is_released_by_the_new_uid(new_schema: Any) ->
     assert sorted(o.order_uid for o in found) == ["s1:COUPANG:1", "s1:COUPANG:2"]
     assert [o.reserved for o in found] == [True, True]
     assert (stock["on_hand"], stock["allocated"]) == (5, 1)
+
+
+async def test_orders_allocated_before_the_upgrade_count_as_allocated_then(
+    new_schema: Any,
+) -> None:
+    """005: orders of bundles allocated earlier take their bundle's allocation time, but for
+    cancelled ones; orders of waiting bundles have none."""
+    pool, upgrade = await new_schema.before(MIGRATIONS, "005_allocated_orders.sql", prefix="alloc")
+    allocated, waiting = uuid.uuid4(), uuid.uuid4()
+    async with pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO bundles (bundle_id, seller_id, status, paid_at, event, allocated_at) "
+            "VALUES ($1, 's1', 'ALLOCATED', now(), '{}', '2026-11-30T01:00:00Z'), "
+            "($2, 's1', 'WAITING', now(), '{}', NULL)",
+            allocated,
+            waiting,
+        )
+        await conn.executemany(
+            "INSERT INTO bundle_orders (order_uid, bundle_id, sku_lines, status) "
+            "VALUES ($1, $2, '{}', $3)",
+            [
+                ("s1:COUPANG:1", allocated, "LIVE"),
+                ("s1:COUPANG:2", allocated, "SHIPPED"),
+                ("s1:COUPANG:3", allocated, "CANCELLED"),
+                ("s1:COUPANG:4", waiting, "LIVE"),
+            ],
+        )
+
+    await upgrade()
+
+    rows = await pool.fetch("SELECT order_uid, allocated_at FROM bundle_orders ORDER BY 1")
+    at = await pool.fetchval("SELECT allocated_at FROM bundles WHERE bundle_id = $1", allocated)
+    assert [(r["order_uid"], r["allocated_at"]) for r in rows] == [
+        ("s1:COUPANG:1", at),
+        ("s1:COUPANG:2", at),
+        ("s1:COUPANG:3", None),
+        ("s1:COUPANG:4", None),
+    ]

@@ -17,6 +17,7 @@ from packline_allocator.domain.order_stock import (
     settled,
 )
 from packline_contracts import BundleFormed
+from packline_runtime import search
 from packline_runtime.db import Conn
 
 
@@ -114,8 +115,12 @@ async def reserve(conn: Conn, seller_id: str, bundle_ids: Sequence[uuid.UUID]) -
     )
     await conn.execute(
         """
-        UPDATE bundles SET status = 'ALLOCATED', allocated_at = now()
-        WHERE bundle_id = ANY($1::uuid[]) AND status = 'WAITING'
+        WITH allocated AS (
+            UPDATE bundles SET status = 'ALLOCATED', allocated_at = now()
+            WHERE bundle_id = ANY($1::uuid[]) AND status = 'WAITING' RETURNING bundle_id
+        )
+        UPDATE bundle_orders o SET allocated_at = now()
+        FROM allocated a WHERE o.bundle_id = a.bundle_id AND o.status = 'LIVE'
         """,
         list(bundle_ids),
     )
@@ -264,15 +269,18 @@ async def set_on_hand(conn: Conn, seller_id: str, levels: Mapping[str, int]) -> 
 
 
 async def stock_levels(
-    conn: Conn, seller_id: str, limit: int = 1000, offset: int = 0
+    conn: Conn, seller_id: str, limit: int = 1000, offset: int = 0, q: str | None = None
 ) -> list[dict[str, Any]]:
+    """The seller's stock rows by SKU; `q`: only SKUs containing one of its terms."""
     rows = await conn.fetch(
-        """
+        f"""
         SELECT sku, on_hand, allocated, on_hand - allocated AS available, updated_at
-        FROM stock WHERE seller_id = $1 ORDER BY sku LIMIT $2 OFFSET $3
+        FROM stock WHERE seller_id = $1 AND {search.matching(4, "sku")}
+        ORDER BY sku LIMIT $2 OFFSET $3
         """,
         seller_id,
         limit,
         offset,
+        search.patterns(q),
     )
     return [dict(r) for r in rows]

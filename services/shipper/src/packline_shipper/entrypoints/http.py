@@ -1,4 +1,5 @@
-"""Shipper HTTP API: list and look up parcels, counts (the scan routes are in scan_http)."""
+"""Shipper HTTP API: list and look up parcels, counts and today's flow (the scan routes are in
+scan_http)."""
 
 import uuid
 from datetime import datetime
@@ -8,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
 
 from packline_couriers import normalise_tracking_number
-from packline_runtime import auth
+from packline_runtime import auth, flow, search
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.tokens import Role
@@ -43,12 +44,16 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         caller: auth.CallerDep,
         status: Literal["READY", "SHIPPED", "STOPPED", "RELABEL", "VOIDED"] = "READY",
         seller_id: SellerId = None,
+        q: search.Search = None,
+        since: search.Since = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[ParcelSummary]:
+        """Oldest first; `q` searches tracking numbers and the order ids of a parcel's orders;
+        `since`: parcels recorded from then on."""
         seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await views.list_by_status(conn, seller, status, limit + 1, offset)
+            rows = await views.list_by_status(conn, seller, status, limit + 1, offset, q, since)
         return page([ParcelSummary.model_validate(r) for r in rows], limit, offset)
 
     @api.get("/parcels/{tracking_number}")
@@ -71,5 +76,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
             return await views.counts(conn, seller)
+
+    @api.get("/flow")
+    async def shipping_flow(caller: auth.CallerDep, since: flow.FlowSince = None) -> flow.Flow:
+        """Parcels and orders shipped since `since` (default: today, KST) and when the oldest
+        parcel still READY was recorded; the token's seller's, for the sre role every seller's."""
+        seller = None if caller.role is Role.SRE else caller.seller_id
+        start = flow.start_of(since)
+        async with runtime.pool.acquire() as conn:
+            done, oldest = await views.flow(conn, seller, start)
+        return flow.Flow(since=start, done=done, oldest=oldest)
 
     return api

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from packline_runtime import search
 from packline_runtime.db import Conn
 from packline_waybill.domain.tracking import ParcelTracking, Scan, TrackingState
 
@@ -208,16 +209,27 @@ async def scans(conn: Conn, parcel_id: uuid.UUID) -> list[Scan]:
 
 
 async def list_for(
-    conn: Conn, seller_id: str, state: TrackingState | None, limit: int, offset: int
+    conn: Conn,
+    seller_id: str,
+    state: TrackingState | None,
+    limit: int,
+    offset: int,
+    q: str | None = None,
+    since: datetime | None = None,
 ) -> list[ParcelTracking]:
+    """`q`: tracking numbers containing a term; `since`: scanned out from then on."""
     rows = await conn.fetch(
         f"SELECT {_COLUMNS} FROM parcel_tracking"
         " WHERE seller_id = $1 AND ($2::text IS NULL OR state = $2)"
+        f" AND {search.matching(5, 'tracking_number')}"
+        " AND ($6::timestamptz IS NULL OR shipped_at >= $6)"
         " ORDER BY shipped_at DESC, parcel_id LIMIT $3 OFFSET $4",
         seller_id,
         state.value if state else None,
         limit,
         offset,
+        search.patterns(q),
+        since,
     )
     return [_tracking(r) for r in rows]
 

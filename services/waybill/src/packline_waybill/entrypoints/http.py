@@ -12,12 +12,13 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from pydantic import BaseModel, Field
 
 from packline_couriers import normalise_tracking_number
-from packline_runtime import auth
+from packline_runtime import auth, search
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.tokens import Caller, Role
 from packline_runtime.unit_of_work import UnitOfWork
 from packline_waybill.adapters import bands, bookings, tracking, views
+from packline_waybill.entrypoints import http_flow
 from packline_waybill.service_layer import printing, replacements
 from packline_waybill.service_layer.booking import ApiFactory
 from packline_waybill.service_layer.claims import Numbering
@@ -147,6 +148,7 @@ def router(
     band = numbering.band
     policy = tracking_policy or TrackingPolicy()
     http = APIRouter(tags=["waybills"])
+    http.include_router(http_flow.router(runtime))
 
     @http.get("/waybills/{tracking_number}")
     async def get_waybill(
@@ -169,12 +171,16 @@ def router(
         caller: auth.CallerDep,
         status: Literal["AWAITING", "ISSUED", "VOIDED"] = "ISSUED",
         seller_id: SellerId = None,
+        q: search.Search = None,
+        since: search.Since = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[ParcelSummary]:
+        """Newest first; `q` searches tracking numbers, parcel ids and references and the order
+        ids of a parcel's orders; `since`: parcels made from then on."""
         seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            rows = await views.list_by_status(conn, seller, status, limit + 1, offset)
+            rows = await views.list_by_status(conn, seller, status, limit + 1, offset, q, since)
         return page([ParcelSummary.model_validate(r) for r in rows], limit, offset)
 
     @http.get("/stats")

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
-from packline_runtime import auth, problems
+from packline_runtime import auth, problems, search
 from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.secret_box import SecretBox
 from packline_waybill.adapters import tracking as store
@@ -108,12 +108,16 @@ def router(runtime: Runtime, box: SecretBox | None, policy: TrackingPolicy) -> A
         caller: auth.CallerDep,
         seller_id: SellerId = None,
         state: TrackingState | None = None,
+        q: search.Search = None,
+        since: search.Since = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> Page[TrackingSummary]:
+        """Newest scanned out first; `q` searches tracking numbers; `since`: scanned out from
+        then on."""
         seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
-            found = await store.list_for(conn, seller, state, limit + 1, offset)
+            found = await store.list_for(conn, seller, state, limit + 1, offset, q, since)
         now = policy.clock()
         return page([_summary(p, policy, now) for p in found], limit, offset)
 
