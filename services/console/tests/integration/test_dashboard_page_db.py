@@ -1,6 +1,6 @@
 """대시보드 through the console with the matcher's and shipper's real routes on PostgreSQL
 (in-process): the oldest waiting item of each stage that lists them, attention tiles linking to
-the menus' pages, the funnel said to be all-time; a service that does not answer is a blank."""
+the menus' pages, today's funnel; a service that does not answer is a blank."""
 
 import re
 from collections.abc import AsyncIterator
@@ -82,7 +82,7 @@ async def with_stages(new_schema: Any) -> AsyncIterator[Harness]:
 
 
 def _row(html: str, stage: str) -> str:
-    found = re.search(rf">{stage}</a></td><td>([^<]*)</td>", html)
+    found = re.search(rf">{re.escape(stage)}</a></td><td>([^<]*)</td>", html)
     assert found, stage
     return found.group(1)
 
@@ -113,7 +113,11 @@ async def test_the_oldest_waiting_item_per_stage_and_tiles_linking_to_lists(
     for label in ("송장 발급 대기", "출고 전 취소 요청", "합포 확인 필요", "처리 실패 메시지"):
         assert _tile(html, label)[0] in ("/waybill", "/cs", "/cs?view=dead", "/bundle")
     assert "/soon/" not in html.split("<main>")[1]  # (the menus are the other pages' to set)
-    assert "누적된 주문 수입니다(오늘만이 아닙니다)" in html
+    assert "오늘 00:00(한국 시간)부터 각 단계를 지난 주문 수" in html
+    funnel = html.split('class="funnel"')[1].split("</svg>")[0]
+    assert re.search(r"수집</text>.*?—", funnel, re.S)  # the collector did not answer
+    assert re.search(r"출고</text>.*?>0건", funnel, re.S)  # nothing scanned out today
+    assert _row(html, "할당 대기 (재고)") == "—"  # no allocator here
     assert "주문수집 서비스가 응답하지 않습니다" in html
 
 
@@ -123,5 +127,7 @@ async def test_the_sre_dashboard_has_no_seller_lists(with_stages: Harness) -> No
         page = await browser.client.get("/dashboard")
 
     assert page.status_code == 200
-    assert "판매자 계정에서 보입니다" in page.text
     assert 'href="/sre"' in page.text
+    # counts and times across sellers (no seller's list): the oldest parcel waiting is known
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", _row(page.text, "출고 대기"))
+    assert _tile(page.text, "처리 실패 메시지")[1] == "—"  # dead letters are a seller's list

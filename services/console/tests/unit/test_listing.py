@@ -54,3 +54,10 @@ def test_the_excel_keeps_formula_looking_text_as_text() -> None:
     assert [c.value for c in sheet[1]] == ["수취인", "수량"]
     assert [c.value for c in sheet[2]] == ["'=HYPERLINK()", 2]
     assert "UTF-8''%EC%A3%BC%EB%AC%B8" in answer.headers["content-disposition"]
+
+
+def test_filters_send_the_search_and_the_period_to_the_service() -> None:
+    assert ListQuery.of(_request("q=A-1&preset=all")).filters() == {"q": "A-1", "since": None}
+    week = ListQuery.of(_request("preset=7d")).filters()
+    assert week["q"] is None and week["since"] is not None
+    assert datetime.fromisoformat(week["since"]).utcoffset() is not None  # an aware moment

@@ -51,7 +51,7 @@ def _fetch(console: Console, session: Session, lq: ListQuery, view: str) -> page
     async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
         path, params = "/stock", {"q": lq.q or None}
         if view == "waiting":
-            path, params = "/bundles", params | {"status": "WAITING"}
+            path, params = "/bundles", lq.filters() | {"status": "WAITING"}
         answer = await console.services.get(
             session.user,
             "allocator",

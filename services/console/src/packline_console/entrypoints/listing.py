@@ -66,6 +66,12 @@ class ListQuery:
             return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
         return now - timedelta(days=int(self.preset.removesuffix("d")))
 
+    def filters(self) -> dict[str, str | None]:
+        """What a service's list takes from this query: the search box (`q`, filtered in the
+        service's SQL) and the period (`since`, None for 전체)."""
+        since = self.since()
+        return {"q": self.q or None, "since": since.isoformat() if since else None}
+
     def link(self, **changes: Any) -> str:
         """This page's query with some values changed (pager, presets, the Excel link)."""
         merged = dict(self.params)

@@ -35,7 +35,7 @@ def _fetch(
 ) -> page_kit.Fetch:
     async def fetch(limit: int, offset: int) -> list[dict[str, Any]]:
         params: dict[str, Any] = {"seller_id": session.user.seller_id, "limit": limit}
-        params |= {"offset": offset, "q": lq.q or None}
+        params |= {"offset": offset, **lq.filters()}
         if chosen:
             params[view.filter_param] = chosen
         answer = await console.services.get(session.user, view.service, view.path, **params)

@@ -57,7 +57,7 @@ def _fetch(console: Console, session: Session, status: str, lq: ListQuery) -> pa
             seller_id=session.user.seller_id,
             limit=limit,
             offset=offset,
-            q=lq.q or None,
+            **lq.filters(),
         )
         return page_kit.items(answer)
 
