@@ -7,7 +7,7 @@ import io
 import re
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from services.console.tests.integration.console_harness import Browser
 from services.console.tests.integration.work_services import OPERATOR, VIEWER, work_console
@@ -125,3 +125,19 @@ async def test_a_viewer_sees_the_counts_and_can_change_nothing(new_schema: Any) 
     assert 'class="change' not in page.text and 'action="/register/' not in page.text
     assert refused.status_code == 403 and "조회 전용" in refused.text
     assert upload.status_code == 403
+
+
+async def test_the_upload_template_comes_from_the_collector(new_schema: Any) -> None:
+    async with work_console(new_schema) as work, work.console.browser() as viewer:
+        await viewer.sign_in(OPERATOR)
+        page = await viewer.client.get("/register")
+        xlsx_file = await viewer.client.get("/register/template")
+        csv_file = await viewer.client.get("/register/template", params={"format": "csv"})
+        odd = await viewer.client.get("/register/template", params={"format": "pdf"})
+
+    assert 'href="/register/template"' in page.text
+    assert xlsx_file.status_code == 200 and xlsx_file.content[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(xlsx_file.content)).active
+    assert sheet is not None and "주문번호" in [c.value for c in next(sheet.iter_rows())]
+    assert csv_file.status_code == 200 and "주문번호" in csv_file.content.decode("utf-8-sig")
+    assert odd.status_code == 422

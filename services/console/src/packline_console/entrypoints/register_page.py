@@ -3,9 +3,9 @@ collector's row/column problems shown against the file's rows) and 일괄삭제 
 
 import uuid
 from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
@@ -79,6 +79,28 @@ async def _failed(
 @router.get("")
 async def register_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
     return await _page(request, console, session)
+
+
+@router.get("/template")
+async def template(
+    request: Request,
+    console: ConsoleDep,
+    session: SessionDep,
+    format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx",
+) -> Response:
+    """The collector's upload template (.xlsx, or .csv for Excel's 텍스트 가져오기)."""
+    answer = await attempt(
+        console.services.raw(
+            session.user, "collector", "GET", "/orders/excel/template", params={"format": format}
+        ),
+        partial(_failed, request, console, session),
+    )
+    name = f"packline-orders.{format}"
+    return Response(
+        answer.content,
+        media_type=answer.headers.get("content-type", "application/octet-stream"),
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.post("/order")
