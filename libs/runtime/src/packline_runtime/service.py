@@ -12,21 +12,18 @@ import logging
 import operator
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
 import asyncpg
-from fastapi import APIRouter, Depends, FastAPI, Query, Response
-from fastapi.responses import PlainTextResponse
+from fastapi import APIRouter, Depends, FastAPI
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from faststream.specification import AsyncAPI
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel, Field, SkipValidation
+from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import auth, dead_letters_http, decisions, metrics, problems, retention
+from packline_runtime import auth, dead_letters_http, metrics, operations_http, problems, retention
 from packline_runtime.body_limits import BodyLimits
 from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
@@ -34,7 +31,6 @@ from packline_runtime.db import create_pool
 from packline_runtime.kafka import bootstrap_servers, ensure_topics, make_broker, make_producer
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
-from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.settings import Settings
 from packline_runtime.telemetry import setup_telemetry
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
@@ -42,27 +38,6 @@ from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 log = logging.getLogger(__name__)
 
 Hook = Callable[["ServiceRuntime"], AbstractAsyncContextManager[None]]
-
-
-class DeadLetter(BaseModel):
-    id: int
-    consumer: str
-    topic: str
-    kafka_partition: int
-    kafka_offset: int
-    event_id: str = Field(description="Empty when the message had no readable envelope")
-    event_type: str
-    error: str
-    failed_at: datetime
-
-
-class Decision(BaseModel):
-    decision_id: int
-    action: str
-    subject: Any
-    decided_by: str
-    reason: str
-    decided_at: datetime
 
 
 class ServiceRuntime:
@@ -283,78 +258,17 @@ class ServiceRuntime:
         await self._pool.close()
         self._pool = None
 
-    def health_router(self) -> APIRouter:
-        """The routes anyone may call: liveness, readiness and metrics (no tenant data)."""
-        router = APIRouter(tags=["operations"])
-
-        @router.get("/health/live")
-        async def live() -> dict[str, str]:
-            return {"status": "ok", "service": self.service}
-
-        @router.get("/health/ready")
-        async def ready(response: Response) -> dict[str, Any]:
-            checks = {
-                "database": await self._database_check(),
-                "broker": await self._broker_check(),
-            }
-            ok = all(v == "ok" for v in checks.values())
-            response.status_code = 200 if ok else 503
-            return {"status": "ok" if ok else "unavailable", "service": self.service, **checks}
-
-        @router.get(
-            "/metrics",
-            response_class=PlainTextResponse,
-            responses={200: {"content": {"text/plain": {}}}},
-        )
-        async def prometheus_metrics() -> Response:
-            return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-        return router
-
-    def operations_router(self) -> APIRouter:
-        """Operations that need a token: decisions (the caller's seller's), outbox backlog."""
-        router = APIRouter(tags=["operations"])
-
-        @router.get("/decisions")
-        async def list_decisions(
-            caller: auth.CallerDep,
-            seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
-            action: Annotated[str | None, Query(max_length=64)] = None,
-            limit: Limit = 100,
-            offset: Offset = 0,
-        ) -> Page[Decision]:
-            """Who decided what, when and why (match, merge, keep apart, unmerge, settings)."""
-            seller = auth.own_seller(caller, seller_id)
-            async with self.pool.acquire() as conn:
-                rows = await decisions.recent(conn, seller, action, limit + 1, offset)
-            return page([Decision.model_validate(r) for r in rows], limit, offset)
-
-        @router.get("/outbox/backlog")
-        async def outbox_backlog(caller: auth.CallerDep) -> dict[str, int]:
-            """Events of the caller's seller written but not yet published."""
-            assert self._relay is not None
-            return {"unpublished": await self._relay.backlog(caller.seller_id)}
-
-        return router
-
-    async def _database_check(self) -> str:
-        async def select_one() -> None:
-            async with self.pool.acquire() as conn:
-                await conn.fetchval("SELECT 1")
-
-        try:
-            await asyncio.wait_for(select_one(), timeout=2.0)
-        except Exception as exc:
-            return f"failed: {type(exc).__name__}"
-        return "ok"
-
-    async def _broker_check(self) -> str:
+    async def broker_check(self) -> str:
         """ok, unreachable, or recovering (back as a new incarnation, not yet refilled)."""
         try:
             cluster_id = await self.watch.cluster_id()
         except BrokerUnreachable:
             return "unreachable"
         return "ok" if cluster_id == self._incarnation else "recovering"
+
+    async def outbox_backlog(self, seller_id: str | None) -> int:
+        assert self._relay is not None
+        return await self._relay.backlog(seller_id)
 
     def create_app(self, title: str, *routers: APIRouter) -> FastAPI:
         """Every route answers errors as problem details (documented on each operation) and
@@ -364,9 +278,9 @@ class ServiceRuntime:
         app = FastAPI(title=title, lifespan=self.lifespan)
         app.state.packline = self
         app.state.verifier = auth.Verifier(s.token_public_key)
-        app.include_router(self.health_router(), responses=problems.RESPONSES)
+        app.include_router(operations_http.health_router(self), responses=problems.RESPONSES)
         for router in (
-            self.operations_router(),
+            operations_http.operations_router(self),
             dead_letters_http.router(lambda: self.pool, lambda: self.consumers),
             *routers,
         ):

@@ -16,7 +16,7 @@ from fastapi import FastAPI, Query
 from packline_allocator.bootstrap import MIGRATIONS as ALLOCATOR_MIGRATIONS
 from packline_allocator.bootstrap import SERVICE as ALLOCATOR
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
-from packline_runtime import metrics
+from packline_runtime import metrics, operations_http
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.telemetry import setup_telemetry
@@ -38,7 +38,7 @@ async def sre_console(new_schema: Any) -> AsyncIterator[Harness]:
     setup_telemetry("console-tests")  # the services' instruments export through this process
     runtime = ServiceRuntime(ALLOCATOR, Settings(), ALLOCATOR_MIGRATIONS)
     allocator = FastAPI()
-    allocator.include_router(runtime.health_router())
+    allocator.include_router(operations_http.health_router(runtime))
     pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
     mounts = {"http://allocator.test": httpx.ASGITransport(app=allocator)}
     # one sample at start-up; the test takes the others itself, at moments it chooses
