@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -131,6 +132,7 @@ class World:
     import_batch: str = ""
     collector_account: str = ""
     job_id: str = ""
+    attention_id: int = 0
     review_id: int = 0
     bundle_id: str = ""
     tracking_numbers: list[str] = field(default_factory=list)
@@ -218,6 +220,29 @@ def _poison_letters(stack: Stack) -> None:
     asyncio.run(send())
 
 
+def _attention_item(stack: Stack, order: dict[str, Any]) -> int:
+    """An attention item (확인 필요) of seller A's order, in the collector's own table: no API
+    makes one on demand (re-collection, a too-late cancel or a marketplace's refusal does)."""
+
+    async def insert() -> int:
+        conn = await asyncpg.connect(stack.database_url)
+        try:
+            found: int = await conn.fetchval(
+                "INSERT INTO collector.order_attention "
+                "(seller_id, marketplace, marketplace_order_id, kind, detail) "
+                "VALUES ($1, $2, $3, 'RECIPIENT_CHANGED', 'authorization test') "
+                "RETURNING attention_id",
+                A,
+                order["marketplace"],
+                order["marketplace_order_id"],
+            )
+            return found
+        finally:
+            await conn.close()
+
+    return asyncio.run(insert())
+
+
 def _orders(seed: int, prefix: str, count: int) -> list[dict[str, Any]]:
     orders = sample_orders.generate(count, seller_id=A, seed=seed)
     for n, o in enumerate(orders):
@@ -276,6 +301,7 @@ def _make_world(calls: Calls) -> World:
         json={"marketplaces": ["COUPANG"], "period_from": start},
     )
     world.job_id = job["job_id"]
+    world.attention_id = _attention_item(calls.stack, world.order)
     _poison_letters(calls.stack)
 
     def review() -> Any:
@@ -363,6 +389,7 @@ PATH_VALUES: dict[tuple[str, str], Callable[[World, Operation], Any]] = {
     ("collector", "account_id"): lambda w, _: w.collector_account,
     ("collector", "job_id"): lambda w, _: w.job_id,
     ("collector", "batch_id"): lambda w, _: w.import_batch,
+    ("collector", "attention_id"): lambda w, _: w.attention_id,
     ("bundler", "review_id"): lambda w, _: w.review_id,
     ("bundler", "bundle_id"): lambda w, _: w.bundle_id,
     ("bundler", "seller_id"): lambda w, _: A,
@@ -427,6 +454,9 @@ BODIES: dict[str, Body] = {
         }
     },
     "collector PATCH /accounts/{account_id}": lambda w: {"json": {"enabled": False}},
+    "collector POST /orders-attention/{attention_id}/resolve": lambda w: {
+        "json": {"note": "authorization test"}
+    },
     "collector POST /collections": lambda w: {
         "json": {
             "seller_id": A,

@@ -71,7 +71,13 @@ def _no_marketplace(_: Any) -> Any:
 
 async def collector(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
     from packline_collector.bootstrap import MIGRATIONS, SERVICE
-    from packline_collector.entrypoints import collections_http, http, mismatch_http, push_http
+    from packline_collector.entrypoints import (
+        collections_http,
+        http,
+        mismatch_http,
+        push_http,
+        stats_http,
+    )
     from packline_collector.service_layer.collection import Collection
     from packline_collector.service_layer.mismatches import Checker
 
@@ -84,6 +90,7 @@ async def collector(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
         collections_http.router(runtime, Collection(lambda: pool, _no_marketplace, 60)),
         push_http.router(runtime),
         mismatch_http.router(runtime, Checker(lambda: pool, _no_marketplace)),
+        stats_http.router(runtime),
     )
     return pool
 

@@ -1,12 +1,15 @@
 """CS through the console: the collector's real routes on PostgreSQL (in-process). A whole order
 or some units of its lines are cancelled; cancelling more than is left is the collector's 409 in
-Korean; orders needing a person are listed; dead letters of the stages are listed with their
+Korean; orders needing a person are listed, marked 확인 완료 (then under 처리 완료 with who and
+the note, and off the dashboard's count); dead letters of the stages are listed with their
 error and redriven; a viewer sees no change and is refused one."""
 
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import pytest
 
 from packline_collector.adapters import order_changes_repository as changes
@@ -49,8 +52,14 @@ def _order() -> NewOrder:
     )
 
 
+@dataclass
+class World:
+    harness: Harness
+    collector: asyncpg.Pool  # the collector's own schema, to read its rows back
+
+
 @pytest.fixture
-async def with_collector(new_schema: Any) -> AsyncIterator[Harness]:
+async def world(new_schema: Any) -> AsyncIterator[World]:
     apps = Apps()
     pool = await collector(apps, new_schema)
     allocator_pool = await allocator(apps, new_schema)
@@ -63,7 +72,12 @@ async def with_collector(new_schema: Any) -> AsyncIterator[Harness]:
     async with running_console(console_pool, settings(**apps.urls), mounts=apps.mounts) as harness:
         await harness.user("cs@s1.kr", Role.OPERATOR)
         await harness.user("viewer@s1.kr", Role.VIEWER)
-        yield harness
+        yield World(harness, pool)
+
+
+@pytest.fixture
+def with_collector(world: World) -> Harness:
+    return world.harness
 
 
 def _cancel_lines(browser: Browser, lines: str) -> Any:
@@ -134,17 +148,86 @@ async def test_attention_items_and_dead_letters_are_listed_and_a_letter_redriven
     assert no_stage.status_code == 422
 
 
-async def test_a_viewer_sees_cs_lists_but_no_change_and_is_refused_one(
-    with_collector: Harness,
-) -> None:
-    async with with_collector.browser() as browser:
+async def test_a_viewer_sees_cs_lists_but_no_change_and_is_refused_one(world: World) -> None:
+    item = await _item(world)
+    async with world.harness.browser() as browser:
         await browser.sign_in("viewer@s1.kr")
         page = await browser.client.get("/cs")
         letters = await browser.client.get("/cs", params={"view": "dead"})
+        attention = await browser.client.get("/cs", params={"view": "attention"})
         refused = await browser.post_form(
             "/cs/cancel", {"marketplace": "COUPANG", "order_id": ORDER}
         )
+        not_resolved = await browser.post_form(f"/cs/attention/{item}/resolve", {"note": "x"})
 
     assert page.status_code == 200 and 'id="cancel-form"' not in page.text
     assert "stock row missing" in letters.text and "재처리</button>" not in letters.text
     assert refused.status_code == 403 and "조회 전용" in refused.text
+    # the open item is listed, with no 확인 완료 form; sending one anyway is refused
+    assert f"<td>s1:COUPANG:{ORDER}</td><td>반품 요청</td>" in attention.text
+    assert "/resolve" not in attention.text and "확인 완료</button>" not in attention.text
+    assert not_resolved.status_code == 403 and "조회 전용" in not_resolved.text
+    assert await _resolution(world, item) == (None, None, None)
+
+
+async def _item(world: World) -> int:
+    found = await world.collector.fetchval(
+        "SELECT attention_id FROM order_attention WHERE seller_id = 's1' "
+        "AND marketplace_order_id = $1",
+        ORDER,
+    )
+    assert isinstance(found, int)
+    return found
+
+
+async def _resolution(world: World, item: int) -> tuple[Any, Any, Any]:
+    row = await world.collector.fetchrow(
+        "SELECT resolved_at, resolved_by, note FROM order_attention WHERE attention_id = $1", item
+    )
+    assert row is not None
+    return row["resolved_at"], row["resolved_by"], row["note"]
+
+
+def _tile(html: str, label: str) -> tuple[str, str]:
+    found = re.search(
+        rf'href="([^"]+)" data-attention="{label}">.*?class="tile-count">([^<]*)<', html, re.S
+    )
+    assert found, label
+    return found.group(1), found.group(2)
+
+
+async def test_an_item_marked_handled_leaves_the_open_list_for_the_handled_tab(
+    world: World,
+) -> None:
+    async with world.harness.browser() as browser:
+        await browser.sign_in("cs@s1.kr")
+        before = await browser.client.get("/dashboard")
+        listed = await browser.client.get("/cs", params={"view": "attention"})
+        forms = re.findall(r'action="/cs/attention/(\d+)/resolve"', listed.text)
+        done = await browser.post_form(
+            f"/cs/attention/{forms[0]}/resolve", {"note": "구매자와 통화, 반품 접수"}
+        )
+        handled = await browser.client.get("/cs", params={"view": "attention", "state": "RESOLVED"})
+        again = await browser.post_form(f"/cs/attention/{forms[0]}/resolve")
+        missing = await browser.post_form("/cs/attention/999999/resolve")
+        after = await browser.client.get("/dashboard")
+
+    assert forms == [str(await _item(world))]
+    assert _tile(before.text, "주소 변경 등 확인") == ("/cs?view=attention", "1")
+    # redirect-after-post back to the open list, which no longer holds it
+    assert done.status_code == 200 and done.url.params["view"] == "attention"
+    assert f"s1:COUPANG:{ORDER}: 확인 완료로 표시했습니다" in done.text
+    assert "확인이 필요한 주문이 없습니다." in done.text and "/resolve" not in done.text
+    resolved_at, by, note = await _resolution(world, int(forms[0]))
+    assert (by, note) == ("cs@s1.kr", "구매자와 통화, 반품 접수") and resolved_at is not None
+    shown = handled.text.split('id="attention-resolved"')[1]
+    assert re.search(
+        rf"<td>s1:COUPANG:{ORDER}</td><td>반품 요청</td><td>구매자 반품 요청</td><td>[^<]+</td>"
+        r"<td>cs@s1\.kr</td><td>\d{4}-\d\d-\d\d \d\d:\d\d</td><td>구매자와 통화, 반품 접수</td>",
+        shown,
+    )
+    # a second mark is refused in Korean and the first one stands; an unknown item is a 404
+    assert again.status_code == 409 and "이미 확인 완료된 항목입니다" in again.text
+    assert await _resolution(world, int(forms[0])) == (resolved_at, by, note)
+    assert missing.status_code == 404 and "확인할 항목이 없습니다" in missing.text
+    assert _tile(after.text, "주소 변경 등 확인") == ("/cs?view=attention", "0")

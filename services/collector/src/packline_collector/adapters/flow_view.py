@@ -29,7 +29,8 @@ async def flow(
            WHERE {_SELLER} AND state = 'PENDING') AS push_pending,
           (SELECT min(coalesce(last_attempt_at, updated_at)) FROM tracking_pushes
            WHERE {_SELLER} AND state = 'FAILED') AS push_failed,
-          (SELECT min(detected_at) FROM order_attention WHERE {_SELLER}) AS attention,
+          (SELECT min(detected_at) FROM order_attention
+           WHERE {_SELLER} AND resolved_at IS NULL) AS attention,
           (SELECT min(status_at) FROM orders
            WHERE {_SELLER} AND status = 'CANCEL_REQUESTED') AS cancel_requested
         """,

@@ -1,11 +1,13 @@
 """SQL for re-collection and registration bookkeeping: locking known orders, recipient changes,
-matched marks, orders needing a person, today's counts, Excel batches."""
+matched marks, orders needing a person (확인 필요) and marking them handled (확인 완료), today's
+counts, Excel batches."""
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from packline_collector.domain.attention import AttentionState
 from packline_contracts import OrderRef
 from packline_runtime import search
 from packline_runtime.db import Conn
@@ -70,7 +72,8 @@ async def note_matched(conn: Conn, refs: Sequence[OrderRef]) -> None:
 
 
 async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str]]) -> int:
-    """(order, kind, detail) rows; a finding already recorded is not added again."""
+    """(order, kind, detail) rows; a finding already recorded is not added again, open or
+    resolved (a marketplace that keeps showing a handled cancellation does not reopen it)."""
     if not rows:
         return 0
     inserted = await conn.fetch(
@@ -89,6 +92,10 @@ async def add_attention(conn: Conn, rows: Sequence[tuple[OrderRef, str, str]]) -
     return len(inserted)
 
 
+ATTENTION_COLUMNS = """attention_id, seller_id, marketplace, marketplace_order_id, kind, detail,
+                       detected_at, resolved_at, resolved_by, note"""
+
+
 async def attention(
     conn: Conn,
     seller_id: str,
@@ -96,16 +103,19 @@ async def attention(
     offset: int = 0,
     q: str | None = None,
     since: datetime | None = None,
+    state: AttentionState = "OPEN",
 ) -> list[dict[str, Any]]:
-    """`q` searches the marketplace order id and the detail; `since` keeps those detected
-    from then on."""
+    """The seller's items in `state` (OPEN: not yet marked handled), newest first. `q`
+    searches the marketplace order id and the detail; `since` keeps those detected from then
+    on."""
     rows = await conn.fetch(
         f"""
-        SELECT seller_id, marketplace, marketplace_order_id, kind, detail, detected_at
+        SELECT {ATTENTION_COLUMNS}
         FROM order_attention
         WHERE seller_id = $1 AND {search.matching(4, "marketplace_order_id", "detail")}
           AND ($5::timestamptz IS NULL OR detected_at >= $5)
-        ORDER BY detected_at DESC, marketplace, marketplace_order_id, kind, detail
+          AND ($6::text = 'ALL' OR ($6::text = 'OPEN') = (resolved_at IS NULL))
+        ORDER BY detected_at DESC, attention_id DESC
         LIMIT $2 OFFSET $3
         """,
         seller_id,
@@ -113,16 +123,66 @@ async def attention(
         offset,
         search.patterns(q),
         since,
+        state,
     )
-    return [
-        {
-            "order": _uid(r),
-            "kind": r["kind"],
-            "detail": r["detail"],
-            "detected_at": r["detected_at"],
-        }
-        for r in rows
-    ]
+    return [_attention_item(r) for r in rows]
+
+
+def _attention_item(row: Any) -> dict[str, Any]:
+    return {
+        "attention_id": row["attention_id"],
+        "order": _uid(row),
+        "kind": row["kind"],
+        "detail": row["detail"],
+        "detected_at": row["detected_at"],
+        "resolved_at": row["resolved_at"],
+        "resolved_by": row["resolved_by"],
+        "note": row["note"],
+    }
+
+
+async def resolve_attention(
+    conn: Conn, seller_id: str, attention_id: int, by: str, note: str | None
+) -> dict[str, Any] | None:
+    """Marks the seller's open item handled now; None when it is not the seller's, does not
+    exist, or was resolved before (the row lock makes a second, concurrent call wait and then
+    find it resolved)."""
+    row = await conn.fetchrow(
+        f"""
+        UPDATE order_attention SET resolved_at = now(), resolved_by = $3, note = $4
+        WHERE attention_id = $1 AND seller_id = $2 AND resolved_at IS NULL
+        RETURNING {ATTENTION_COLUMNS}
+        """,
+        attention_id,
+        seller_id,
+        by,
+        note,
+    )
+    return None if row is None else _attention_item(row)
+
+
+async def attention_item(conn: Conn, seller_id: str, attention_id: int) -> dict[str, Any] | None:
+    row = await conn.fetchrow(
+        f"""
+        SELECT {ATTENTION_COLUMNS} FROM order_attention
+        WHERE attention_id = $1 AND seller_id = $2
+        """,
+        attention_id,
+        seller_id,
+    )
+    return None if row is None else _attention_item(row)
+
+
+async def open_attention(conn: Conn, seller_id: str | None) -> int:
+    """Items not yet marked handled: one seller's, or (None) every seller's."""
+    found = await conn.fetchval(
+        """
+        SELECT count(*) FROM order_attention
+        WHERE ($1::text IS NULL OR seller_id = $1) AND resolved_at IS NULL
+        """,
+        seller_id,
+    )
+    return int(found or 0)
 
 
 async def registered_since(conn: Conn, seller_id: str, since: datetime) -> list[dict[str, Any]]:

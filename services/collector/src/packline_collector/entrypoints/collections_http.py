@@ -1,4 +1,5 @@
-"""주문통합수집 by hand: a period and marketplaces, run as a job whose counts grow while it runs."""
+"""주문통합수집 by hand: a period and marketplaces, run as a job whose counts grow while it runs;
+the orders it found needing a person (확인 필요) and marking one handled (확인 완료)."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -9,9 +10,17 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from packline_collector.adapters import jobs_repository as jobs
 from packline_collector.adapters import order_changes_repository as changes
+from packline_collector.domain.attention import (
+    AlreadyResolved,
+    AttentionItem,
+    AttentionNotFound,
+    AttentionState,
+    ResolveRequest,
+)
+from packline_collector.service_layer import attention
 from packline_collector.service_layer.collection import Collection
 from packline_runtime import auth, search
-from packline_runtime.paging import Limit, Offset, Page, page
+from packline_runtime.paging import Limit, Offset, Page, RowId, page
 from packline_runtime.service import ServiceRuntime
 
 MAX_PERIOD = timedelta(days=31)
@@ -79,18 +88,53 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
     async def needing_attention(
         caller: auth.CallerDep,
         seller_id: SellerId = None,
+        state: AttentionState = "OPEN",
         q: search.Search = None,
         since: search.Since = None,
         limit: Limit = 500,
         offset: Offset = 0,
-    ) -> Page[dict[str, Any]]:
+    ) -> Page[AttentionItem]:
         """Orders re-collection could not settle alone (address changed after collection,
-        partial cancellation, cancelled after shipping). `q` searches the marketplace order id
-        and the detail text; `since` keeps those detected from then on."""
+        partial cancellation, cancelled after shipping), newest first. `state`: OPEN (not yet
+        marked handled, the default), RESOLVED (확인 완료: who, when, note) or ALL. `q`
+        searches the marketplace order id and the detail text; `since` keeps those detected
+        from then on."""
         async with runtime.pool.acquire() as conn:
             rows = await changes.attention(
-                conn, auth.own_seller(caller, seller_id), limit + 1, offset, q=q, since=since
+                conn,
+                auth.own_seller(caller, seller_id),
+                limit + 1,
+                offset,
+                q=q,
+                since=since,
+                state=state,
             )
-        return page(rows, limit, offset)
+        return page([AttentionItem.model_validate(r) for r in rows], limit, offset)
+
+    @api.post(
+        "/orders-attention/{attention_id}/resolve",
+        responses={
+            404: {"description": "no such item of the seller"},
+            409: {"description": "already resolved"},
+        },
+    )
+    async def resolve_attention(
+        caller: auth.CallerDep,
+        attention_id: RowId,
+        body: ResolveRequest | None = None,
+        seller_id: SellerId = None,
+    ) -> AttentionItem:
+        """확인 완료: the item is marked handled by the caller (the token's subject), now, with
+        an optional note; it leaves the OPEN list and the open counts of /stats and /flow.
+        Marking it again is 409 (the first mark stands)."""
+        seller = auth.own_seller(caller, seller_id)
+        note = body.cleaned_note() if body else None
+        try:
+            async with runtime.unit_of_work() as uow:
+                return await attention.resolve(uow, seller, attention_id, caller.sub, note)
+        except AttentionNotFound as exc:
+            raise HTTPException(404, str(exc)) from exc
+        except AlreadyResolved as exc:
+            raise HTTPException(409, str(exc)) from exc
 
     return api

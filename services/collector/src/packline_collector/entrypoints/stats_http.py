@@ -4,6 +4,7 @@ seller's for the platform role sre."""
 from fastapi import APIRouter
 
 from packline_collector.adapters import flow_view, push_views
+from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.push import PUSHABLE, PushState
 from packline_runtime import auth
@@ -30,17 +31,20 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.get("/stats")
     async def stats(caller: auth.CallerDep) -> dict[str, int]:
-        """The caller's seller's counts; across sellers for the platform role sre."""
+        """The caller's seller's counts; across sellers for the platform role sre.
+        `attention_open`: GET /orders-attention items not yet marked handled (확인 완료)."""
         seller = _counted(caller)
         async with runtime.pool.acquire() as conn:
             counts = await repo.counts_by_status(conn, seller)
             pushed = await push_views.counts(conn, seller)
+            attention_open = await changes.open_attention(conn, seller)
         return {
             "collected": sum(counts.values()),
             "in_progress": counts.get("COLLECTED", 0),
             "shipped": counts.get("SHIPPED", 0),
             "cancel_requested": counts.get("CANCEL_REQUESTED", 0),
             "cancelled": counts.get("CANCELLED", 0),
+            "attention_open": attention_open,
         } | pushed_counts(pushed)
 
     @api.get("/flow")
@@ -60,8 +64,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         - collection_running: the start of the oldest collection job still RUNNING
         - push_pending: the oldest PENDING push line, by when it was first recorded
         - push_failed: the oldest FAILED push line, by its last (failed) attempt
-        - attention: the oldest row of GET /orders-attention (nothing resolves those rows,
-          so every one counts as open)
+        - attention: the oldest OPEN item of GET /orders-attention (not yet marked handled),
+          by when it was detected
         - cancel_requested: the oldest order still CANCEL_REQUESTED (the shipping line has not
           decided), by when it was requested"""
         start = start_of(since)

@@ -1,6 +1,7 @@
 """CS: 취소 (a whole order, or some units of its lines, through the collector; an over-cancel is
-the collector's 409 in Korean), the orders needing a person (주의 주문), and the dead letters of
-every service with their error and a 재처리 (redrive) button."""
+the collector's 409 in Korean), the orders needing a person (확인 필요: open ones with a 확인 완료
+form and an optional note, and those handled with who, when and the note), and the dead letters
+of every service with their error and a 재처리 (redrive) button."""
 
 from functools import partial
 from typing import Annotated, Any, Literal
@@ -38,9 +39,13 @@ ATTENTION_KINDS = {
     "RETURN_REQUESTED": "반품 요청",
     "CANCELLED_AFTER_SHIPPING": "출고 후 취소(반품)",
 }
+# the attention view's tabs: the collector's `state` of /orders-attention
+ATTENTION_STATES = {"OPEN": "처리 대기", "RESOLVED": "처리 완료"}
+ALREADY_RESOLVED = "이미 확인 완료된 항목입니다. 처리 완료 탭에서 처리자와 메모를 볼 수 있습니다."
 ServiceName = Literal["collector", "matcher", "bundler", "allocator", "waybill", "shipper"]
 OrderId = Annotated[str, Form(min_length=1, max_length=100)]
 Reason = Annotated[str, Form(max_length=300)]
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 async def _letters(console: Console, session: Session, banners: list[str]) -> list[dict[str, Any]]:
@@ -62,6 +67,7 @@ async def _page(
     session: Session,
     view: str,
     status: int = 200,
+    state: str = "OPEN",
     **said: Any,
 ) -> Response:
     banners: list[str] = []
@@ -71,7 +77,11 @@ async def _page(
         answer = await page_kit.read(
             banners,
             console.services.get(
-                session.user, "collector", "/orders-attention", seller_id=session.user.seller_id
+                session.user,
+                "collector",
+                "/orders-attention",
+                seller_id=session.user.seller_id,
+                state=state,
             ),
             {},
         )
@@ -87,6 +97,8 @@ async def _page(
         views=VIEWS,
         marketplaces=MARKETPLACES,
         kinds=ATTENTION_KINDS,
+        state=state,
+        states=ATTENTION_STATES,
         service_names=SERVICE_NAMES,
         attention=attention,
         letters=letters,
@@ -98,7 +110,14 @@ async def _page(
 @router.get("")
 async def cs_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
     view = request.query_params.get("view", "cancel")
-    return await _page(request, console, session, view if view in VIEWS else "cancel")
+    state = request.query_params.get("state", "OPEN")
+    return await _page(
+        request,
+        console,
+        session,
+        view if view in VIEWS else "cancel",
+        state=state if state in ATTENTION_STATES else "OPEN",
+    )
 
 
 def _order_path(marketplace: Marketplace, order_id: str, action: str) -> str:
@@ -168,13 +187,41 @@ async def cancel_lines(
     return said(request, PAGE, notice)
 
 
+@router.post("/attention/{attention_id}/resolve")
+async def resolve_attention(
+    request: Request,
+    console: ConsoleDep,
+    session: ChangeDep,
+    attention_id: RowId,
+    note: Reason = "",
+) -> Response:
+    """확인 완료: the collector marks the item handled by this person, with the note if any."""
+    user = session.user
+    answer = await page_kit.attempt(
+        console.services.call(
+            user,
+            "collector",
+            "POST",
+            f"/orders-attention/{attention_id}/resolve",
+            params={"seller_id": user.seller_id},
+            json={"note": note.strip() or None},
+        ),
+        partial(_resolve_failed, request, console, session),
+        missing="확인할 항목이 없습니다. 목록을 새로고침하세요.",
+    )
+    order = answer.get("order") if isinstance(answer, dict) else None
+    shown = str(order or f"#{attention_id}")
+    notice = f"{shown}: 확인 완료로 표시했습니다. 처리 완료 탭에서 볼 수 있습니다."
+    return said(request, f"{PAGE}?view=attention", notice)
+
+
 @router.post("/dead-letters/{service}/{letter_id}/redrive")
 async def redrive(
     request: Request,
     console: ConsoleDep,
     session: ChangeDep,
     service: ServiceName,
-    letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    letter_id: RowId,
 ) -> Response:
     """재처리: the service runs the letter's event through its handler again."""
     answer = await page_kit.attempt(
@@ -199,6 +246,15 @@ async def redrive(
     shown = outcomes.get(outcome, outcome or "처리했습니다")
     notice = f"{SERVICE_NAMES[service]} #{letter_id}: {shown}."
     return said(request, f"{PAGE}?view=dead", notice)
+
+
+async def _resolve_failed(
+    request: Request, console: Console, session: Session, exc: ServiceDown | ServiceProblem
+) -> Response:
+    """A second 확인 완료 (someone else was first, or a resend) says so in Korean."""
+    if isinstance(exc, ServiceProblem) and exc.status == 409:
+        return await _page(request, console, session, "attention", 409, error=ALREADY_RESOLVED)
+    return await _failed(request, console, session, "attention", exc)
 
 
 async def _failed(

@@ -17,7 +17,6 @@ from packline_console.settings import SERVICES
 T = TypeVar("T")
 KST = ZoneInfo("Asia/Seoul")
 DEAD_LETTER_PAGE = 100
-ATTENTION_PAGE = 500  # the collector's page of changed orders; a full page is a floor
 
 
 @dataclass(frozen=True)
@@ -172,12 +171,8 @@ async def build(services: Services, user: User, now: datetime) -> Dashboard:
     collector, matcher, bundler = st["collector"], st["matcher"], st["bundler"]
     allocator, waybill, shipper = st["allocator"], st["waybill"], st["shipper"]
     letters: list[int | None] = [None] * len(SERVICES)
-    attention: list[Any] | None = None
     today: int | None = None
     if user.seller_id is not None:  # the platform role reads /stats only
-        attention = await calls.items(
-            "collector", "/orders-attention", limit=ATTENTION_PAGE, **seller
-        )
         letters, today = await asyncio.gather(
             asyncio.gather(*(calls.open_dead_letters(s) for s in SERVICES)),
             calls.registered_today(seller),
@@ -207,12 +202,8 @@ async def build(services: Services, user: User, now: datetime) -> Dashboard:
         Tile("마켓 송장 미전송", _pushes(collector, "_pending"), "/shipping"),
         Tile("송장 전송 실패", _pushes(collector, "_failed"), "/shipping?view=pushes&state=FAILED"),
         Tile("출고 전 취소 요청", _n(collector, "cancel_requested"), "/cs"),
-        Tile(
-            "주소 변경 등 확인",
-            None if attention is None else len(attention),
-            "/cs",
-            over=attention is not None and len(attention) == ATTENTION_PAGE,
-        ),
+        # open items only: the collector's count of those not yet marked 확인 완료
+        Tile("주소 변경 등 확인", _n(collector, "attention_open"), "/cs?view=attention"),
         Tile("미매칭 주문", _n(matcher, "unmatched"), "/match"),
         Tile("합포 확인 필요", _n(bundler, "pending_reviews"), "/bundle"),
         Tile("재고 부족 대기", _n(allocator, "waiting"), "/allocate", "묶음"),
