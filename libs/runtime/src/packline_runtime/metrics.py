@@ -1,6 +1,7 @@
 """Per-stage instruments (OpenTelemetry API); exported for Prometheus by `telemetry`."""
 
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from opentelemetry import metrics
 from opentelemetry.metrics import CallbackOptions, Observation
@@ -53,4 +54,29 @@ _meter.create_observable_gauge(
     "packline_consumer_lag",
     callbacks=[_observe("lag")],  # type: ignore[list-item]
     description="Records behind the partition end, per consumed topic",
+)
+
+# per (service, queue): when the oldest item still waiting arrived (None: nothing waits), as
+# last sampled; the age is taken at export time, so it keeps growing between samples
+OLDEST: dict[tuple[tuple[str, str], ...], datetime | None] = {}
+
+
+def oldest_ages(now: datetime | None = None) -> list[tuple[dict[str, str], float]]:
+    """Seconds since each sampled queue's oldest waiting item arrived; 0 when nothing waits."""
+    moment = now or datetime.now(UTC)
+    return [
+        (dict(labels), 0.0 if at is None else max(0.0, (moment - at).total_seconds()))
+        for labels, at in list(OLDEST.items())
+    ]
+
+
+def _observe_oldest(_options: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(age, labels) for labels, age in oldest_ages()]
+
+
+_meter.create_observable_gauge(
+    "packline_oldest_unprocessed_age_seconds",
+    callbacks=[_observe_oldest],
+    unit="s",
+    description="Age of the oldest item still waiting, per service and queue (0: none waits)",
 )

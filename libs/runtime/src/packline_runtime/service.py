@@ -23,11 +23,12 @@ from faststream.specification import AsyncAPI
 from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import auth, dead_letters_http, metrics, operations_http, problems, retention
+from packline_runtime import auth, dead_letters_http, gauges, operations_http, problems, retention
 from packline_runtime.body_limits import BodyLimits
 from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
+from packline_runtime.gauges import OldestQuery, OldestWaiting
 from packline_runtime.kafka import bootstrap_servers, ensure_topics, make_broker, make_producer
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
@@ -56,6 +57,7 @@ class ServiceRuntime:
         self._incarnation: str | None = None  # the broker's cluster id as this process knows it
         self._incarnation_lock = asyncio.Lock()
         self._retention = retention.Retention.from_settings(settings)
+        self._oldest = OldestWaiting(service)
         self.every(5.0, "metrics-sampler", self._sample_gauges)
         self.every(settings.broker_check_seconds, "broker-watch", self._watch_broker)
         self.every(60.0, "prune", self._prune)
@@ -150,22 +152,20 @@ class ServiceRuntime:
 
     async def _sample_gauges(self) -> int:
         """Outbox backlog and consumer lag, for the observable gauges in `metrics`."""
-        if self._relay is not None:
-            backlog = await self._relay.backlog()
-            metrics.SAMPLES["backlog"][(("service", self.service),)] = backlog
-        lag: dict[str, float] = {}
-        for kafka_subscriber in self._kafka_subscribers:
-            consumer = getattr(kafka_subscriber, "consumer", None)
-            if consumer is None:
-                continue
-            for tp in consumer.assignment():
-                end = consumer.highwater(tp)
-                if end is not None:
-                    lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - await consumer.position(tp))
-        metrics.SAMPLES["lag"] = {
-            (("service", self.service), ("topic", topic)): value for topic, value in lag.items()
-        }
-        return 0
+        return await gauges.sample_backlog_and_lag(
+            self.service, self._relay, self._kafka_subscribers
+        )
+
+    def oldest_waiting(self, query: OldestQuery) -> None:
+        """Register what the oldest-unprocessed-age gauge samples: per queue of this stage, when
+        its oldest waiting item arrived, across sellers (e.g. `flow.oldest_of(views.flow)`)."""
+        if not self._oldest.queries:
+            self.every(
+                self.settings.oldest_sample_seconds,
+                "oldest-sampler",
+                lambda: self._oldest.sample(self.pool),
+            )
+        self._oldest.register(query)
 
     def document_publisher(self, model: type[Event]) -> None:
         """Declare (for AsyncAPI) an event this service emits. Only the outbox relay sends it."""

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     broker_check_seconds: float = Field(
         default=2.0, gt=0, description="how often the broker is asked for its cluster id"
     )
+    oldest_sample_seconds: float = Field(
+        default=15.0, gt=0, description="how often the oldest waiting item per queue is sampled"
+    )
     outbox_retention_hours: float = Field(
         default=48.0, gt=0, description="published outbox rows are kept this long, then pruned"
     )

@@ -4,7 +4,9 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from packline_allocator.adapters import stats
 from packline_allocator.entrypoints import http, subscriber
+from packline_runtime import flow
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
@@ -23,6 +25,7 @@ def load_settings() -> AllocatorSettings:
 def build_runtime(settings: Settings) -> ServiceRuntime:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     runtime.subscribe(subscriber.subscription())
+    runtime.oldest_waiting(flow.oldest_of(stats.flow))  # the oldest-unprocessed-age gauge
     return runtime
 
 

@@ -5,8 +5,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from packline_bundler.adapters import views
 from packline_bundler.entrypoints import http, review_http, settings_http, subscriber
 from packline_bundler.service_layer import use_cases
+from packline_runtime import flow
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 
@@ -29,6 +31,7 @@ def create_app(settings: Settings) -> FastAPI:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     hold = timedelta(seconds=settings.bundle_hold_seconds)
     runtime.subscribe(subscriber.subscription(hold))
+    runtime.oldest_waiting(flow.oldest_of(views.flow))  # the oldest-unprocessed-age gauge
 
     async def seal_due() -> int:
         async with runtime.unit_of_work() as uow:

@@ -11,6 +11,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import Field, field_validator
 
+from packline_collector.adapters import flow_view
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.domain.accounts import Account
@@ -33,6 +34,7 @@ from packline_collector.service_layer import account_keys
 from packline_collector.service_layer.collection import Collection
 from packline_collector.service_layer.mismatches import Checker
 from packline_collector.service_layer.push import Pusher
+from packline_runtime import flow
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
@@ -127,6 +129,7 @@ def _sealing(box: SecretBox | None) -> Hook:
 def build_runtime(settings: Settings) -> ServiceRuntime:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     runtime.subscribe(subscriber.subscription())
+    runtime.oldest_waiting(flow.oldest_of(flow_view.flow))  # the oldest-unprocessed-age gauge
     return runtime
 
 

@@ -5,18 +5,21 @@ people are refused; with PACKLINE_PROMETHEUS_URL the same charts come from query
 import asyncio
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, Query
 
+from packline_allocator.adapters import stats
 from packline_allocator.bootstrap import MIGRATIONS as ALLOCATOR_MIGRATIONS
 from packline_allocator.bootstrap import SERVICE as ALLOCATOR
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
-from packline_runtime import metrics, operations_http
+from packline_runtime import flow, metrics, operations_http
+from packline_runtime.gauges import OldestWaiting
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
 from packline_runtime.telemetry import setup_telemetry
@@ -49,7 +52,29 @@ async def sre_console(new_schema: Any) -> AsyncIterator[Harness]:
         yield harness
 
 
-async def test_sre_sees_the_allocators_rate_backlog_and_dead_letters(sre_console: Harness) -> None:
+async def _allocator_waiting_since(new_schema: Any, seconds: float) -> None:
+    """Bundles waiting in an allocator schema (two sellers; the older waited `seconds`),
+    sampled into the gauge the way the allocator's bootstrap registers it."""
+    pool = await new_schema(ALLOCATOR_MIGRATIONS, prefix="allocator")
+    now = datetime.now(UTC)
+    await pool.executemany(
+        """
+        INSERT INTO bundles (bundle_id, seller_id, paid_at, event, received_at)
+        VALUES ($1, $2, $3, '{}'::jsonb, $3)
+        """,
+        [
+            (uuid.uuid4(), "s1", now - timedelta(seconds=seconds / 2)),
+            (uuid.uuid4(), "s2", now - timedelta(seconds=seconds)),
+        ],
+    )
+    oldest = OldestWaiting(ALLOCATOR)
+    oldest.register(flow.oldest_of(stats.flow))
+    await oldest.sample(pool)
+
+
+async def test_sre_sees_the_allocators_rate_backlog_and_dead_letters(
+    sre_console: Harness, new_schema: Any
+) -> None:
     sampler = sre_console.app.state.sre.sampler
     await _until("the start-up sample", lambda: len(sampler.ring.samples) >= 1)
     sre_console.clock.advance(seconds=10)
@@ -59,6 +84,7 @@ async def test_sre_sees_the_allocators_rate_backlog_and_dead_letters(sre_console
     metrics.HANDLER_SECONDS.record(0.02, {"service": ALLOCATOR})
     metrics.DEAD_LETTERS.add(2, {"service": ALLOCATOR})
     metrics.SAMPLES["backlog"][(("service", ALLOCATOR),)] = 7
+    await _allocator_waiting_since(new_schema, 600)
     await sampler.sample_once()
 
     async with sre_console.browser() as browser:
@@ -67,16 +93,21 @@ async def test_sre_sees_the_allocators_rate_backlog_and_dead_letters(sre_console
         fragment = await browser.client.get("/sre/charts")
 
     assert page.status_code == 200, page.text
-    assert page.text.count("<svg") == 6 and fragment.text.count("<svg") == 6
+    assert page.text.count("<svg") == 7 and fragment.text.count("<svg") == 7
     assert '<script src="/static/sre.js">' in page.text
     events = re.search(r'data-chart="events".*?</svg>', page.text, re.S)
     backlog = re.search(r'data-chart="backlog".*?</svg>', page.text, re.S)
     dead = re.search(r'data-chart="dead".*?</svg>', page.text, re.S)
+    oldest = re.search(r'data-chart="oldest".*?</svg>', page.text, re.S)
     assert events and "할당 5</text>" in events.group(0)  # 50 events in 10 s
     assert backlog and "할당 7</text>" in backlog.group(0)
     assert dead and "할당 2</text>" in dead.group(0)
+    # s2's bundle, the oldest of every seller, has waited 600 s (and a little, by the scrape)
+    assert oldest and "가장 오래 기다린 건 (초)" in oldest.group(0)
+    waited = re.search(r"할당 ([\d,.]+)</text>", oldest.group(0))
+    assert waited and 600 <= float(waited.group(1).replace(",", "")) < 900
     assert "주문수집 서비스의 /metrics를 읽지 못했습니다" in page.text  # nothing listens there
-    assert "oldest unprocessed age" in page.text  # what the services do not export is said
+    assert "oldest unprocessed age" not in page.text and "서비스가 15초마다" in page.text
 
 
 async def test_a_sellers_people_are_refused_the_sre_page(sre_console: Harness) -> None:
@@ -99,6 +130,8 @@ def _prometheus() -> tuple[FastAPI, list[str]]:
     async def query_range(query: str, start: float, end: float, step: str = Query()) -> Any:
         asked.append(query)
         values = [[start, "1"], [end, "3"]] if "events_in" in query else [[end, "NaN"]]
+        if "oldest_unprocessed" in query:
+            values = [[end, "42"]]
         return {
             "status": "success",
             "data": {
@@ -126,5 +159,8 @@ async def test_with_prometheus_set_the_charts_come_from_query_range(new_schema: 
     assert "Prometheus(query_range)에서 읽습니다" in page.text
     assert any("rate(packline_events_in_total" in q for q in asked)
     assert any("histogram_quantile(0.99" in q for q in asked)
+    assert "max by (service) (packline_oldest_unprocessed_age_seconds)" in asked
     events = re.search(r'data-chart="events".*?</svg>', page.text, re.S)
+    oldest = re.search(r'data-chart="oldest".*?</svg>', page.text, re.S)
     assert events and "매칭 3</text>" in events.group(0)
+    assert oldest and "매칭 42</text>" in oldest.group(0)

@@ -23,6 +23,9 @@ packline_outbox_backlog{{{SCOPE},service="bundler"}} 4.0
 # TYPE packline_consumer_lag gauge
 packline_consumer_lag{{{SCOPE},service="bundler",topic="orders.matched"}} 7.0
 packline_consumer_lag{{{SCOPE},service="bundler",topic="orders.cancelled"}} 3.0
+# TYPE packline_oldest_unprocessed_age_seconds gauge
+packline_oldest_unprocessed_age_seconds{{{SCOPE},queue="open",service="bundler"}} 95.5
+packline_oldest_unprocessed_age_seconds{{{SCOPE},queue="review",service="bundler"}} 0.0
 # TYPE python_gc_objects_collected_total counter
 python_gc_objects_collected_total{{generation="0"}} 99.0
 """
@@ -37,6 +40,7 @@ def test_parse_sums_a_service_over_event_types_and_topics() -> None:
     assert (snap.events_in, snap.dead_letters, snap.backlog, snap.lag) == (40.0, 2.0, 4.0, 10.0)
     assert snap.buckets == {0.1: 8.0, 1.0: 10.0, float("inf"): 10.0}
     assert snap.handled == 10.0
+    assert snap.oldest == 95.5  # the longest any of the stage's queues has waited
 
 
 def test_quantile_interpolates_inside_the_bucket_like_promql() -> None:
@@ -50,7 +54,12 @@ def test_quantile_interpolates_inside_the_bucket_like_promql() -> None:
 def test_between_two_samples_gives_rates_and_the_window_percentiles() -> None:
     before = Snapshot(events_in=40, dead_letters=2, buckets={0.1: 8, 1.0: 10, float("inf"): 10})
     after = Snapshot(
-        events_in=100, dead_letters=5, backlog=1, lag=6, buckets={0.1: 8, 1.0: 20, float("inf"): 20}
+        events_in=100,
+        dead_letters=5,
+        backlog=1,
+        lag=6,
+        oldest=30.0,
+        buckets={0.1: 8, 1.0: 20, float("inf"): 20},
     )
 
     point = between(T0, before, T0 + timedelta(seconds=10), after)
@@ -58,7 +67,7 @@ def test_between_two_samples_gives_rates_and_the_window_percentiles() -> None:
     assert point is not None
     assert point.events_per_second == 6.0
     assert point.dead_letters == 3.0
-    assert (point.lag, point.backlog) == (6, 1)
+    assert (point.lag, point.backlog, point.oldest) == (6, 1, 30.0)
     # all ten batches of this window took between 0.1 s and 1 s
     assert point.p50 is not None and 0.1 < point.p50 < 1.0
 

@@ -4,8 +4,10 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
+from packline_runtime import flow
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
+from packline_shipper.adapters import views
 from packline_shipper.entrypoints import http, scan_http, subscriber
 
 SERVICE = "shipper"
@@ -23,6 +25,7 @@ def load_settings() -> ShipperSettings:
 def build_runtime(settings: Settings) -> ServiceRuntime:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     runtime.subscribe(subscriber.subscription())
+    runtime.oldest_waiting(flow.oldest_of(views.flow))  # the oldest-unprocessed-age gauge
     return runtime
 
 

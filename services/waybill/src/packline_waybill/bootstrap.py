@@ -10,10 +10,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from pydantic import Field, model_validator
 
-from packline_runtime import problems
+from packline_runtime import flow, problems
 from packline_runtime.secret_box import SecretBox
 from packline_runtime.service import Hook, ServiceRuntime
 from packline_runtime.settings import Settings
+from packline_waybill.adapters import views
 from packline_waybill.adapters.courier_api import CourierApi, CourierCredentials
 from packline_waybill.adapters.courier_tracking import CourierTracker
 from packline_waybill.domain.endpoints import CourierEndpoints
@@ -125,6 +126,7 @@ def build_runtime(settings: Settings) -> tuple[ServiceRuntime, WaybillSettings, 
     runtime.in_background(_keep_band(numbering.band))
     policy = own.tracking_policy()
     runtime.subscribe(subscriber.subscription(numbering, policy))
+    runtime.oldest_waiting(flow.oldest_of(views.flow))  # the oldest-unprocessed-age gauge
     api = _courier_api(own.courier_api_timeout_seconds, own.courier_endpoints())
 
     async def book() -> int:

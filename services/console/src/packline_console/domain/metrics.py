@@ -13,6 +13,7 @@ HANDLER = "packline_handler_seconds"
 DEAD_LETTERS = "packline_dead_letters"
 BACKLOG = "packline_outbox_backlog"
 LAG = "packline_consumer_lag"
+OLDEST = "packline_oldest_unprocessed_age_seconds"
 
 
 @dataclass
@@ -23,12 +24,14 @@ class Snapshot:
     dead_letters: float = 0.0
     backlog: float = 0.0
     lag: float = 0.0
+    oldest: float = 0.0  # seconds the oldest waiting item has waited, the most of any queue
     buckets: dict[float, float] = field(default_factory=dict)  # upper bound → cumulative count
     handled: float = 0.0  # handler calls (the histogram's count)
 
 
 def parse(text: str) -> dict[str, Snapshot]:
-    """Prometheus text → one Snapshot per `service` label (summed over event types and topics)."""
+    """Prometheus text → one Snapshot per `service` label (summed over event types and topics;
+    the oldest age is the largest of the service's queues)."""
     found: dict[str, Snapshot] = {}
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
@@ -45,6 +48,8 @@ def parse(text: str) -> dict[str, Snapshot]:
                 snap.backlog += value
             elif name == LAG:
                 snap.lag += value
+            elif name == OLDEST:
+                snap.oldest = max(snap.oldest, value)
             elif name == f"{HANDLER}_bucket":
                 bound = float(sample.labels["le"])
                 snap.buckets[bound] = snap.buckets.get(bound, 0.0) + value
@@ -88,6 +93,7 @@ class Point:
     lag: float
     backlog: float
     dead_letters: float
+    oldest: float
 
 
 def between(
@@ -108,4 +114,5 @@ def between(
         lag=after.lag,
         backlog=after.backlog,
         dead_letters=_rise(before.dead_letters, after.dead_letters),
+        oldest=after.oldest,
     )

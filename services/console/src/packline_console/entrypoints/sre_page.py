@@ -1,6 +1,7 @@
-"""SRE: per stage events/s, handler p50/p99, consumer lag, outbox backlog and new dead letters
-over the last hour, for the platform role `sre` only (across sellers; the services' metrics
-name no seller and no recipient). Charts are SVG made here; a small script refreshes them."""
+"""SRE: per stage events/s, handler p50/p99, consumer lag, outbox backlog, new dead letters and
+the oldest unprocessed age over the last hour, for the platform role `sre` only (across sellers;
+the services' metrics name no seller and no recipient). Charts are SVG made here; a small script
+refreshes them."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -76,7 +77,7 @@ async def sre_page(request: Request, console: ConsoleDep, session: SessionDep) -
         board=board,
         charts=_charts(board),
         banners=board.banners,
-        missing=sre.MISSING,
+        notes=sre.NOTES,
         refresh=REFRESH_SECONDS,
         interval=console.settings.sre_sample_seconds,
     )

@@ -42,11 +42,17 @@ CHARTS = (
         "",
         "sum by (service) (increase(packline_dead_letters_total[1m]))",
     ),
+    (
+        "oldest",
+        "가장 오래 기다린 건 (초)",
+        "",
+        "max by (service) (packline_oldest_unprocessed_age_seconds)",
+    ),
 )
-MISSING = (
-    "가장 오래된 미처리 메시지의 나이(oldest unprocessed age)는 서비스가 /metrics로 내보내지 "
-    "않아 그릴 수 없습니다. p50/p99는 서비스가 내보내는 히스토그램 구간(1ms … 60초)으로 "
-    "계산한 근삿값입니다."
+NOTES = (
+    "가장 오래 기다린 건: 단계의 대기열마다 가장 먼저 들어와 아직 처리되지 않은 건이 기다린 "
+    "시간 중 가장 긴 값입니다(모든 판매자, 서비스가 15초마다 표본을 뜹니다). p50/p99는 "
+    "서비스가 내보내는 히스토그램 구간(1ms … 60초)으로 계산한 근삿값입니다."
 )
 
 
@@ -66,6 +72,7 @@ def _value(point: Point, key: str) -> float | None:
         "lag": point.lag,
         "backlog": point.backlog,
         "dead": point.dead_letters,
+        "oldest": point.oldest,
     }[key]
 
 
