@@ -1,5 +1,5 @@
 """The console's 대시보드 tiles, 설정 and SRE pages in a real browser against a running stack:
-the owner sees the attention tiles and the oldest waiting items, sets the 합포 마감 cut-off
+the owner sees the attention tiles, today's funnel and the oldest waiting items, sets the 합포 마감 cut-off
 times and a 합포 제외; a viewer sees the settings with no change buttons; the SRE sees six
 charts that the page's script refreshes as samples arrive. A screenshot of each page is kept."""
 
@@ -40,8 +40,8 @@ def test_the_owner_reads_the_dashboard_and_sets_sealing(
     expect(page.locator('a[data-attention="마켓 송장 미전송"]')).to_have_attribute(
         "href", "/shipping"
     )
-    expect(page.locator("#oldest tbody tr")).to_have_count(5)
-    expect(page.locator("#funnel-basis")).to_contain_text("오늘만이 아닙니다")
+    expect(page.locator("#oldest tbody tr")).to_have_count(10)  # every queue of every stage
+    expect(page.locator("#funnel-basis")).to_contain_text("오늘 00:00(한국 시간)부터")
     page.screenshot(path=str(artifacts / "dashboard-attention.png"), full_page=True)
 
     page.click("nav.menus >> text=설정")
@@ -76,12 +76,12 @@ def test_the_sre_sees_charts_that_refresh(stack: Stack, browser: Browser, artifa
     page = _signed_in(browser, stack, SRE)
     page.click("nav.menus >> text=SRE")
     expect(page).to_have_url(f"{stack.url(CONSOLE)}/sre")
-    expect(page.locator("svg.chart")).to_have_count(6)
+    expect(page.locator("svg.chart")).to_have_count(7)  # with the oldest unprocessed age
     # lines appear once two samples are in; the page's script fetches them without a reload
     expect(page.locator('svg[data-chart="backlog"] polyline')).not_to_have_count(0, timeout=60_000)
     charts = page.locator("#sre-charts .charts")
     drawn = charts.get_attribute("data-updated") or ""
     expect(charts).not_to_have_attribute("data-updated", drawn, timeout=60_000)
-    expect(page.locator("svg.chart")).to_have_count(6)
+    expect(page.locator("svg.chart")).to_have_count(7)  # with the oldest unprocessed age
     page.screenshot(path=str(artifacts / "sre.png"), full_page=True)
     page.close()
