@@ -2,10 +2,15 @@
 tests that drive routes over ASGI without starting the whole runtime (no broker, no relay)."""
 
 import os
+from pathlib import Path
 
+import asyncpg
+import httpx
 from fastapi import APIRouter, Depends, FastAPI
 
 from packline_runtime import auth, problems, tokens
+from packline_runtime.service import ServiceRuntime
+from packline_runtime.settings import Settings
 
 
 def guarded_app(*routers: APIRouter) -> FastAPI:
@@ -21,3 +26,17 @@ def guarded_app(*routers: APIRouter) -> FastAPI:
         )
     problems.install(app)
     return app
+
+
+def runtime_on(service: str, migrations: Path, pool: asyncpg.Pool) -> ServiceRuntime:
+    """A service's runtime on a test's pool, for its routes in-process (no broker, no start)."""
+    runtime = ServiceRuntime(service, Settings(), migrations)
+    runtime._pool = pool
+    return runtime
+
+
+def client(app: FastAPI, headers: dict[str, str] | None = None) -> httpx.AsyncClient:
+    """An HTTP client to an in-process app (`headers`: e.g. a test token's)."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://service.test", headers=headers
+    )

@@ -14,11 +14,9 @@ from packline_bundler.entrypoints import http, review_http, settings_http
 from packline_bundler.service_layer import use_cases
 from packline_contracts import OrderMatched
 from packline_launcher.testing import collected, matched, recipient
+from packline_launcher.testing_http import guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime import decisions
-from packline_runtime.auth import Verifier
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 
@@ -39,13 +37,10 @@ def _order(n: int, round_: int, mobile: str) -> OrderMatched:
 def _review_api(pool: Any) -> FastAPI:
     """The bundler's review, settings and seal routes on the test's pool (no broker needed for
     them), verifying tokens with the session's test key."""
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
-    app = FastAPI()
-    app.state.verifier = Verifier(Settings().token_public_key)
-    app.include_router(review_http.router(runtime))
-    app.include_router(settings_http.router(runtime, HOLD))
-    app.include_router(http.router(runtime))
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
+    app = guarded_app(
+        review_http.router(runtime), settings_http.router(runtime, HOLD), http.router(runtime)
+    )
     return app
 
 

@@ -15,11 +15,9 @@ from packline_bundler.entrypoints import http, review_http
 from packline_bundler.service_layer import use_cases
 from packline_contracts import OrderCancelled, OrderMatched
 from packline_launcher.testing import collected, matched, recipient
+from packline_launcher.testing_http import client, guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime import flow
-from packline_runtime.auth import Verifier
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 
@@ -28,21 +26,12 @@ NOTHING_DONE = {"bundled_orders": 0, "sealed_bundles": 0}
 
 
 def _api(pool: Any) -> FastAPI:
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
-    app = FastAPI()
-    app.state.verifier = Verifier(Settings().token_public_key)
-    app.include_router(review_http.router(runtime))
-    app.include_router(http.router(runtime))
-    return app
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
+    return guarded_app(review_http.router(runtime), http.router(runtime))
 
 
 def _client(app: FastAPI, tokens: TestTokens, seller: str, role: Role = Role.OWNER) -> Any:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://b",
-        headers=tokens.headers(seller, role),
-    )
+    return client(app, tokens.headers(seller, role))
 
 
 def _order(n: int, who: int, mobile: str = "1111", seller: str = "s1") -> OrderMatched:

@@ -10,26 +10,21 @@ from fastapi import FastAPI
 
 from packline_contracts import Event, OrderCancelled
 from packline_launcher.testing import collected, line
+from packline_launcher.testing_http import guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS, SERVICE
 from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.entrypoints import http
 from packline_matcher.service_layer import use_cases
-from packline_runtime.auth import Verifier
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.unit_of_work import unit_of_work
 
 ROUNDS = 30
 
 
 def _matcher_api(pool: Any) -> FastAPI:
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
-    app = FastAPI()
-    app.state.verifier = Verifier(Settings().token_public_key)
-    app.include_router(http.router(runtime))
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
+    app = guarded_app(http.router(runtime))
     return app
 
 

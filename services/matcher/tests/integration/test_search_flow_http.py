@@ -11,14 +11,12 @@ from fastapi import FastAPI
 
 from packline_contracts import OrderCollected
 from packline_launcher.testing import collected, line
+from packline_launcher.testing_http import client, guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_matcher.bootstrap import MIGRATIONS, SERVICE
 from packline_matcher.entrypoints import catalogue_http, http
 from packline_matcher.service_layer import use_cases
 from packline_runtime import flow
-from packline_runtime.auth import Verifier
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 
@@ -26,21 +24,12 @@ YESTERDAY = datetime.now(UTC) - timedelta(days=1)
 
 
 def _api(pool: Any) -> FastAPI:
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
-    app = FastAPI()
-    app.state.verifier = Verifier(Settings().token_public_key)
-    app.include_router(http.router(runtime))
-    app.include_router(catalogue_http.router(runtime))
-    return app
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
+    return guarded_app(http.router(runtime), catalogue_http.router(runtime))
 
 
 def _client(app: FastAPI, tokens: TestTokens, seller: str, role: Role = Role.OWNER) -> Any:
-    return httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app),
-        base_url="http://m",
-        headers=tokens.headers(seller, role),
-    )
+    return client(app, tokens.headers(seller, role))
 
 
 def _waiting(n: int, listing: str, product: str, option: str = "", seller: str = "s1") -> Any:

@@ -13,15 +13,14 @@ import httpx
 from fastapi import FastAPI
 
 from packline_launcher.testing import collected, line
+from packline_launcher.testing_http import guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_matcher.adapters import catalogue
 from packline_matcher.bootstrap import MIGRATIONS, SERVICE
 from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.entrypoints import catalogue_http, http
 from packline_matcher.service_layer import suggestions, use_cases
-from packline_runtime.auth import Verifier
 from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.unit_of_work import unit_of_work
 
 CATALOGUE_SIZE = 20_000
@@ -32,12 +31,8 @@ WORDS = "유기농 현미 찹쌀 계란 사과 배 우유 두부 김치 참기�
 
 def _matcher_api(pool: Any) -> tuple[ServiceRuntime, FastAPI]:
     """The matcher's queue routes on the test's pool (they need no broker)."""
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
-    app = FastAPI()
-    app.state.verifier = Verifier(Settings().token_public_key)
-    app.include_router(http.router(runtime))
-    app.include_router(catalogue_http.router(runtime))
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
+    app = guarded_app(http.router(runtime), catalogue_http.router(runtime))
     return runtime, app
 
 

@@ -11,10 +11,8 @@ from openpyxl import Workbook
 
 from packline_contracts import OrderCancelled, WaybillIssued
 from packline_launcher.testing import bundle, collected, matched
-from packline_launcher.testing_http import guarded_app
+from packline_launcher.testing_http import guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS, SERVICE
@@ -54,8 +52,7 @@ async def api(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[http
                 cancel,
             ],
         )
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
     app = guarded_app(scan_http.router(runtime), http.router(runtime))
     transport = httpx.ASGITransport(app=app)
     headers = service_tokens.headers("s1", Role.OPERATOR, sub="kim")

@@ -13,11 +13,9 @@ import pytest
 
 from packline_contracts import OrderCancelled, WaybillIssued
 from packline_launcher.testing import bundle, collected, matched
-from packline_launcher.testing_http import guarded_app
+from packline_launcher.testing_http import guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime import flow
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS, SERVICE
@@ -72,8 +70,7 @@ class Shipper:
 @pytest.fixture
 async def shipper(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Shipper]:
     pool = await new_schema(MIGRATIONS, prefix="shsf")
-    runtime = ServiceRuntime(SERVICE, Settings(), MIGRATIONS)
-    runtime._pool = pool
+    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
     app = guarded_app(scan_http.router(runtime), http.router(runtime))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://shipper") as client:
