@@ -11,13 +11,11 @@ from typing import Any
 import asyncpg
 import httpx
 from argon2 import PasswordHasher
-from fastapi import APIRouter, Depends, FastAPI
 
 from packline_console.adapters.passwords import Passwords
 from packline_console.bootstrap import create_app
 from packline_console.service_layer import users
 from packline_console.settings import ConsoleSettings
-from packline_runtime import auth, problems
 from packline_runtime.tokens import Role, new_key_pair
 
 # cheap parameters keep tests quick; production uses the library's defaults
@@ -116,16 +114,3 @@ async def running_console(
     )
     async with app.router.lifespan_context(app):
         yield Harness(pool, chosen, clock, app)
-
-
-def service_app(*routers: APIRouter) -> FastAPI:
-    """A service's routes in-process as deployed: behind the token guard, trusting the
-    console's key, answering problems."""
-    app = FastAPI()
-    app.state.verifier = auth.Verifier(VERIFYING_KEY)
-    for router in routers:
-        app.include_router(
-            router, responses=problems.RESPONSES, dependencies=[Depends(auth.authorize)]
-        )
-    problems.install(app)
-    return app

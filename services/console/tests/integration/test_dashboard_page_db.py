@@ -6,9 +6,7 @@ import re
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
-from fastapi import FastAPI
 
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
 from packline_contracts import OrderCancelled, WaybillIssued
@@ -17,8 +15,6 @@ from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
 from packline_matcher.bootstrap import SERVICE as MATCHER
 from packline_matcher.entrypoints import http as matcher_http
 from packline_matcher.service_layer import use_cases as matching
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
 from packline_shipper.bootstrap import MIGRATIONS as SHIPPER_MIGRATIONS
@@ -28,9 +24,9 @@ from packline_shipper.service_layer import use_cases as shipping
 from services.console.tests.integration.console_harness import (
     Harness,
     running_console,
-    service_app,
     settings,
 )
+from services.console.tests.integration.service_apps import Apps, service_runtime
 
 
 def _issued(number: str, order: int) -> WaybillIssued:
@@ -43,13 +39,6 @@ def _issued(number: str, order: int) -> WaybillIssued:
         recipient=box.recipient,
         members=box.members,
     )
-
-
-async def _app(service: str, migrations: Any, pool: Any, router: Any) -> FastAPI:
-    runtime = ServiceRuntime(service, Settings(), migrations)
-    runtime._pool = pool
-    app = service_app(router(runtime))
-    return app
 
 
 @pytest.fixture
@@ -65,17 +54,13 @@ async def with_stages(new_schema: Any) -> AsyncIterator[Harness]:
         await shipping.handle_events(
             uow, [_issued("300000000006", 1), _issued("300000000020", 2), cancel]
         )
-    mounts = {
-        "http://matcher.test": httpx.ASGITransport(
-            app=await _app(MATCHER, MATCHER_MIGRATIONS, matcher_pool, matcher_http.router)
-        ),
-        "http://shipper.test": httpx.ASGITransport(
-            app=await _app(SHIPPER, SHIPPER_MIGRATIONS, shipper_pool, shipper_http.router)
-        ),
-    }
-    chosen = settings(matcher_url="http://matcher.test", shipper_url="http://shipper.test")
+    apps = Apps()
+    matcher = service_runtime(MATCHER, matcher_pool, MATCHER_MIGRATIONS)
+    apps.add("matcher", matcher_pool, matcher_http.router(matcher))
+    shipper = service_runtime(SHIPPER, shipper_pool, SHIPPER_MIGRATIONS)
+    apps.add("shipper", shipper_pool, shipper_http.router(shipper))
     console_pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
-    async with running_console(console_pool, chosen, mounts=mounts) as harness:
+    async with running_console(console_pool, settings(**apps.urls), mounts=apps.mounts) as harness:
         await harness.user("viewer@s1.kr", Role.VIEWER)
         await harness.user("sre@packline.kr", Role.SRE)
         yield harness

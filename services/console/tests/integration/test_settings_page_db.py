@@ -14,16 +14,14 @@ from packline_bundler.bootstrap import MIGRATIONS as BUNDLER_MIGRATIONS
 from packline_bundler.bootstrap import SERVICE as BUNDLER
 from packline_bundler.entrypoints import settings_http
 from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from services.console.tests.integration.console_harness import (
     Browser,
     Harness,
     running_console,
-    service_app,
     settings,
 )
+from services.console.tests.integration.service_apps import Apps, service_runtime
 
 OWNER, OPERATOR, VIEWER = "owner@s1.kr", "op@s1.kr", "viewer@s1.kr"
 
@@ -31,13 +29,11 @@ OWNER, OPERATOR, VIEWER = "owner@s1.kr", "op@s1.kr", "viewer@s1.kr"
 @pytest.fixture
 async def with_bundler(new_schema: Any) -> AsyncIterator[Harness]:
     bundler_pool = await new_schema(BUNDLER_MIGRATIONS, prefix="cbund")
-    runtime = ServiceRuntime(BUNDLER, Settings(), BUNDLER_MIGRATIONS)
-    runtime._pool = bundler_pool
-    bundler = service_app(settings_http.router(runtime, timedelta(minutes=2)))
+    runtime = service_runtime(BUNDLER, bundler_pool, BUNDLER_MIGRATIONS)
+    apps = Apps()
+    apps.add("bundler", bundler_pool, settings_http.router(runtime, timedelta(minutes=2)))
     console_pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
-    mounts = {"http://bundler.test": httpx.ASGITransport(app=bundler)}
-    console_settings = settings(bundler_url="http://bundler.test")
-    async with running_console(console_pool, console_settings, mounts=mounts) as harness:
+    async with running_console(console_pool, settings(**apps.urls), mounts=apps.mounts) as harness:
         await harness.user(OWNER, Role.OWNER)
         await harness.user(OPERATOR, Role.OPERATOR)
         await harness.user(VIEWER, Role.VIEWER)

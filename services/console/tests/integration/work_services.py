@@ -9,8 +9,6 @@ from datetime import timedelta
 from typing import Any
 
 import asyncpg
-import httpx
-from fastapi import Depends, FastAPI
 
 from packline_bundler.bootstrap import MIGRATIONS as BUNDLER_MIGRATIONS
 from packline_bundler.entrypoints import http as bundler_http
@@ -26,12 +24,10 @@ from packline_console.bootstrap import MIGRATIONS as CONSOLE_MIGRATIONS
 from packline_matcher.bootstrap import MIGRATIONS as MATCHER_MIGRATIONS
 from packline_matcher.entrypoints import catalogue_http
 from packline_matcher.entrypoints import http as matcher_http
-from packline_runtime import auth, problems, tokens
 from packline_runtime.secret_box import SecretBox
-from packline_runtime.service import ServiceRuntime
-from packline_runtime.settings import Settings
 from packline_runtime.tokens import Role
 from services.console.tests.integration.console_harness import Harness, running_console, settings
+from services.console.tests.integration.service_apps import Apps, service_runtime
 
 OWNER, OPERATOR, VIEWER = "owner@s1.kr", "op@s1.kr", "viewer@s1.kr"
 HOLD = timedelta(seconds=60)
@@ -46,18 +42,6 @@ class Work:
     matcher: asyncpg.Pool
     bundler: asyncpg.Pool
     collection: Collection
-
-
-def _app(name: str, pool: asyncpg.Pool, migrations: Any, public_pem: str, *routers: Any) -> FastAPI:
-    """The service's routes in-process; its token check trusts the console's key."""
-    runtime = ServiceRuntime(name, Settings(), migrations)
-    runtime._pool = pool
-    app = FastAPI()
-    app.state.verifier = auth.Verifier(public_pem)
-    for build in routers:
-        app.include_router(build(runtime), dependencies=[Depends(auth.authorize)])
-    problems.install(app)
-    return app
 
 
 def _no_marketplace(account: Account) -> Gateway:
@@ -81,42 +65,30 @@ async def work_console(
     }
     collection = Collection(lambda: pools["collector"], gateway_for)
     policy = endpoints or EndpointPolicy.from_setting("")
-    urls = {f"{name}_url": f"http://{name}.test" for name in ("collector", "matcher", "bundler")}
-    console_settings = settings(**urls)
-    assert console_settings.token_private_key is not None
-    public = tokens.public_pem_of(console_settings.token_private_key.get_secret_value())
-    apps = {
-        "collector": _app(
-            "collector",
-            pools["collector"],
-            COLLECTOR_MIGRATIONS,
-            public,
-            excel_http.router,
-            collector_http.router,
-            lambda rt: accounts_http.router(rt, policy, BOX),
-            lambda rt: collections_http.router(rt, collection),
-        ),
-        "matcher": _app(
-            "matcher",
-            pools["matcher"],
-            MATCHER_MIGRATIONS,
-            public,
-            matcher_http.router,
-            catalogue_http.router,
-        ),
-        "bundler": _app(
-            "bundler",
-            pools["bundler"],
-            BUNDLER_MIGRATIONS,
-            public,
-            bundler_http.router,
-            review_http.router,
-            lambda rt: settings_http.router(rt, HOLD),
-        ),
-    }
-    mounts: dict[str, httpx.AsyncBaseTransport] = {
-        f"http://{name}.test": httpx.ASGITransport(app=app) for name, app in apps.items()
-    }
+    apps = Apps()
+    collector = service_runtime("collector", pools["collector"], COLLECTOR_MIGRATIONS)
+    apps.add(
+        "collector",
+        pools["collector"],
+        excel_http.router(collector),
+        collector_http.router(collector),
+        accounts_http.router(collector, policy, BOX),
+        collections_http.router(collector, collection),
+    )
+    matcher = service_runtime("matcher", pools["matcher"], MATCHER_MIGRATIONS)
+    apps.add(
+        "matcher", pools["matcher"], matcher_http.router(matcher), catalogue_http.router(matcher)
+    )
+    bundler = service_runtime("bundler", pools["bundler"], BUNDLER_MIGRATIONS)
+    apps.add(
+        "bundler",
+        pools["bundler"],
+        bundler_http.router(bundler),
+        review_http.router(bundler),
+        settings_http.router(bundler, HOLD),
+    )
+    console_settings = settings(**apps.urls)
+    mounts = apps.mounts
     async with (
         collection.lifespan(None),
         running_console(pools["console"], console_settings, mounts=mounts) as harness,
