@@ -79,8 +79,8 @@ asyncapi: install ## regenerate docs/asyncapi/ from the services' FastStream bro
 		$(PY) -m packline_$$s asyncapi > docs/asyncapi/$$s.json && echo "wrote docs/asyncapi/$$s.json"; \
 	done
 
-bench: install
-	$(PY) tests/bench/pipeline.py $(if $(ORDERS),--orders $(ORDERS))
+bench: install ## issue 12's benchmark (README "Performance"); QUICK=1: 5,000/10,000 orders, no 100k run
+	$(PY) tests/bench/bench.py $(if $(QUICK),--quick) $(if $(ORDERS),--orders $(ORDERS))
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .packline
