@@ -16,7 +16,9 @@ from packline_contracts import (
     DeadLettered,
     Event,
     OrderCancelled,
+    OrderCollected,
     OrderMatched,
+    OrderRecipientChanged,
     OrderUnmatched,
     Shipped,
     ShippedOrder,
@@ -31,6 +33,17 @@ from packline_contracts import (
 from packline_contracts.schema_files import SCHEMA_DIR
 from packline_launcher.testing import bundle, collected, matched, recipient, recipient_changed
 
+RECIPIENT_PLACE = ("building_management_no", "road_name_address")
+
+
+def _older(payload: dict[str, Any]) -> dict[str, Any]:
+    """What an event written before recipients carried the marketplace's building management
+    number and road-name flag looked like."""
+    if isinstance(payload.get("recipient"), dict):
+        for added in RECIPIENT_PLACE:
+            payload["recipient"].pop(added)
+    return payload
+
 
 def _without_order_sellers(payload: dict[str, Any]) -> dict[str, Any]:
     """What an event written before orders named their seller looked like."""
@@ -41,7 +54,7 @@ def _without_order_sellers(payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_version_1(event: BundleFormed | OrderMatched, *drop: str) -> str:
-    payload = _without_order_sellers(json.loads(event.model_dump_json()))
+    payload = _older(_without_order_sellers(json.loads(event.model_dump_json())))
     for field in drop:
         payload.pop(field)
     payload["schema_version"] = 1
@@ -130,13 +143,24 @@ def _events_naming_orders(seller: str) -> list[Event]:
     ]
 
 
+# the version that first named the order's seller, per event
+SELLER_ADDED_IN = {
+    "OrderCollected": 2,
+    "OrderMatched": 3,
+    "BundleFormed": 3,
+    "Shipped": 2,
+    "OrderCancelled": 2,
+    "OrderRecipientChanged": 2,
+}
+
+
 @pytest.mark.parametrize("index", range(6))
 def test_an_older_event_without_order_sellers_parses_with_the_envelopes_seller(
     index: int,
 ) -> None:
     event = _events_naming_orders("seller-b")[index]
-    payload = _without_order_sellers(json.loads(event.model_dump_json()))
-    payload["schema_version"] -= 1
+    payload = _older(_without_order_sellers(json.loads(event.model_dump_json())))
+    payload["schema_version"] = SELLER_ADDED_IN[type(event).__name__] - 1
     if isinstance(event, Shipped):  # v3 added the parcel after v2 added the order's seller
         del payload["parcel_id"]
         payload["schema_version"] = 1
@@ -182,7 +206,7 @@ def test_a_waybill_issued_before_parcels_is_one_parcel_of_its_bundle_from_a_band
         recipient=formed.recipient,
         members=formed.members,
     )
-    payload = json.loads(issued.model_dump_json())
+    payload = _older(json.loads(issued.model_dump_json()))
     for added in ("parcel_id", "issued_via", "pre_shipment_push"):
         del payload[added]
     payload["schema_version"] = 2
@@ -209,7 +233,7 @@ def test_stock_allocated_before_v3_shares_one_invoice() -> None:
         allocated=(SkuLine(sku="A", quantity=1),),
         separate_invoices=True,
     )
-    payload = json.loads(allocated.model_dump_json())
+    payload = _older(json.loads(allocated.model_dump_json()))
     del payload["separate_invoices"]
     payload["schema_version"] = 2
     jsonschema.validate(payload, json.loads((SCHEMA_DIR / "StockAllocated.v2.json").read_text()))
@@ -284,3 +308,35 @@ def test_a_version_2_cancellation_decided_names_the_units_it_decided() -> None:
     parsed = parse_event(decided.model_dump_json())
     assert parsed == decided and isinstance(parsed, CancellationDecided) and parsed.is_partial
     assert partition_key(parsed) == decided.recipient_key
+
+
+def _with_place(event: Event) -> Event:
+    placed = recipient(building_management_no="1168010100107370000000001", road_name_address=True)
+    return type(event).model_validate({**event.model_dump(), "recipient": placed.model_dump()})
+
+
+@pytest.mark.parametrize("index", [0, 1, 2, 5])
+def test_recipients_before_the_building_number_parse_without_one(index: int) -> None:
+    """OrderCollected v2, OrderMatched v3, BundleFormed v3 and OrderRecipientChanged v2 had no
+    building management number or road-name flag: they parse with none (and an unknown flag);
+    the new versions carry both."""
+    event = _with_place(_events_naming_orders("seller-b")[index])
+    new_schema = SCHEMA_DIR / f"{type(event).__name__}.v{event.schema_version}.json"
+    jsonschema.validate(json.loads(event.model_dump_json()), json.loads(new_schema.read_text()))
+    assert parse_event(event.model_dump_json()) == event
+
+    payload = _older(json.loads(event.model_dump_json()))
+    payload["schema_version"] -= 1
+    old_schema = SCHEMA_DIR / f"{type(event).__name__}.v{payload['schema_version']}.json"
+    jsonschema.validate(payload, json.loads(old_schema.read_text(encoding="utf-8")))
+    parsed = parse_event(json.dumps(payload))
+    assert isinstance(parsed, OrderCollected | OrderMatched | BundleFormed | OrderRecipientChanged)
+    assert (parsed.recipient.building_management_no, parsed.recipient.road_name_address) == (
+        "",
+        None,
+    )
+
+
+def test_a_building_number_is_digits_only() -> None:
+    with pytest.raises(ValidationError):
+        recipient(building_management_no="1168-0101")

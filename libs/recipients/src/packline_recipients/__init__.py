@@ -11,6 +11,8 @@ from packline_recipients.normalise import (
     recipient_key,
 )
 from packline_recipients.phones import is_safe_number, normalise_phone
+from packline_recipients.places import Place, Unit, parse_place, parse_unit
+from packline_recipients.sameness import PlaceVerdict, Sameness, compare_places
 
 __all__ = [
     "Address",
@@ -18,9 +20,14 @@ __all__ = [
     "FieldComparison",
     "NormalisedRecipient",
     "Outcome",
+    "Place",
+    "PlaceVerdict",
+    "Sameness",
+    "Unit",
     "Verdict",
     "bundle_key",
     "compare",
+    "compare_places",
     "field_hashes",
     "is_masked",
     "is_safe_number",
@@ -30,5 +37,7 @@ __all__ = [
     "normalise_name",
     "normalise_phone",
     "parse_address",
+    "parse_place",
+    "parse_unit",
     "recipient_key",
 ]

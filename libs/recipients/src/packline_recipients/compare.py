@@ -1,9 +1,10 @@
 """Are two recipients one door? SAME bundles without a person, REVIEW asks one (확인필요),
 DIFFERENT keeps the orders apart. Every verdict says which fields agree and which differ.
 
-The seller's rule (합포): name, address, phone and mobile all equal → one box; name and address
-equal but a phone differs, or two of the four fields equal → a person decides; so does one
-equal field when nothing contradicts it. Evidence that
+The seller's rule (합포): name, address, phone and mobile all equal → one box; an address that is
+plainly another destination (sameness.py) → another box, whatever else agrees; otherwise name
+and address equal but a phone differs, or two of the four fields equal → a person decides; so
+does one equal field when nothing contradicts it. Evidence that
 proves nothing is never read as a difference: a masked name (`신*희`), a masked number, a
 different 안심번호 (050x, new for every order), a road-name address against a lot-number one.
 """
@@ -11,10 +12,10 @@ different 안심번호 (050x, new for every order), a road-name address against 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from packline_recipients.address import Address
 from packline_recipients.names import is_masked, masked_compatible
 from packline_recipients.normalise import NormalisedRecipient
 from packline_recipients.phones import is_masked_phone, is_safe_number
+from packline_recipients.sameness import Sameness, compare_places
 
 
 class Outcome(StrEnum):
@@ -58,43 +59,17 @@ def _names(a: str, b: str) -> FieldComparison:
     return FieldComparison("name", Agreement.DIFFERENT, "different names")
 
 
-def _units(a: Address, b: Address) -> FieldComparison:
-    if a.unit == b.unit:
+def _addresses(a: NormalisedRecipient, b: NormalisedRecipient) -> FieldComparison:
+    """EQUAL only when the address keys are equal (so SAME pairs share a partition and a bundle
+    key); one place written two ways is UNCERTAIN, a person confirms it."""
+    found = compare_places(a.place, b.place)
+    if found.sameness is Sameness.DIFFERENT:
+        return FieldComparison("address", Agreement.DIFFERENT, found.why)
+    if found.sameness is Sameness.SAME and a.address == b.address:
         return FieldComparison("address", Agreement.EQUAL, "same building and unit")
-    if not a.unit or not b.unit:
-        return FieldComparison("address", Agreement.UNCERTAIN, "unit given on one side only")
-    if a.unit_structured and b.unit_structured:
-        ho_a, ho_b = a.unit.rsplit("-", 1)[-1], b.unit.rsplit("-", 1)[-1]
-        if ho_a == ho_b and ("-" in a.unit) != ("-" in b.unit):
-            return FieldComparison("address", Agreement.UNCERTAIN, "same 호, 동 on one side only")
-        return FieldComparison("address", Agreement.DIFFERENT, "same building, different unit")
-    return FieldComparison("address", Agreement.UNCERTAIN, "unit details written differently")
-
-
-def _addresses(a: Address, b: Address) -> FieldComparison:
-    if a.building_no and b.building_no:
-        if a.building_no != b.building_no:
-            return FieldComparison("address", Agreement.DIFFERENT, "building numbers differ")
-        unit = _units(a, b)
-        if unit.agreement is Agreement.EQUAL and (a.region, a.number) != (b.region, b.number):
-            # one building written two ways: the keys differ, so a person confirms it
-            return FieldComparison(
-                "address", Agreement.UNCERTAIN, "same building number, written differently"
-            )
-        return unit
-    postcodes_clash = len(a.postcode) == len(b.postcode) == 5 and a.postcode != b.postcode
-    if (a.region, a.number) == (b.region, b.number) and a.number:
-        unit = _units(a, b)
-        if postcodes_clash and unit.agreement is Agreement.EQUAL:
-            return FieldComparison("address", Agreement.UNCERTAIN, "same text, postcodes differ")
-        return unit
-    if a.kind != b.kind or a.kind == "UNKNOWN":
-        if postcodes_clash:
-            return FieldComparison("address", Agreement.DIFFERENT, "postcodes differ")
-        return FieldComparison(
-            "address", Agreement.UNCERTAIN, "road-name and lot-number forms cannot be compared"
-        )
-    return FieldComparison("address", Agreement.DIFFERENT, "different buildings")
+    if found.sameness is Sameness.SAME:
+        return FieldComparison("address", Agreement.UNCERTAIN, "one place written two ways")
+    return FieldComparison("address", Agreement.UNCERTAIN, found.why)
 
 
 def _phones(field: str, a: str, b: str) -> FieldComparison:
@@ -112,14 +87,18 @@ def _phones(field: str, a: str, b: str) -> FieldComparison:
 
 
 def compare(a: NormalisedRecipient, b: NormalisedRecipient) -> Verdict:
-    """SAME only when all four fields are equal (phones may be blank on both sides)."""
+    """SAME only when all four fields are equal (phones may be blank on both sides); a plainly
+    different address (another building, unit, street or district) is DIFFERENT whatever else
+    agrees: another door is another box, no person needs to look."""
     fields = (
         _names(a.name, b.name),
-        _addresses(a.parsed, b.parsed),
+        _addresses(a, b),
         _phones("phone", a.phone, b.phone),
         _phones("mobile", a.mobile, b.mobile),
     )
     name, address, phone, mobile = (f.agreement for f in fields)
+    if address is Agreement.DIFFERENT:
+        return Verdict(Outcome.DIFFERENT, fields)
     phones_ok = {phone, mobile} <= {Agreement.EQUAL, Agreement.EMPTY}
     if name is address is Agreement.EQUAL and phones_ok:
         return Verdict(Outcome.SAME, fields)

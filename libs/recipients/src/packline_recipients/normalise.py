@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from packline_recipients.address import Address, parse_address
 from packline_recipients.names import name_key, normalise_name
 from packline_recipients.phones import normalise_phone
+from packline_recipients.places import Place, parse_place
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class NormalisedRecipient:
     phone: str  # digits (mask characters kept as `*`)
     mobile: str
     parsed: Address = field(compare=False)
+    place: Place = field(compare=False)  # the parts compared (sameness.py); never a key
 
     @property
     def name_key(self) -> str:
@@ -36,10 +38,18 @@ def normalise(
     *,
     postcode: str = "",
     building_no: str = "",
+    road: bool | None = None,
 ) -> NormalisedRecipient:
+    """`building_no` and `road`: the marketplace's building management number and road-name
+    flag (Naver), when it gives them; they never enter a key."""
     parsed = parse_address(address1, address2, postcode, building_no)
     return NormalisedRecipient(
-        normalise_name(name), parsed.key, normalise_phone(phone), normalise_phone(mobile), parsed
+        normalise_name(name),
+        parsed.key,
+        normalise_phone(phone),
+        normalise_phone(mobile),
+        parsed,
+        parse_place(address1, address2, postcode, building_no, road),
     )
 
 

@@ -45,6 +45,75 @@ async def test_same_name_and_address_with_other_phones_waits_for_a_person(
     assert await _seal(pool) == []  # even the button leaves them for the 확인필요 tab
 
 
+def _to(n: int, address1: str, address2: str, **kw: Any) -> OrderMatched:
+    """Order n to 김민준 with the same mobile as every other order here."""
+    to = recipient(address1=address1, address2=address2, **kw)
+    return matched(collected(n, to=to), {"A": 1})
+
+
+async def test_same_name_and_mobile_at_plainly_another_door_ships_apart_without_review(
+    new_schema: Any,
+) -> None:
+    """Issue 12: sharing name and mobile no longer asks a person when the addresses are
+    another 동, 호, floor, building number or district: each goes to its own box."""
+    pool = await new_schema(MIGRATIONS, prefix="review")
+    home = ("서울 강남구 테헤란로 152", "101동 1203호")
+    await _deliver(
+        pool,
+        _to(1, *home),
+        _to(2, "서울 강남구 테헤란로 152", "102동 1203호"),
+        _to(3, "서울 강남구 테헤란로 152", "101동 1503호"),
+        _to(4, "서울 강남구 테헤란로 154", "101동 1203호"),
+        _to(5, "부산 해운대구 센텀중앙로 79", "101동 1203호"),
+    )
+    assert await pool.fetchval("SELECT count(*) FROM reviews") == 0
+    boxes = await _seal(pool)
+    assert sorted(len(b.members) for b in boxes) == [1, 1, 1, 1, 1]
+
+
+async def test_one_place_written_two_ways_still_waits_for_a_person(new_schema: Any) -> None:
+    """Road-name against lot-number form of one building, nothing to tell them apart."""
+    pool = await new_schema(MIGRATIONS, prefix="review")
+    await _deliver(
+        pool,
+        _to(1, "서울 강남구 테헤란로 152", "1203호"),
+        _to(2, "서울 강남구 역삼동 737", "1203호"),
+    )
+    review = await pool.fetchrow("SELECT * FROM reviews")
+    assert review is not None and review["status"] == "PENDING"
+    fields = {f["field"]: f for f in __import__("json").loads(review["fields"])}
+    assert fields["address"]["agreement"] == "UNCERTAIN"
+    assert fields["address"]["why"] == "road-name and lot-number forms"
+    assert await _seal(pool) == []
+
+
+async def test_building_management_numbers_decide_when_both_orders_carry_one(
+    new_schema: Any,
+) -> None:
+    """Naver's buildingManagementNo: one number and one unit is one building written two ways
+    (a person confirms it, the keys differ); another number is another box, nobody asked."""
+    pool = await new_schema(MIGRATIONS, prefix="review")
+    one, other, third = (
+        "1168010100107370000000001",
+        "1171010200100170006000001",
+        "1171010200100170006000002",
+    )
+    await _deliver(
+        pool,
+        _to(1, "서울 강남구 테헤란로 152", "1203호", building_management_no=one),
+        _to(2, "서울 강남구 역삼동 737", "1203호", building_management_no=one),
+        _to(3, "서울 송파구 올림픽로 435", "", building_management_no=other),
+        _to(4, "서울 송파구 신천동 17-6", "", building_management_no=third),
+    )
+    reviews = await pool.fetch("SELECT * FROM reviews")
+    assert len(reviews) == 1
+    fields = {f["field"]: f for f in __import__("json").loads(reviews[0]["fields"])}
+    assert fields["address"]["why"] == "one place written two ways"
+    assert sorted([reviews[0]["order_a"], reviews[0]["order_b"]]) == [
+        f"s1:COUPANG:{500000000000000000 + n}" for n in (1, 2)
+    ]
+
+
 async def test_merging_makes_one_box_and_later_orders_of_the_pair_follow(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS, prefix="review")
     await _deliver(pool, _order(1), _order(2, mobile="010-9999-0000"))

@@ -190,6 +190,16 @@ async def test_naver_follows_more_confirms_in_thirties_and_rereads(
         po.place_order_status for po in market.sim.product_orders[client_id].values()
     ) == {"OK": product_orders}
     assert _calls(market, "token") == [200]
+    # the simulator's addresses carry Naver's building management number and road-name flag
+    sent = {po.product_order_id: po.address for po in market.sim.product_orders[client_id].values()}
+    pos = market.sim.product_orders[client_id]
+    full = [r for r in fetched.orders.values() if not pos[r.ref.marketplace_order_id].sparse]
+    assert full  # rows rendered sparse may leave both out; they are read as unknown
+    for remote in full:
+        assert remote.order is not None
+        address, recipient = sent[remote.ref.marketplace_order_id], remote.order.recipient
+        assert recipient.building_management_no == address["buildingManagementNo"]
+        assert recipient.road_name_address is address["isRoadNameAddress"]
 
 
 async def test_naver_renews_an_expired_token_once_and_retries_rate_limits(

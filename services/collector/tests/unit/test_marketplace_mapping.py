@@ -95,6 +95,59 @@ def test_a_naver_product_order_under_a_cancel_claim_is_a_cancellation() -> None:
     assert remote.fully_cancelled and remote.claim == "CANCEL_REQUEST"
 
 
+def _payed(address: dict[str, object]) -> dict[str, object]:
+    return {
+        "order": {"orderId": "1", "paymentDate": "2026-11-28T09:05:00.000+09:00"},
+        "productOrder": {
+            "productOrderId": "2026112800000002",
+            "productOrderStatus": "PAYED",
+            "productId": "7001",
+            "quantity": 1,
+            "unitPrice": 10000,
+            "totalPaymentAmount": 10000,
+            "shippingAddress": {
+                "name": "신영희",
+                "baseAddress": "서울특별시 강남구 테헤란로 152",
+                "detailedAddress": "12층",
+                "zipCode": "06236",
+                "tel1": "0503-1234-5678",
+                **address,
+            },
+        },
+    }
+
+
+def test_a_naver_address_carries_its_building_number_and_road_flag() -> None:
+    remote = read_product_order(
+        _payed({"buildingManagementNo": "1168010100107370000000001", "isRoadNameAddress": True}),
+        "s1",
+    )
+    assert remote.order is not None
+    recipient = remote.order.recipient
+    assert recipient.building_management_no == "1168010100107370000000001"
+    assert recipient.road_name_address is True
+    assert (recipient.address1, recipient.address2) == ("서울특별시 강남구 테헤란로 152", "12층")
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ({}, ("", None)),
+        ({"buildingManagementNo": None, "isRoadNameAddress": None}, ("", None)),
+        ({"buildingManagementNo": "", "isRoadNameAddress": "false"}, ("", False)),
+        ({"buildingManagementNo": "12-34", "isRoadNameAddress": "yes"}, ("", None)),
+        ({"buildingManagementNo": 1168010100107370000000001}, ("1168010100107370000000001", None)),
+    ],
+)
+def test_a_missing_or_odd_building_number_or_flag_is_dropped_not_refused(
+    sent: dict[str, object], kept: tuple[str, bool | None]
+) -> None:
+    remote = read_product_order(_payed(sent), "s1")
+    assert remote.order is not None
+    recipient = remote.order.recipient
+    assert (recipient.building_management_no, recipient.road_name_address) == kept
+
+
 def test_naver_sign_matches_the_official_example() -> None:
     assert client_secret_sign("aaaabbbbcccc", 1643961623299, "$2a$10$abcdefghijklmnopqrstuv") == (
         "JDJhJDEwJGFiY2RlZmdoaWprbG1ub3BxcnN0dXVCVldZSk42T0VPdEx1OFY0cDQxa2IuTnpVaUEzbmsy"

@@ -13,10 +13,11 @@ class BundleFormed(Event):
     """A sealed bundle, or (same bundle_id, higher revision) that bundle after members left it
     before allocation; a revision with no members dissolves it. Version 2 added `revision` and
     `separate_invoices` and allows an empty revision; version 3 names each member's seller
-    (`order.seller_id`). Older messages still parse."""
+    (`order.seller_id`); version 4 lets the recipient carry the marketplace's building
+    management number and road-name flag. Older messages still parse."""
 
     event_type: Literal["BundleFormed"] = "BundleFormed"
-    schema_version: Literal[1, 2, 3] = 3
+    schema_version: Literal[1, 2, 3, 4] = 4
     bundle_id: uuid.UUID
     recipient_key: str = Field(min_length=16, max_length=128)
     recipient: Recipient

@@ -50,6 +50,17 @@ class Recipient(Value):
     address1: str = Field(min_length=1, max_length=300, description="Base address")
     address2: str = Field(default="", max_length=300, description="Detailed address (동/호)")
     message: str = Field(default="", max_length=300, description="Delivery message (배송메세지)")
+    building_management_no: str = Field(
+        default="",
+        max_length=32,
+        pattern=r"^[0-9]*$",
+        description="건물관리번호 when the marketplace gives one (Naver buildingManagementNo)",
+    )
+    road_name_address: bool | None = Field(
+        default=None,
+        description="address1 is a road-name (도로명) address, false a lot-number (지번) one; "
+        "null when the marketplace does not say (Naver isRoadNameAddress)",
+    )
 
 
 class OrderLine(Value):

@@ -9,10 +9,12 @@ from packline_contracts.events.common import OrderLine, OrderRef, Recipient
 
 
 class OrderCollected(Event):
-    """Version 2 names the order's seller (`order.seller_id`); version 1 still parses."""
+    """Version 2 names the order's seller (`order.seller_id`); version 3 lets the recipient
+    carry the marketplace's building management number and road-name flag. Older versions
+    still parse."""
 
     event_type: Literal["OrderCollected"] = "OrderCollected"
-    schema_version: Literal[1, 2] = 2
+    schema_version: Literal[1, 2, 3] = 3
     order: OrderRef
     recipient_key: str = Field(min_length=16, max_length=128, description="Partition key")
     ordered_at: AwareDatetime

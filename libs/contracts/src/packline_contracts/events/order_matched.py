@@ -10,11 +10,12 @@ from packline_contracts.events.common import MatchedLine, OrderLine, OrderRef, R
 
 class OrderMatched(Event):
     """Version 2 added `orderer_name` (Coupang invoices need orderer and recipient equal);
-    version 3 names the order's seller (`order.seller_id`). Older messages still parse (version 1
-    with an unknown orderer)."""
+    version 3 names the order's seller (`order.seller_id`); version 4 lets the recipient carry
+    the marketplace's building management number and road-name flag. Older messages still parse
+    (version 1 with an unknown orderer)."""
 
     event_type: Literal["OrderMatched"] = "OrderMatched"
-    schema_version: Literal[1, 2, 3] = 3
+    schema_version: Literal[1, 2, 3, 4] = 4
     order: OrderRef
     recipient_key: str = Field(min_length=16, max_length=128)
     paid_at: AwareDatetime

@@ -15,10 +15,11 @@ class WaybillIssued(Event):
     """Version 2 names each order's seller (`order.seller_id`). Version 3 adds the parcel (a
     bundle whose orders may not share a number has one parcel per order), how the number was
     issued, and whether the seller lets it go to the marketplaces before the scan (가배송).
-    Older versions still parse: their parcel is the bundle, issued from a band."""
+    Version 4 lets the recipient carry the marketplace's building management number and
+    road-name flag. Older versions still parse: their parcel is the bundle, issued from a band."""
 
     event_type: Literal["WaybillIssued"] = "WaybillIssued"
-    schema_version: Literal[1, 2, 3] = 3
+    schema_version: Literal[1, 2, 3, 4] = 4
     bundle_id: uuid.UUID
     parcel_id: uuid.UUID = Field(description="The parcel; equals bundle_id for a one-parcel bundle")
     courier_code: str = Field(min_length=2, max_length=16, description="e.g. CJGLS, HYUNDAI")

@@ -9,8 +9,19 @@ from packline_recipients import bundle_key as _bundle_key
 
 
 def recipient_of(order: OrderMatched) -> NormalisedRecipient:
+    """The recipient normalised; the marketplace's building management number and road-name
+    flag (Naver) sharpen the comparison only, never a key."""
     r = order.recipient
-    return normalise(r.name, r.address1, r.address2, r.phone, r.mobile, postcode=r.postcode)
+    return normalise(
+        r.name,
+        r.address1,
+        r.address2,
+        r.phone,
+        r.mobile,
+        postcode=r.postcode,
+        building_no=r.building_management_no,
+        road=r.road_name_address,
+    )
 
 
 def bundle_key(order: OrderMatched) -> str:

@@ -51,11 +51,17 @@ class ReviewPage(BaseModel):
     next: str | None = Field(description="Pass as `cursor` for the next page; null at the end")
 
 
+# the delivery message, and the marketplace's building number and road flag (read by the
+# comparison, not shown: the side keeps the fields it showed before they existed)
+HIDDEN = {"message", "building_management_no", "road_name_address"}
+
+
 def _side(raw: str | None) -> dict[str, Any] | None:
     if raw is None:
         return None
     order = OrderMatched.model_validate_json(raw)
-    return {"order": order.order.uid, **order.recipient.model_dump(exclude={"message"})}
+    shown = order.recipient.model_dump(exclude=HIDDEN)
+    return {"order": order.order.uid, **shown}
 
 
 def router(runtime: ServiceRuntime) -> APIRouter:

@@ -32,6 +32,20 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _building_no(value: Any) -> str:
+    """Naver's buildingManagementNo (건물관리번호, 25 digits): kept when it reads as one, else
+    dropped (it only sharpens the 합포 comparison; an odd value must not refuse the order)."""
+    digits = "".join(c for c in _text(value) if c.isdigit())
+    return digits if 20 <= len(digits) <= 32 else ""
+
+
+def _road_flag(value: Any) -> bool | None:
+    """isRoadNameAddress: a JSON boolean (or its text); anything else is unknown."""
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(_text(value).strip().lower())
+
+
 def needs_confirmation(row: Any) -> bool:
     po = _part(row, "productOrder")
     return (
@@ -75,6 +89,8 @@ def read_product_order(row: Any, seller_id: str) -> RemoteOrder:
                     "address1": address.get("baseAddress") or "",
                     "address2": address.get("detailedAddress") or "",
                     "message": _text(po.get("shippingMemo"))[:300],
+                    "building_management_no": _building_no(address.get("buildingManagementNo")),
+                    "road_name_address": _road_flag(address.get("isRoadNameAddress")),
                 },
                 "orderer_name": _text(order.get("ordererName"))[:100],
                 "lines": [
