@@ -59,6 +59,7 @@ class PartlyCancelled:
     """A live order with cancelled units: its lines as formed, what it needs and holds now."""
 
     order_uid: str
+    bundle_id: uuid.UUID
     seller_id: str
     lines: list[tuple[str, int, dict[str, int]]]
     cancelled: dict[str, int]
@@ -69,7 +70,7 @@ class PartlyCancelled:
 async def lock_partly_cancelled(conn: Conn, order_uids: Sequence[str]) -> list[PartlyCancelled]:
     rows = await conn.fetch(
         """
-        SELECT o.order_uid, b.seller_id, b.event::text AS event, o.sku_lines::text AS sku_lines,
+        SELECT o.order_uid, o.bundle_id, b.seller_id, b.event::text AS event, o.sku_lines::text AS sku_lines,
                (SELECT jsonb_object_agg(c.line_id, c.quantity) FROM cancelled_units c
                 WHERE c.order_uid = o.order_uid)::text AS cancelled,
                (SELECT jsonb_object_agg(r.sku, r.quantity) FROM reservations r
@@ -95,6 +96,7 @@ async def lock_partly_cancelled(conn: Conn, order_uids: Sequence[str]) -> list[P
         found.append(
             PartlyCancelled(
                 order_uid=r["order_uid"],
+                bundle_id=r["bundle_id"],
                 seller_id=r["seller_id"],
                 lines=lines,
                 cancelled=json.loads(r["cancelled"] or "{}"),

@@ -2,13 +2,10 @@
 
 import json
 import uuid
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import asyncpg
-
-from packline_allocator.domain.allocation import WaitingBundle, order_demand
+from packline_allocator.domain.allocation import order_demand
 from packline_allocator.domain.order_stock import (
     BundleOrder,
     BundleStatus,
@@ -19,14 +16,6 @@ from packline_allocator.domain.order_stock import (
 from packline_contracts import BundleFormed
 from packline_runtime import search
 from packline_runtime.db import Conn
-
-
-async def lock_sellers(conn: Conn, sellers: Iterable[str]) -> None:
-    """Allocation, stock changes and releases of one seller run one at a time, across replicas."""
-    for seller in sorted(set(sellers)):
-        await conn.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"alloc:{seller}"
-        )
 
 
 async def insert_bundles(conn: Conn, bundles: Sequence[BundleFormed], cancelled: set[str]) -> None:
@@ -62,73 +51,12 @@ async def insert_bundles(conn: Conn, bundles: Sequence[BundleFormed], cancelled:
     )
 
 
-async def waiting(conn: Conn, seller_id: str) -> list[WaitingBundle]:
+async def release(
+    conn: Conn, order_uids: Sequence[str], *, leaves_on_hand: bool
+) -> list[tuple[str, str]]:
+    """Drop the orders' reservations; when their units also left, on-hand goes down as much.
+    Returns the (seller, SKU) pairs whose stock moved."""
     rows = await conn.fetch(
-        """
-        SELECT b.bundle_id, o.sku_lines FROM bundles b
-        JOIN bundle_orders o ON o.bundle_id = b.bundle_id AND o.status = 'LIVE'
-        WHERE b.seller_id = $1 AND b.status = 'WAITING'
-        ORDER BY b.paid_at, b.bundle_id
-        """,
-        seller_id,
-    )
-    demand: dict[uuid.UUID, Counter[str]] = {}
-    for r in rows:
-        demand.setdefault(r["bundle_id"], Counter()).update(json.loads(r["sku_lines"]))
-    return [WaitingBundle(bundle_id, dict(need)) for bundle_id, need in demand.items()]
-
-
-async def available(conn: Conn, seller_id: str, skus: Iterable[str]) -> dict[str, int]:
-    rows = await conn.fetch(
-        """
-        SELECT sku, on_hand - allocated AS available FROM stock
-        WHERE seller_id = $1 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE
-        """,
-        seller_id,
-        sorted(set(skus)),
-    )
-    return {r["sku"]: int(r["available"]) for r in rows}
-
-
-async def reserve(conn: Conn, seller_id: str, bundle_ids: Sequence[uuid.UUID]) -> None:
-    """Reserve each live order's SKU lines and count them as allocated stock."""
-    await conn.execute(
-        """
-        INSERT INTO reservations (order_uid, seller_id, sku, quantity)
-        SELECT o.order_uid, $1, kv.key, kv.value::int
-        FROM bundle_orders o, jsonb_each_text(o.sku_lines) AS kv
-        WHERE o.bundle_id = ANY($2::uuid[]) AND o.status = 'LIVE'
-        """,
-        seller_id,
-        list(bundle_ids),
-    )
-    await conn.execute(
-        """
-        UPDATE stock s SET allocated = s.allocated + r.quantity, updated_at = now()
-        FROM (SELECT r.sku, sum(r.quantity)::int AS quantity FROM reservations r
-              JOIN bundle_orders o USING (order_uid)
-              WHERE o.bundle_id = ANY($2::uuid[]) GROUP BY r.sku) r
-        WHERE s.seller_id = $1 AND s.sku = r.sku
-        """,
-        seller_id,
-        list(bundle_ids),
-    )
-    await conn.execute(
-        """
-        WITH allocated AS (
-            UPDATE bundles SET status = 'ALLOCATED', allocated_at = now()
-            WHERE bundle_id = ANY($1::uuid[]) AND status = 'WAITING' RETURNING bundle_id
-        )
-        UPDATE bundle_orders o SET allocated_at = now()
-        FROM allocated a WHERE o.bundle_id = a.bundle_id AND o.status = 'LIVE'
-        """,
-        list(bundle_ids),
-    )
-
-
-async def release(conn: Conn, order_uids: Sequence[str], *, leaves_on_hand: bool) -> None:
-    """Drop the orders' reservations; when their units also left, on-hand goes down as much."""
-    await conn.execute(
         """
         WITH gone AS (
             DELETE FROM reservations WHERE order_uid = ANY($1::text[])
@@ -141,10 +69,12 @@ async def release(conn: Conn, order_uids: Sequence[str], *, leaves_on_hand: bool
             on_hand = s.on_hand - p.quantity * $2::int,
             updated_at = now()
         FROM per_sku p WHERE s.seller_id = p.seller_id AND s.sku = p.sku
+        RETURNING s.seller_id, s.sku
         """,
         list(order_uids),
         int(leaves_on_hand),
     )
+    return [(r["seller_id"], r["sku"]) for r in rows]
 
 
 async def take_out(conn: Conn, seller_id: str, units: Mapping[str, int]) -> None:
@@ -161,11 +91,14 @@ async def take_out(conn: Conn, seller_id: str, units: Mapping[str, int]) -> None
     )
 
 
-async def move_stock(conn: Conn, moves: Mapping[StockMove, Sequence[str]]) -> None:
-    """Release the reservations the domain decided to release (order uids per movement)."""
+async def move_stock(conn: Conn, moves: Mapping[StockMove, Sequence[str]]) -> list[tuple[str, str]]:
+    """Release the reservations the domain decided to release (order uids per movement);
+    returns the (seller, SKU) pairs whose stock moved."""
+    moved: list[tuple[str, str]] = []
     for move, uids in sorted(moves.items(), key=lambda item: item[0].name):
         if uids and move.releases_reservation:
-            await release(conn, uids, leaves_on_hand=move.leaves_on_hand)
+            moved += await release(conn, uids, leaves_on_hand=move.leaves_on_hand)
+    return moved
 
 
 async def lock_orders(conn: Conn, order_uids: Sequence[str]) -> list[BundleOrder]:
@@ -227,45 +160,6 @@ async def settle_bundles(conn: Conn, bundle_ids: Sequence[uuid.UUID]) -> None:
             list(ends),
             [end.value for end in ends.values()],
         )
-
-
-async def bundle_events(
-    conn: Conn, bundle_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, tuple[BundleFormed, set[str]]]:
-    rows = await conn.fetch(
-        """
-        SELECT b.bundle_id, b.event, array_agg(o.order_uid) FILTER (WHERE o.status = 'LIVE') AS live
-        FROM bundles b JOIN bundle_orders o USING (bundle_id)
-        WHERE b.bundle_id = ANY($1::uuid[]) GROUP BY b.bundle_id, b.event
-        """,
-        list(bundle_ids),
-    )
-    return {
-        r["bundle_id"]: (BundleFormed.model_validate_json(r["event"]), set(r["live"] or []))
-        for r in rows
-    }
-
-
-class StockBelowReserved(ValueError):
-    pass
-
-
-async def set_on_hand(conn: Conn, seller_id: str, levels: Mapping[str, int]) -> None:
-    try:
-        await conn.execute(
-            """
-            INSERT INTO stock (seller_id, sku, on_hand)
-            SELECT $1, * FROM unnest($2::text[], $3::int[])
-            ON CONFLICT (seller_id, sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, updated_at = now()
-            """,
-            seller_id,
-            list(levels),
-            list(levels.values()),
-        )
-    except asyncpg.CheckViolationError as exc:
-        raise StockBelowReserved(
-            "on-hand cannot go below the quantity already reserved for allocated bundles"
-        ) from exc
 
 
 async def stock_levels(

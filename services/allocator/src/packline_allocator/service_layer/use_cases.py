@@ -1,14 +1,16 @@
 """Allocator use cases: take in bundles, run allocation waves, release stock when the shipper
-says a cancellation took effect, take shipped stock out (rules: domain/order_stock.py)."""
+says a cancellation took effect, take shipped stock out (rules: domain/order_stock.py; waves
+and stock levels: service_layer/waves.py)."""
 
 import logging
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from packline_allocator.adapters import partial_cancels, revisions
 from packline_allocator.adapters import repository as repo
-from packline_allocator.domain.allocation import run_wave, stock_allocated
+from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
 from packline_allocator.domain.order_stock import (
     BundleOrder,
     StockMove,
@@ -17,6 +19,7 @@ from packline_allocator.domain.order_stock import (
     shrinkage,
 )
 from packline_allocator.domain.partial_cancel import PartialClaim
+from packline_allocator.service_layer import waves
 from packline_contracts import BundleFormed, CancellationDecided, Event, OrderCancelled, Shipped
 from packline_runtime import tombstones
 from packline_runtime.consumer import PermanentError
@@ -25,40 +28,98 @@ from packline_runtime.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 
+@dataclass
+class Batch:
+    """A batch's events sorted by what they ask of the allocator, and what they changed: the
+    SKUs whose availability moved (per seller) and the bundles whose demand or order moved."""
+
+    partial: list[OrderCancelled | CancellationDecided] = field(default_factory=list)
+    cancels: list[str] = field(default_factory=list)
+    took_effect: list[str] = field(default_factory=list)
+    formed: list[BundleFormed] = field(default_factory=list)
+    shipped: list[Shipped] = field(default_factory=list)
+    skus: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    bundles: set[uuid.UUID] = field(default_factory=set)
+
+    def freed(self, seller_skus: Sequence[tuple[str, str]]) -> None:
+        for seller, sku in seller_skus:
+            self.skus[seller].add(sku)
+
+
+def _on_cancelled(batch: Batch, event: Event) -> None:
+    assert isinstance(event, OrderCancelled)
+    if event.lines:
+        batch.partial.append(event)
+    if not event.is_partial:
+        batch.cancels.append(event.order.uid)
+
+
+def _on_decided(batch: Batch, event: Event) -> None:
+    assert isinstance(event, CancellationDecided)
+    if event.lines:
+        batch.partial.append(event)
+    if event.outcome == "CANCELLED" and not event.is_partial:
+        batch.took_effect.append(event.order.uid)
+
+
+def _on_formed(batch: Batch, event: Event) -> None:
+    assert isinstance(event, BundleFormed)
+    batch.formed.append(event)
+
+
+def _on_shipped(batch: Batch, event: Event) -> None:
+    assert isinstance(event, Shipped)
+    batch.shipped.append(event)
+
+
+HANDLERS: Mapping[type[Event], Callable[[Batch, Event], None]] = {
+    OrderCancelled: _on_cancelled,
+    CancellationDecided: _on_decided,
+    BundleFormed: _on_formed,
+    Shipped: _on_shipped,
+}
+
+
 async def handle_events(uow: UnitOfWork, events: Sequence[Event]) -> None:
-    sellers = {e.seller_id for e in events}
-    await repo.lock_sellers(uow.conn, sellers)
-    cancels = [e.order.uid for e in events if isinstance(e, OrderCancelled) and not e.is_partial]
-    partial = [e for e in events if isinstance(e, OrderCancelled | CancellationDecided) and e.lines]
-    if partial:  # first: a partial cancel may overtake its bundle
-        await _partial_claims(uow, partial)
-    if cancels:
-        await _hear_cancels(uow, cancels)
-    took_effect = [
-        e.order.uid
-        for e in events
-        if isinstance(e, CancellationDecided) and e.outcome == "CANCELLED" and not e.is_partial
-    ]
-    if took_effect:
-        await _cancels_took_effect(uow, took_effect)
-    formed = [e for e in events if isinstance(e, BundleFormed)]
-    if formed:
-        await _take_in(uow, formed)
-    shipped = [e for e in events if isinstance(e, Shipped)]
-    if shipped:
-        await _stock_out(uow, shipped)
+    work = AllocatorUnitOfWork(uow)
+    await work.stock.lock_sellers({e.seller_id for e in events})
+    batch = Batch()
+    for event in events:
+        HANDLERS[type(event)](batch, event)
+    if batch.partial:  # first: a partial cancel may overtake its bundle
+        await _partial_claims(uow, batch.partial)
+    if batch.cancels:
+        await _hear_cancels(uow, batch, batch.cancels)
+    if batch.took_effect:
+        await _cancels_took_effect(uow, batch, batch.took_effect)
+    if batch.formed:
+        batch.bundles.update(await _take_in(uow, batch.formed))
+    if batch.shipped:
+        await _stock_out(uow, batch, batch.shipped)
     # after the shipments: a shipped order's units are never released
-    touched = [e.order.uid for e in partial] + [m.order.uid for e in formed for m in e.members]
+    touched = [e.order.uid for e in batch.partial]
+    touched += [m.order.uid for e in batch.formed for m in e.members]
     if touched:
-        await _shrink_partly_cancelled(uow, touched)
-    # new, revised or shrunk bundles and released stock can change what fits; a shipment cannot:
-    # it takes the same quantity out of on-hand and reserved, so available stock stays as it was
-    changes_fit = BundleFormed | OrderCancelled | CancellationDecided
-    for seller in sorted({e.seller_id for e in events if isinstance(e, changes_fit)}):
-        await allocation_wave(uow, seller)
+        await _shrink_partly_cancelled(uow, batch, touched)
+    # a wave looks only at SKUs whose availability changed: released stock, and what the
+    # bundles that arrived, were revised or lost orders need
+    for seller, skus in (await work.bundles.skus_needed(batch.bundles)).items():
+        batch.skus[seller] |= skus
+    for seller in sorted(batch.skus):
+        await waves.allocation_wave(work, seller, batch.skus[seller])
 
 
-async def _take_in(uow: UnitOfWork, formed: list[BundleFormed]) -> None:
+async def set_stock(uow: UnitOfWork, seller_id: str, levels: Mapping[str, int]) -> int:
+    """Set on-hand quantities (all or nothing), then allocate what now fits."""
+    return await waves.set_stock(AllocatorUnitOfWork(uow), seller_id, levels)
+
+
+async def run_wave_now(uow: UnitOfWork, seller_id: str) -> int:
+    """할당처리: the console's button."""
+    return await waves.run_wave_now(AllocatorUnitOfWork(uow), seller_id)
+
+
+async def _take_in(uow: UnitOfWork, formed: list[BundleFormed]) -> set[uuid.UUID]:
     """New bundles are stored; a revision of a stored, still waiting bundle replaces it (members
     that left drop out); a bundle's members still waiting in an older bundle move to it."""
     known = await revisions.stored_revisions(uow.conn, [b.bundle_id for b in formed])
@@ -84,18 +145,19 @@ async def _take_in(uow: UnitOfWork, formed: list[BundleFormed]) -> None:
         touched.update(await revisions.adopt(uow.conn, b))
     await repo.settle_bundles(uow.conn, sorted(touched))
     await revisions.settle_empty(uow.conn, sorted(touched))
+    return touched
 
 
-async def _hear_cancels(uow: UnitOfWork, uids: list[str]) -> None:
+async def _hear_cancels(uow: UnitOfWork, batch: Batch, uids: list[str]) -> None:
     """취소 heard: tombstones (a cancel may overtake its bundle); orders still waiting leave."""
     await tombstones.record(uow.conn, uids)
-    await _apply(uow, uids, BundleOrder.hear_cancel)
+    await _apply(uow, batch, uids, BundleOrder.hear_cancel)
 
 
-async def _cancels_took_effect(uow: UnitOfWork, uids: list[str]) -> None:
+async def _cancels_took_effect(uow: UnitOfWork, batch: Batch, uids: list[str]) -> None:
     """The shipper answered CANCELLED: the order never ships, its reserved stock is released."""
     await tombstones.record(uow.conn, uids)
-    await _apply(uow, uids, BundleOrder.cancel_took_effect)
+    await _apply(uow, batch, uids, BundleOrder.cancel_took_effect)
 
 
 async def _partial_claims(
@@ -138,7 +200,7 @@ def _cancel_id(event: OrderCancelled | CancellationDecided) -> uuid.UUID:
     return event.causation_id
 
 
-async def _shrink_partly_cancelled(uow: UnitOfWork, uids: list[str]) -> None:
+async def _shrink_partly_cancelled(uow: UnitOfWork, batch: Batch, uids: list[str]) -> None:
     """부분취소 applied: a live order needs only the units not cancelled; what it held of the
     rest is released (after the shipper said CANCELLED, or it held nothing yet)."""
     for order in await partial_cancels.lock_partly_cancelled(uow.conn, sorted(set(uids))):
@@ -146,10 +208,12 @@ async def _shrink_partly_cancelled(uow: UnitOfWork, uids: list[str]) -> None:
         if needs == order.needs:
             continue
         freed = shrinkage(order.reserved, needs)
+        batch.bundles.add(order.bundle_id)
+        batch.freed([(order.seller_id, sku) for sku in freed])
         await partial_cancels.shrink_order(uow.conn, order, needs, freed)
 
 
-async def _stock_out(uow: UnitOfWork, shipments: list[Shipped]) -> None:
+async def _stock_out(uow: UnitOfWork, batch: Batch, shipments: list[Shipped]) -> None:
     """출고: exactly each parcel's contents leave on-hand, once; what its orders still reserved
     (units the shipper decided cancelled before the scan included) is reserved no more."""
     uids = [o.order.uid for e in shipments for o in e.orders]
@@ -164,7 +228,7 @@ async def _stock_out(uow: UnitOfWork, shipments: list[Shipped]) -> None:
         if leaves:
             leaving[event.seller_id].update({s.sku: s.quantity for s in event.stock_out})
     if released:
-        await repo.release(uow.conn, released, leaves_on_hand=False)
+        batch.freed(await repo.release(uow.conn, released, leaves_on_hand=False))
     for seller, units in sorted(leaving.items()):
         await repo.take_out(uow.conn, seller, units)
     await repo.save_order_statuses(uow.conn, list(orders.values()))
@@ -172,7 +236,7 @@ async def _stock_out(uow: UnitOfWork, shipments: list[Shipped]) -> None:
 
 
 async def _apply(
-    uow: UnitOfWork, uids: list[str], step: Callable[[BundleOrder], StockMove]
+    uow: UnitOfWork, batch: Batch, uids: list[str], step: Callable[[BundleOrder], StockMove]
 ) -> None:
     """Load the orders once, take the domain step on each in event order, write back the
     stock movements, the orders' statuses and the bundles that are now over."""
@@ -181,45 +245,7 @@ async def _apply(
     for uid in uids:
         if uid in orders:
             moves[step(orders[uid])].append(uid)
-    await repo.move_stock(uow.conn, moves)
+    batch.freed(await repo.move_stock(uow.conn, moves))
     await repo.save_order_statuses(uow.conn, list(orders.values()))
     await repo.settle_bundles(uow.conn, sorted({o.bundle_id for o in orders.values()}))
-
-
-async def allocation_wave(uow: UnitOfWork, seller_id: str) -> int:
-    """One wave: waiting bundles in paid_at order get stock if they can ship whole.
-    The caller holds the seller's allocation lock."""
-    waiting = await repo.waiting(uow.conn, seller_id)
-    if not waiting:
-        return 0
-    skus = {sku for b in waiting for sku in b.demand}
-    chosen = run_wave(waiting, await repo.available(uow.conn, seller_id, skus))
-    if not chosen:
-        return 0
-    await repo.reserve(uow.conn, seller_id, [b.bundle_id for b in chosen])
-    stored = await repo.bundle_events(uow.conn, [b.bundle_id for b in chosen])
-    for bundle in chosen:
-        formed, live = stored[bundle.bundle_id]
-        uow.emit(stock_allocated(formed, live, bundle.demand))
-    return len(chosen)
-
-
-async def set_stock(uow: UnitOfWork, seller_id: str, levels: Mapping[str, int]) -> int:
-    """Set on-hand quantities (all or nothing), then allocate what now fits."""
-    await repo.lock_sellers(uow.conn, [seller_id])
-    current = {s["sku"]: s for s in await repo.stock_levels(uow.conn, seller_id)}
-    too_low = [
-        f"{sku}: {qty} < {current[sku]['allocated']} reserved"
-        for sku, qty in levels.items()
-        if sku in current and qty < current[sku]["allocated"]
-    ]
-    if too_low:
-        raise repo.StockBelowReserved("on-hand below reserved stock: " + "; ".join(too_low))
-    await repo.set_on_hand(uow.conn, seller_id, levels)
-    return await allocation_wave(uow, seller_id)
-
-
-async def run_wave_now(uow: UnitOfWork, seller_id: str) -> int:
-    """할당처리: the console's button."""
-    await repo.lock_sellers(uow.conn, [seller_id])
-    return await allocation_wave(uow, seller_id)
+    batch.bundles.update(o.bundle_id for o in orders.values())
