@@ -1,4 +1,4 @@
-"""SQL for stock ledgers: loaded per seller and SKU list in one locked query, written back
+"""SQL for stock ledgers: loaded by (seller, SKU) list in one locked query, written back
 set-based (only what changed)."""
 
 from collections.abc import Collection, Iterable
@@ -10,8 +10,12 @@ from packline_runtime.db import Conn
 
 
 class PgStockRepository:
+    """An identity map of the transaction's ledgers: each is read (and row-locked) once, and
+    every use of it in the batch sees the same object."""
+
     def __init__(self, conn: Conn) -> None:
         self._conn = conn
+        self._seen: dict[tuple[str, str], StockLedger] = {}
 
     async def lock_sellers(self, sellers: Iterable[str]) -> None:
         """Allocation, stock changes and releases of one seller run one at a time, across
@@ -22,17 +26,28 @@ class PgStockRepository:
             )
 
     async def ledgers(self, seller_id: str, skus: Collection[str]) -> dict[str, StockLedger]:
-        rows = await self._conn.fetch(
-            """
-            SELECT sku, on_hand, allocated FROM stock
-            WHERE seller_id = $1 AND sku = ANY($2::text[]) ORDER BY sku FOR UPDATE
-            """,
-            seller_id,
-            sorted(set(skus)),
-        )
-        return {
-            r["sku"]: StockLedger(seller_id, r["sku"], r["on_hand"], r["allocated"]) for r in rows
-        }
+        found = await self.ledgers_of([(seller_id, sku) for sku in skus])
+        return {sku: ledger for (_, sku), ledger in found.items()}
+
+    async def ledgers_of(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockLedger]:
+        missing = sorted(set(keys) - set(self._seen))
+        if missing:
+            rows = await self._conn.fetch(
+                """
+                SELECT s.seller_id, s.sku, s.on_hand, s.allocated
+                FROM stock s JOIN unnest($1::text[], $2::text[]) AS k(seller_id, sku)
+                     ON s.seller_id = k.seller_id AND s.sku = k.sku
+                ORDER BY s.seller_id, s.sku FOR UPDATE OF s
+                """,
+                [seller for seller, _ in missing],
+                [sku for _, sku in missing],
+            )
+            for r in rows:
+                key = (r["seller_id"], r["sku"])
+                self._seen[key] = StockLedger(*key, on_hand=r["on_hand"], reserved=r["allocated"])
+        return {key: self._seen[key] for key in keys if key in self._seen}
 
     async def save(self, ledgers: Iterable[StockLedger]) -> None:
         dirty = sorted(
@@ -60,3 +75,4 @@ class PgStockRepository:
             ) from exc
         for ledger in dirty:
             ledger.stored, ledger.changed = True, False
+            self._seen[(ledger.seller_id, ledger.sku)] = ledger

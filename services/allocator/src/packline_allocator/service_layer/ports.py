@@ -8,6 +8,8 @@ from typing import Protocol
 from packline_allocator.domain.allocation import Allocated
 from packline_allocator.domain.bundle import Bundle
 from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
+from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_contracts import BundleFormed, Event
 
 
@@ -17,6 +19,11 @@ class StockRepository(Protocol):
 
     async def ledgers(self, seller_id: str, skus: Collection[str]) -> dict[str, StockLedger]:
         """The seller's ledgers of these SKUs that exist, locked, in one query."""
+
+    async def ledgers_of(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockLedger]:
+        """Ledgers by (seller, SKU), locked, in one query; one object per ledger per batch."""
 
     async def save(self, ledgers: Iterable[StockLedger]) -> None:
         """Write back the ledgers that changed (new ones are inserted), set-based."""
@@ -37,6 +44,56 @@ class BundleRepository(Protocol):
         """The BundleFormed (latest revision) each bundle was stored with."""
 
 
+class OrderRepository(Protocol):
+    async def lock(self, order_uids: Sequence[str]) -> dict[str, BundleOrder]:
+        """The orders (with their bundle's status and what they hold per SKU), locked."""
+
+    async def save(self, orders: Sequence[BundleOrder]) -> None:
+        """Statuses that changed; reservations of orders that hold nothing any more."""
+
+    async def settle(self, bundle_ids: Sequence[uuid.UUID]) -> None:
+        """Bundles with no live order left get their end status."""
+
+    async def record_cancelled(self, order_uids: Sequence[str]) -> None:
+        """Tombstones: these orders were heard cancelled (a cancel may overtake its bundle)."""
+
+    async def cancelled_among(self, order_uids: Sequence[str]) -> set[str]: ...
+
+
+class ClaimRepository(Protocol):
+    async def lock(self, cancel_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PartialClaim]: ...
+
+    async def save(self, claims: Sequence[PartialClaim]) -> None:
+        """The claims that changed."""
+
+    async def add_cancelled_units(self, claims: Sequence[PartialClaim]) -> None:
+        """The units of claims applied now, added per order line."""
+
+    async def partly_cancelled(self, order_uids: Sequence[str]) -> list[PartlyCancelled]:
+        """Live orders with cancelled units, locked."""
+
+    async def save_shrunk(self, orders: Sequence[PartlyCancelled]) -> None:
+        """Orders that shrank: their needs and what they hold now."""
+
+
+class IntakeRepository(Protocol):
+    async def insert(self, bundles: Sequence[BundleFormed], cancelled: Collection[str]) -> None:
+        """New bundles and their orders (ignoring bundles stored already)."""
+
+    async def stored_revisions(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[BundleStatus, int]]:
+        """Stored bundles among these, locked: their status and revision."""
+
+    async def apply_revision(self, bundle: BundleFormed) -> None: ...
+
+    async def adopt(self, bundles: Sequence[BundleFormed]) -> list[uuid.UUID]:
+        """Members still live in an older waiting bundle move to the newest of these; returns
+        the bundles they left."""
+
+    async def settle_empty(self, ids: Sequence[uuid.UUID]) -> None: ...
+
+
 class AllocationWork(Protocol):
     """A unit of work as the allocation use cases see it."""
 
@@ -47,3 +104,16 @@ class AllocationWork(Protocol):
     def bundles(self) -> BundleRepository: ...
 
     def emit(self, event: Event) -> None: ...
+
+
+class Work(AllocationWork, Protocol):
+    """A unit of work as the event handlers see it: every repository of the allocator."""
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def claims(self) -> ClaimRepository: ...
+
+    @property
+    def intake(self) -> IntakeRepository: ...
