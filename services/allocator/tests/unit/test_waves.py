@@ -5,13 +5,13 @@ import pytest
 
 from packline_allocator.domain.ledger import StockBelowReserved
 from packline_allocator.domain.order_stock import BundleStatus
-from packline_allocator.service_layer import waves
-from packline_contracts import BundleFormed, StockAllocated
+from packline_allocator.service_layer import use_cases, waves
+from packline_contracts import BundleFormed, CancellationDecided, StockAllocated
 from packline_launcher.testing import bundle, collected, matched
 
 from .fakes import FakeWork
 
-WAITING, ALLOCATED = BundleStatus.WAITING, BundleStatus.ALLOCATED
+WAITING, ALLOCATED, CANCELLED = BundleStatus.WAITING, BundleStatus.ALLOCATED, BundleStatus.CANCELLED
 
 
 def formed(number: int, **needs: int) -> BundleFormed:
@@ -113,3 +113,27 @@ async def test_stock_is_never_oversold_across_many_bundles() -> None:
     assert await waves.set_stock(work, "s1", {"A": 7}) == 7
     assert work.stock.rows[("s1", "A")] == (7, 7)
     assert await waves.run_wave_now(work, "s1") == 0
+
+
+async def test_a_cancel_that_took_effect_releases_its_stock_to_the_next_bundle() -> None:
+    """Through the whole batch handler: the order's reservation goes back into the ledger, its
+    bundle is over, and the wave on the released SKU allocates the next bundle paid."""
+    work = FakeWork()
+    held = matched(collected(1), {"A": 2})
+    first, second, on_b = bundle(held), formed(2, A=2), formed(3, B=1)
+    for b in (first, second, on_b):
+        work.bundles.add(b)
+    await waves.set_stock(work, "s1", {"A": 2})
+    work.stock.rows[("s1", "B")] = (1, 0)  # B is there, but no event of this batch moves it
+    took_effect = CancellationDecided(
+        **held.follow_up(), order=held.order, recipient_key="k" * 32, outcome="CANCELLED"
+    )
+    await use_cases.handle(work, [took_effect])
+    assert [work.status(b) for b in (first, second, on_b)] == [CANCELLED, ALLOCATED, WAITING]
+    assert work.stock.rows[("s1", "A")] == (2, 2)
+    assert held.order.uid not in work.bundles.reservations
+    assert work.orders.tombstones == {held.order.uid}
+    assert [e.bundle_id for e in work.emitted if isinstance(e, StockAllocated)] == [
+        first.bundle_id,
+        second.bundle_id,
+    ]
