@@ -74,7 +74,7 @@ async def test_a_cancel_the_shipper_let_through_releases_the_stock_and_reallocat
 async def test_stock_cannot_be_set_below_what_is_reserved(new_schema: Any) -> None:
     import pytest
 
-    from packline_allocator.adapters.repository import StockBelowReserved
+    from packline_allocator.domain.ledger import StockBelowReserved
 
     pool = await new_schema(MIGRATIONS, prefix="alloc")
     async with unit_of_work(pool) as uow:

@@ -7,9 +7,12 @@ from typing import Any
 import asyncpg
 import pytest
 
-from packline_allocator.adapters import repository
+from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
 from packline_allocator.bootstrap import MIGRATIONS
+from packline_allocator.service_layer import stock_moves
+from packline_allocator.service_layer.batch import Batch
 from packline_runtime import tombstones
+from packline_runtime.unit_of_work import UnitOfWork
 
 NEWER = ("006_order_uids_include_seller.sql", "002_order_uids_include_seller.sql")
 
@@ -41,9 +44,11 @@ async def test_an_old_reservation_is_released_by_the_new_uid(new_schema: Any) ->
     await upgrade()
 
     async with pool.acquire() as conn:
-        found = await repository.lock_orders(conn, ["s1:COUPANG:1", "s1:COUPANG:2"])
-        assert await tombstones.cancelled_among(conn, ["s1:COUPANG:2"]) == {"s1:COUPANG:2"}
-        await repository.release(conn, ["s1:COUPANG:2"], leaves_on_hand=False)
+        async with conn.transaction():
+            work = AllocatorUnitOfWork(UnitOfWork(conn))
+            found = list((await work.orders.lock(["s1:COUPANG:1", "s1:COUPANG:2"])).values())
+            assert await tombstones.cancelled_among(conn, ["s1:COUPANG:2"]) == {"s1:COUPANG:2"}
+            await stock_moves.cancels_took_effect(work, Batch(), ["s1:COUPANG:2"])
         stock = await conn.fetchrow("SELECT on_hand, allocated FROM stock")
         with pytest.raises(asyncpg.ForeignKeyViolationError):
             await conn.execute(

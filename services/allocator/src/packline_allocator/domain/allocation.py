@@ -4,7 +4,11 @@ import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from packline_allocator.domain.bundle import Bundle
+from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.order_stock import BundleStatus
 from packline_contracts import BundleFormed, BundleMember, SkuLine, StockAllocated
 
 
@@ -27,14 +31,38 @@ def run_wave(waiting: Sequence[WaitingBundle], available: Mapping[str, int]) -> 
 
     A bundle that does not fit waits without blocking later, smaller bundles.
     """
-    left = dict(available)
-    allocated: list[WaitingBundle] = []
+    ledgers = {sku: StockLedger("", sku, on_hand=q) for sku, q in available.items() if q > 0}
+    return [bundle for bundle in waiting if _take(bundle.demand, ledgers)]
+
+
+@dataclass(frozen=True)
+class Allocated:
+    """A bundle the wave gave stock to, and the units reserved per order uid."""
+
+    bundle: Bundle
+    reservations: dict[str, dict[str, int]]
+
+
+def wave(
+    waiting: Sequence[Bundle], ledgers: Mapping[str, StockLedger], now: datetime
+) -> list[Allocated]:
+    """One allocation wave over waiting bundles in allocation order (paid_at, bundle id): each
+    that fits whole takes its units from the SKUs' ledgers, earliest paid first; one that does
+    not fit waits without blocking later, smaller bundles. A SKU without a ledger has no stock."""
+    allocated = []
     for bundle in waiting:
-        if bundle.demand and all(left.get(sku, 0) >= q for sku, q in bundle.demand.items()):
-            for sku, q in bundle.demand.items():
-                left[sku] -= q
-            allocated.append(bundle)
+        if bundle.status is BundleStatus.WAITING and _take(bundle.demand, ledgers):
+            allocated.append(Allocated(bundle, bundle.allocate(now)))
     return allocated
+
+
+def _take(demand: Mapping[str, int], ledgers: Mapping[str, StockLedger]) -> bool:
+    """Reserve the whole demand when every SKU of it fits, else nothing."""
+    if not demand or not all(sku in ledgers and ledgers[sku].fits(q) for sku, q in demand.items()):
+        return False
+    for sku, q in demand.items():
+        ledgers[sku].reserve(q)
+    return True
 
 
 def stock_allocated(

@@ -4,8 +4,10 @@ and a scan won (docs/adr/0003); a shipment is a physical fact and always leaves 
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+
+from packline_allocator.domain.ledger import StockLedger
 
 
 class OrderStatus(StrEnum):
@@ -47,6 +49,22 @@ class BundleOrder:
     status: OrderStatus
     bundle_status: BundleStatus
     reserved: bool
+    seller_id: str = ""
+    held: dict[str, int] = field(default_factory=dict)  # its reservation per SKU
+
+    def settle_move(self, move: StockMove, ledgers: Mapping[str, StockLedger]) -> dict[str, int]:
+        """Carry a step's stock movement into the SKUs' ledgers (by SKU): what it held is
+        released, or leaves on-hand with it. Returns the units moved per SKU."""
+        if not move.releases_reservation:
+            return {}
+        moved, self.held = self.held, {}
+        for sku, quantity in moved.items():
+            if sku in ledgers:
+                if move.leaves_on_hand:
+                    ledgers[sku].ship(quantity)
+                else:
+                    ledgers[sku].release(quantity)
+        return moved
 
     def hear_cancel(self) -> StockMove:
         """OrderCancelled: an order still waiting for stock leaves at once (it holds none). An

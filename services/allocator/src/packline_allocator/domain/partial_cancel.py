@@ -3,10 +3,17 @@ an order that holds no stock come off at once; an order holding a reservation ke
 shipper answers, because its parcel may be on the scanner. Each claim is applied at most once."""
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from packline_allocator.domain.order_stock import BundleOrder, OrderStatus
+from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.order_stock import (
+    BundleOrder,
+    OrderStatus,
+    demand_after,
+    shrinkage,
+)
 
 
 class ClaimState(StrEnum):
@@ -44,3 +51,33 @@ class PartialClaim:
     def _to(self, state: ClaimState) -> bool:
         self.state, self.changed = state, True
         return state is ClaimState.APPLIED
+
+
+@dataclass
+class PartlyCancelled:
+    """A live order with cancelled units: its lines as formed (line id, units ordered, SKU
+    quantities for all those units), the units cancelled per line, what it needs and holds."""
+
+    order_uid: str
+    bundle_id: uuid.UUID
+    seller_id: str
+    lines: list[tuple[str, int, dict[str, int]]]
+    cancelled: dict[str, int]
+    needs: dict[str, int]
+    reserved: dict[str, int]
+    changed: bool = False
+
+    def shrink(self, ledgers: Mapping[str, StockLedger]) -> dict[str, int]:
+        """부분취소 applied: the order needs only the units not cancelled; what it held of the
+        rest is released into the SKUs' ledgers. Returns the units freed per SKU."""
+        needs = demand_after(self.lines, self.cancelled)
+        if needs == self.needs:
+            return {}
+        freed = shrinkage(self.reserved, needs)
+        for sku, quantity in freed.items():
+            if sku in ledgers:
+                ledgers[sku].release(quantity)
+        left = {s: q - freed.get(s, 0) for s, q in self.reserved.items()}
+        self.needs, self.reserved = needs, {s: q for s, q in left.items() if q > 0}
+        self.changed = True
+        return freed

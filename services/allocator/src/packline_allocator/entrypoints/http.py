@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from packline_allocator.adapters import repository as repo
 from packline_allocator.adapters import stats as counts
+from packline_allocator.domain.ledger import StockBelowReserved
 from packline_allocator.domain.order_stock import BundleStatus, OrderStatus
 from packline_allocator.domain.waiting import WaitReason
 from packline_allocator.service_layer import bundles, use_cases
@@ -124,7 +125,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         try:
             async with runtime.unit_of_work() as uow:
                 allocated = await use_cases.set_stock(uow, seller, levels)
-        except repo.StockBelowReserved as exc:
+        except StockBelowReserved as exc:
             raise HTTPException(409, str(exc)) from exc
         return {"updated": len(levels), "bundles_allocated": allocated}
 

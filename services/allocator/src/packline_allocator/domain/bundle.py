@@ -1,0 +1,73 @@
+"""A bundle as the allocator holds it (합포장 단위): its orders and what each still needs, with
+a status that only moves WAITING → ALLOCATED → SHIPPED, or to CANCELLED when no order is left.
+Allocation is all or nothing: every live order's needs are reserved together."""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from packline_allocator.domain.order_stock import BundleStatus, OrderStatus, settled
+
+
+class IllegalBundleStep(ValueError):
+    """A transition the bundle cannot make; the message says which and why."""
+
+
+@dataclass
+class OrderNeeds:
+    """One order of the bundle: its status here and the units per SKU it needs."""
+
+    order_uid: str
+    status: OrderStatus
+    needs: dict[str, int]
+    reserved: bool = False
+
+    @property
+    def live(self) -> bool:
+        return self.status is OrderStatus.LIVE
+
+
+@dataclass
+class Bundle:
+    bundle_id: uuid.UUID
+    seller_id: str
+    paid_at: datetime
+    status: BundleStatus
+    orders: list[OrderNeeds] = field(default_factory=list)
+    allocated_at: datetime | None = None
+    changed: bool = False
+
+    @property
+    def demand(self) -> dict[str, int]:
+        """What its live orders need together, per SKU."""
+        total: Counter[str] = Counter()
+        for order in self.orders:
+            if order.live:
+                total.update(order.needs)
+        return {sku: q for sku, q in total.items() if q > 0}
+
+    @property
+    def live_orders(self) -> list[OrderNeeds]:
+        return [o for o in self.orders if o.live]
+
+    def allocate(self, now: datetime) -> dict[str, dict[str, int]]:
+        """The wave gives it stock: every live order is reserved what it needs. Returns the
+        reservations per order uid (the stock ledgers take the same units)."""
+        if self.status is not BundleStatus.WAITING:
+            raise IllegalBundleStep(f"bundle {self.bundle_id} is {self.status}, not WAITING")
+        if not self.demand:
+            raise IllegalBundleStep(f"bundle {self.bundle_id} has no live order needing stock")
+        self.status, self.allocated_at, self.changed = BundleStatus.ALLOCATED, now, True
+        reservations = {}
+        for order in self.live_orders:
+            order.reserved = True
+            reservations[order.order_uid] = {s: q for s, q in order.needs.items() if q > 0}
+        return reservations
+
+    def settle(self) -> BundleStatus | None:
+        """No live order left: SHIPPED if any shipped, else CANCELLED (domain: `settled`)."""
+        end = settled(o.status for o in self.orders)
+        if end is not None and end is not self.status:
+            self.status, self.changed = end, True
+        return end

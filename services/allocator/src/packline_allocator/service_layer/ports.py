@@ -1,0 +1,119 @@
+"""What the allocator's use cases need from storage: typed repositories of aggregates on one
+unit of work (adapters/unit_of_work.py over PostgreSQL; fakes in tests/unit)."""
+
+import uuid
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Protocol
+
+from packline_allocator.domain.allocation import Allocated
+from packline_allocator.domain.bundle import Bundle
+from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
+from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
+from packline_contracts import BundleFormed, Event
+
+
+class StockRepository(Protocol):
+    async def lock_sellers(self, sellers: Iterable[str]) -> None:
+        """Stock changes of one seller run one at a time (across replicas)."""
+
+    async def ledgers(self, seller_id: str, skus: Collection[str]) -> dict[str, StockLedger]:
+        """The seller's ledgers of these SKUs that exist, locked, in one query."""
+
+    async def ledgers_of(
+        self, keys: Collection[tuple[str, str]]
+    ) -> dict[tuple[str, str], StockLedger]:
+        """Ledgers by (seller, SKU), locked, in one query; one object per ledger per batch."""
+
+    async def save(self, ledgers: Iterable[StockLedger]) -> None:
+        """Write back the ledgers that changed (new ones are inserted), set-based."""
+
+
+class BundleRepository(Protocol):
+    async def waiting(self, seller_id: str, skus: Collection[str] | None) -> list[Bundle]:
+        """The seller's WAITING bundles with their live orders, in allocation order (paid_at,
+        bundle id): only those needing any of `skus`, or all of them when `skus` is None."""
+
+    async def skus_needed(self, bundle_ids: Collection[uuid.UUID]) -> dict[str, set[str]]:
+        """Per seller, the SKUs the live orders of these bundles (still WAITING) need."""
+
+    async def save_allocated(self, allocated: Sequence[Allocated]) -> None:
+        """Bundles the wave allocated: their status, time and each order's reservations."""
+
+    async def formed(self, bundle_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, BundleFormed]:
+        """The BundleFormed (latest revision) each bundle was stored with."""
+
+
+class OrderRepository(Protocol):
+    async def lock(self, order_uids: Sequence[str]) -> dict[str, BundleOrder]:
+        """The orders (with their bundle's status and what they hold per SKU), locked."""
+
+    async def save(self, orders: Sequence[BundleOrder]) -> None:
+        """Statuses that changed; reservations of orders that hold nothing any more."""
+
+    async def settle(self, bundle_ids: Sequence[uuid.UUID]) -> None:
+        """Bundles with no live order left get their end status."""
+
+    async def record_cancelled(self, order_uids: Sequence[str]) -> None:
+        """Tombstones: these orders were heard cancelled (a cancel may overtake its bundle)."""
+
+    async def cancelled_among(self, order_uids: Sequence[str]) -> set[str]: ...
+
+
+class ClaimRepository(Protocol):
+    async def lock(self, cancel_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, PartialClaim]: ...
+
+    async def save(self, claims: Sequence[PartialClaim]) -> None:
+        """The claims that changed."""
+
+    async def add_cancelled_units(self, claims: Sequence[PartialClaim]) -> None:
+        """The units of claims applied now, added per order line."""
+
+    async def partly_cancelled(self, order_uids: Sequence[str]) -> list[PartlyCancelled]:
+        """Live orders with cancelled units, locked."""
+
+    async def save_shrunk(self, orders: Sequence[PartlyCancelled]) -> None:
+        """Orders that shrank: their needs and what they hold now."""
+
+
+class IntakeRepository(Protocol):
+    async def insert(self, bundles: Sequence[BundleFormed], cancelled: Collection[str]) -> None:
+        """New bundles and their orders (ignoring bundles stored already)."""
+
+    async def stored_revisions(
+        self, ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[BundleStatus, int]]:
+        """Stored bundles among these, locked: their status and revision."""
+
+    async def apply_revision(self, bundle: BundleFormed) -> None: ...
+
+    async def adopt(self, bundles: Sequence[BundleFormed]) -> list[uuid.UUID]:
+        """Members still live in an older waiting bundle move to the newest of these; returns
+        the bundles they left."""
+
+    async def settle_empty(self, ids: Sequence[uuid.UUID]) -> None: ...
+
+
+class AllocationWork(Protocol):
+    """A unit of work as the allocation use cases see it."""
+
+    @property
+    def stock(self) -> StockRepository: ...
+
+    @property
+    def bundles(self) -> BundleRepository: ...
+
+    def emit(self, event: Event) -> None: ...
+
+
+class Work(AllocationWork, Protocol):
+    """A unit of work as the event handlers see it: every repository of the allocator."""
+
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def claims(self) -> ClaimRepository: ...
+
+    @property
+    def intake(self) -> IntakeRepository: ...

@@ -1,0 +1,61 @@
+"""할당 waves and 재고 수정 over the unit of work's repositories (rules: domain/allocation.py,
+domain/ledger.py). A wave considers only the SKUs whose availability changed and the waiting
+bundles that need them; the console's button (할당처리) considers every waiting bundle."""
+
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
+
+from packline_allocator.domain.allocation import stock_allocated, wave
+from packline_allocator.domain.ledger import StockBelowReserved, StockLedger, StockRefused
+from packline_allocator.service_layer.ports import AllocationWork
+
+
+async def allocation_wave(
+    work: AllocationWork, seller_id: str, skus: Collection[str] | None
+) -> int:
+    """Waiting bundles needing any of `skus` (all waiting bundles: None), earliest paid first,
+    get stock when they can ship whole. The caller holds the seller's stock lock.
+
+    Only changed SKUs matter: after every wave no waiting bundle fits, and a bundle whose SKUs'
+    availability did not grow still does not."""
+    if skus is not None and not skus:
+        return 0
+    waiting = await work.bundles.waiting(seller_id, skus)
+    if not waiting:
+        return 0
+    needed = {sku for b in waiting for sku in b.demand}
+    ledgers = await work.stock.ledgers(seller_id, needed)
+    allocated = wave(waiting, ledgers, datetime.now(UTC))
+    if not allocated:
+        return 0
+    await work.stock.save(ledgers.values())
+    await work.bundles.save_allocated(allocated)
+    formed = await work.bundles.formed([a.bundle.bundle_id for a in allocated])
+    for a in allocated:
+        live = {o.order_uid for o in a.bundle.live_orders}
+        work.emit(stock_allocated(formed[a.bundle.bundle_id], live, a.bundle.demand))
+    return len(allocated)
+
+
+async def set_stock(work: AllocationWork, seller_id: str, levels: Mapping[str, int]) -> int:
+    """Set on-hand quantities (all or nothing: none below its reserved units), then allocate
+    what now fits on those SKUs."""
+    await work.stock.lock_sellers([seller_id])
+    ledgers = await work.stock.ledgers(seller_id, list(levels))
+    too_low = []
+    for sku, quantity in levels.items():
+        ledger = ledgers.setdefault(sku, StockLedger.new(seller_id, sku))
+        try:
+            ledger.set_on_hand(quantity)
+        except StockRefused as exc:
+            too_low.append(str(exc))
+    if too_low:
+        raise StockBelowReserved("on-hand below reserved stock: " + "; ".join(too_low))
+    await work.stock.save(ledgers.values())
+    return await allocation_wave(work, seller_id, list(levels))
+
+
+async def run_wave_now(work: AllocationWork, seller_id: str) -> int:
+    """할당처리: the console's button; a person asked, so every waiting bundle is considered."""
+    await work.stock.lock_sellers([seller_id])
+    return await allocation_wave(work, seller_id, None)
