@@ -63,7 +63,8 @@ async def _open_bundles(
         new = arrivals.new_bundles(missing, groups, found, timing, hold, now)
         lost = {b.ref for b in await work.bundles.add(new)}
         found.update({b.ref: b for b in new if b.ref not in lost})
-        found.update(await work.bundles.open_for(lost))
+        if lost:  # a racing replica opened these groups' bundles: take (or outlive) them
+            found.update(await work.bundles.open_for(lost))
         missing = [a for a in missing if (a.seller_id, a.group(groups)) not in found]
     return found
 
