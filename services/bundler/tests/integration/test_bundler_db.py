@@ -74,10 +74,13 @@ async def test_an_order_cancelled_before_it_arrives_never_joins_a_bundle(new_sch
     assert await pool.fetchval("SELECT count(*) FROM bundle_members") == 0
 
 
-async def test_the_hold_window_seals_only_due_bundles(new_schema: Any) -> None:
+async def test_a_hold_window_of_zero_seals_at_once_and_the_loop_seals_only_due_bundles(
+    new_schema: Any,
+) -> None:
     pool = await new_schema(MIGRATIONS, prefix="bund")
     async with unit_of_work(pool) as uow:
         await use_cases.handle_events(uow, [matched(collected(1), {"A": 1})], timedelta(0))
+        [at_once] = uow.emitted  # sealed in the batch's transaction, no wait for the loop
         await use_cases.handle_events(
             uow,
             [
@@ -93,8 +96,17 @@ async def test_the_hold_window_seals_only_due_bundles(new_schema: Any) -> None:
             ],
             HOLD,
         )
+    assert isinstance(at_once, BundleFormed) and len(at_once.members) == 1
+    statuses = await pool.fetch("SELECT status, sealed_at FROM bundles ORDER BY status")
+    assert [r["status"] for r in statuses] == ["OPEN", "SEALED"]
+    assert statuses[1]["sealed_at"] is not None
+    async with unit_of_work(pool) as uow:
+        assert await use_cases.seal(uow) == 0  # the other one's hold window is running
+    await pool.execute("UPDATE bundles SET seal_after = now() - interval '1 second'")
     async with unit_of_work(pool) as uow:
         assert await use_cases.seal(uow) == 1
+        [later] = uow.emitted
+    assert isinstance(later, BundleFormed) and later.bundle_id != at_once.bundle_id
 
 
 async def test_two_sellers_orders_with_one_id_bundle_and_cancel_apart(new_schema: Any) -> None:

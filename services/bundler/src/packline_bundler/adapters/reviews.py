@@ -1,6 +1,5 @@
 """SQL for 확인필요 reviews, remembered pair decisions and merge groups."""
 
-import json
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -44,15 +43,6 @@ async def join_groups(conn: Conn, seller_id: str, a: str, b: str) -> str:
     return target
 
 
-async def decided(conn: Conn, seller_id: str, pair: tuple[str, str]) -> str | None:
-    value = await conn.fetchval(
-        "SELECT decision FROM pair_decisions WHERE seller_id = $1 AND key_a = $2 AND key_b = $3",
-        seller_id,
-        *pair,
-    )
-    return str(value) if value else None
-
-
 async def decide(
     conn: Conn, seller_id: str, pair: tuple[str, str], decision: str, by: str, reason: str
 ) -> None:
@@ -69,30 +59,6 @@ async def decide(
         decision,
         by,
         reason,
-    )
-
-
-async def open_review(
-    conn: Conn,
-    seller_id: str,
-    pair: tuple[str, str],
-    bundles: tuple[uuid.UUID, uuid.UUID],
-    orders: tuple[str, str],
-    fields: list[dict[str, Any]],
-) -> None:
-    """Side a is the pair's first key; one pending review per pair."""
-    await conn.execute(
-        """
-        INSERT INTO reviews (seller_id, key_a, key_b, bundle_a, bundle_b, order_a, order_b,
-                             fields)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
-        ON CONFLICT (seller_id, key_a, key_b) WHERE status = 'PENDING' DO NOTHING
-        """,
-        seller_id,
-        *pair,
-        *bundles,
-        *orders,
-        json.dumps(fields, ensure_ascii=False),
     )
 
 

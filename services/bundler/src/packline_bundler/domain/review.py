@@ -1,8 +1,12 @@
 """확인필요 (needs a person): pairs of recipients close enough that someone must decide whether
 they are one door. The comparer lives in packline_recipients; this names the pair and shows it."""
 
+import uuid
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from packline_bundler.domain.bundle import Arrival, Hashes
 from packline_bundler.domain.bundles import recipient_of
 from packline_contracts import OrderMatched
 from packline_recipients import Outcome, Verdict, compare
@@ -26,3 +30,86 @@ def fields(found: Verdict) -> list[dict[str, Any]]:
     """Which fields agree or differ and why: no names, addresses or numbers (they are shown
     from the orders themselves, over HTTP only)."""
     return [{"field": f.field, "agreement": f.agreement.value, "why": f.why} for f in found.fields]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A live member of an OPEN, bundleable bundle, as a review look-up finds it."""
+
+    bundle_id: uuid.UUID
+    group_key: str
+    key: str  # its exact recipient
+    order: OrderMatched
+    hashes: Hashes
+
+    @property
+    def uid(self) -> str:
+        return self.order.order.uid
+
+
+@dataclass(frozen=True)
+class ReviewToOpen:
+    """Side a is the pair's first key."""
+
+    seller_id: str
+    pair: tuple[str, str]
+    bundles: tuple[uuid.UUID, uuid.UUID]
+    orders: tuple[str, str]
+    fields: list[dict[str, Any]]
+
+
+def shares_a_field(hashes: Hashes, other: Hashes) -> bool:
+    """Any equal digest: name, address, or a phone or mobile against either of the other's."""
+    name_h, address_h, phone_h, mobile_h = hashes
+    phones = {h for h in (phone_h, mobile_h) if h}
+    return other[0] == name_h or other[1] == address_h or other[2] in phones or other[3] in phones
+
+
+Joined = tuple[Arrival, uuid.UUID, str]  # an order that joined: its bundle and group key
+
+
+def close_pairs(
+    joined: Sequence[Joined], stored: Sequence[Candidate]
+) -> list[tuple[Joined, Candidate]]:
+    """Each joined (non-solo) order, in the order they joined, against the open members it
+    shares a field with in other groups: those stored before the batch and those of the batch
+    that joined before it (ordered by bundle id and order uid, as one look-up would find them)."""
+    found: list[tuple[Joined, Candidate]] = []
+    earlier: list[Candidate] = []
+    for item in joined:
+        arrival, bundle_id, group = item
+        if arrival.solo:
+            continue
+        near = [
+            c
+            for c in (*stored, *earlier)
+            if c.order.seller_id == arrival.seller_id
+            and c.group_key != group
+            and not c.group_key.startswith("solo:")
+            and shares_a_field(arrival.hashes, c.hashes)
+        ]
+        found += [(item, c) for c in sorted(near, key=lambda c: (c.bundle_id, c.uid))]
+        earlier.append(Candidate(bundle_id, group, arrival.key, arrival.order, arrival.hashes))
+    return found
+
+
+def to_open(
+    close: Sequence[tuple[Joined, Candidate]], decided: Collection[tuple[str, str, str]]
+) -> list[ReviewToOpen]:
+    """확인필요 for close pairs of recipients no person decided about yet (seller, key a, key
+    b), one per pair: the first found."""
+    found: dict[tuple[str, tuple[str, str]], ReviewToOpen] = {}
+    for (arrival, bundle_id, _), other in close:
+        pair_ = pair(arrival.key, other.key)
+        seller = arrival.seller_id
+        if pair_[0] == pair_[1] or (seller, *pair_) in decided or (seller, pair_) in found:
+            continue
+        verdict_ = needs_review(arrival.order, other.order)
+        if verdict_ is None:
+            continue
+        mine, theirs = (bundle_id, arrival.uid), (other.bundle_id, other.uid)
+        first, second = (mine, theirs) if pair_[0] == arrival.key else (theirs, mine)
+        found[(seller, pair_)] = ReviewToOpen(
+            seller, pair_, (first[0], second[0]), (first[1], second[1]), fields(verdict_)
+        )
+    return list(found.values())

@@ -11,7 +11,6 @@ from packline_bundler.adapters import reviews
 from packline_bundler.service_layer import changes
 from packline_contracts import OrderMatched, OrderRecipientChanged
 from packline_runtime import recipient_changes
-from packline_runtime.db import Conn
 from packline_runtime.unit_of_work import UnitOfWork
 
 Join = Callable[[UnitOfWork, Sequence[OrderMatched]], Awaitable[None]]
@@ -21,11 +20,6 @@ def readdressed(order: OrderMatched, change: OrderRecipientChanged) -> OrderMatc
     return order.model_copy(
         update={"recipient": change.recipient, "recipient_key": change.new_recipient_key}
     )
-
-
-async def apply_remembered(conn: Conn, orders: Sequence[OrderMatched]) -> list[OrderMatched]:
-    known = await recipient_changes.latest_for(conn, [o.order.uid for o in orders])
-    return [readdressed(o, known[o.order.uid]) if o.order.uid in known else o for o in orders]
 
 
 async def change(uow: UnitOfWork, events: Sequence[OrderRecipientChanged], join: Join) -> None:
