@@ -120,6 +120,27 @@ async def cs_page(request: Request, console: ConsoleDep, session: SessionDep) ->
     )
 
 
+async def _to_collector(
+    console: Console,
+    session: Session,
+    path: str,
+    body: dict[str, Any],
+    failed: page_kit.Failed,
+    **options: Any,
+) -> Any:
+    """A CS change the collector makes for the signed-in person's seller (`options`: as for
+    `page_kit.attempt`, e.g. the 404 message)."""
+    call = console.services.call(
+        session.user,
+        "collector",
+        "POST",
+        path,
+        params={"seller_id": session.user.seller_id},
+        json=body,
+    )
+    return await page_kit.attempt(call, failed, **options)
+
+
 def _order_path(marketplace: Marketplace, order_id: str, action: str) -> str:
     return f"/orders/{marketplace.value}/{order_id.strip()}/{action}"
 
@@ -134,16 +155,11 @@ async def cancel_order(
     reason: Reason = "",
 ) -> Response:
     """주문 취소: the collector records the request; the shipping line decides if it is in time."""
-    user = session.user
-    answer = await page_kit.attempt(
-        console.services.call(
-            user,
-            "collector",
-            "POST",
-            _order_path(marketplace, order_id, "cancel"),
-            params={"seller_id": user.seller_id},
-            json={"reason": reason},
-        ),
+    answer = await _to_collector(
+        console,
+        session,
+        _order_path(marketplace, order_id, "cancel"),
+        {"reason": reason},
         partial(_failed, request, console, session, "cancel"),
     )
     done = "취소되었습니다" if answer.get("status") == "CANCELLED" else "취소를 요청했습니다"
@@ -166,19 +182,14 @@ async def cancel_lines(
     errors += [f"{line}: 취소 수량은 1 이상이어야 합니다." for line, n in pairs if n < 1]
     if errors:
         return await _page(request, console, session, "cancel", 422, errors=errors)
-    user = session.user
-    answer = await page_kit.attempt(
-        console.services.call(
-            user,
-            "collector",
-            "POST",
-            _order_path(marketplace, order_id, "cancel-lines"),
-            params={"seller_id": user.seller_id},
-            json={
-                "lines": [{"line_id": line, "quantity": n} for line, n in pairs],
-                "reason": reason,
-            },
-        ),
+    answer = await _to_collector(
+        console,
+        session,
+        _order_path(marketplace, order_id, "cancel-lines"),
+        {
+            "lines": [{"line_id": line, "quantity": n} for line, n in pairs],
+            "reason": reason,
+        },
         partial(_failed, request, console, session, "cancel"),
     )
     left = answer.get("left", {}) if isinstance(answer, dict) else {}
@@ -196,16 +207,11 @@ async def resolve_attention(
     note: Reason = "",
 ) -> Response:
     """확인 완료: the collector marks the item handled by this person, with the note if any."""
-    user = session.user
-    answer = await page_kit.attempt(
-        console.services.call(
-            user,
-            "collector",
-            "POST",
-            f"/orders-attention/{attention_id}/resolve",
-            params={"seller_id": user.seller_id},
-            json={"note": note.strip() or None},
-        ),
+    answer = await _to_collector(
+        console,
+        session,
+        f"/orders-attention/{attention_id}/resolve",
+        {"note": note.strip() or None},
         partial(_resolve_failed, request, console, session),
         missing="확인할 항목이 없습니다. 목록을 새로고침하세요.",
     )
