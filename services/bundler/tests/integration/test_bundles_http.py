@@ -8,28 +8,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
-from packline_bundler.bootstrap import MIGRATIONS, SERVICE
-from packline_bundler.entrypoints import http, review_http
+from packline_bundler.bootstrap import MIGRATIONS
 from packline_bundler.service_layer import use_cases
 from packline_contracts import OrderCancelled, OrderMatched
 from packline_launcher.testing import collected, matched, recipient
-from packline_launcher.testing_http import client, guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
-from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
-
-HOLD = timedelta(seconds=60)
-
-
-def _api(pool: Any) -> FastAPI:
-    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
-    return guarded_app(review_http.router(runtime), http.router(runtime))
-
-
-def _client(app: FastAPI, tokens: TestTokens, seller: str, role: Role = Role.OWNER) -> Any:
-    return client(app, tokens.headers(seller, role))
+from services.bundler.tests.integration.serving import api, client_of, deliver
 
 
 def _order(n: int, who: int, mobile: str = "1111", seller: str = "s1") -> OrderMatched:
@@ -40,11 +26,6 @@ def _order(n: int, who: int, mobile: str = "1111", seller: str = "s1") -> OrderM
         address1=f"부산 해운대구 센텀로 {who + 1}",
     )
     return matched(collected(n, to=to, seller=seller), {"A": 1})
-
-
-async def _deliver(pool: Any, *events: Any) -> None:
-    async with unit_of_work(pool) as uow:
-        await use_cases.handle_events(uow, events, HOLD)
 
 
 async def _seal(pool: Any, seller: str = "s1") -> None:
@@ -79,18 +60,18 @@ async def test_the_sellers_bundles_are_listed_filtered_and_paged(
     two = [_order(1, 1), _order(2, 1)]  # one recipient, one box
     one = _order(3, 2)
     pair = [_order(4, 3), _order(5, 3, "2222")]  # 확인필요: a person merges them
-    await _deliver(pool, *two, one, *pair)
-    app = _api(pool)
+    await deliver(pool, *two, one, *pair)
+    app = api(pool)
     async with (
-        _client(app, service_tokens, "s1") as own,
-        _client(app, service_tokens, "s2") as other,
+        client_of(app, service_tokens, "s1") as own,
+        client_of(app, service_tokens, "s2") as other,
     ):
         [review] = (await own.get("/reviews")).json()["items"]
         merged = await own.post(f"/reviews/{review['review_id']}/merge", json={"reason": "one"})
         assert merged.status_code == 200, merged.text
         await _seal(pool)
-        await _deliver(pool, _order(6, 4))  # opened after the others were sealed
-        await _deliver(pool, _order(1, 1, seller="s2"))
+        await deliver(pool, _order(6, 4))  # opened after the others were sealed
+        await deliver(pool, _order(1, 1, seller="s2"))
         await pool.execute(
             "UPDATE bundles SET opened_at = opened_at - interval '1 minute' WHERE status <> 'OPEN'"
         )
@@ -156,7 +137,7 @@ async def test_the_sellers_bundles_are_listed_filtered_and_paged(
 
         # a cancelled order leaves the sealed box; what remains cannot be split
         gone = two[0]
-        await _deliver(
+        await deliver(
             pool,
             OrderCancelled(**gone.follow_up(), order=gone.order, recipient_key=gone.recipient_key),
         )

@@ -8,30 +8,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
 
-from packline_bundler.bootstrap import MIGRATIONS, SERVICE
-from packline_bundler.entrypoints import http, review_http
+from packline_bundler.bootstrap import MIGRATIONS
 from packline_bundler.service_layer import use_cases
 from packline_contracts import OrderCancelled, OrderMatched
 from packline_launcher.testing import collected, matched, recipient
-from packline_launcher.testing_http import client, guarded_app, runtime_on
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime import flow
 from packline_runtime.tokens import Role
 from packline_runtime.unit_of_work import unit_of_work
+from services.bundler.tests.integration.serving import api, client_of, deliver
 
-HOLD = timedelta(seconds=60)
 NOTHING_DONE = {"bundled_orders": 0, "sealed_bundles": 0}
-
-
-def _api(pool: Any) -> FastAPI:
-    runtime = runtime_on(SERVICE, MIGRATIONS, pool)
-    return guarded_app(review_http.router(runtime), http.router(runtime))
-
-
-def _client(app: FastAPI, tokens: TestTokens, seller: str, role: Role = Role.OWNER) -> Any:
-    return client(app, tokens.headers(seller, role))
 
 
 def _order(n: int, who: int, mobile: str = "1111", seller: str = "s1") -> OrderMatched:
@@ -42,11 +30,6 @@ def _order(n: int, who: int, mobile: str = "1111", seller: str = "s1") -> OrderM
         address1=f"서울 강남구 테헤란로 {who + 1}",
     )
     return matched(collected(n, to=to, seller=seller), {"A": 1})
-
-
-async def _deliver(pool: Any, *events: Any) -> None:
-    async with unit_of_work(pool) as uow:
-        await use_cases.handle_events(uow, events, HOLD)
 
 
 async def _seal(pool: Any, seller: str) -> None:
@@ -78,15 +61,15 @@ async def test_reviews_are_found_by_their_orders_never_by_recipients(
     pool = await new_schema(MIGRATIONS, prefix="search")
     pairs = [(_order(10 * n + 1, n), _order(10 * n + 2, n, "2222")) for n in range(4)]
     theirs = (_order(11, 1, seller="s2"), _order(12, 1, "2222", seller="s2"))
-    await _deliver(pool, *(o for pair in pairs for o in pair), *theirs)
+    await deliver(pool, *(o for pair in pairs for o in pair), *theirs)
     await pool.execute(
         "UPDATE reviews SET created_at = now() - interval '2 days' WHERE order_a = $1",
         pairs[3][0].order.uid,
     )
-    app = _api(pool)
+    app = api(pool)
     async with (
-        _client(app, service_tokens, "s1") as own,
-        _client(app, service_tokens, "s2") as other,
+        client_of(app, service_tokens, "s1") as own,
+        client_of(app, service_tokens, "s2") as other,
     ):
         assert len(await _reviews(own)) == 4
         number = pairs[1][1].order.marketplace_order_id
@@ -129,14 +112,14 @@ async def test_flow_counts_sealing_and_finds_the_oldest_waiting(
     new_schema: Any, service_tokens: TestTokens
 ) -> None:
     pool = await new_schema(MIGRATIONS, prefix="flow")
-    app = _api(pool)
+    app = api(pool)
     two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
     five_hours_ago = datetime.now(UTC) - timedelta(hours=5)
     three_days_ago = datetime.now(UTC) - timedelta(days=3)
     async with (
-        _client(app, service_tokens, "s1") as own,
-        _client(app, service_tokens, "s2") as other,
-        _client(app, service_tokens, "s1", Role.SRE) as sre,
+        client_of(app, service_tokens, "s1") as own,
+        client_of(app, service_tokens, "s2") as other,
+        client_of(app, service_tokens, "s1", Role.SRE) as sre,
     ):
         empty = await _flow(own)
         assert empty["done"] == NOTHING_DONE
@@ -145,7 +128,7 @@ async def test_flow_counts_sealing_and_finds_the_oldest_waiting(
 
         boxed = [_order(1, 1), _order(2, 1), _order(3, 2)]  # two recipients: two boxes
         pair = [_order(4, 3), _order(5, 3, "2222")]  # a 확인필요 pair holds its bundles open
-        await _deliver(pool, *boxed, *pair)
+        await deliver(pool, *boxed, *pair)
         await pool.execute(
             "UPDATE bundle_members SET joined_at = $1 WHERE order_uid = $2",
             two_hours_ago,
@@ -165,7 +148,7 @@ async def test_flow_counts_sealing_and_finds_the_oldest_waiting(
         cancel = OrderCancelled(
             **gone.follow_up(), order=gone.order, recipient_key=gone.recipient_key
         )
-        await _deliver(pool, cancel)
+        await deliver(pool, cancel)
         assert (await _flow(own))["done"] == {"bundled_orders": 2, "sealed_bundles": 2}
         # a box sealed days ago is not today's, but is this week's
         await pool.execute(
@@ -182,9 +165,9 @@ async def test_flow_counts_sealing_and_finds_the_oldest_waiting(
         assert (await _flow(own, since="2099-01-01T00:00:00+09:00"))["done"] == NOTHING_DONE
 
         # another seller: its own counts; sre adds them up and sees the oldest of all
-        await _deliver(pool, _order(1, 1, seller="s2"), _order(9, 9, seller="s2"))
+        await deliver(pool, _order(1, 1, seller="s2"), _order(9, 9, seller="s2"))
         await _seal(pool, "s2")
-        await _deliver(pool, _order(8, 8, seller="s2"))
+        await deliver(pool, _order(8, 8, seller="s2"))
         await pool.execute(
             "UPDATE bundle_members SET joined_at = $1 WHERE bundle_id IN "
             "(SELECT bundle_id FROM bundles WHERE seller_id = 's2' AND status = 'OPEN')",
