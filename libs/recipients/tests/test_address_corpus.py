@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from libs.recipients.tests.scoring import precision_recall
 from packline_recipients import PlaceVerdict, Sameness, compare_places, parse_place
 
 CORPUS = Path(__file__).with_name("address_pairs.jsonl")
@@ -34,15 +35,6 @@ def _verdict(pair: dict[str, Any]) -> PlaceVerdict:
         for side in (pair["a"], pair["b"])
     )
     return compare_places(a, b)
-
-
-def _scores(label: Sameness, results: list[tuple[dict[str, Any], Sameness]]) -> tuple[float, float]:
-    predicted = [p for p, got in results if got is label]
-    actual = [p for p, _ in results if p["label"] == label]
-    hits = [p for p in predicted if p["label"] == label]
-    precision = len(hits) / len(predicted) if predicted else 1.0
-    recall = len(hits) / len(actual) if actual else 1.0
-    return precision, recall
 
 
 def test_the_corpus_is_large_and_covers_every_verdict() -> None:
@@ -76,7 +68,7 @@ def test_compare_places_meets_its_floors_on_the_corpus(
 ) -> None:
     """Prints precision and recall (visible without -s) and the pairs it got wrong."""
     results = [(p, _verdict(p).sameness) for p in PAIRS]
-    precision, recall = _scores(label, results)
+    precision, recall = precision_recall(label, results)
     misses = [
         f"{p['id']} ({p['why']}): labelled {p['label']}, got {got.value}"
         for p, got in results

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from libs.recipients.tests.scoring import precision_recall
 from packline_recipients import NormalisedRecipient, Outcome, compare, normalise, recipient_key
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
@@ -34,15 +35,6 @@ def _recipient(fields: dict[str, str]) -> NormalisedRecipient:
 
 def _predictions() -> list[tuple[dict[str, Any], Outcome]]:
     return [(p, compare(_recipient(p["a"]), _recipient(p["b"])).outcome) for p in PAIRS]
-
-
-def _scores(label: str, results: list[tuple[dict[str, Any], Outcome]]) -> tuple[float, float]:
-    predicted = [p for p, outcome in results if outcome == label]
-    actual = [p for p, _ in results if p["label"] == label]
-    hits = [p for p in predicted if p["label"] == label]
-    precision = len(hits) / len(predicted) if predicted else 1.0
-    recall = len(hits) / len(actual) if actual else 1.0
-    return precision, recall
 
 
 def test_the_corpus_is_large_and_covers_every_verdict() -> None:
@@ -70,7 +62,7 @@ LEVELS = {
 @pytest.mark.parametrize("label", list(LEVELS))
 def test_compare_meets_the_precision_and_recall_levels_on_the_corpus(label: str) -> None:
     results = _predictions()
-    precision, recall = _scores(label, results)
+    precision, recall = precision_recall(label, results)
     misses = [
         f"{p['id']} ({p['why']}): labelled {p['label']}, got {outcome.value}"
         for p, outcome in results
