@@ -53,25 +53,6 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    s = Stack(
-        tmp_path_factory.mktemp("authz"),
-        replicas=1,
-        fresh=True,
-        partitions=2,
-        env={
-            "PACKLINE_COLLECT_TICK_SECONDS": "3600",
-            "PACKLINE_BUNDLE_HOLD_SECONDS": "1",
-        },
-    )
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
-
-
-@pytest.fixture(scope="module")
 def calls(stack: Stack) -> Iterator[Calls]:
     """Tokens signed with the stack's own key, the one its services trust."""
     signer = TestTokens(keys.token_private_key(stack.workdir))

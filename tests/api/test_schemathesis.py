@@ -5,7 +5,6 @@ status code. Every request carries a valid token of one seller (st_hooks). Bound
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,22 +16,6 @@ SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
 HERE = Path(__file__).parent
 CONFIG = HERE / "schemathesis.toml"
 MAX_EXAMPLES = os.environ.get("PACKLINE_API_EXAMPLES", "10")
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    s = Stack(
-        tmp_path_factory.mktemp("api"),
-        replicas=1,
-        fresh=True,
-        partitions=2,
-        env={"PACKLINE_COLLECT_TICK_SECONDS": "3600"},
-    )
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
 
 
 @pytest.mark.parametrize("service", SERVICES)

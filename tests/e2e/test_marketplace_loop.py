@@ -6,7 +6,6 @@ after shipping reported by an on-demand check. Then `packline demo` on the same 
 its courier-booked parcels to delivery."""
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -17,19 +16,14 @@ from packline_launcher.demo_waybills import API_SELLER
 from packline_launcher.stack import Stack
 
 from .helpers import Api, wait_until
-from .loop import SELLER, STACK_ENV, Line, Loop, kst_day
+from .loop import SELLER, Line, Loop, kst_day
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    s = Stack(tmp_path_factory.mktemp("loop"), replicas=1, fresh=True, env=dict(STACK_ENV))
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+@pytest.fixture
+def stack(market_stack: Stack) -> Stack:
+    return market_stack  # shared with the other module (conftest)
 
 
 def test_the_marketplace_loop_closes_through_the_running_stack(stack: Stack) -> None:

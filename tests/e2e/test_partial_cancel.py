@@ -7,7 +7,6 @@ exactly what leaves on-hand (docs/adr/0003)."""
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ from packline_launcher import sample_orders
 from packline_launcher.stack import Stack
 
 from .helpers import Api, jsonl, wait_until
-from .scenario import STACK_ENV, db
+from .scenario import db
 
 pytestmark = pytest.mark.e2e
 
@@ -67,14 +66,9 @@ ORDER = {
 CANCEL_LINES = f"/orders/OWN_SHOP/{ORDER_ID}/cancel-lines?seller_id={SELLER}"
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    s = Stack(tmp_path_factory.mktemp("partial"), replicas=1, fresh=True, env=dict(STACK_ENV))
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+@pytest.fixture
+def stack(market_stack: Stack) -> Stack:
+    return market_stack  # shared with the other module (conftest)
 
 
 def _stock(stack: Stack) -> dict[str, tuple[int, int]]:

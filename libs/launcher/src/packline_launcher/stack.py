@@ -91,9 +91,16 @@ class Stack:
                     COURIERS, self.workdir / "logs" / "couriersim.log", preexec=die_with_parent
                 )
                 self.couriersim.start()
-            asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
-            for name in SERVICES:
-                self._migrate(name)
+            migrating = [self._start_migration(name) for name in SERVICES]  # side by side
+            try:
+                asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
+                for name, running in zip(SERVICES, migrating, strict=True):
+                    self._finish_migration(name, running)
+            finally:  # one failed: the others are not left running
+                for running in migrating:
+                    if running.poll() is None:
+                        running.kill()
+                        running.communicate()
             for name in SERVICES:
                 for index in range(self.replicas):
                     self.processes.append(self._spawn(name, index))
@@ -188,19 +195,33 @@ class Stack:
         return keys.mint(self.workdir, seller_id, role)
 
     def _migrate(self, name: str) -> None:
+        self._finish_migration(name, self._start_migration(name))
+
+    def _start_migration(self, name: str) -> subprocess.Popen[str]:
+        """`python -m packline_<name> migrate`; each service owns its schema and role, so the
+        services' migrations run side by side (a stack starts in half the time on two cores)."""
         command = [sys.executable, "-m", f"packline_{name}", "migrate"]
         if self.broker is not None and not self.fresh and name != CONSOLE:
             command.append("--replay-outbox")  # the embedded broker started empty
-        result = subprocess.run(
+        return subprocess.Popen(
             command,
             env=self.child_env(0, name, admin=True),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
             text=True,
-            timeout=120,
-            check=False,
+            preexec_fn=die_with_parent,
         )
-        if result.returncode != 0:
-            raise RuntimeError(f"migrating {name} failed:\n{result.stderr[-3000:]}")
+
+    def _finish_migration(self, name: str, running: subprocess.Popen[str]) -> None:
+        try:
+            _, stderr = running.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            running.kill()
+            running.communicate()
+            raise RuntimeError(f"migrating {name} took over 120 s") from None
+        if running.returncode != 0:
+            raise RuntimeError(f"migrating {name} failed:\n{stderr[-3000:]}")
 
     def _spawn(self, name: str, index: int, port: int | None = None) -> ServiceProcess:
         port = port or free_port()
