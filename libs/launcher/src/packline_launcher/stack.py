@@ -91,10 +91,11 @@ class Stack:
                     COURIERS, self.workdir / "logs" / "couriersim.log", preexec=die_with_parent
                 )
                 self.couriersim.start()
-            migrating = [self._start_migration(name) for name in SERVICES]  # side by side
+            schemas = [*SERVICES, *([CONSOLE] if self.console else [])]
+            migrating = [self._start_migration(name) for name in schemas]  # side by side
             try:
                 asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
-                for name, running in zip(SERVICES, migrating, strict=True):
+                for name, running in zip(schemas, migrating, strict=True):
                     self._finish_migration(name, running)
             finally:  # one failed: the others are not left running
                 for running in migrating:
@@ -106,7 +107,6 @@ class Stack:
                     self.processes.append(self._spawn(name, index))
             self.wait_ready(self.processes)
             if self.console:  # it needs the services' URLs, known only now
-                self._migrate(CONSOLE)
                 self.processes.append(self._spawn(CONSOLE, 0))
                 self.wait_ready(self.processes[-1:])
         except BaseException:
