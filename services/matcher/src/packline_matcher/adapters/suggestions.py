@@ -66,18 +66,6 @@ async def store(
     return int(result.split()[-1])
 
 
-async def ask_again(conn: Conn, seller_id: str) -> None:
-    """The seller's catalogue changed: every waiting order of theirs is suggested again (the
-    old suggestions stay visible until the new ones are in)."""
-    await conn.execute(
-        """
-        UPDATE held_orders SET suggested_at = NULL, asked_at = clock_timestamp()
-        WHERE seller_id = $1
-        """,
-        seller_id,
-    )
-
-
 async def page(
     conn: Conn,
     seller_id: str | None,

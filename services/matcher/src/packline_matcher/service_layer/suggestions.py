@@ -10,8 +10,10 @@ import asyncpg
 
 from packline_matcher.adapters import catalogue
 from packline_matcher.adapters import suggestions as stored
+from packline_matcher.adapters.unit_of_work import MatcherUnitOfWork
 from packline_matcher.domain.catalogue import CatalogueItem
 from packline_matcher.domain.suggestions import MOST, Ranker
+from packline_matcher.service_layer.ports import Work
 from packline_runtime.unit_of_work import UnitOfWork
 
 
@@ -48,6 +50,12 @@ async def refresh(pool: asyncpg.Pool, limit: int = 100) -> int:
 async def import_catalogue(
     uow: UnitOfWork, seller_id: str, items: list[CatalogueItem], by: str
 ) -> None:
+    await catalogue_changed(MatcherUnitOfWork(uow), seller_id, items, by)
+
+
+async def catalogue_changed(
+    work: Work, seller_id: str, items: list[CatalogueItem], by: str
+) -> None:
     """상품 등록: upsert the SKUs; the seller's waiting orders are suggested again."""
-    await catalogue.upsert(uow.conn, seller_id, items, by)
-    await stored.ask_again(uow.conn, seller_id)
+    await work.catalogue.upsert(seller_id, items, by)
+    await work.queue.ask_again(seller_id)
