@@ -6,9 +6,11 @@ changes."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from packline_contracts import OrderCollected, OrderRecipientChanged
 from packline_matcher.domain.matching import ListingKey
+from packline_matcher.domain.suggestions import Suggestion
 
 
 @dataclass
@@ -58,3 +60,46 @@ def hold(
 def latest_changes(changes: Sequence[OrderRecipientChanged]) -> list[OrderRecipientChanged]:
     """배송지 변경: the latest change per order wins (a batch is in partition order)."""
     return list({c.order.uid: c for c in changes}.values())
+
+
+@dataclass(frozen=True)
+class WaitingLine:
+    """A line of a waiting order as the queue shows it and suggestions are computed for."""
+
+    line_id: str
+    listing_id: str
+    option_id: str
+    product_name: str
+    option_name: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class QueuedOrder:
+    """One order of the unmatched queue as people page through it."""
+
+    order_uid: str
+    seller_id: str
+    marketplace: str
+    held_at: datetime
+    missing: list[ListingKey]
+    lines: list[WaitingLine]
+    suggestions: dict[str, list[Suggestion]]  # line id → best first (computed beforehand)
+    suggested_at: datetime | None  # None while (re)computing them
+
+    def waits_for(self, line: WaitingLine) -> bool:
+        return (line.listing_id, line.option_id) in self.missing
+
+    def suggested(self, line: WaitingLine, most: int) -> list[Suggestion]:
+        """Up to `most` suggestions for a line still without a mapping (none for the others)."""
+        return self.suggestions.get(line.line_id, [])[:most] if self.waits_for(line) else []
+
+
+@dataclass(frozen=True)
+class ToSuggest:
+    """A waiting order whose suggestions are missing or out of date."""
+
+    order_uid: str
+    seller_id: str
+    asked_at: datetime  # the ask this answers; a newer ask discards the answer
+    lines: list[WaitingLine]  # the unmapped ones
