@@ -77,7 +77,7 @@ async def test_a_batch_holds_what_waits_naming_what_is_missing_with_one_load_and
     ]
     ready = collected(3, line("7001", "70011"))
     await use_cases.handle(work, [*waiting, ready, ready])  # `ready` delivered twice
-    assert [e.order for e in work.emitted] == [ready.order]  # type: ignore[attr-defined]
+    assert [e.order for e in work.emitted] == [ready.order]
     assert list(work.queue.rows) == [o.order.uid for o in waiting]
     assert all(work.queue.missing(o) == [("7002", "70021")] for o in waiting)
     assert (work.mappings.loads, work.catalogue.loads) == (1, 1)
@@ -122,7 +122,7 @@ async def test_a_new_mapping_releases_the_orders_it_completes_and_records_the_de
     assert work.queue.missing(both) == [("7001", "70011"), ("7002", "70021")]
     released = await mappings.add_mapping(work, KEY, RICE, "kim", "same rice")
     assert released == [one.order.uid, two.order.uid]
-    assert {e.order.uid for e in work.emitted} == set(released)  # type: ignore[attr-defined]
+    assert {e.order.uid for e in work.emitted} == set(released)
     assert list(work.queue.rows) == [both.order.uid]
     assert work.queue.missing(both) == [("7002", "70021")]
     assert work.queue.asked_again == {both.order.uid}  # waits for less: suggest again
