@@ -4,7 +4,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from packline_matcher.adapters import repository
+from packline_matcher.adapters import views
 from packline_matcher.entrypoints import catalogue_http, http, subscriber
 from packline_matcher.service_layer import suggestions
 from packline_runtime import flow
@@ -30,7 +30,7 @@ def load_settings() -> MatcherSettings:
 def build_runtime(settings: Settings) -> ServiceRuntime:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     runtime.subscribe(subscriber.subscription())
-    runtime.oldest_waiting(flow.oldest_of(repository.flow))  # the oldest-unprocessed-age gauge
+    runtime.oldest_waiting(flow.oldest_of(views.flow))  # the oldest-unprocessed-age gauge
     s = settings if isinstance(settings, MatcherSettings) else MatcherSettings()
 
     async def suggest() -> int:

@@ -3,7 +3,9 @@ seller SKU code matches when the catalogue has it; a person's mapping wins over 
 
 from packline_contracts import OrderCollected, SkuLine
 from packline_launcher.testing import collected, line
-from packline_matcher.domain.matching import Matched, match
+from packline_matcher.domain.matching import Matched, match, match_all
+
+RICE = (SkuLine(sku="RICE", quantity=1),)
 
 
 def _with_code(order: OrderCollected, code: str) -> OrderCollected:
@@ -60,3 +62,16 @@ def test_a_persons_mapping_wins_over_the_marketplace_sku_code() -> None:
     result = match(order, sets, {"SESAME-OIL"})
     assert isinstance(result, Matched)
     assert {s.sku for s in result.event.matched_lines[0].skus} == {"OIL-A", "OIL-B"}
+
+
+def test_a_batch_matches_each_order_with_its_own_sellers_mappings_and_catalogue() -> None:
+    mine, theirs = collected(1, line()), collected(1, line(), seller="s2")
+    coded = _with_code(collected(2, line("9001", "90011"), seller="s2"), "EGG")
+    found = match_all(
+        [mine, theirs, coded], {("s1", "COUPANG", "7001", "70011"): RICE}, {("s1", "EGG")}
+    )
+    assert [o for o, _ in found.matched] == [mine]
+    assert [(o, missing) for o, missing in found.waiting] == [
+        (theirs, [("7001", "70011")]),
+        (coded, [("9001", "90011")]),  # s1's catalogue is not s2's
+    ]

@@ -93,3 +93,17 @@ async def listing(
         since,
     )
     return [dict(r) for r in rows]
+
+
+class PgCatalogueRepository:
+    def __init__(self, conn: Conn) -> None:
+        self._conn = conn
+
+    async def known_pairs(self, pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+        return await known_pairs(self._conn, pairs)
+
+    async def known_skus(self, seller_id: str, skus: Iterable[str]) -> set[str]:
+        return await known_skus(self._conn, seller_id, skus)
+
+    async def upsert(self, seller_id: str, items: Sequence[CatalogueItem], by: str) -> None:
+        await upsert(self._conn, seller_id, items, by)

@@ -2,28 +2,29 @@
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from packline_matcher.domain.queue import QueuedOrder, ToSuggest, WaitingLine
+from packline_matcher.domain.suggestions import Suggestion
 from packline_runtime.db import Conn
 
 QueueKey = tuple[datetime, str]  # (held_at, order_uid): the queue's stable order
 
 
-@dataclass(frozen=True)
-class WaitingLine:
-    line_id: str
-    product_name: str
-    option_name: str
+def _line(stored: dict[str, Any]) -> WaitingLine:
+    return WaitingLine(
+        stored["line_id"],
+        stored.get("listing_id", ""),
+        stored.get("option_id", ""),
+        stored.get("product_name", ""),
+        stored.get("option_name", ""),
+        stored.get("quantity", 0),
+    )
 
 
-@dataclass(frozen=True)
-class ToSuggest:
-    order_uid: str
-    seller_id: str
-    asked_at: datetime  # the ask this answers; a newer ask discards the answer
-    lines: list[WaitingLine]  # the unmapped ones
+def _missing(stored: str) -> list[tuple[str, str]]:
+    return [(m[0], m[1]) for m in json.loads(stored)]
 
 
 async def to_suggest(conn: Conn, limit: int) -> list[ToSuggest]:
@@ -38,18 +39,18 @@ async def to_suggest(conn: Conn, limit: int) -> list[ToSuggest]:
     )
     found = []
     for r in rows:
-        missing = {tuple(m) for m in json.loads(r["missing"])}
+        missing = set(_missing(r["missing"]))
         lines = [
-            WaitingLine(li["line_id"], li.get("product_name", ""), li.get("option_name", ""))
-            for li in json.loads(r["lines"])
-            if (li["listing_id"], li["option_id"]) in missing
+            line
+            for line in map(_line, json.loads(r["lines"]))
+            if (line.listing_id, line.option_id) in missing
         ]
         found.append(ToSuggest(r["order_uid"], r["seller_id"], r["asked_at"], lines))
     return found
 
 
 async def store(
-    conn: Conn, answers: Sequence[tuple[ToSuggest, dict[str, list[dict[str, Any]]]]]
+    conn: Conn, answers: Sequence[tuple[ToSuggest, dict[str, list[Suggestion]]]]
 ) -> int:
     """Keep each answer unless its order was asked again meanwhile (held again, catalogue
     changed) or left the queue; returns how many were kept."""
@@ -61,21 +62,19 @@ async def store(
         """,
         [q.order_uid for q, _ in answers],
         [q.asked_at for q, _ in answers],
-        [json.dumps(s, ensure_ascii=False) for _, s in answers],
+        [
+            json.dumps(
+                {k: [s.__dict__ for s in v] for k, v in per_line.items()}, ensure_ascii=False
+            )
+            for _, per_line in answers
+        ],
     )
     return int(result.split()[-1])
 
 
-async def ask_again(conn: Conn, seller_id: str) -> None:
-    """The seller's catalogue changed: every waiting order of theirs is suggested again (the
-    old suggestions stay visible until the new ones are in)."""
-    await conn.execute(
-        """
-        UPDATE held_orders SET suggested_at = NULL, asked_at = clock_timestamp()
-        WHERE seller_id = $1
-        """,
-        seller_id,
-    )
+def _suggestions(stored: str | None) -> dict[str, list[Suggestion]]:
+    found = json.loads(stored) if stored else {}
+    return {line_id: [Suggestion(**s) for s in ranked] for line_id, ranked in found.items()}
 
 
 async def page(
@@ -85,7 +84,7 @@ async def page(
     limit: int,
     patterns: list[str] | None = None,
     since: datetime | None = None,
-) -> list[dict[str, Any]]:
+) -> list[QueuedOrder]:
     """One page of the queue after `after`, in (held_at, order_uid) order: O(limit) work
     without a search. `patterns` (search.patterns) match the order uid or a line's listing id,
     product name or option name; `since` keeps orders held from then on."""
@@ -112,11 +111,15 @@ async def page(
         since,
     )
     return [
-        {
-            **dict(r),
-            "missing": json.loads(r["missing"]),
-            "lines": json.loads(r["lines"]),
-            "suggestions": json.loads(r["suggestions"]) if r["suggestions"] else {},
-        }
+        QueuedOrder(
+            order_uid=r["order_uid"],
+            seller_id=r["seller_id"],
+            marketplace=r["marketplace"],
+            held_at=r["held_at"],
+            missing=_missing(r["missing"]),
+            lines=[_line(li) for li in json.loads(r["lines"])],
+            suggestions=_suggestions(r["suggestions"]),
+            suggested_at=r["suggested_at"],
+        )
         for r in rows
     ]

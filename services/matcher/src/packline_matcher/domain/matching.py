@@ -2,16 +2,28 @@
 the line's own seller SKU code (Coupang externalVendorSkuCode, Naver sellerProductCode) when
 that code is in the seller's catalogue."""
 
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from packline_contracts import MatchedLine, OrderCollected, OrderLine, OrderMatched, SkuLine
 
 ListingKey = tuple[str, str]  # (listing_id, option_id)
+MappingKey = tuple[str, str, str, str]  # seller, marketplace, listing, option
 
 
 def listing_keys(order: OrderCollected) -> list[ListingKey]:
     return sorted({(line.listing_id, line.option_id) for line in order.lines})
+
+
+def mapping_keys(orders: Iterable[OrderCollected]) -> list[MappingKey]:
+    """The mappings these orders could use (the listings they name, per seller and
+    marketplace)."""
+    return [
+        (o.seller_id, o.order.marketplace.value, listing, option)
+        for o in orders
+        for listing, option in listing_keys(o)
+    ]
 
 
 @dataclass(frozen=True)
@@ -70,3 +82,45 @@ def match(
         orderer_name=order.orderer_name,
     )
     return Matched(event, sorted(via))
+
+
+@dataclass
+class Sorted:
+    """A batch of orders matched against what is known: those every line of which resolved,
+    and those still waiting, each naming the listings without a mapping."""
+
+    matched: list[tuple[OrderCollected, Matched]] = field(default_factory=list)
+    waiting: list[tuple[OrderCollected, list[ListingKey]]] = field(default_factory=list)
+
+
+def match_all(
+    orders: Sequence[OrderCollected],
+    mappings: Mapping[MappingKey, tuple[SkuLine, ...]],
+    catalogue: Collection[tuple[str, str]] = (),
+) -> Sorted:
+    """`match` for many orders of many sellers: `mappings` by (seller, marketplace, listing,
+    option), `catalogue` the known (seller, SKU) pairs. Each order sees only its own seller's
+    mappings (of its marketplace) and catalogue."""
+    own_mappings: dict[tuple[str, str], dict[ListingKey, tuple[SkuLine, ...]]] = defaultdict(dict)
+    for (seller, marketplace, listing, option), skus in mappings.items():
+        own_mappings[(seller, marketplace)][(listing, option)] = skus
+    own_skus: dict[str, set[str]] = defaultdict(set)
+    for seller, sku in catalogue:
+        own_skus[seller].add(sku)
+    found = Sorted()
+    for order in orders:
+        mine = own_mappings.get((order.seller_id, order.order.marketplace.value), {})
+        result = match(order, mine, own_skus.get(order.seller_id, set()))
+        if isinstance(result, list):
+            found.waiting.append((order, result))
+        else:
+            found.matched.append((order, result))
+    return found
+
+
+def sku_codes(orders: Iterable[OrderCollected]) -> set[tuple[str, str]]:
+    """The (seller, SKU code) pairs the orders' lines carry: the catalogue look-ups a batch
+    needs (a line without a code needs none)."""
+    return {
+        (o.seller_id, li.seller_sku_code) for o in orders for li in o.lines if li.seller_sku_code
+    }

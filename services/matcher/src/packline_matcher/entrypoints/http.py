@@ -7,8 +7,7 @@ from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel, Field
 
 from packline_contracts import Marketplace, SkuLine
-from packline_matcher.adapters import repository as repo
-from packline_matcher.adapters import unmatching
+from packline_matcher.adapters import mappings, views
 from packline_matcher.domain.suggestions import MOST
 from packline_matcher.service_layer import queue, use_cases
 from packline_runtime import auth, flow, paging, search
@@ -100,7 +99,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             after = (after_mp, after_listing, after_option)
         mp = marketplace.value if marketplace else None
         async with runtime.pool.acquire() as conn:
-            rows = await unmatching.list_mappings(
+            rows = await mappings.list_mappings(
                 conn,
                 auth.own_seller(caller, seller_id),
                 mp,
@@ -173,7 +172,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         """The caller's seller's counts; across sellers for the platform role sre."""
         seller = None if caller.role is Role.SRE else caller.seller_id
         async with runtime.pool.acquire() as conn:
-            return await repo.stats(conn, seller)
+            return await views.stats(conn, seller)
 
     @api.get("/flow")
     async def get_flow(caller: auth.CallerDep, since: flow.FlowSince = None) -> flow.Flow:
@@ -184,7 +183,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         seller = None if caller.role is Role.SRE else caller.seller_id
         start = flow.start_of(since)
         async with runtime.pool.acquire() as conn:
-            done, oldest = await repo.flow(conn, seller, start)
+            done, oldest = await views.flow(conn, seller, start)
         return flow.Flow(since=start, done=done, oldest=oldest)
 
     return api

@@ -9,8 +9,6 @@ from packline_matcher.adapters import suggestions as stored
 from packline_runtime import paging, search
 from packline_runtime.db import Conn
 
-LINE_FIELDS = ("line_id", "listing_id", "option_id", "product_name", "option_name", "quantity")
-
 
 class Suggestion(BaseModel):
     sku: str
@@ -71,35 +69,35 @@ async def page(
     search box) and `since` filter in SQL before paging. Raises paging.BadCursor for a cursor
     this queue did not hand out."""
     after = _after(cursor) if cursor else None
-    rows = await stored.page(conn, seller_id, after, limit + 1, search.patterns(q), since)
-    more, rows = len(rows) > limit, rows[:limit]
-    items = []
-    for r in rows:
-        missing = {tuple(m) for m in r["missing"]}
-        lines = []
-        for line in r["lines"]:
-            waiting = (line["listing_id"], line["option_id"]) in missing
-            found = r["suggestions"].get(line["line_id"], []) if waiting else []
-            lines.append(
+    found = await stored.page(conn, seller_id, after, limit + 1, search.patterns(q), since)
+    more, found = len(found) > limit, found[:limit]
+    items = [
+        WaitingOrder(
+            order=entry.order_uid,
+            marketplace=entry.marketplace,
+            seller_id=entry.seller_id,
+            held_at=entry.held_at,
+            missing=list(entry.missing),
+            suggested_at=entry.suggested_at,
+            lines=[
                 QueueLine(
-                    **{k: line.get(k, "") for k in LINE_FIELDS},
-                    unmatched=waiting,
-                    suggestions=found[:suggestions],
+                    line_id=line.line_id,
+                    listing_id=line.listing_id,
+                    option_id=line.option_id,
+                    product_name=line.product_name,
+                    option_name=line.option_name,
+                    quantity=line.quantity,
+                    unmatched=entry.waits_for(line),
+                    suggestions=[
+                        Suggestion(sku=s.sku, name=s.name, option=s.option, score=s.score)
+                        for s in entry.suggested(line, suggestions)
+                    ],
                 )
-            )
-        items.append(
-            WaitingOrder(
-                order=r["order_uid"],
-                marketplace=r["marketplace"],
-                seller_id=r["seller_id"],
-                held_at=r["held_at"],
-                missing=[tuple(m) for m in r["missing"]],
-                suggested_at=r["suggested_at"],
-                lines=lines,
-            )
+                for line in entry.lines
+            ],
         )
-    last = rows[-1] if rows else None
-    following = (
-        paging.encode([last["held_at"].isoformat(), last["order_uid"]]) if more and last else None
-    )
+        for entry in found
+    ]
+    last = found[-1] if found else None
+    following = paging.encode([last.held_at.isoformat(), last.order_uid]) if more and last else None
     return QueuePage(items=items, next=following)

@@ -4,14 +4,15 @@ large catalogue never holds up the service."""
 
 import asyncio
 from collections import defaultdict
-from typing import Any
 
 import asyncpg
 
 from packline_matcher.adapters import catalogue
 from packline_matcher.adapters import suggestions as stored
+from packline_matcher.adapters.unit_of_work import MatcherUnitOfWork
 from packline_matcher.domain.catalogue import CatalogueItem
-from packline_matcher.domain.suggestions import MOST, Ranker
+from packline_matcher.domain.suggestions import MOST, Ranker, Suggestion
+from packline_matcher.service_layer.ports import Work
 from packline_runtime.unit_of_work import UnitOfWork
 
 
@@ -27,10 +28,10 @@ async def refresh(pool: asyncpg.Pool, limit: int = 100) -> int:
             return 0
         items = await catalogue.items_of(conn, {q.seller_id for q in asked})
     rankers = {seller: await asyncio.to_thread(Ranker, own) for seller, own in items.items() if own}
-    ranked: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    ranked: dict[tuple[str, str, str], list[Suggestion]] = {}
     answers = []
     for q in asked:
-        per_line: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        per_line: dict[str, list[Suggestion]] = defaultdict(list)
         ranker = rankers.get(q.seller_id)
         for line in q.lines:
             key = (q.seller_id, line.product_name, line.option_name)
@@ -38,7 +39,7 @@ async def refresh(pool: asyncpg.Pool, limit: int = 100) -> int:
                 found = await asyncio.to_thread(
                     ranker.suggest, line.product_name, line.option_name, MOST
                 )
-                ranked[key] = [s.__dict__ for s in found]
+                ranked[key] = found
             per_line[line.line_id] = ranked.get(key, [])
         answers.append((q, dict(per_line)))
     async with pool.acquire() as conn:
@@ -48,6 +49,12 @@ async def refresh(pool: asyncpg.Pool, limit: int = 100) -> int:
 async def import_catalogue(
     uow: UnitOfWork, seller_id: str, items: list[CatalogueItem], by: str
 ) -> None:
+    await catalogue_changed(MatcherUnitOfWork(uow), seller_id, items, by)
+
+
+async def catalogue_changed(
+    work: Work, seller_id: str, items: list[CatalogueItem], by: str
+) -> None:
     """상품 등록: upsert the SKUs; the seller's waiting orders are suggested again."""
-    await catalogue.upsert(uow.conn, seller_id, items, by)
-    await stored.ask_again(uow.conn, seller_id)
+    await work.catalogue.upsert(seller_id, items, by)
+    await work.queue.ask_again(seller_id)
