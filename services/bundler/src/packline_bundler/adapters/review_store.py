@@ -4,8 +4,8 @@ sharing a field digest, remembered pair decisions; new reviews written set-based
 import json
 from collections.abc import Collection, Sequence
 
+from packline_bundler.domain.arrival import Arrival
 from packline_bundler.domain.arrivals import Groups
-from packline_bundler.domain.bundle import Arrival
 from packline_bundler.domain.review import Candidate, ReviewToOpen
 from packline_contracts import OrderMatched
 from packline_runtime.db import Conn

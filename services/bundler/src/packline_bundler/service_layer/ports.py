@@ -5,8 +5,9 @@ import uuid
 from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 
+from packline_bundler.domain.arrival import Arrival
 from packline_bundler.domain.arrivals import Exclusions, Groups
-from packline_bundler.domain.bundle import Arrival, Bundle
+from packline_bundler.domain.bundle import Bundle
 from packline_bundler.domain.review import Candidate, Joined, ReviewToOpen
 from packline_bundler.domain.sealing import SealSettings
 from packline_contracts import Event, OrderMatched, OrderRecipientChanged
