@@ -9,7 +9,6 @@ from typing import Any
 from packline_bundler.domain.bundle import Bundle, BundleStatus
 from packline_bundler.domain.held import Held
 from packline_bundler.domain.members import Member, MemberChanges
-from packline_contracts import OrderMatched
 from packline_runtime.db import Conn
 
 COLUMNS = (
@@ -53,8 +52,9 @@ async def hold(conn: Conn, ids: Collection[uuid.UUID], uids: Collection[str]) ->
         return Held([])
     members = await conn.fetch(
         """
-        SELECT m.bundle_id, m.event, m.matched_event_id, m.withdrawn_at IS NOT NULL AS withdrawn,
-               m.cancelled, c.order_uid IS NOT NULL AS heard_cancelled
+        SELECT m.bundle_id, m.order_uid, m.paid_at, m.matched_event_id, m.event,
+               m.withdrawn_at IS NOT NULL AS withdrawn, m.cancelled,
+               c.order_uid IS NOT NULL AS heard_cancelled
         FROM bundle_members m LEFT JOIN cancelled_orders c USING (order_uid)
         WHERE m.bundle_id = ANY($1::uuid[])
         """,
@@ -62,8 +62,10 @@ async def hold(conn: Conn, ids: Collection[uuid.UUID], uids: Collection[str]) ->
     )
     for m in members:
         member = Member(
-            OrderMatched.model_validate_json(m["event"]),
+            m["order_uid"],
+            m["paid_at"],
             m["matched_event_id"],
+            m["event"],
             m["withdrawn"],
             m["cancelled"],
             m["heard_cancelled"],

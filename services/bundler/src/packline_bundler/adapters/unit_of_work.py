@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from packline_bundler.adapters import changes, settings
+from packline_bundler.adapters import revoked_matches, settings
 from packline_bundler.adapters.bundle_store import PgBundleRepository
 from packline_bundler.adapters.review_store import PgReviewRepository
 from packline_bundler.domain.arrivals import Exclusions
@@ -28,7 +28,7 @@ class PgOrderRepository:
         return await tombstones.cancelled_among(self.conn, uids)
 
     async def revoked_among(self, event_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
-        return await changes.revoked_among(self.conn, event_ids)
+        return await revoked_matches.revoked_among(self.conn, event_ids)
 
     async def readdressed(self, uids: Sequence[str]) -> dict[str, OrderRecipientChanged]:
         return await recipient_changes.latest_for(self.conn, uids)
@@ -47,7 +47,7 @@ class PgOrderRepository:
         await tombstones.record(self.conn, uids)
 
     async def revoke(self, matches: Sequence[tuple[uuid.UUID, str]]) -> None:
-        await changes.revoke(self.conn, [m for m, _ in matches], [u for _, u in matches])
+        await revoked_matches.revoke(self.conn, [m for m, _ in matches], [u for _, u in matches])
 
     async def record_readdressed(self, events: Sequence[OrderRecipientChanged]) -> None:
         await recipient_changes.record(self.conn, events)

@@ -149,7 +149,9 @@ class Bundle:
             return None
         return self._move_out(uid)
 
-    def readdress(self, uid: str, change: OrderRecipientChanged) -> OrderMatched | None:
+    def readdress(
+        self, uid: str, change: OrderRecipientChanged
+    ) -> tuple[Leaving, OrderMatched] | None:
         """배송지 변경: the order leaves (OPEN) or is withdrawn from (SEALED) its bundle and
         returns, readdressed, to join anew; None when nothing moves: taken out already (a later
         OrderMatched takes the change), the same recipient, or allocated (the waybill stage
@@ -157,9 +159,8 @@ class Bundle:
         member = self.members.get(uid)
         if member is None or not member.in_box or member.order.recipient == change.recipient:
             return None
-        if self._move_out(uid) is None:
-            return None
-        return readdressed(member.order, change)
+        leaving = self._move_out(uid)
+        return None if leaving is None else (leaving, readdressed(member.order, change))
 
     def _move_out(self, uid: str) -> Leaving | None:
         if self.status is BundleStatus.OPEN:
@@ -175,7 +176,7 @@ class Bundle:
         live = [m.order for m in self.members.values() if m.live]
         anchor = None
         if not live:
-            anchor = min(self.members.values(), key=lambda m: (m.order.paid_at, m.uid)).order
+            anchor = min(self.members.values(), key=lambda m: (m.paid_at, m.uid)).order
         event = formed(self.bundle_id, live, self.revision + 1, anchor)
         self.revision, self.separate_invoices = event.revision, event.separate_invoices
         self.paid_at, self.changed, self.to_revise = event.paid_at, True, False
@@ -204,9 +205,9 @@ class Bundle:
         self._take(self.members[uid])
         return True
 
-    def unmerge(self, uids: Collection[str]) -> "Bundle":
+    def unmerge(self, uids: Collection[str]) -> tuple["Bundle", BundleFormed]:
         """합포 해제: split these live orders off a SEALED bundle (not yet allocated) into a new
-        sealed bundle of their own (`sealed` holds its BundleFormed); this one is to be revised."""
+        sealed bundle of their own, with its BundleFormed; this one is to be revised."""
         if self.status is not BundleStatus.SEALED:
             raise IllegalBundleStep(
                 f"bundle {self.bundle_id} is {self.status}: only a sealed bundle not yet"
@@ -225,13 +226,14 @@ class Bundle:
         split.stored = False
         for uid in sorted(set(uids)):
             split._take(self._release(uid))
-        split.sealed = formed(new_id, [m.order for m in split.members.values()])
-        split.separate_invoices, split.paid_at = (
-            split.sealed.separate_invoices,
-            split.sealed.paid_at,
+        event = formed(new_id, [m.order for m in split.members.values()])
+        split.sealed, split.separate_invoices, split.paid_at = (
+            event,
+            event.separate_invoices,
+            event.paid_at,
         )
         self.to_revise = True
-        return split
+        return split, event
 
     def can_merge(self, other: "Bundle") -> bool:
         return (
@@ -269,3 +271,9 @@ def readdressed(order: OrderMatched, change: OrderRecipientChanged) -> OrderMatc
     return order.model_copy(
         update={"recipient": change.recipient, "recipient_key": change.new_recipient_key}
     )
+
+
+def can_unmerge(status: str, live_orders: int) -> bool:
+    """What an unmerge needs (Bundle.unmerge): a sealed bundle not yet allocated, with an order
+    to split off and one to keep."""
+    return BundleStatus(status) is BundleStatus.SEALED and live_orders >= 2

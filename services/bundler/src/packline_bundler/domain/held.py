@@ -2,7 +2,7 @@
 found by id or by an order they hold, and where allocation takes members back."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from packline_bundler.domain.bundle import Bundle
 
@@ -12,7 +12,7 @@ class Held:
         self.by_id = {b.bundle_id: b for b in bundles}
         self._where = {uid: b.bundle_id for b in self.by_id.values() for uid in b.members}
 
-    def __iter__(self) -> "Iterable[Bundle]":
+    def __iter__(self) -> Iterator[Bundle]:
         return iter(sorted(self.by_id.values(), key=lambda b: b.bundle_id))
 
     def of(self, uid: str) -> Bundle | None:

@@ -4,6 +4,7 @@ set-based by the repository)."""
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from packline_contracts import OrderMatched
 
@@ -12,17 +13,26 @@ from packline_contracts import OrderMatched
 class Member:
     """An order in a bundle. `cancelled`: flagged after sealing (it stays, so the box's history
     is kept); `withdrawn`: unmatched or readdressed out of a sealed box (kept as a row until it
-    joins anew); `heard_cancelled`: the order's cancel was heard (a tombstone)."""
+    joins anew); `heard_cancelled`: the order's cancel was heard (a tombstone). `event`: its
+    OrderMatched, or the stored JSON of it until first read (most changes never read it)."""
 
-    order: OrderMatched
+    uid: str
+    paid_at: datetime
     matched_event_id: uuid.UUID | None
+    event: OrderMatched | str = field(repr=False)
     withdrawn: bool = False
     cancelled: bool = False
     heard_cancelled: bool = False
 
+    @classmethod
+    def of(cls, order: OrderMatched, **state: bool) -> "Member":
+        return cls(order.order.uid, order.paid_at, order.event_id, order, **state)
+
     @property
-    def uid(self) -> str:
-        return self.order.order.uid
+    def order(self) -> OrderMatched:
+        if isinstance(self.event, str):
+            self.event = OrderMatched.model_validate_json(self.event)
+        return self.event
 
     @property
     def in_box(self) -> bool:
