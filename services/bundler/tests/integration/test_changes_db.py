@@ -111,7 +111,9 @@ async def test_allocation_that_beat_an_unmerge_brings_the_orders_back(new_schema
     a, b = matched(collected(1), {"A": 1}), matched(collected(2), {"A": 1})
     box = await _sealed(pool, a, b)
     async with unit_of_work(pool) as uow:
-        new_id = await changes.unmerge(uow, "s1", box.bundle_id, [b.order.uid], "kim", "two boxes")
+        new_id = await use_cases.unmerge(
+            uow, "s1", box.bundle_id, [b.order.uid], "kim", "two boxes"
+        )
         revised, split = uow.emitted
     assert isinstance(revised, BundleFormed) and isinstance(split, BundleFormed)
     assert (revised.bundle_id, revised.revision, split.bundle_id) == (box.bundle_id, 2, new_id)
@@ -130,11 +132,13 @@ async def test_only_a_sealed_unallocated_bundle_can_be_unmerged(new_schema: Any)
     box = await _sealed(pool, a, b)
     with pytest.raises(changes.Refused, match="leave at least one order"):
         async with unit_of_work(pool) as uow:
-            await changes.unmerge(uow, "s1", box.bundle_id, [a.order.uid, b.order.uid], "kim", "x")
+            await use_cases.unmerge(
+                uow, "s1", box.bundle_id, [a.order.uid, b.order.uid], "kim", "x"
+            )
     await _apply(pool, _allocated(box))
     with pytest.raises(changes.Refused, match="is ALLOCATED"):
         async with unit_of_work(pool) as uow:
-            await changes.unmerge(uow, "s1", box.bundle_id, [b.order.uid], "kim", "x")
+            await use_cases.unmerge(uow, "s1", box.bundle_id, [b.order.uid], "kim", "x")
     with pytest.raises(LookupError):
         async with unit_of_work(pool) as uow:
-            await changes.unmerge(uow, "s1", uuid.uuid4(), [b.order.uid], "kim", "x")
+            await use_cases.unmerge(uow, "s1", uuid.uuid4(), [b.order.uid], "kim", "x")

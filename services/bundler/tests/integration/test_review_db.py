@@ -5,7 +5,7 @@ from typing import Any
 
 from packline_bundler.bootstrap import MIGRATIONS
 from packline_bundler.domain.sealing import SealSettings, parse_cutoffs
-from packline_bundler.service_layer import configure, review_decisions, use_cases
+from packline_bundler.service_layer import use_cases
 from packline_contracts import BundleFormed, OrderMatched
 from packline_launcher.testing import collected, matched, recipient
 from packline_runtime import decisions
@@ -119,7 +119,7 @@ async def test_merging_makes_one_box_and_later_orders_of_the_pair_follow(new_sch
     await _deliver(pool, _order(1), _order(2, mobile="010-9999-0000"))
     review_id = await pool.fetchval("SELECT review_id FROM reviews")
     async with unit_of_work(pool) as uow:
-        await review_decisions.decide(uow, "s1", review_id, True, "park", "same family, one door")
+        await use_cases.decide(uow, "s1", review_id, True, "park", "same family, one door")
     await _deliver(pool, _order(3, mobile="010-9999-0000"), _order(4))
     [box] = await _seal(pool)
     assert sorted(m.order.marketplace_order_id for m in box.members) == [
@@ -137,7 +137,7 @@ async def test_keeping_apart_is_remembered_for_the_pair(new_schema: Any) -> None
     await _deliver(pool, _order(1), _order(2, mobile="010-9999-0000"))
     review_id = await pool.fetchval("SELECT review_id FROM reviews")
     async with unit_of_work(pool) as uow:
-        await review_decisions.decide(uow, "s1", review_id, False, "park", "two people")
+        await use_cases.decide(uow, "s1", review_id, False, "park", "two people")
     assert len(await _seal(pool)) == 2
     await _deliver(pool, _order(3), _order(4, mobile="010-9999-0000"))
     assert await pool.fetchval("SELECT count(*) FROM reviews") == 1
@@ -147,7 +147,7 @@ async def test_keeping_apart_is_remembered_for_the_pair(new_schema: Any) -> None
 async def test_an_excluded_sku_ships_in_a_box_of_its_own(new_schema: Any) -> None:
     pool = await new_schema(MIGRATIONS, prefix="review")
     async with unit_of_work(pool) as uow:
-        await configure.exclusion(uow, "s1", "SKU", "ICE", True, "kim", "frozen goods")
+        await use_cases.exclusion(uow, "s1", "SKU", "ICE", True, "kim", "frozen goods")
     await _deliver(pool, _order(1), _order(2, ICE=1), _order(3))
     boxes = await _seal(pool)
     assert sorted(len(b.members) for b in boxes) == [1, 2]
@@ -159,13 +159,13 @@ async def test_cutoff_settings_reschedule_open_bundles_and_are_recorded(new_sche
     await _deliver(pool, _order(1))
     rule = SealSettings("CUTOFF", cutoffs=parse_cutoffs("10:00,14:00"))
     async with unit_of_work(pool) as uow:
-        assert await configure.sealing(uow, "s1", rule, HOLD, "kim", "two pickups a day") == 1
+        assert await use_cases.sealing(uow, "s1", rule, HOLD, "kim", "two pickups a day") == 1
     local = await pool.fetchval(
         "SELECT to_char(seal_after AT TIME ZONE 'Asia/Seoul', 'HH24:MI') FROM bundles"
     )
     assert local in ("10:00", "14:00")
     async with unit_of_work(pool) as uow:
-        await configure.sealing(uow, "s1", SealSettings("MANUAL"), HOLD, "kim", "by hand")
+        await use_cases.sealing(uow, "s1", SealSettings("MANUAL"), HOLD, "kim", "by hand")
         assert await use_cases.seal(uow) == 0
     assert await pool.fetchval("SELECT seal_after FROM bundles") is None
     assert await pool.fetchval("SELECT count(*) FROM decisions WHERE action = 'SETTINGS'") == 2

@@ -4,34 +4,24 @@ writes back set-based (`unnest`)."""
 import uuid
 from collections.abc import Collection, Iterable, Sequence
 
-from packline_bundler.adapters import repository
-from packline_bundler.domain.bundle import Bundle, BundleStatus
+from packline_bundler.adapters import held_store, repository
+from packline_bundler.adapters.held_store import COLUMNS as _COLUMNS
+from packline_bundler.adapters.held_store import bundle_from as _bundle
+from packline_bundler.domain.bundle import Bundle
+from packline_bundler.domain.held import Held
 from packline_bundler.domain.review import Joined
 from packline_contracts import OrderMatched
 from packline_runtime.db import Conn
 
 Ref = tuple[str, str]
-_COLUMNS = "b.bundle_id, b.seller_id, b.bundle_key, b.recipient_key, b.status, b.seal_after"
-
-
-def _bundle(row: object) -> Bundle:
-    r = dict(row)  # type: ignore[call-overload]
-    return Bundle(
-        r["bundle_id"],
-        r["seller_id"],
-        r["bundle_key"],
-        r["recipient_key"],
-        BundleStatus(r["status"]),
-        r["seal_after"],
-    )
 
 
 class PgBundleRepository:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
-    async def lock_sellers(self, sellers: Iterable[str]) -> None:
-        await repository.lock_sellers(self.conn, list(sellers), exclusive=False)
+    async def lock_sellers(self, sellers: Iterable[str], exclusive: bool = False) -> None:
+        await repository.lock_sellers(self.conn, list(sellers), exclusive=exclusive)
 
     async def lock_recipients(self, hashes: Iterable[str]) -> None:
         await repository.lock_recipients(self.conn, list(hashes))
@@ -160,3 +150,20 @@ class PgBundleRepository:
             [e.separate_invoices if e else None for e in events],
             [e.paid_at if e else None for e in events],
         )
+
+    async def hold(self, ids: Collection[uuid.UUID] = (), orders: Collection[str] = ()) -> Held:
+        return await held_store.hold(self.conn, ids, orders)
+
+    async def save(self, bundles: Iterable[Bundle]) -> None:
+        await held_store.save(self.conn, bundles)
+
+    async def is_sellers(self, seller_id: str, bundle_id: uuid.UUID) -> bool:
+        value = await self.conn.fetchval(
+            "SELECT true FROM bundles WHERE bundle_id = $1 AND seller_id = $2",
+            bundle_id,
+            seller_id,
+        )
+        return value is not None
+
+    async def open_of(self, seller_id: str) -> list[Bundle]:
+        return await held_store.open_of(self.conn, seller_id)

@@ -36,36 +36,6 @@ async def lock_recipients(conn: Conn, keys: Sequence[str]) -> None:
     )
 
 
-async def leave_open_bundles(conn: Conn, uids: Sequence[str]) -> int:
-    """Cancelled orders leave OPEN bundles; sealed ones keep them, flagged."""
-    rows = await conn.fetch(
-        """
-        SELECT b.bundle_id FROM bundle_members m JOIN bundles b USING (bundle_id)
-        WHERE m.order_uid = ANY($1::text[]) AND b.status = 'OPEN'
-        ORDER BY b.bundle_id
-        FOR UPDATE OF b
-        """,
-        list(uids),
-    )
-    if not rows:
-        return 0
-    result = await conn.execute(
-        """
-        DELETE FROM bundle_members m USING bundles b
-        WHERE m.bundle_id = b.bundle_id AND b.status = 'OPEN' AND m.order_uid = ANY($1::text[])
-        """,
-        list(uids),
-    )
-    return int(result.split()[-1])
-
-
-async def mark_cancelled(conn: Conn, uids: Sequence[str]) -> None:
-    """Orders cancelled after sealing stay members, flagged, so the box's history is kept."""
-    await conn.execute(
-        "UPDATE bundle_members SET cancelled = true WHERE order_uid = ANY($1::text[])", list(uids)
-    )
-
-
 async def members_of(
     conn: Conn, bundle_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[OrderMatched]]:

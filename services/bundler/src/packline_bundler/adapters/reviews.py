@@ -71,19 +71,6 @@ async def is_sellers(conn: Conn, seller_id: str, review_id: int) -> bool:
     return value is not None
 
 
-async def lock_review(conn: Conn, review_id: int) -> dict[str, Any] | None:
-    row = await conn.fetchrow("SELECT * FROM reviews WHERE review_id = $1 FOR UPDATE", review_id)
-    return dict(row) if row else None
-
-
-async def close(conn: Conn, review_id: int, status: str) -> None:
-    await conn.execute(
-        "UPDATE reviews SET status = $2, decided_at = now() WHERE review_id = $1",
-        review_id,
-        status,
-    )
-
-
 async def repoint(conn: Conn, old: uuid.UUID, new: uuid.UUID) -> None:
     """Reviews that named a bundle merged away now name the bundle it joined."""
     await conn.execute("UPDATE reviews SET bundle_a = $2 WHERE bundle_a = $1", old, new)
@@ -122,35 +109,3 @@ async def pending(
         since,
     )
     return [dict(r) for r in rows]
-
-
-async def obsolete_for_orders(conn: Conn, uids: Sequence[str]) -> None:
-    """A pending review about an order that left (cancelled, unmatched) no longer holds."""
-    await conn.execute(
-        """
-        UPDATE reviews SET status = 'OBSOLETE', decided_at = now()
-        WHERE status = 'PENDING' AND (order_a = ANY($1::text[]) OR order_b = ANY($1::text[]))
-        """,
-        list(uids),
-    )
-
-
-async def merge_bundles(conn: Conn, survivor: uuid.UUID, loser: uuid.UUID, group: str) -> None:
-    """The loser's members join the survivor, which takes the group's key and the earlier
-    sealing time; the loser is over."""
-    await conn.execute(
-        "UPDATE bundle_members SET bundle_id = $1 WHERE bundle_id = $2", survivor, loser
-    )
-    await conn.execute(
-        """
-        UPDATE bundles s SET seal_after = CASE
-            WHEN s.seal_after IS NULL OR l.seal_after IS NULL THEN coalesce(s.seal_after, l.seal_after)
-            ELSE least(s.seal_after, l.seal_after) END
-        FROM bundles l WHERE s.bundle_id = $1 AND l.bundle_id = $2
-        """,
-        survivor,
-        loser,
-    )
-    await conn.execute("UPDATE bundles SET status = 'CANCELLED' WHERE bundle_id = $1", loser)
-    await conn.execute("UPDATE bundles SET bundle_key = $2 WHERE bundle_id = $1", survivor, group)
-    await repoint(conn, loser, survivor)

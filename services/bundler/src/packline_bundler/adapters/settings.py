@@ -1,7 +1,7 @@
 """SQL for per-seller sealing settings and never-bundle exclusions."""
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from packline_bundler.domain.sealing import SealSettings, parse_cutoffs
@@ -37,21 +37,6 @@ async def save(conn: Conn, seller_id: str, settings: SealSettings, by: str) -> N
         [c.strftime("%H:%M") for c in settings.cutoffs],
         by,
     )
-
-
-async def open_bundles(conn: Conn, seller_id: str) -> list[tuple[Any, datetime]]:
-    rows = await conn.fetch(
-        """
-        SELECT bundle_id, opened_at FROM bundles
-        WHERE seller_id = $1 AND status = 'OPEN' ORDER BY bundle_id FOR UPDATE
-        """,
-        seller_id,
-    )
-    return [(r["bundle_id"], r["opened_at"]) for r in rows]
-
-
-async def reschedule(conn: Conn, plan: list[tuple[Any, datetime | None]]) -> None:
-    await conn.executemany("UPDATE bundles SET seal_after = $2 WHERE bundle_id = $1", plan)
 
 
 async def exclusions(conn: Conn, sellers: Iterable[str]) -> dict[str, dict[str, set[str]]]:

@@ -4,7 +4,8 @@ which group key, in which order, and into which bundle."""
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from packline_bundler.domain.bundle import Arrival, Bundle
+from packline_bundler.domain.arrival import Arrival
+from packline_bundler.domain.bundle import Bundle
 from packline_bundler.domain.bundles import bundle_key, is_solo, recipient_of
 from packline_bundler.domain.review import Joined
 from packline_bundler.domain.sealing import SealSettings, seal_after

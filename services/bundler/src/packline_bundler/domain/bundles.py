@@ -80,9 +80,3 @@ def formed(
         revision=revision,
         separate_invoices=separate_invoices(ordered),
     )
-
-
-def can_unmerge(status: str, live_orders: int) -> bool:
-    """What an unmerge needs (service_layer.changes.unmerge): a sealed bundle not yet
-    allocated, with an order to split off and one to keep."""
-    return status == "SEALED" and live_orders >= 2

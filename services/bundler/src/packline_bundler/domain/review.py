@@ -4,9 +4,12 @@ they are one door. The comparer lives in packline_recipients; this names the pai
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from packline_bundler.domain.bundle import Arrival, Hashes
+from packline_bundler.domain.arrival import Arrival, Hashes
+from packline_bundler.domain.bundle import Refused
 from packline_bundler.domain.bundles import recipient_of
 from packline_contracts import OrderMatched
 from packline_recipients import Outcome, Verdict, compare
@@ -113,3 +116,45 @@ def to_open(
             seller, pair_, (first[0], second[0]), (first[1], second[1]), fields(verdict_)
         )
     return list(found.values())
+
+
+class ReviewStatus(StrEnum):
+    PENDING = "PENDING"
+    MERGED = "MERGED"
+    KEPT_APART = "KEPT_APART"
+    OBSOLETE = "OBSOLETE"
+
+
+class PairDecision(StrEnum):
+    """A person's answer about a pair of recipients, remembered for later orders."""
+
+    MERGE = "MERGE"
+    KEEP_APART = "KEEP_APART"
+
+
+@dataclass
+class Review:
+    """A 확인필요 raised about two orders (side a has the pair's first key). PENDING until a
+    person merges the two bundles or keeps them apart, or one of the orders leaves (OBSOLETE);
+    decided once."""
+
+    review_id: int
+    seller_id: str
+    pair: tuple[str, str]
+    bundles: tuple[uuid.UUID, uuid.UUID]
+    orders: tuple[str, str]
+    status: ReviewStatus = ReviewStatus.PENDING
+    decided_at: datetime | None = None
+
+    def decide(self, merge: bool, now: datetime) -> PairDecision:
+        if self.status is not ReviewStatus.PENDING:
+            raise Refused(f"review {self.review_id} is already {self.status}")
+        self.status = ReviewStatus.MERGED if merge else ReviewStatus.KEPT_APART
+        self.decided_at = now
+        return PairDecision.MERGE if merge else PairDecision.KEEP_APART
+
+    def obsolete(self, now: datetime) -> None:
+        """An order of the pair left (cancelled, unmatched, readdressed): no one is asked."""
+        if self.status is not ReviewStatus.PENDING:
+            raise Refused(f"review {self.review_id} is already {self.status}")
+        self.status, self.decided_at = ReviewStatus.OBSOLETE, now

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from packline_bundler.adapters import repository as repo
 from packline_bundler.adapters import views
-from packline_bundler.domain.bundles import can_unmerge
+from packline_bundler.domain.bundle import can_unmerge
 from packline_bundler.service_layer import use_cases
 from packline_runtime import auth, flow, paging, search
 from packline_runtime.service import ServiceRuntime

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from packline_bundler.adapters import reviews
-from packline_bundler.service_layer import changes, review_decisions
+from packline_bundler.service_layer import changes, use_cases
 from packline_contracts import OrderMatched
 from packline_runtime import auth, search
 from packline_runtime.contention import LostRace, in_transaction
@@ -110,9 +110,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     async def decide(caller: Caller, review_id: int, merge: bool, body: Decision) -> dict[str, Any]:
         async def work(uow: UnitOfWork) -> None:
-            await review_decisions.decide(
-                uow, caller.seller_id, review_id, merge, caller.sub, body.reason
-            )
+            await use_cases.decide(uow, caller.seller_id, review_id, merge, caller.sub, body.reason)
 
         try:
             await in_transaction(runtime.pool, work)
@@ -141,7 +139,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         """Split orders off a sealed bundle that is not yet allocated."""
 
         async def work(uow: UnitOfWork) -> uuid.UUID:
-            return await changes.unmerge(
+            return await use_cases.unmerge(
                 uow, caller.seller_id, bundle_id, body.orders, caller.sub, body.reason
             )
 

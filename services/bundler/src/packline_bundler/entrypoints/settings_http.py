@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from packline_bundler.adapters import settings
 from packline_bundler.domain.sealing import SealSettings, parse_cutoffs
-from packline_bundler.service_layer import configure
+from packline_bundler.service_layer import use_cases
 from packline_runtime import auth
 from packline_runtime.service import ServiceRuntime
 
@@ -61,7 +61,7 @@ def router(runtime: ServiceRuntime, default_hold: timedelta) -> APIRouter:
         hold = timedelta(seconds=body.hold_seconds) if body.hold_seconds is not None else None
         rule = SealSettings(body.mode, hold, cutoffs)
         async with runtime.unit_of_work() as uow:
-            moved = await configure.sealing(
+            moved = await use_cases.sealing(
                 uow, seller_id, rule, default_hold, caller.sub, body.reason
             )
         return {"seller_id": seller_id, "mode": body.mode, "rescheduled_bundles": moved}
@@ -77,7 +77,7 @@ def router(runtime: ServiceRuntime, default_hold: timedelta) -> APIRouter:
         """Never bundle (합포 제외) orders of this marketplace or holding this SKU (the owner's)."""
         seller = auth.own_seller(caller, body.seller_id)
         async with runtime.unit_of_work() as uow:
-            await configure.exclusion(
+            await use_cases.exclusion(
                 uow, seller, body.kind, body.value, True, caller.sub, body.reason
             )
         return {"excluded": [body.kind, body.value]}
@@ -96,7 +96,7 @@ def router(runtime: ServiceRuntime, default_hold: timedelta) -> APIRouter:
         """Bundle them again (the owner's)."""
         seller_id = auth.own_seller(caller, seller_id)
         async with runtime.unit_of_work() as uow:
-            found = await configure.exclusion(
+            found = await use_cases.exclusion(
                 uow, seller_id, kind, value, False, caller.sub, reason
             )
         if not found:

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from packline_bundler.domain import arrivals, review
-from packline_bundler.domain.bundle import Arrival, Bundle
+from packline_bundler.domain.arrival import Arrival
+from packline_bundler.domain.bundle import Bundle, readdressed
 from packline_bundler.domain.review import Joined
 from packline_bundler.domain.sealing import SealSettings
 from packline_bundler.service_layer.ports import Ref, Work
-from packline_bundler.service_layer.readdress import readdressed
 from packline_contracts import OrderMatched, utcnow
 
 

@@ -5,43 +5,30 @@ the waybill stage re-labels. An OrderMatched arriving later takes the remembered
 
 from collections.abc import Awaitable, Callable, Sequence
 
-from packline_bundler.adapters import changes as changes_repo
-from packline_bundler.adapters import recipients as repo
-from packline_bundler.adapters import reviews
+from packline_bundler.domain.bundle import Leaving
 from packline_bundler.service_layer import changes
+from packline_bundler.service_layer.ports import Work
 from packline_contracts import OrderMatched, OrderRecipientChanged
-from packline_runtime import recipient_changes
-from packline_runtime.unit_of_work import UnitOfWork
 
-Join = Callable[[UnitOfWork, Sequence[OrderMatched]], Awaitable[None]]
+Join = Callable[[Sequence[OrderMatched]], Awaitable[None]]
 
 
-def readdressed(order: OrderMatched, change: OrderRecipientChanged) -> OrderMatched:
-    return order.model_copy(
-        update={"recipient": change.recipient, "recipient_key": change.new_recipient_key}
-    )
-
-
-async def change(uow: UnitOfWork, events: Sequence[OrderRecipientChanged], join: Join) -> None:
-    await recipient_changes.record(uow.conn, events)
-    latest = await recipient_changes.latest_for(uow.conn, [e.order.uid for e in events])
+async def change(work: Work, events: Sequence[OrderRecipientChanged], join: Join) -> None:
+    await work.orders.record_readdressed(events)
+    latest = await work.orders.readdressed([e.order.uid for e in events])
+    held = await work.bundles.hold(orders=list(latest))
     leaving_open: list[str] = []
-    leaving_sealed = []
-    rejoin = []
-    for row in await repo.memberships(uow.conn, list(latest)):
-        order, new = row["event"], latest[row["order_uid"]]
-        if row["withdrawn_at"] or row["cancelled"] or order.recipient == new.recipient:
-            continue  # withdrawn: a later OrderMatched takes the change; equal: done already
-        if row["status"] == "OPEN":
-            leaving_open.append(row["order_uid"])
-        elif row["status"] == "SEALED":
-            leaving_sealed.append(row)
-        else:
-            continue  # allocated (or over): the waybill stage handles the label
-        rejoin.append(readdressed(order, new))
-    await reviews.obsolete_for_orders(uow.conn, leaving_open)
-    await changes_repo.remove(uow.conn, leaving_open)
-    await changes_repo.withdraw(uow.conn, [r["order_uid"] for r in leaving_sealed])
-    await changes.revise(uow, leaving_sealed)
+    rejoin: list[OrderMatched] = []
+    for uid, new in sorted(latest.items()):
+        bundle = held.of(uid)
+        moved = bundle.readdress(uid, new) if bundle is not None else None
+        if moved is None:
+            continue  # not in a bundle, taken out already, the same recipient, or allocated
+        leaving, order = moved
+        if leaving is Leaving.OPEN:
+            leaving_open.append(uid)
+        rejoin.append(order)
+    await changes.lapse_reviews(work, leaving_open)
+    await changes.save(work, held)
     if rejoin:
-        await join(uow, rejoin)
+        await join(rejoin)
