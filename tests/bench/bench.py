@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import drive
 import relay
 import report
+from cpu import CpuMeter
 from watch import TopicClock
 
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres
@@ -59,7 +60,7 @@ def say(text: str) -> None:
 
 
 def measure(
-    stack: Stack, args: argparse.Namespace, relay_figures: dict[str, Any]
+    stack: Stack, args: argparse.Namespace, relay_figures: dict[str, Any], infra: dict[str, int]
 ) -> dict[str, Any]:
     clock = TopicClock(stack.kafka_bootstrap)
     clock.start()
@@ -73,7 +74,10 @@ def measure(
         runs: dict[int, dict[str, Any]] = {}
         for count in sorted({args.small, args.orders, args.large}):
             say(f"2/5. {count:,} orders collected → Shipped …")
+            services = {sp.label: sp.process.pid for sp in stack.processes if sp.process}
+            meter = CpuMeter({**services, **infra})
             runs[count] = drive.throughput(stack, clock, count)
+            runs[count]["cpu"] = meter.used(count)
             say(f"   {runs[count]['orders_per_s']:,.1f} orders/s over {runs[count]['seconds']} s")
     finally:
         clock.stop()
@@ -112,9 +116,14 @@ def main() -> int:
         broker.start()
         postgres.start()
         say(f"1. reference relay: {args.relay_events:,} events through six stages …")
+        postmaster = postgres.postmaster()
+        assert broker.process is not None and postmaster is not None
+        infra = {"broker": broker.process.pid, "postgres": postmaster.pid}
+        meter = CpuMeter(dict(infra))
         relay_figures = asyncio.run(
             relay.run_relay(broker.bootstrap, postgres.url, args.relay_events)
         )
+        relay_figures["cpu"] = meter.used(args.relay_events)
         say(f"   {relay_figures['events_per_s']:,.0f} events/s")
         env = {
             **ENV,
@@ -124,7 +133,7 @@ def main() -> int:
         stack = Stack(workdir, env=env)
         stack.start()
         try:
-            figures = measure(stack, args, relay_figures)
+            figures = measure(stack, args, relay_figures, infra)
         finally:
             stack.stop()
     finally:

@@ -142,10 +142,33 @@ def table(figures: dict[str, Any]) -> str:
             mark[met["scaling"]],
         ),
     ]
+    rows += _cost_rows(relay, packline)
     width = max(len(r[0]) for r in rows)
     lines = [f"{'figure':<{width}} | measured | target | verdict"]
     lines += [f"{a:<{width}} | {b} | {c} | {d}" for a, b, c, d in rows]
     return "\n".join(lines)
+
+
+def _cost_rows(relay: dict[str, Any], packline: dict[str, Any]) -> list[tuple[str, str, str, str]]:
+    """CPU per event of the relay and per order of Packline (cpu.py): the bench's profile."""
+    if "cpu" not in relay or "cpu" not in packline:
+        return []
+    r, p = relay["cpu"], packline["cpu"]
+    return [
+        (
+            "   CPU per unit, whole machine (ms)",
+            f"relay {r['cpu_ms_per_unit']} per event (busy {r['machine_busy_share']:.0%}); "
+            f"Packline {p['cpu_ms_per_unit']} per order (busy {p['machine_busy_share']:.0%})",
+            "",
+            "",
+        ),
+        (
+            "   Packline CPU per order by process (ms)",
+            ", ".join(f"{k} {v}" for k, v in p["by_process_ms_per_unit"].items()),
+            "",
+            "",
+        ),
+    ]
 
 
 def write(figures: dict[str, Any], path: Path) -> None:

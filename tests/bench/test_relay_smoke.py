@@ -4,6 +4,7 @@ every stage's outbox row of every event is marked sent, and a bench run's figure
 every key the README's table is filled from."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,12 +14,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import relay
 import report
+from cpu import CpuMeter
 
 
 async def test_relay_moves_200_events_through_six_stages(
     kafka_bootstrap: str, database_url: str, tmp_path: Path
 ) -> None:
+    meter = CpuMeter({"bench": os.getpid()})
     figures = await relay.run_relay(kafka_bootstrap, database_url, 200, timeout=120)
+    figures["cpu"] = meter.used(200)
+    assert figures["cpu"]["machine_busy_s"] > 0  # the relay's six processes ran meanwhile
+    assert set(figures["cpu"]["by_process_ms_per_unit"]) == {"bench"}
 
     assert figures["events"] == 200
     assert figures["event_bytes"] > 800  # an OrderCollected-like event, ~1 KB of JSON
@@ -35,6 +41,7 @@ async def test_relay_moves_200_events_through_six_stages(
         "shipped": 10,
         "orders_per_s": 5.0,
         "seconds": 2.0,
+        "cpu": figures["cpu"],
     }
     bench = report.assemble(
         report.machine("test"),
@@ -60,3 +67,4 @@ async def test_relay_moves_200_events_through_six_stages(
         "scaling": False,  # 4.0 of 5.0 orders/s
     }
     assert "1. reference relay" in report.table(written)
+    assert "Packline CPU per order by process (ms)" in report.table(written)

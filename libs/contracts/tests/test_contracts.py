@@ -177,9 +177,13 @@ def test_no_string_field_of_any_event_carries_a_nul_character() -> None:
         for step in path[:-1]:
             target = target[step]
         target[path[-1]] = "a\u0000b"
-        with pytest.raises(ValidationError) as refused:
-            parse_event(json.dumps(bad))
-        assert "NUL" in str(refused.value), path
+        for text in (json.dumps(bad), json.dumps(bad).encode()):
+            with pytest.raises(ValidationError) as refused:
+                parse_event(text)
+            assert "NUL" in str(refused.value), path
+    # a backslash then "u0000" is six characters, no NUL: parsed, and the text kept as it was
+    literal = {**payload, "reason": "a\\u0000b"}
+    assert parse_event(json.dumps(literal).encode()).reason == "a\\u0000b"
     shipped_line = {"order": payload["order"], "line_ids": ["1\u0000"]}
     with pytest.raises(ValidationError):
         ShippedOrder.model_validate(shipped_line)

@@ -6,9 +6,17 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
-from packline_contracts.text_rules import refuse_nul
+from packline_contracts.text_rules import check_nul
 
 
 def new_event_id() -> uuid.UUID:
@@ -47,8 +55,8 @@ class Envelope(BaseModel):
         return value.astimezone(UTC)
 
     @model_validator(mode="after")
-    def _no_nul(self) -> "Envelope":
-        refuse_nul(self.__dict__)
+    def _no_nul(self, info: ValidationInfo) -> "Envelope":
+        check_nul(self.__dict__, info)
         return self
 
     def follow_up(self) -> dict[str, Any]:

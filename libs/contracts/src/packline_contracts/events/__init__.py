@@ -26,6 +26,7 @@ from packline_contracts.events.order_unmatched import OrderUnmatched
 from packline_contracts.events.shipped import Shipped
 from packline_contracts.events.stock_allocated import StockAllocated
 from packline_contracts.events.waybill_issued import WaybillIssued
+from packline_contracts.text_rules import NUL_FREE, holds_nul
 
 ALL_EVENTS: tuple[type[Event], ...] = (
     OrderCollected,
@@ -60,7 +61,7 @@ _any_event: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 
 def parse_event(raw: bytes | str) -> Event:
     """Parse any Packline event from JSON; raises pydantic.ValidationError when malformed."""
-    return _any_event.validate_json(raw)
+    return _any_event.validate_json(raw, context=None if holds_nul(raw) else NUL_FREE)
 
 
 __all__ = [

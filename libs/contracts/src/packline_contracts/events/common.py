@@ -3,9 +3,9 @@
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from packline_contracts.text_rules import refuse_nul
+from packline_contracts.text_rules import check_nul
 
 
 class Marketplace(StrEnum):
@@ -21,8 +21,8 @@ class Value(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     @model_validator(mode="after")
-    def _no_nul(self) -> "Value":
-        refuse_nul(self.__dict__)
+    def _no_nul(self, info: ValidationInfo) -> "Value":
+        check_nul(self.__dict__, info)
         return self
 
 

@@ -2,8 +2,16 @@
 
 import uuid
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 
-from packline_contracts import BundleFormed, BundleMember, Marketplace, OrderMatched, new_event_id
+from packline_contracts import (
+    BundleFormed,
+    BundleMember,
+    Marketplace,
+    OrderMatched,
+    Recipient,
+    new_event_id,
+)
 from packline_recipients import NormalisedRecipient, name_key, normalise
 from packline_recipients import bundle_key as _bundle_key
 
@@ -11,7 +19,11 @@ from packline_recipients import bundle_key as _bundle_key
 def recipient_of(order: OrderMatched) -> NormalisedRecipient:
     """The recipient normalised; the marketplace's building management number and road-name
     flag (Naver) sharpen the comparison only, never a key."""
-    r = order.recipient
+    return _normalised(order.recipient)
+
+
+@lru_cache(maxsize=16_384)  # a batch compares each recipient with many (review look-ups)
+def _normalised(r: Recipient) -> NormalisedRecipient:
     return normalise(
         r.name,
         r.address1,

@@ -2,6 +2,7 @@
 they are one door. The comparer lives in packline_recipients; this names the pair and shows it."""
 
 import uuid
+from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,28 +72,56 @@ def shares_a_field(hashes: Hashes, other: Hashes) -> bool:
 Joined = tuple[Arrival, uuid.UUID, str]  # an order that joined: its bundle and group key
 
 
+class _Near:
+    """Candidates indexed by their digests: who shares a name, an address, or a phone or mobile
+    with an arrival is found by three look-ups, not by a pass over every candidate (a batch of
+    thousands against thousands of open members stays linear)."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_address: dict[str, list[Candidate]] = defaultdict(list)
+        self.by_number: dict[str, list[Candidate]] = defaultdict(list)
+        self.added: dict[int, int] = {}  # id(candidate) → when it was added (ties keep order)
+
+    def add(self, c: Candidate) -> None:
+        if c.group_key.startswith("solo:"):
+            return  # never a review's other side
+        self.added[id(c)] = len(self.added)
+        name_h, address_h, phone_h, mobile_h = c.hashes
+        self.by_name[name_h].append(c)
+        self.by_address[address_h].append(c)
+        for number in {h for h in (phone_h, mobile_h) if h}:
+            self.by_number[number].append(c)
+
+    def of(self, arrival: Arrival, group: str) -> list[Candidate]:
+        name_h, address_h, phone_h, mobile_h = arrival.hashes
+        found = [*self.by_name.get(name_h, ()), *self.by_address.get(address_h, ())]
+        for number in {h for h in (phone_h, mobile_h) if h}:
+            found += self.by_number.get(number, ())
+        unique = {id(c): c for c in found}.values()
+        near = [
+            c for c in unique if c.order.seller_id == arrival.seller_id and c.group_key != group
+        ]
+        return sorted(near, key=lambda c: (c.bundle_id, c.uid, self.added[id(c)]))
+
+
 def close_pairs(
     joined: Sequence[Joined], stored: Sequence[Candidate]
 ) -> list[tuple[Joined, Candidate]]:
     """Each joined (non-solo) order, in the order they joined, against the open members it
-    shares a field with in other groups: those stored before the batch and those of the batch
-    that joined before it (ordered by bundle id and order uid, as one look-up would find them)."""
+    shares a field with (`shares_a_field`) in other groups: those stored before the batch and
+    those of the batch that joined before it (ordered by bundle id and order uid, as one look-up
+    would find them)."""
     found: list[tuple[Joined, Candidate]] = []
-    earlier: list[Candidate] = []
+    index = _Near()
+    for c in stored:
+        index.add(c)
     for item in joined:
         arrival, bundle_id, group = item
         if arrival.solo:
             continue
-        near = [
-            c
-            for c in (*stored, *earlier)
-            if c.order.seller_id == arrival.seller_id
-            and c.group_key != group
-            and not c.group_key.startswith("solo:")
-            and shares_a_field(arrival.hashes, c.hashes)
-        ]
-        found += [(item, c) for c in sorted(near, key=lambda c: (c.bundle_id, c.uid))]
-        earlier.append(Candidate(bundle_id, group, arrival.key, arrival.order, arrival.hashes))
+        found += [(item, c) for c in index.of(arrival, group)]
+        index.add(Candidate(bundle_id, group, arrival.key, arrival.order, arrival.hashes))
     return found
 
 
