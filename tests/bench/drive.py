@@ -59,7 +59,8 @@ class Seller:
                 json.dumps(o, ensure_ascii=False) for o in orders[i : i + IMPORT_CHUNK]
             )
             answer = self.http.post(self.url("collector", "/orders/import"), content=body.encode())
-            answer.raise_for_status()
+            if answer.is_error:  # say why: a refused import ends the bench
+                raise RuntimeError(f"import refused ({answer.status_code}): {answer.text[:2000]}")
 
     def scan_ready(self) -> int:
         path = f"/parcels?status=READY&limit={SCAN_CHUNK}&seller_id={self.id}"
