@@ -13,8 +13,10 @@ from packline_contracts import (
     OrderMatched,
     OrderRecipientChanged,
     OrderRef,
+    OrderUnmatched,
     Recipient,
     SkuLine,
+    StockAllocated,
 )
 
 T0 = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
@@ -106,4 +108,26 @@ def recipient_changed(order: OrderCollected | OrderMatched, to: Recipient) -> Or
         recipient_key=order.recipient_key,
         new_recipient_key=("n" + to.name.encode().hex() + "n" * 32)[:64],
         recipient=to,
+    )
+
+
+def unmatched(order: OrderMatched, listing_id: str = "7001") -> OrderUnmatched:
+    """The matcher withdraws `order`'s match (its mapping was deleted)."""
+    return OrderUnmatched(
+        **order.follow_up(),
+        order=order.order,
+        recipient_key=order.recipient_key,
+        matched_event_id=order.event_id,
+        listing_id=listing_id,
+    )
+
+
+def allocated(box: BundleFormed, sku: str = "A") -> StockAllocated:
+    """The allocator reserved `box` whole: one unit of `sku` per member."""
+    return StockAllocated(
+        **box.follow_up(),
+        bundle_id=box.bundle_id,
+        recipient=box.recipient,
+        members=box.members,
+        allocated=(SkuLine(sku=sku, quantity=len(box.members)),),
     )

@@ -13,11 +13,8 @@ from packline_contracts import (
     BundleFormed,
     OrderCancelled,
     OrderMatched,
-    OrderUnmatched,
-    SkuLine,
-    StockAllocated,
 )
-from packline_launcher.testing import collected, matched
+from packline_launcher.testing import allocated, collected, matched, unmatched
 from packline_runtime.unit_of_work import unit_of_work
 
 HOLD = timedelta(seconds=60)
@@ -38,26 +35,6 @@ async def _sealed(pool: Any, *orders: OrderMatched) -> BundleFormed:
     return box
 
 
-def _unmatched(order: OrderMatched) -> OrderUnmatched:
-    return OrderUnmatched(
-        **order.follow_up(),
-        order=order.order,
-        recipient_key=order.recipient_key,
-        matched_event_id=order.event_id,
-        listing_id="7001",
-    )
-
-
-def _allocated(box: BundleFormed) -> StockAllocated:
-    return StockAllocated(
-        **box.follow_up(),
-        bundle_id=box.bundle_id,
-        recipient=box.recipient,
-        members=box.members,
-        allocated=(SkuLine(sku="A", quantity=len(box.members)),),
-    )
-
-
 async def test_a_cancel_in_a_sealed_unallocated_bundle_emits_the_changed_bundle(
     new_schema: Any,
 ) -> None:
@@ -76,8 +53,8 @@ async def test_an_allocated_bundle_is_not_revised_and_an_unmatch_loses_to_alloca
     pool = await new_schema(MIGRATIONS, prefix="chg")
     a, b = matched(collected(1), {"A": 1}), matched(collected(2), {"A": 1})
     box = await _sealed(pool, a, b)
-    await _apply(pool, _allocated(box))
-    assert await _apply(pool, _unmatched(a)) == []
+    await _apply(pool, allocated(box))
+    assert await _apply(pool, unmatched(a)) == []
     cancel = OrderCancelled(**b.follow_up(), order=b.order, recipient_key=b.recipient_key)
     assert await _apply(pool, cancel) == []  # the allocator releases stock on the cancel itself
     assert await pool.fetchval("SELECT status FROM bundles") == "ALLOCATED"
@@ -89,7 +66,7 @@ async def test_an_unmatched_order_leaves_its_sealed_bundle_and_joins_a_new_one_w
     pool = await new_schema(MIGRATIONS, prefix="chg")
     a, b = matched(collected(1), {"A": 1}), matched(collected(2), {"A": 1})
     box = await _sealed(pool, a, b)
-    [revised] = await _apply(pool, _unmatched(a))
+    [revised] = await _apply(pool, unmatched(a))
     assert [m.order for m in revised.members] == [b.order] and revised.revision == 2
     await _apply(pool, a)  # a late copy of the withdrawn match changes nothing
     rematched = matched(collected(1), {"B": 1}).model_copy(update={"order": a.order})
@@ -102,7 +79,7 @@ async def test_an_unmatched_order_simply_leaves_an_open_bundle(new_schema: Any) 
     pool = await new_schema(MIGRATIONS, prefix="chg")
     a = matched(collected(1), {"A": 1})
     await _apply(pool, a)
-    assert await _apply(pool, _unmatched(a)) == []
+    assert await _apply(pool, unmatched(a)) == []
     assert await pool.fetchval("SELECT count(*) FROM bundle_members") == 0
 
 
@@ -118,7 +95,7 @@ async def test_allocation_that_beat_an_unmerge_brings_the_orders_back(new_schema
     assert isinstance(revised, BundleFormed) and isinstance(split, BundleFormed)
     assert (revised.bundle_id, revised.revision, split.bundle_id) == (box.bundle_id, 2, new_id)
     assert [m.order for m in split.members] == [b.order]
-    await _apply(pool, _allocated(box))  # the allocator had already reserved the whole box
+    await _apply(pool, allocated(box))  # the allocator had already reserved the whole box
     rows = await pool.fetch("SELECT DISTINCT bundle_id FROM bundle_members")
     assert [r["bundle_id"] for r in rows] == [box.bundle_id]
     assert await pool.fetchval("SELECT status FROM bundles WHERE bundle_id = $1", new_id) == (
@@ -135,7 +112,7 @@ async def test_only_a_sealed_unallocated_bundle_can_be_unmerged(new_schema: Any)
             await use_cases.unmerge(
                 uow, "s1", box.bundle_id, [a.order.uid, b.order.uid], "kim", "x"
             )
-    await _apply(pool, _allocated(box))
+    await _apply(pool, allocated(box))
     with pytest.raises(changes.Refused, match="is ALLOCATED"):
         async with unit_of_work(pool) as uow:
             await use_cases.unmerge(uow, "s1", box.bundle_id, [b.order.uid], "kim", "x")

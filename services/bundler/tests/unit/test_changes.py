@@ -12,11 +12,15 @@ from packline_bundler.service_layer import changes, joining, readdress
 from packline_contracts import (
     BundleFormed,
     OrderMatched,
-    OrderUnmatched,
-    SkuLine,
-    StockAllocated,
 )
-from packline_launcher.testing import collected, matched, recipient, recipient_changed
+from packline_launcher.testing import (
+    allocated,
+    collected,
+    matched,
+    recipient,
+    recipient_changed,
+    unmatched,
+)
 
 from .fakes import FakeWork
 
@@ -35,26 +39,6 @@ async def _sealed(work: FakeWork, *orders: OrderMatched) -> BundleFormed:
     box = work.emitted.pop()
     assert isinstance(box, BundleFormed) and work.emitted == []
     return box
-
-
-def _unmatched(order: OrderMatched) -> OrderUnmatched:
-    return OrderUnmatched(
-        **order.follow_up(),
-        order=order.order,
-        recipient_key=order.recipient_key,
-        matched_event_id=order.event_id,
-        listing_id="7001",
-    )
-
-
-def _allocated(box: BundleFormed) -> StockAllocated:
-    return StockAllocated(
-        **box.follow_up(),
-        bundle_id=box.bundle_id,
-        recipient=box.recipient,
-        members=box.members,
-        allocated=(SkuLine(sku="A", quantity=len(box.members)),),
-    )
 
 
 def _uids(event: BundleFormed) -> list[str]:
@@ -110,7 +94,7 @@ async def test_an_allocation_of_a_bundle_a_cancel_emptied_wins() -> None:
     a = _order(1)
     box = await _sealed(work, a)
     await changes.cancel(work, [a.order.uid])
-    await changes.allocated(work, [_allocated(box)])
+    await changes.allocated(work, [allocated(box)])
     assert work.bundles.stored[box.bundle_id].status is BundleStatus.ALLOCATED
     assert work.bundles.members[a.order.uid].cancelled  # still cancelled: nothing came back
     assert work.decisions.recorded == []
@@ -122,8 +106,8 @@ async def test_an_unmatch_leaves_an_open_bundle_and_withdraws_from_a_sealed_one(
     box = await _sealed(work, a, b)
     late = _order(3, **ELSEWHERE)
     await joining.join(work, [late], HOLD)
-    stale = _unmatched(b).model_copy(update={"matched_event_id": late.event_id})
-    await changes.unmatch(work, [_unmatched(a), _unmatched(late), stale])
+    stale = unmatched(b).model_copy(update={"matched_event_id": late.event_id})
+    await changes.unmatch(work, [unmatched(a), unmatched(late), stale])
     [revised] = work.emitted
     assert isinstance(revised, BundleFormed)
     assert (revised.bundle_id, revised.revision, _uids(revised)) == (
@@ -143,8 +127,8 @@ async def test_after_allocation_a_cancel_or_unmatch_changes_nothing() -> None:
     work = FakeWork()
     a, b = _order(1), _order(2)
     box = await _sealed(work, a, b)
-    await changes.allocated(work, [_allocated(box)])
-    await changes.unmatch(work, [_unmatched(a)])
+    await changes.allocated(work, [allocated(box)])
+    await changes.unmatch(work, [unmatched(a)])
     await changes.cancel(work, [b.order.uid])
     assert work.emitted == []
     assert work.bundles.stored[box.bundle_id].status is BundleStatus.ALLOCATED
@@ -158,10 +142,10 @@ async def test_an_allocation_that_beat_a_change_takes_the_orders_back() -> None:
     work = FakeWork()
     a, b, c = _order(1), _order(2), _order(3)
     box = await _sealed(work, a, b, c)
-    await changes.unmatch(work, [_unmatched(a)])
+    await changes.unmatch(work, [unmatched(a)])
     new_id = await changes.unmerge(work, "s1", box.bundle_id, [b.order.uid], "kim", "two")
     work.emitted.clear()
-    await changes.allocated(work, [_allocated(box)])
+    await changes.allocated(work, [allocated(box)])
     assert work.emitted == []
     assert {u: m.bundle_id for u, m in work.bundles.members.items()} == {
         o.order.uid: box.bundle_id for o in (a, b, c)
