@@ -29,6 +29,7 @@ PATH_VALUES: dict[tuple[str, str], Callable[[World, Operation], Any]] = {
     ("bundler", "review_id"): lambda w, _: w.review_id,
     ("bundler", "bundle_id"): lambda w, _: w.bundle_id,
     ("bundler", "seller_id"): lambda w, _: A,
+    ("allocator", "bundle_id"): lambda w, _: w.bundle_id,
     ("waybill", "tracking_number"): lambda w, _: w.tracking_numbers[0],
     ("waybill", "parcel_id"): lambda w, _: w.parcel_id,
     ("waybill", "key"): lambda w, _: w.template_key,
@@ -122,6 +123,10 @@ BODIES: dict[str, Body] = {
         "json": {"seller_id": A, "items": [{"sku": "AUTHZ-SKU", "on_hand": 1}]}
     },
     "allocator POST /allocation/waves": lambda w: {"json": {"seller_id": A}},
+    "allocator PUT /rules": lambda w: {
+        "json": {"seller_id": A, "criteria": [{"kind": "PAID_AT"}], "note": "authorization test"}
+    },
+    "allocator POST /waves/preview": lambda w: {"json": {"seller_id": A}},
     "waybill POST /labels": lambda w: {
         "json": {"seller_id": A, "by": "authz", "parcel_ids": [w.parcel_id]}
     },

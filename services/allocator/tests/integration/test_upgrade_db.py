@@ -2,6 +2,7 @@
 reserved order and its tombstone are found by the new uid, and a release frees its stock."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -11,6 +12,7 @@ from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
 from packline_allocator.bootstrap import MIGRATIONS
 from packline_allocator.service_layer import stock_moves
 from packline_allocator.service_layer.batch import Batch
+from packline_launcher.testing import bundle, collected, line, matched
 from packline_runtime import tombstones
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -95,3 +97,52 @@ async def test_orders_allocated_before_the_upgrade_count_as_allocated_then(
         ("s1:COUPANG:3", None),
         ("s1:COUPANG:4", None),
     ]
+
+
+async def test_orders_stored_before_rules_get_marketplace_amount_and_waiting_time(
+    new_schema: Any,
+) -> None:
+    """007: what the rule criteria weigh comes from the stored BundleFormed (amount), the order
+    uid (marketplace) and the bundle's arrival (waiting since); a wave then reads them."""
+    pool, upgrade = await new_schema.before(
+        MIGRATIONS, "007_rule_sets_and_waves.sql", prefix="alloc"
+    )
+    one, two = collected(1, line(quantity=3)), collected(2)
+    formed = bundle(matched(one, {"A": 1}), matched(two, {"A": 1}))
+    arrived = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+    async with pool.acquire() as conn:
+        await conn.execute(
+            "INSERT INTO bundles (bundle_id, seller_id, paid_at, event, received_at) "
+            "VALUES ($1, 's1', $2, $3::jsonb, $4)",
+            formed.bundle_id,
+            formed.paid_at,
+            formed.model_dump_json(),
+            arrived,
+        )
+        await conn.executemany(
+            "INSERT INTO bundle_orders (order_uid, bundle_id, sku_lines) "
+            "VALUES ($1, $2, '{\"A\": 1}')",
+            [
+                (one.order.uid, formed.bundle_id),
+                (two.order.uid, formed.bundle_id),
+                ("s1:NAVER:x", formed.bundle_id),
+            ],
+        )
+
+    await upgrade()
+
+    rows = await pool.fetch(
+        "SELECT order_uid, marketplace, amount_krw, waiting_since FROM bundle_orders ORDER BY 1"
+    )
+    assert [tuple(r) for r in rows] == [
+        (one.order.uid, "COUPANG", 30_000, arrived),
+        (two.order.uid, "COUPANG", 10_000, arrived),
+        ("s1:NAVER:x", "NAVER", 0, arrived),  # not in the event: no amount known
+    ]
+    async with pool.acquire() as conn, conn.transaction():
+        [waiting] = await AllocatorUnitOfWork(UnitOfWork(conn)).bundles.waiting("s1", None)
+    assert (waiting.amount_krw, waiting.marketplaces, waiting.waiting_since) == (
+        40_000,
+        frozenset({"COUPANG", "NAVER"}),
+        arrived,
+    )

@@ -3,12 +3,16 @@ adapters/stock.py and adapters/allocation_bundles.py (ports.py)."""
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from packline_allocator.domain.allocation import Allocated, order_demand
 from packline_allocator.domain.bundle import Bundle, OrderNeeds
+from packline_allocator.domain.decisions import Decision, RecordedDecision, Trigger
 from packline_allocator.domain.ledger import StockLedger
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus, OrderStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
+from packline_allocator.domain.rules import RuleSet, default_rules
 from packline_contracts import BundleFormed, Event
 
 
@@ -46,12 +50,20 @@ class FakeBundles:
         self.events: dict[uuid.UUID, BundleFormed] = {}
         self.reservations: dict[str, dict[str, int]] = {}
 
-    def add(self, formed: BundleFormed, cancelled: Collection[str] = ()) -> Bundle:
+    def add(
+        self,
+        formed: BundleFormed,
+        cancelled: Collection[str] = (),
+        waiting_since: datetime | None = None,
+    ) -> Bundle:
         orders = [
             OrderNeeds(
                 m.order.uid,
                 OrderStatus.CANCELLED if m.order.uid in cancelled else OrderStatus.LIVE,
                 dict(order_demand(m)),
+                marketplace=m.order.marketplace.value,
+                amount_krw=m.amount_krw,
+                waiting_since=waiting_since or formed.occurred_at,
             )
             for m in formed.members
         ]
@@ -168,10 +180,79 @@ class NoIntake:
         raise NotImplementedError
 
 
+class FakeRules:
+    def __init__(self) -> None:
+        self.saved: list[RuleSet] = []
+
+    async def current(self, seller_id: str) -> RuleSet:
+        mine = [r for r in self.saved if r.seller_id == seller_id]
+        return max(mine, key=lambda r: r.version) if mine else default_rules(seller_id)
+
+    async def history(self, seller_id: str, limit: int) -> list[RuleSet]:
+        mine = [r for r in self.saved if r.seller_id == seller_id]
+        return sorted(mine, key=lambda r: -r.version)[:limit]
+
+    async def add(self, rules: RuleSet) -> None:
+        assert all((r.seller_id, r.version) != (rules.seller_id, rules.version) for r in self.saved)
+        self.saved.append(rules)
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    wave_id: uuid.UUID
+    seller_id: str
+    trigger: Trigger
+    started_at: datetime
+    rule_version: int
+    decisions: tuple[Decision, ...]
+
+
+class FakeWaves:
+    def __init__(self, rules: FakeRules, bundles: FakeBundles) -> None:
+        self._rules, self._bundles = rules, bundles
+        self.recorded: list[WaveRow] = []
+
+    async def record(
+        self,
+        seller_id: str,
+        trigger: Trigger,
+        started_at: datetime,
+        rule_version: int,
+        decisions: Sequence[Decision],
+    ) -> uuid.UUID:
+        row = WaveRow(uuid.uuid4(), seller_id, trigger, started_at, rule_version, tuple(decisions))
+        self.recorded.append(row)
+        return row.wave_id
+
+    async def decisions_of(
+        self, seller_id: str, bundle_id: uuid.UUID, limit: int
+    ) -> list[RecordedDecision] | None:
+        bundle = self._bundles.stored.get(bundle_id)
+        if bundle is None or bundle.seller_id != seller_id:
+            return None
+        versions = {r.version: r for r in self._rules.saved if r.seller_id == seller_id}
+        found = [
+            RecordedDecision(
+                w.wave_id,
+                w.started_at,
+                w.trigger,
+                versions.get(w.rule_version, default_rules(seller_id)),
+                d,
+            )
+            for w in reversed(self.recorded)
+            if w.seller_id == seller_id
+            for d in w.decisions
+            if d.bundle_id == bundle_id
+        ]
+        return found[:limit]
+
+
 class FakeWork:
     def __init__(self) -> None:
         self.stock = FakeStock()
         self.bundles = FakeBundles()
+        self.rules = FakeRules()
+        self.waves = FakeWaves(self.rules, self.bundles)
         self.orders = FakeOrders(self.bundles)
         self.claims = NoClaims()
         self.intake = NoIntake()

@@ -14,7 +14,7 @@ from packline_runtime.db import Conn
 
 _COLUMNS = """
     SELECT b.bundle_id, b.seller_id, b.paid_at, b.status, o.order_uid, o.status AS order_status,
-           o.sku_lines::text AS sku_lines
+           o.sku_lines::text AS sku_lines, o.marketplace, o.amount_krw, o.waiting_since
     FROM bundles b JOIN bundle_orders o ON o.bundle_id = b.bundle_id AND o.status = 'LIVE'
     WHERE b.seller_id = $1 AND b.status = 'WAITING'
 """
@@ -42,7 +42,16 @@ class PgBundleRepository:
                     r["bundle_id"], r["seller_id"], r["paid_at"], BundleStatus(r["status"])
                 )
             needs = {sku: int(q) for sku, q in json.loads(r["sku_lines"]).items()}
-            bundle.orders.append(OrderNeeds(r["order_uid"], OrderStatus(r["order_status"]), needs))
+            bundle.orders.append(
+                OrderNeeds(
+                    r["order_uid"],
+                    OrderStatus(r["order_status"]),
+                    needs,
+                    marketplace=r["marketplace"],
+                    amount_krw=r["amount_krw"],
+                    waiting_since=r["waiting_since"],
+                )
+            )
         return list(found.values())
 
     async def skus_needed(self, bundle_ids: Collection[uuid.UUID]) -> dict[str, set[str]]:

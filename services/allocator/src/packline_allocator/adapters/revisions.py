@@ -19,7 +19,8 @@ class PgIntakeRepository:
         self._conn = conn
 
     async def insert(self, bundles: Sequence[BundleFormed], cancelled: Collection[str]) -> None:
-        """New bundles and their orders (orders already heard cancelled are stored so)."""
+        """New bundles and their orders (orders already heard cancelled are stored so), each with
+        its marketplace and amount (the rule criteria weigh them); it waits from now."""
         fresh = await self._conn.fetch(
             """
             INSERT INTO bundles (bundle_id, seller_id, paid_at, event)
@@ -37,7 +38,14 @@ class PgIntakeRepository:
             return (OrderStatus.CANCELLED if uid in cancelled else OrderStatus.LIVE).value
 
         rows = [
-            (m.order.uid, b.bundle_id, json.dumps(order_demand(m)), status(m.order.uid))
+            (
+                m.order.uid,
+                b.bundle_id,
+                json.dumps(order_demand(m)),
+                status(m.order.uid),
+                m.order.marketplace.value,
+                m.amount_krw,
+            )
             for b in bundles
             if b.bundle_id in new_ids
             for m in b.members
@@ -46,8 +54,10 @@ class PgIntakeRepository:
             return
         await self._conn.execute(
             """
-            INSERT INTO bundle_orders (order_uid, bundle_id, sku_lines, status)
-            SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[], $4::text[])
+            INSERT INTO bundle_orders (order_uid, bundle_id, sku_lines, status, marketplace,
+                                       amount_krw)
+            SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[], $4::text[], $5::text[],
+                                 $6::bigint[])
             ON CONFLICT (order_uid) DO NOTHING
             """,
             *(list(column) for column in zip(*rows, strict=True)),

@@ -5,7 +5,9 @@ from packline_allocator.adapters.allocation_bundles import PgBundleRepository
 from packline_allocator.adapters.orders import PgOrderRepository
 from packline_allocator.adapters.partial_cancels import PgClaimRepository
 from packline_allocator.adapters.revisions import PgIntakeRepository
+from packline_allocator.adapters.rules import PgRuleRepository
 from packline_allocator.adapters.stock import PgStockRepository
+from packline_allocator.adapters.wave_records import PgWaveRepository
 from packline_contracts import Event
 from packline_runtime.unit_of_work import UnitOfWork
 
@@ -18,6 +20,8 @@ class AllocatorUnitOfWork:
         self.orders = PgOrderRepository(uow.conn)
         self.claims = PgClaimRepository(uow.conn)
         self.intake = PgIntakeRepository(uow.conn)
+        self.rules = PgRuleRepository(uow.conn)
+        self.waves = PgWaveRepository(uow.conn)
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)

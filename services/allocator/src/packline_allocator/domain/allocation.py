@@ -1,14 +1,18 @@
-"""할당 (allocation): give on-hand stock to whole bundles, earliest paid first, never oversell."""
+"""할당 (allocation): give on-hand stock to whole bundles in the seller's rule order (default:
+earliest paid first), never oversell, and say why each bundle looked at waits."""
 
 import uuid
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from packline_allocator.domain.bundle import Bundle
+from packline_allocator.domain.decisions import Decision
 from packline_allocator.domain.ledger import StockLedger
 from packline_allocator.domain.order_stock import BundleStatus
+from packline_allocator.domain.rules import RuleSet, default_rules
+from packline_allocator.domain.waiting import SkuNeed
 from packline_contracts import BundleFormed, BundleMember, SkuLine, StockAllocated
 
 
@@ -43,17 +47,47 @@ class Allocated:
     reservations: dict[str, dict[str, int]]
 
 
+@dataclass
+class Wave:
+    """What one wave did: the rule version it applied, the bundles it allocated, and a
+    decision for every waiting bundle it looked at (in rule order)."""
+
+    rules: RuleSet
+    allocated: list[Allocated] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def waiting(self) -> int:
+        """Bundles it looked at that still wait."""
+        return len(self.decisions) - len(self.allocated)
+
+
 def wave(
-    waiting: Sequence[Bundle], ledgers: Mapping[str, StockLedger], now: datetime
-) -> list[Allocated]:
-    """One allocation wave over waiting bundles in allocation order (paid_at, bundle id): each
-    that fits whole takes its units from the SKUs' ledgers, earliest paid first; one that does
-    not fit waits without blocking later, smaller bundles. A SKU without a ledger has no stock."""
-    allocated = []
-    for bundle in waiting:
-        if bundle.status is BundleStatus.WAITING and _take(bundle.demand, ledgers):
-            allocated.append(Allocated(bundle, bundle.allocate(now)))
-    return allocated
+    waiting: Sequence[Bundle],
+    ledgers: Mapping[str, StockLedger],
+    now: datetime,
+    rules: RuleSet | None = None,
+) -> Wave:
+    """One allocation wave over waiting bundles in the rule set's order (default: paid_at,
+    bundle id): each that fits whole takes its units from the SKUs' ledgers; one that does not
+    fit waits without blocking later, smaller bundles. A SKU without a ledger has no stock.
+    Every bundle looked at gets a decision with the stock it met at its turn."""
+    done = Wave(rules or default_rules(""))
+    ordered = done.rules.order([b for b in waiting if b.status is BundleStatus.WAITING], now)
+    for position, bundle in enumerate(ordered, 1):
+        demand = bundle.demand
+        met = tuple(_met(sku, q, ledgers.get(sku)) for sku, q in sorted(demand.items()))
+        fits = _take(demand, ledgers)
+        if fits:
+            done.allocated.append(Allocated(bundle, bundle.allocate(now)))
+        done.decisions.append(Decision(bundle.bundle_id, fits, position, len(ordered), met))
+    return done
+
+
+def _met(sku: str, needed: int, ledger: StockLedger | None) -> SkuNeed:
+    if ledger is None:
+        return SkuNeed(sku, needed, None)
+    return SkuNeed(sku, needed, ledger.on_hand, ledger.reserved)
 
 
 def _take(demand: Mapping[str, int], ledgers: Mapping[str, StockLedger]) -> bool:

@@ -16,12 +16,16 @@ class IllegalBundleStep(ValueError):
 
 @dataclass
 class OrderNeeds:
-    """One order of the bundle: its status here and the units per SKU it needs."""
+    """One order of the bundle: its status here and the units per SKU it needs; what the rule
+    criteria weigh (its marketplace, what was paid, since when it waits here)."""
 
     order_uid: str
     status: OrderStatus
     needs: dict[str, int]
     reserved: bool = False
+    marketplace: str = ""
+    amount_krw: int = 0
+    waiting_since: datetime | None = None  # kept when it moves to another bundle
 
     @property
     def live(self) -> bool:
@@ -50,6 +54,22 @@ class Bundle:
     @property
     def live_orders(self) -> list[OrderNeeds]:
         return [o for o in self.orders if o.live]
+
+    @property
+    def marketplaces(self) -> frozenset[str]:
+        return frozenset(o.marketplace for o in self.live_orders)
+
+    @property
+    def amount_krw(self) -> int:
+        """What its live orders paid, integer KRW."""
+        return sum(o.amount_krw for o in self.live_orders)
+
+    @property
+    def waiting_since(self) -> datetime:
+        """Since when its longest-waiting live order waits here (unknown: its paid time)."""
+        return min(
+            (o.waiting_since or self.paid_at for o in self.live_orders), default=self.paid_at
+        )
 
     def allocate(self, now: datetime) -> dict[str, dict[str, int]]:
         """The wave gives it stock: every live order is reserved what it needs. Returns the

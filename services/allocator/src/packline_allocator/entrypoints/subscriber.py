@@ -24,7 +24,8 @@ def subscription() -> Subscription:
         ),
         accepts=(BundleFormed, OrderCancelled, CancellationDecided, Shipped),
         handle=use_cases.handle_events,
-        description="할당: reserves stock for whole bundles in paid_at order; a waiting order leaves "
+        description="할당: reserves stock for whole bundles in the seller's rule order (default: "
+        "paid_at), recording each wave and its decisions; a waiting order leaves "
         "on cancel (or shrinks on a partial one), an allocated one releases its stock (or exactly "
         "the cancelled units) once the shipper decides the cancel took effect; exactly what "
         "shipped leaves on-hand.",

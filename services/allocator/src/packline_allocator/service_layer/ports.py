@@ -3,13 +3,16 @@ unit of work (adapters/unit_of_work.py over PostgreSQL; fakes in tests/unit)."""
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from packline_allocator.domain.allocation import Allocated
 from packline_allocator.domain.bundle import Bundle
+from packline_allocator.domain.decisions import Decision, RecordedDecision, Trigger
 from packline_allocator.domain.ledger import StockLedger
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
+from packline_allocator.domain.rules import RuleSet
 from packline_contracts import BundleFormed, Event
 
 
@@ -94,6 +97,35 @@ class IntakeRepository(Protocol):
     async def settle_empty(self, ids: Sequence[uuid.UUID]) -> None: ...
 
 
+class RuleRepository(Protocol):
+    async def current(self, seller_id: str) -> RuleSet:
+        """The newest version, or the default rule set (version 0) when none was saved."""
+
+    async def history(self, seller_id: str, limit: int) -> list[RuleSet]:
+        """Saved versions, newest first."""
+
+    async def add(self, rules: RuleSet) -> None:
+        """A new version (the caller holds the seller's lock and numbers it)."""
+
+
+class WaveRepository(Protocol):
+    async def record(
+        self,
+        seller_id: str,
+        trigger: Trigger,
+        started_at: datetime,
+        rule_version: int,
+        decisions: Sequence[Decision],
+    ) -> uuid.UUID:
+        """The wave and a decision per bundle it looked at: one insert each."""
+
+    async def decisions_of(
+        self, seller_id: str, bundle_id: uuid.UUID, limit: int
+    ) -> list[RecordedDecision] | None:
+        """Decisions of recorded waves on this bundle, newest first; None: the seller has no
+        such bundle."""
+
+
 class AllocationWork(Protocol):
     """A unit of work as the allocation use cases see it."""
 
@@ -102,6 +134,12 @@ class AllocationWork(Protocol):
 
     @property
     def bundles(self) -> BundleRepository: ...
+
+    @property
+    def rules(self) -> RuleRepository: ...
+
+    @property
+    def waves(self) -> WaveRepository: ...
 
     def emit(self, event: Event) -> None: ...
 

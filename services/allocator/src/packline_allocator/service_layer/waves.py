@@ -1,40 +1,50 @@
 """할당 waves and 재고 수정 over the unit of work's repositories (rules: domain/allocation.py,
-domain/ledger.py). A wave considers only the SKUs whose availability changed and the waiting
-bundles that need them; the console's button (할당처리) considers every waiting bundle."""
+domain/ledger.py, domain/rules.py). A wave considers only the SKUs whose availability changed
+and the waiting bundles that need them, in the seller's rule order, and is recorded; the
+console's button (할당처리) considers every waiting bundle."""
 
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
 from packline_allocator.domain.allocation import stock_allocated, wave
+from packline_allocator.domain.decisions import Trigger
 from packline_allocator.domain.ledger import StockBelowReserved, StockLedger, StockRefused
 from packline_allocator.service_layer.ports import AllocationWork
 
 
 async def allocation_wave(
-    work: AllocationWork, seller_id: str, skus: Collection[str] | None
+    work: AllocationWork,
+    seller_id: str,
+    skus: Collection[str] | None,
+    trigger: Trigger = Trigger.CONTINUOUS,
 ) -> int:
-    """Waiting bundles needing any of `skus` (all waiting bundles: None), earliest paid first,
-    get stock when they can ship whole. The caller holds the seller's stock lock.
+    """Waiting bundles needing any of `skus` (all waiting bundles: None), in the order of the
+    seller's current rule set, get stock when they can ship whole. The caller holds the
+    seller's stock lock. The wave is recorded (its rule version, a decision per bundle it
+    looked at) when it looked at any bundle, or when a person asked for it.
 
     Only changed SKUs matter: after every wave no waiting bundle fits, and a bundle whose SKUs'
     availability did not grow still does not."""
     if skus is not None and not skus:
         return 0
     waiting = await work.bundles.waiting(seller_id, skus)
-    if not waiting:
+    if not waiting and trigger is not Trigger.MANUAL:
         return 0
+    rules = await work.rules.current(seller_id)
     needed = {sku for b in waiting for sku in b.demand}
     ledgers = await work.stock.ledgers(seller_id, needed)
-    allocated = wave(waiting, ledgers, datetime.now(UTC))
-    if not allocated:
+    now = datetime.now(UTC)
+    done = wave(waiting, ledgers, now, rules)
+    await work.waves.record(seller_id, trigger, now, rules.version, done.decisions)
+    if not done.allocated:
         return 0
     await work.stock.save(ledgers.values())
-    await work.bundles.save_allocated(allocated)
-    formed = await work.bundles.formed([a.bundle.bundle_id for a in allocated])
-    for a in allocated:
+    await work.bundles.save_allocated(done.allocated)
+    formed = await work.bundles.formed([a.bundle.bundle_id for a in done.allocated])
+    for a in done.allocated:
         live = {o.order_uid for o in a.bundle.live_orders}
         work.emit(stock_allocated(formed[a.bundle.bundle_id], live, a.bundle.demand))
-    return len(allocated)
+    return len(done.allocated)
 
 
 async def set_stock(work: AllocationWork, seller_id: str, levels: Mapping[str, int]) -> int:
@@ -58,4 +68,4 @@ async def set_stock(work: AllocationWork, seller_id: str, levels: Mapping[str, i
 async def run_wave_now(work: AllocationWork, seller_id: str) -> int:
     """할당처리: the console's button; a person asked, so every waiting bundle is considered."""
     await work.stock.lock_sellers([seller_id])
-    return await allocation_wave(work, seller_id, None)
+    return await allocation_wave(work, seller_id, None, Trigger.MANUAL)
