@@ -8,6 +8,7 @@ from typing import Protocol
 from packline_allocator.domain.allocation import Allocated
 from packline_allocator.domain.bundle import Bundle
 from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_contracts import BundleFormed, Event
@@ -27,6 +28,11 @@ class StockRepository(Protocol):
 
     async def save(self, ledgers: Iterable[StockLedger]) -> None:
         """Write back the ledgers that changed (new ones are inserted), set-based."""
+
+
+class MovementRepository(Protocol):
+    async def add(self, movements: Sequence[Movement]) -> None:
+        """The audit rows of a batch of stock changes, set-based."""
 
 
 class BundleRepository(Protocol):
@@ -104,6 +110,14 @@ class AllocationWork(Protocol):
     def bundles(self) -> BundleRepository: ...
 
     def emit(self, event: Event) -> None: ...
+
+
+class StockWork(AllocationWork, Protocol):
+    """A unit of work as stock changes (재고 변경, 안전재고) see it: ledgers, their audit rows
+    and the waves that follow."""
+
+    @property
+    def movements(self) -> MovementRepository: ...
 
 
 class Work(AllocationWork, Protocol):
