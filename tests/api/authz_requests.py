@@ -127,6 +127,23 @@ BODIES: dict[str, Body] = {
         "json": {"seller_id": A, "criteria": [{"kind": "PAID_AT"}], "note": "authorization test"}
     },
     "allocator POST /waves/preview": lambda w: {"json": {"seller_id": A}},
+    "allocator POST /stock/movements": lambda w: {
+        "json": {
+            "seller_id": A,
+            "reason": "RECEIPT",
+            "items": [{"sku": "AUTHZ-SKU", "quantity": 1}],
+        }
+    },
+    "allocator POST /stock/upload": lambda w: {
+        "content": "상품코드,수량\nAUTHZ-SKU,1\n".encode(),
+        "headers": {"content-type": "text/csv"},
+    },
+    "allocator PUT /stock/safety": lambda w: {
+        "json": {"seller_id": A, "items": [{"sku": "AUTHZ-SKU", "safety": 0}]}
+    },
+    "allocator POST /stock/safety/release": lambda w: {
+        "json": {"seller_id": A, "skus": ["AUTHZ-SKU"]}
+    },
     "waybill POST /labels": lambda w: {
         "json": {"seller_id": A, "by": "authz", "parcel_ids": [w.parcel_id]}
     },

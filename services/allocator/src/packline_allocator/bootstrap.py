@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from packline_allocator.adapters import stats
-from packline_allocator.entrypoints import http, rules_http, subscriber
+from packline_allocator.entrypoints import http, rules_http, stock_http, subscriber
 from packline_runtime import flow
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
@@ -32,5 +32,8 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
 def create_app(settings: Settings) -> FastAPI:
     runtime = build_runtime(settings)
     return runtime.create_app(
-        "Packline allocator (할당)", http.router(runtime), rules_http.router(runtime)
+        "Packline allocator (할당)",
+        http.router(runtime),
+        rules_http.router(runtime),
+        stock_http.router(runtime),
     )

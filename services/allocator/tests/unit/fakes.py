@@ -10,6 +10,7 @@ from packline_allocator.domain.allocation import Allocated, order_demand
 from packline_allocator.domain.bundle import Bundle, OrderNeeds
 from packline_allocator.domain.decisions import Decision, RecordedDecision, Trigger
 from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus, OrderStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet, default_rules
@@ -22,6 +23,7 @@ class FakeStock:
             tuple[str, str], tuple[int, int]
         ] = {}  # (seller, sku) → (on hand, reserved)
         self.loaded: list[set[str]] = []  # the SKUs each load asked for
+        self.safety: dict[tuple[str, str], int] = {}  # 안전재고, where set
 
     async def lock_sellers(self, sellers: Iterable[str]) -> None:
         pass
@@ -34,14 +36,27 @@ class FakeStock:
     async def ledgers_of(
         self, keys: Collection[tuple[str, str]]
     ) -> dict[tuple[str, str], StockLedger]:
-        return {key: StockLedger(*key, *self.rows[key]) for key in keys if key in self.rows}
+        return {
+            key: StockLedger(*key, *self.rows[key], safety=self.safety.get(key, 0))
+            for key in keys
+            if key in self.rows
+        }
 
     async def save(self, ledgers: Iterable[StockLedger]) -> None:
         for ledger in ledgers:
             if ledger.changed or not ledger.stored:
                 assert 0 <= ledger.reserved <= ledger.on_hand  # the database's check
                 self.rows[(ledger.seller_id, ledger.sku)] = (ledger.on_hand, ledger.reserved)
+                self.safety[(ledger.seller_id, ledger.sku)] = ledger.safety
                 ledger.stored, ledger.changed = True, False
+
+
+class FakeMovements:
+    def __init__(self) -> None:
+        self.rows: list[Movement] = []
+
+    async def add(self, movements: Sequence[Movement]) -> None:
+        self.rows.extend(movements)
 
 
 class FakeBundles:
@@ -256,6 +271,7 @@ class FakeWork:
         self.orders = FakeOrders(self.bundles)
         self.claims = NoClaims()
         self.intake = NoIntake()
+        self.movements = FakeMovements()
         self.emitted: list[Event] = []
 
     def emit(self, event: Event) -> None:

@@ -97,12 +97,13 @@ async def needs(
     (no stock row: on_hand None). One query for a whole page."""
     rows = await conn.fetch(
         """
-        SELECT o.bundle_id, k.sku, sum(k.quantity::int)::int AS needed, s.on_hand, s.allocated
+        SELECT o.bundle_id, k.sku, sum(k.quantity::int)::int AS needed, s.on_hand, s.allocated,
+               s.safety
         FROM bundle_orders o
         CROSS JOIN LATERAL jsonb_each_text(o.sku_lines) AS k(sku, quantity)
         LEFT JOIN stock s ON s.seller_id = $1 AND s.sku = k.sku
         WHERE o.bundle_id = ANY($2::uuid[]) AND o.status = 'LIVE'
-        GROUP BY o.bundle_id, k.sku, s.on_hand, s.allocated
+        GROUP BY o.bundle_id, k.sku, s.on_hand, s.allocated, s.safety
         ORDER BY o.bundle_id, k.sku
         """,
         seller_id,
@@ -111,6 +112,6 @@ async def needs(
     found: dict[uuid.UUID, list[SkuNeed]] = defaultdict(list)
     for r in rows:
         found[r["bundle_id"]].append(
-            SkuNeed(r["sku"], r["needed"], r["on_hand"], r["allocated"] or 0)
+            SkuNeed(r["sku"], r["needed"], r["on_hand"], r["allocated"] or 0, r["safety"] or 0)
         )
     return found

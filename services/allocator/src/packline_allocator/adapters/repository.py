@@ -12,7 +12,8 @@ async def stock_levels(
     """The seller's stock rows by SKU; `q`: only SKUs containing one of its terms."""
     rows = await conn.fetch(
         f"""
-        SELECT sku, on_hand, allocated, on_hand - allocated AS available, updated_at
+        SELECT sku, on_hand, allocated, safety,
+               greatest(on_hand - allocated - safety, 0) AS available, updated_at
         FROM stock WHERE seller_id = $1 AND {search.matching(4, "sku")}
         ORDER BY sku LIMIT $2 OFFSET $3
         """,

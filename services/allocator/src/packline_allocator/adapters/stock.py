@@ -36,7 +36,7 @@ class PgStockRepository:
         if missing:
             rows = await self._conn.fetch(
                 """
-                SELECT s.seller_id, s.sku, s.on_hand, s.allocated
+                SELECT s.seller_id, s.sku, s.on_hand, s.allocated, s.safety
                 FROM stock s JOIN unnest($1::text[], $2::text[]) AS k(seller_id, sku)
                      ON s.seller_id = k.seller_id AND s.sku = k.sku
                 ORDER BY s.seller_id, s.sku FOR UPDATE OF s
@@ -46,7 +46,9 @@ class PgStockRepository:
             )
             for r in rows:
                 key = (r["seller_id"], r["sku"])
-                self._seen[key] = StockLedger(*key, on_hand=r["on_hand"], reserved=r["allocated"])
+                self._seen[key] = StockLedger(
+                    *key, on_hand=r["on_hand"], reserved=r["allocated"], safety=r["safety"]
+                )
         return {key: self._seen[key] for key in keys if key in self._seen}
 
     async def save(self, ledgers: Iterable[StockLedger]) -> None:
@@ -59,15 +61,17 @@ class PgStockRepository:
         try:
             await self._conn.execute(
                 """
-                INSERT INTO stock (seller_id, sku, on_hand, allocated)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[])
+                INSERT INTO stock (seller_id, sku, on_hand, allocated, safety)
+                SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
                 ON CONFLICT (seller_id, sku) DO UPDATE
-                SET on_hand = EXCLUDED.on_hand, allocated = EXCLUDED.allocated, updated_at = now()
+                SET on_hand = EXCLUDED.on_hand, allocated = EXCLUDED.allocated,
+                    safety = EXCLUDED.safety, updated_at = now()
                 """,
                 [ledger.seller_id for ledger in dirty],
                 [ledger.sku for ledger in dirty],
                 [ledger.on_hand for ledger in dirty],
                 [ledger.reserved for ledger in dirty],
+                [ledger.safety for ledger in dirty],
             )
         except asyncpg.CheckViolationError as exc:
             raise StockBelowReserved(

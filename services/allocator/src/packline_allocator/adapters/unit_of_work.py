@@ -2,6 +2,7 @@
 of its aggregates on the same connection (`uow.stock`, `uow.bundles`, `uow.orders`, ...)."""
 
 from packline_allocator.adapters.allocation_bundles import PgBundleRepository
+from packline_allocator.adapters.movements import PgMovementRepository
 from packline_allocator.adapters.orders import PgOrderRepository
 from packline_allocator.adapters.partial_cancels import PgClaimRepository
 from packline_allocator.adapters.revisions import PgIntakeRepository
@@ -22,6 +23,7 @@ class AllocatorUnitOfWork:
         self.intake = PgIntakeRepository(uow.conn)
         self.rules = PgRuleRepository(uow.conn)
         self.waves = PgWaveRepository(uow.conn)
+        self.movements = PgMovementRepository(uow.conn)
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)

@@ -21,6 +21,7 @@ class SkuNeed:
     needed: int
     on_hand: int | None
     allocated: int = 0
+    safety: int = 0  # 안전재고 held back from allocation
 
     @property
     def known(self) -> bool:
@@ -28,8 +29,8 @@ class SkuNeed:
 
     @property
     def available(self) -> int:
-        """On hand and not reserved for allocated bundles."""
-        return (self.on_hand or 0) - self.allocated
+        """On hand, not reserved for allocated bundles and not held back as safety stock."""
+        return max((self.on_hand or 0) - self.allocated - self.safety, 0)
 
     @property
     def short(self) -> int:

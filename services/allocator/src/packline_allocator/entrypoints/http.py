@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from packline_allocator.adapters import repository as repo
 from packline_allocator.adapters import stats as counts
-from packline_allocator.domain.ledger import StockBelowReserved
+from packline_allocator.domain.ledger import MAX_ON_HAND, StockBelowReserved
 from packline_allocator.domain.order_stock import BundleStatus, OrderStatus
 from packline_allocator.domain.waiting import WaitReason
 from packline_allocator.service_layer import bundles, use_cases
@@ -18,8 +18,6 @@ from packline_runtime import auth, flow, search
 from packline_runtime.paging import Limit, Offset, Page, page
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.tokens import Role
-
-MAX_ON_HAND = 100_000_000  # the column is an integer; no warehouse holds more of one SKU
 
 
 class StockLevel(BaseModel):
@@ -42,7 +40,8 @@ class StockRow(BaseModel):
     sku: str
     on_hand: int
     allocated: int
-    available: int
+    safety: int = Field(description="안전재고: units held back from allocation")
+    available: int = Field(description="max(on hand − allocated − safety, 0): what waves give")
     updated_at: datetime
 
 
@@ -61,7 +60,9 @@ class SkuNeed(BaseModel):
     sku: str
     needed: int = Field(description="Units the bundle's live orders need")
     on_hand: int = Field(description="Units on hand (0 when the SKU has no stock row)")
-    available: int = Field(description="On hand minus what allocated bundles reserve, now")
+    available: int = Field(
+        description="On hand minus what allocated bundles reserve and the safety stock, now"
+    )
     short: int = Field(description="max(needed - available, 0)")
     known: bool = Field(description="The seller has a stock row for this SKU")
 
@@ -118,13 +119,15 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.put("/stock")
     async def set_stock(body: SetStock, caller: auth.CallerDep) -> dict[str, Any]:
+        """재고 수정: the counted levels (audited as STOCKTAKE, 실사); all or nothing (409 when
+        one is below what allocated bundles reserve). POST /stock/movements takes a reason."""
         seller = auth.own_seller(caller, body.seller_id)
         levels = {item.sku: item.on_hand for item in body.items}
         if len(levels) != len(body.items):
             raise HTTPException(422, "a SKU appears twice in items")
         try:
             async with runtime.unit_of_work() as uow:
-                allocated = await use_cases.set_stock(uow, seller, levels)
+                allocated = await use_cases.set_stock(uow, seller, levels, caller.sub)
         except StockBelowReserved as exc:
             raise HTTPException(409, str(exc)) from exc
         return {"updated": len(levels), "bundles_allocated": allocated}

@@ -10,6 +10,7 @@ from packline_allocator.domain.allocation import Allocated
 from packline_allocator.domain.bundle import Bundle
 from packline_allocator.domain.decisions import Decision, RecordedDecision, Trigger
 from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet
@@ -30,6 +31,11 @@ class StockRepository(Protocol):
 
     async def save(self, ledgers: Iterable[StockLedger]) -> None:
         """Write back the ledgers that changed (new ones are inserted), set-based."""
+
+
+class MovementRepository(Protocol):
+    async def add(self, movements: Sequence[Movement]) -> None:
+        """The audit rows of a batch of stock changes, set-based."""
 
 
 class BundleRepository(Protocol):
@@ -142,6 +148,14 @@ class AllocationWork(Protocol):
     def waves(self) -> WaveRepository: ...
 
     def emit(self, event: Event) -> None: ...
+
+
+class StockWork(AllocationWork, Protocol):
+    """A unit of work as stock changes (재고 변경, 안전재고) see it: ledgers, their audit rows
+    and the waves that follow."""
+
+    @property
+    def movements(self) -> MovementRepository: ...
 
 
 class Work(AllocationWork, Protocol):

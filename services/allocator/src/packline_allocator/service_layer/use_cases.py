@@ -5,7 +5,10 @@ work's repositories and the domain's aggregates only (design § 6)."""
 from collections.abc import Mapping, Sequence
 
 from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
-from packline_allocator.service_layer import intake, stock_moves, waves
+from packline_allocator.domain.ledger import StockBelowReserved
+from packline_allocator.domain.movements import BatchRefused, MoveLine, MovementReason
+from packline_allocator.domain.stock_sheet import SheetLine
+from packline_allocator.service_layer import intake, stock_changes, stock_moves, stock_upload, waves
 from packline_allocator.service_layer.batch import Batch
 from packline_allocator.service_layer.ports import Work
 from packline_contracts import Event
@@ -44,11 +47,47 @@ async def handle(work: Work, events: Sequence[Event]) -> None:
         await waves.allocation_wave(work, seller, batch.skus[seller])
 
 
-async def set_stock(uow: UnitOfWork, seller_id: str, levels: Mapping[str, int]) -> int:
-    """Set on-hand quantities (all or nothing), then allocate what now fits."""
-    return await waves.set_stock(AllocatorUnitOfWork(uow), seller_id, levels)
+async def set_stock(
+    uow: UnitOfWork, seller_id: str, levels: Mapping[str, int], by: str = ""
+) -> int:
+    """Set on-hand quantities (실사: all or nothing, each with its audit row), then allocate
+    what now fits."""
+    lines = [MoveLine(sku, quantity) for sku, quantity in levels.items()]
+    try:
+        moved = await stock_changes.move_stock(
+            AllocatorUnitOfWork(uow), seller_id, MovementReason.STOCKTAKE, lines, by
+        )
+    except BatchRefused as exc:
+        raise StockBelowReserved(f"on-hand below reserved stock: {exc}") from exc
+    return moved.bundles_allocated
+
+
+async def move_stock(
+    uow: UnitOfWork, seller_id: str, reason: MovementReason, lines: Sequence[MoveLine], by: str
+) -> stock_changes.Moved:
+    """입고 / 조정 / 반품 재입고 / 실사: all or nothing, audited, then a wave."""
+    return await stock_changes.move_stock(AllocatorUnitOfWork(uow), seller_id, reason, lines, by)
+
+
+async def set_safety(
+    uow: UnitOfWork, seller_id: str, lines: Sequence[MoveLine], by: str
+) -> stock_changes.Moved:
+    return await stock_changes.set_safety(AllocatorUnitOfWork(uow), seller_id, lines, by)
+
+
+async def release_safety(
+    uow: UnitOfWork, seller_id: str, skus: Sequence[str], by: str, note: str = ""
+) -> stock_changes.Moved:
+    return await stock_changes.release_safety(AllocatorUnitOfWork(uow), seller_id, skus, by, note)
 
 
 async def run_wave_now(uow: UnitOfWork, seller_id: str) -> int:
     """할당처리: the console's button."""
     return await waves.run_wave_now(AllocatorUnitOfWork(uow), seller_id)
+
+
+async def upload_stock(
+    uow: UnitOfWork, seller_id: str, reason: MovementReason, found: Sequence[SheetLine], by: str
+) -> stock_changes.Moved:
+    """재고 업로드: a checked file's lines as one batch (SheetRejected names refused rows)."""
+    return await stock_upload.apply_sheet(AllocatorUnitOfWork(uow), seller_id, reason, found, by)
