@@ -220,6 +220,7 @@ class WaveRow:
     started_at: datetime
     rule_version: int
     decisions: tuple[Decision, ...]
+    waiting: int
 
 
 class FakeWaves:
@@ -234,8 +235,12 @@ class FakeWaves:
         started_at: datetime,
         rule_version: int,
         decisions: Sequence[Decision],
+        waiting: int | None = None,
     ) -> uuid.UUID:
-        row = WaveRow(uuid.uuid4(), seller_id, trigger, started_at, rule_version, tuple(decisions))
+        still = sum(not d.allocated for d in decisions) if waiting is None else waiting
+        row = WaveRow(
+            uuid.uuid4(), seller_id, trigger, started_at, rule_version, tuple(decisions), still
+        )
         self.recorded.append(row)
         return row.wave_id
 

@@ -142,3 +142,19 @@ async def test_rule_versions_count_up_and_a_bad_one_is_refused() -> None:
     assert found.current.version == 2
     assert found.history[1].note == "first"
     assert (await rule_sets.rules_of(work, "s2", 10)).current.version == 0
+
+
+async def test_a_continuous_wave_writes_down_the_first_hundred_waiting_and_counts_all() -> None:
+    """A queue short of one SKU is not written again whole at every batch; 할당처리 writes it."""
+    work = FakeWork()
+    boxes = [formed(n, A=1) for n in range(1, 131)]
+    for b in boxes:
+        work.bundles.add(b)
+    assert await waves.set_stock(work, "s1", {"A": 10}) == 10
+    [row] = work.waves.recorded
+    assert sum(d.allocated for d in row.decisions) == 10
+    assert [d.position for d in row.decisions if not d.allocated] == list(range(11, 111))
+    assert row.waiting == 120
+    await waves.run_wave_now(work, "s1")
+    manual = work.waves.recorded[-1]
+    assert manual.trigger is Trigger.MANUAL and len(manual.decisions) == 120

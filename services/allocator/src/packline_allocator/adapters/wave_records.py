@@ -55,6 +55,7 @@ class PgWaveRepository:
         started_at: datetime,
         rule_version: int,
         decisions: Sequence[Decision],
+        waiting: int | None = None,
     ) -> uuid.UUID:
         wave_id = uuid.uuid4()
         allocated = sum(d.allocated for d in decisions)
@@ -70,7 +71,7 @@ class PgWaveRepository:
             trigger.value,
             rule_version,
             allocated,
-            len(decisions) - allocated,
+            len(decisions) - allocated if waiting is None else waiting,
         )
         if decisions:
             await self._conn.execute(

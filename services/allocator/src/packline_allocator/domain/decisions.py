@@ -3,6 +3,7 @@
 stock at the bundle's turn (bundles ranked before it had taken theirs)."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -57,3 +58,18 @@ def sentence(decision: Decision, version: int, order: str) -> str:
         for n in decision.short
     ]
     return "; ".join([", ".join(short) or "waits", where])
+
+
+RECORDED_WAITING = 100  # per continuous wave, the first bundles in rule order that still wait
+
+
+def to_record(decisions: Sequence[Decision], trigger: Trigger) -> list[Decision]:
+    """What a wave writes down: everything of a wave a person asked for (할당처리); of a
+    continuous one, each bundle it allocated and the first RECORDED_WAITING that still wait,
+    so a long queue short of one SKU is not written again at every batch (GET /bundles says
+    why each waits now; GET /bundles/{id}/why keeps the decisions written)."""
+    if trigger is Trigger.MANUAL:
+        return list(decisions)
+    waiting = [d for d in decisions if not d.allocated][:RECORDED_WAITING]
+    kept = {id(d) for d in waiting}
+    return [d for d in decisions if d.allocated or id(d) in kept]

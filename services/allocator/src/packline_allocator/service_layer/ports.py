@@ -122,8 +122,10 @@ class WaveRepository(Protocol):
         started_at: datetime,
         rule_version: int,
         decisions: Sequence[Decision],
+        waiting: int | None = None,
     ) -> uuid.UUID:
-        """The wave and a decision per bundle it looked at: one insert each."""
+        """The wave and its decisions kept (domain/decisions.py `to_record`): one insert each;
+        `waiting`: how many still wait, when not every decision is kept."""
 
     async def decisions_of(
         self, seller_id: str, bundle_id: uuid.UUID, limit: int

@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
 from packline_allocator.domain.allocation import stock_allocated, wave
-from packline_allocator.domain.decisions import Trigger
+from packline_allocator.domain.decisions import Trigger, to_record
 from packline_allocator.domain.ledger import StockBelowReserved, StockLedger, StockRefused
 from packline_allocator.service_layer.ports import AllocationWork
 
@@ -35,7 +35,9 @@ async def allocation_wave(
     ledgers = await work.stock.ledgers(seller_id, needed)
     now = datetime.now(UTC)
     done = wave(waiting, ledgers, now, rules)
-    await work.waves.record(seller_id, trigger, now, rules.version, done.decisions)
+    kept = to_record(done.decisions, trigger)
+    waiting_now = len(done.decisions) - len(done.allocated)
+    await work.waves.record(seller_id, trigger, now, rules.version, kept, waiting_now)
     if not done.allocated:
         return 0
     await work.stock.save(ledgers.values())
