@@ -126,7 +126,6 @@ BODIES: dict[str, Body] = {
     "allocator PUT /rules": lambda w: {
         "json": {"seller_id": A, "criteria": [{"kind": "PAID_AT"}], "note": "authorization test"}
     },
-    "allocator POST /waves/preview": lambda w: {"json": {"seller_id": A}},
     "allocator POST /stock/movements": lambda w: {
         "json": {
             "seller_id": A,

@@ -1,6 +1,6 @@
 """How 할당 decides, over the allocator's HTTP routes against real PostgreSQL: rule sets saved as
 versions (PUT/GET /rules), every wave recorded with the version it applied, a dry run that
-changes no row (POST /waves/preview), and why a bundle got stock or waits (GET
+changes no row (GET /waves/preview), and why a bundle got stock or waits (GET
 /bundles/{id}/why); another seller's rules, previews and bundles are answered 404."""
 
 import uuid
@@ -187,7 +187,7 @@ async def test_a_preview_lists_every_waiting_bundle_and_why_and_changes_no_row(
     await allocator.pool.execute("UPDATE stock SET on_hand = 3 WHERE sku = 'A'")  # no wave yet
     before = await allocator.rows()
 
-    seen = await allocator.ok("POST", "/waves/preview", json={})
+    seen = await allocator.ok("GET", "/waves/preview")
 
     assert await allocator.rows() == before
     assert (seen["rule_version"], seen["waiting"], seen["would_allocate"]) == (0, 3, 1)
@@ -204,11 +204,13 @@ async def test_a_preview_lists_every_waiting_bundle_and_why_and_changes_no_row(
     assert seen["bundles"][1]["skus"] == [
         {"sku": "A", "needed": 2, "on_hand": 3, "available": 1, "short": 1}
     ]
-    limited = await allocator.ok("POST", "/waves/preview", json={"limit": 1})
+    limited = await allocator.ok("GET", "/waves/preview?limit=1")
     assert (limited["waiting"], len(limited["bundles"])) == (3, 1)
-    other = await allocator.call("POST", "/waves/preview", "sb", json={"seller_id": "sa"})
+    other = await allocator.call("GET", "/waves/preview?seller_id=sa", "sb")
     assert other.status_code == 404
-    assert (await allocator.ok("POST", "/waves/preview", "sb", json={}))["bundles"] == []
+    assert (await allocator.ok("GET", "/waves/preview", "sb"))["bundles"] == []
+    viewer = await allocator.call("GET", "/waves/preview", "sa", Role.VIEWER)
+    assert viewer.status_code == 200, viewer.text  # a dry run changes nothing: viewers look too
 
 
 async def test_why_lists_the_decisions_on_a_bundle_newest_first(allocator: Allocator) -> None:

@@ -13,7 +13,7 @@ from packline_allocator.entrypoints.rules_models import (
     BundleDecision,
     BundleWhy,
     NewRuleSet,
-    PreviewRequest,
+    PreviewLimit,
     RuleSetOut,
     RulesOut,
     WaveDecision,
@@ -57,11 +57,13 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, problem) from exc
         return RuleSetOut.of(saved)
 
-    @api.post("/waves/preview")
-    async def preview_wave(caller: auth.CallerDep, body: PreviewRequest) -> WavePreview:
+    @api.get("/waves/preview")
+    async def preview_wave(
+        caller: auth.CallerDep, seller_id: SellerId = None, limit: PreviewLimit = 1000
+    ) -> WavePreview:
         """Dry run: what a 할당처리 now would do to each waiting bundle, in rule order, and why.
-        Changes nothing (no stock, bundle or wave is written)."""
-        seller = auth.own_seller(caller, body.seller_id)
+        Changes nothing (no stock, bundle or wave is written), so a viewer may look too."""
+        seller = auth.own_seller(caller, seller_id)
         async with runtime.unit_of_work() as uow:
             seen = await explain.preview(AllocatorUnitOfWork(uow), seller)
         return WavePreview(
@@ -72,7 +74,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             would_allocate=seen.allocated,
             bundles=[
                 BundleDecision.model_validate(BundleDecision.fields_of(d, seen.rules))
-                for d in seen.decisions[: body.limit]
+                for d in seen.decisions[:limit]
             ],
         )
 

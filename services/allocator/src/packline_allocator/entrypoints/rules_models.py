@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
+from fastapi import Query
 from pydantic import BaseModel, Field
 
 from packline_allocator.domain.decisions import Decision, RecordedDecision, Trigger, sentence
@@ -106,9 +107,9 @@ class RulesOut(BaseModel):
     history: list[RuleSetOut] = Field(description="Saved versions, newest first")
 
 
-class PreviewRequest(BaseModel):
-    seller_id: str | None = Field(default=None, min_length=1, max_length=64, description=SELLER)
-    limit: int = Field(default=1000, ge=1, le=10_000, description="Bundles listed (rule order)")
+PreviewLimit = Annotated[
+    int, Query(ge=1, le=10_000, description="Bundles listed, in rule order (all are counted)")
+]
 
 
 class SkuAtTurn(BaseModel):
