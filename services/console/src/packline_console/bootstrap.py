@@ -17,6 +17,7 @@ from packline_console.adapters.passwords import Passwords
 from packline_console.adapters.services import Services
 from packline_console.entrypoints import (
     allocate_page,
+    allocate_preview,
     auth_pages,
     bundle_page,
     collect_page,
@@ -106,6 +107,7 @@ def create_app(
         bundle_page.router,
     ):
         app.include_router(router)
+    app.include_router(allocate_preview.router)  # /allocate/preview before /allocate
     app.include_router(allocate_page.router)
     app.include_router(cs_page.router)
     app.include_router(shipping_page.router)

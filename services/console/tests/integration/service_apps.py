@@ -58,10 +58,12 @@ class Apps:
 
 async def allocator(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
     from packline_allocator.bootstrap import MIGRATIONS, SERVICE
-    from packline_allocator.entrypoints import http
+    from packline_allocator.entrypoints import http, rules_http, stock_http
 
     pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="calloc")
-    apps.add("allocator", pool, http.router(service_runtime(SERVICE, pool, MIGRATIONS)))
+    runtime = service_runtime(SERVICE, pool, MIGRATIONS)
+    routers = (http.router(runtime), rules_http.router(runtime), stock_http.router(runtime))
+    apps.add("allocator", pool, *routers)
     return pool
 
 
