@@ -68,3 +68,32 @@ async def test_a_bundles_history_lists_the_wave_that_gave_it_stock(
     assert "할당처리" in first.text and "할당 · 2개 중 1번째" in first.text
     assert "A-1 1개 부족 (필요 2, 가용 1)" in second.text
     assert stranger.status_code == 404
+
+
+async def test_the_owner_saves_a_rule_set_and_the_preview_follows_it(
+    two_waiting: tuple[Harness, Any],
+) -> None:
+    """Newest paid first is not a rule; 'largest amount first' is: the second order pays more."""
+    harness, pool = two_waiting
+    await pool.execute(
+        "UPDATE bundle_orders SET amount_krw = 90000 WHERE bundle_id = $1", SECOND.bundle_id
+    )
+    async with harness.browser() as browser:
+        await browser.sign_in("op@s1.kr")
+        saved = await browser.post_form(
+            "/allocate/rules",
+            {
+                "kind": ["AMOUNT", "", "", ""],
+                "order": ["desc", "asc", "asc", "asc"],
+                "note": "큰 주문",
+            },
+        )
+        empty = await browser.post_form(
+            "/allocate/rules", {"kind": ["", "", "", ""], "order": ["asc"] * 4}
+        )
+    assert saved.status_code == 200, saved.text
+    assert "할당 규칙 v1을 저장했습니다" in saved.text
+    assert "금액 큰 것 먼저 · 같으면 결제시간" in saved.text
+    rows = saved.text[saved.text.index('id="preview"') :]
+    assert rows.index(str(SECOND.bundle_id)[:8]) < rows.index(str(FIRST.bundle_id)[:8])
+    assert empty.status_code == 422 and "기준을 하나 이상" in empty.text

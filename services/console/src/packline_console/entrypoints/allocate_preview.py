@@ -1,20 +1,55 @@
-"""할당 미리보기 and 할당 이력: what a 할당처리 now would do to each waiting bundle, in the
-seller's rule order and why (the allocator's dry run, which changes nothing), and for one
-bundle the recorded waves that decided about it. Reasons are told here in the seller's words
+"""할당 미리보기, 할당 규칙 and 할당 이력: what a 할당처리 now would do to each waiting bundle,
+in the seller's rule order and why (the allocator's dry run, which changes nothing); the rule
+set itself (who gets scarce stock first; each change a new version); and for one bundle the
+recorded waves that decided about it. Reasons are told here in the seller's words
 from the allocator's numbers (its own sentence is for logs and other systems)."""
 
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from packline_console.adapters.services import ServiceDown, ServiceProblem
+from packline_console.domain.accounts import Session
 from packline_console.entrypoints import page_kit
-from packline_console.entrypoints.web import ConsoleDep, SessionDep, render
+from packline_console.entrypoints.web import (
+    ChangeDep,
+    Console,
+    ConsoleDep,
+    SessionDep,
+    render,
+    said,
+)
 
 router = APIRouter(prefix="/allocate")
 PREVIEW_LIMIT = 500
 TRIGGERS = {"MANUAL": "할당처리", "CONTINUOUS": "재고·묶음 도착", "SCHEDULED": "예약"}
+KINDS = {
+    "PAID_AT": "결제시간 (먼저 결제한 순)",
+    "MARKETPLACE_PRIORITY": "판매처 우선순위",
+    "LONGEST_WAITING": "가장 오래 기다린 묶음 먼저",
+    "BUNDLE_SIZE": "합포 주문 수",
+    "QUANTITY": "수량",
+    "AMOUNT": "금액",
+}
+SIZED = ("BUNDLE_SIZE", "QUANTITY", "AMOUNT")  # these take 큰 것 먼저 / 작은 것 먼저
+RULE_ROWS = 4
+
+
+def rule_text(criteria: list[dict[str, Any]]) -> str:
+    """ "판매처 우선순위 (COUPANG > NAVER) → 금액 큰 것 먼저 → 결제시간" in the seller's words."""
+    said = []
+    for c in criteria:
+        name = KINDS.get(c["kind"], c["kind"]).split(" (")[0]
+        if c["kind"] in SIZED:
+            name += " 큰 것 먼저" if c.get("descending") else " 작은 것 먼저"
+        if c.get("ranking"):
+            name += f" ({' > '.join(c['ranking'])})"
+        if c.get("condition"):
+            name += " (조건 있음)"
+        said.append(name)
+    return " → ".join(said) + " · 같으면 결제시간, 묶음 번호 순"
 
 
 def reason(decision: dict[str, Any]) -> str:
@@ -35,6 +70,12 @@ def reason(decision: dict[str, Any]) -> str:
 
 @router.get("/preview")
 async def preview_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
+    return await _preview(request, console, session)
+
+
+async def _preview(
+    request: Request, console: Console, session: Session, status: int = 200, **shown: Any
+) -> Response:
     user = session.user
     banners: list[str] = []
     seen = await page_kit.read(
@@ -45,9 +86,73 @@ async def preview_page(request: Request, console: ConsoleDep, session: SessionDe
         {},
     )
     rows = [{**d, "said": reason(d)} for d in seen.get("bundles", [])] if seen else []
-    return render(
-        request, "allocate_preview.html", "allocate", seen=seen or {}, rows=rows, banners=banners
+    rules = await page_kit.read(
+        banners, console.services.get(user, "allocator", "/rules", seller_id=user.seller_id), {}
     )
+    current = rules.get("current") if isinstance(rules, dict) else None
+    return render(
+        request,
+        "allocate_preview.html",
+        "allocate",
+        status,
+        seen=seen or {},
+        rows=rows,
+        banners=banners,
+        rules=current,
+        rules_said=rule_text(current["criteria"]) if current else "",
+        history=(rules or {}).get("history", [])[:10],
+        kinds=KINDS,
+        sized=SIZED,
+        rule_rows=RULE_ROWS,
+        **shown,
+    )
+
+
+@router.post("/rules")
+async def save_rules(
+    request: Request,
+    console: ConsoleDep,
+    session: ChangeDep,
+    kind: Annotated[list[str], Form(max_length=RULE_ROWS)],
+    order: Annotated[list[str], Form(max_length=RULE_ROWS)],
+    ranking: Annotated[str, Form(max_length=200)] = "",
+    note: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """할당 규칙 저장: the chosen criteria in order (empty rows skipped) as a new version."""
+    criteria: list[dict[str, Any]] = []
+    for chosen, direction in zip(kind, order, strict=False):
+        if not chosen:
+            continue
+        criterion: dict[str, Any] = {"kind": chosen, "descending": direction == "desc"}
+        if chosen not in SIZED:
+            criterion["descending"] = False
+        if chosen == "MARKETPLACE_PRIORITY":
+            criterion["ranking"] = [m.strip().upper() for m in ranking.split(",") if m.strip()]
+        criteria.append(criterion)
+    if not criteria:
+        return await _preview(request, console, session, 422, error="기준을 하나 이상 고르세요.")
+    user = session.user
+    saved = await page_kit.attempt(
+        console.services.call(
+            user,
+            "allocator",
+            "PUT",
+            "/rules",
+            json={"seller_id": user.seller_id, "criteria": criteria, "note": note},
+        ),
+        partial(_refused, request, console, session),
+    )
+    return said(request, "/allocate/preview", f"할당 규칙 v{saved.get('version')}을 저장했습니다.")
+
+
+async def _refused(
+    request: Request,
+    console: Console,
+    session: Session,
+    exc: ServiceDown | ServiceProblem,
+) -> Response:
+    status, message = page_kit.failure(exc)
+    return await _preview(request, console, session, status, error=message)
 
 
 @router.get("/why/{bundle_id}")
