@@ -123,6 +123,7 @@ BODIES: dict[str, Body] = {
         "json": {"seller_id": A, "items": [{"sku": "AUTHZ-SKU", "on_hand": 1}]}
     },
     "allocator POST /allocation/waves": lambda w: {"json": {"seller_id": A}},
+    "allocator PUT /settings/waves": lambda w: {"json": {"seller_id": A, "mode": "CONTINUOUS"}},
     "allocator PUT /rules": lambda w: {
         "json": {"seller_id": A, "criteria": [{"kind": "PAID_AT"}], "note": "authorization test"}
     },

@@ -1,11 +1,19 @@
 """Composition root of the allocator: settings, runtime, subscriber and HTTP routes."""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from packline_allocator.adapters import stats
-from packline_allocator.entrypoints import http, rules_http, stock_http, subscriber
+from packline_allocator.entrypoints import (
+    http,
+    rules_http,
+    stock_http,
+    subscriber,
+    wave_modes_http,
+)
+from packline_allocator.service_layer import use_cases
 from packline_runtime import flow
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
@@ -16,6 +24,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class AllocatorSettings(Settings):
     http_port: int = 8104
+    scheduled_wave_check_seconds: float = 30.0  # PACKLINE_SCHEDULED_WAVE_CHECK_SECONDS
 
 
 def load_settings() -> AllocatorSettings:
@@ -26,6 +35,13 @@ def build_runtime(settings: Settings) -> ServiceRuntime:
     runtime = ServiceRuntime(SERVICE, settings, MIGRATIONS)
     runtime.subscribe(subscriber.subscription())
     runtime.oldest_waiting(flow.oldest_of(stats.flow))  # the oldest-unprocessed-age gauge
+
+    async def scheduled_waves() -> int:
+        async with runtime.unit_of_work() as uow:
+            return await use_cases.run_scheduled_waves(uow, datetime.now(UTC))
+
+    every = getattr(settings, "scheduled_wave_check_seconds", 30.0)
+    runtime.every(every, "scheduled waves", scheduled_waves)
     return runtime
 
 
@@ -36,4 +52,5 @@ def create_app(settings: Settings) -> FastAPI:
         http.router(runtime),
         rules_http.router(runtime),
         stock_http.router(runtime),
+        wave_modes_http.router(runtime),
     )

@@ -3,7 +3,7 @@ adapters/stock.py and adapters/allocation_bundles.py (ports.py)."""
 
 import uuid
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from packline_allocator.domain.allocation import Allocated, order_demand
@@ -14,6 +14,7 @@ from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus, OrderStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet, default_rules
+from packline_allocator.domain.wave_modes import WaveSchedule
 from packline_contracts import BundleFormed, Event
 
 
@@ -267,6 +268,23 @@ class FakeWaves:
         return found[:limit]
 
 
+class FakeWaveModes:
+    def __init__(self) -> None:
+        self.stored: dict[str, WaveSchedule] = {}
+
+    async def of(self, sellers: Collection[str]) -> dict[str, WaveSchedule]:
+        return {s: self.stored.get(s, WaveSchedule()) for s in sellers}
+
+    async def save(self, seller_id: str, schedule: WaveSchedule, by: str) -> None:
+        self.stored[seller_id] = schedule
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        return sorted(s for s, schedule in self.stored.items() if schedule.due(now))[:limit]
+
+    async def ran(self, seller_id: str, at: datetime) -> None:
+        self.stored[seller_id] = replace(self.stored[seller_id], last_run_at=at)
+
+
 class FakeWork:
     def __init__(self) -> None:
         self.stock = FakeStock()
@@ -277,6 +295,7 @@ class FakeWork:
         self.claims = NoClaims()
         self.intake = NoIntake()
         self.movements = FakeMovements()
+        self.wave_modes = FakeWaveModes()
         self.emitted: list[Event] = []
 
     def emit(self, event: Event) -> None:

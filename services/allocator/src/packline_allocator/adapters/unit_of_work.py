@@ -8,6 +8,7 @@ from packline_allocator.adapters.partial_cancels import PgClaimRepository
 from packline_allocator.adapters.revisions import PgIntakeRepository
 from packline_allocator.adapters.rules import PgRuleRepository
 from packline_allocator.adapters.stock import PgStockRepository
+from packline_allocator.adapters.wave_modes import PgWaveModeRepository
 from packline_allocator.adapters.wave_records import PgWaveRepository
 from packline_contracts import Event
 from packline_runtime.unit_of_work import UnitOfWork
@@ -23,6 +24,7 @@ class AllocatorUnitOfWork:
         self.intake = PgIntakeRepository(uow.conn)
         self.rules = PgRuleRepository(uow.conn)
         self.waves = PgWaveRepository(uow.conn)
+        self.wave_modes = PgWaveModeRepository(uow.conn)
         self.movements = PgMovementRepository(uow.conn)
 
     def emit(self, event: Event) -> None:

@@ -14,6 +14,7 @@ from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet
+from packline_allocator.domain.wave_modes import WaveSchedule
 from packline_contracts import BundleFormed, Event
 
 
@@ -134,6 +135,18 @@ class WaveRepository(Protocol):
         such bundle."""
 
 
+class WaveModeRepository(Protocol):
+    async def of(self, sellers: Collection[str]) -> dict[str, WaveSchedule]:
+        """How each seller's waves run (CONTINUOUS when it chose nothing)."""
+
+    async def save(self, seller_id: str, schedule: WaveSchedule, by: str) -> None: ...
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        """Sellers whose scheduled wave is due, locked (another replica skips them)."""
+
+    async def ran(self, seller_id: str, at: datetime) -> None: ...
+
+
 class AllocationWork(Protocol):
     """A unit of work as the allocation use cases see it."""
 
@@ -148,6 +161,9 @@ class AllocationWork(Protocol):
 
     @property
     def waves(self) -> WaveRepository: ...
+
+    @property
+    def wave_modes(self) -> WaveModeRepository: ...
 
     def emit(self, event: Event) -> None: ...
 

@@ -3,11 +3,13 @@ says a cancellation took effect, take shipped stock out. The service layer sees 
 work's repositories and the domain's aggregates only (design § 6)."""
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
 from packline_allocator.domain.ledger import StockBelowReserved
 from packline_allocator.domain.movements import BatchRefused, MoveLine, MovementReason
 from packline_allocator.domain.stock_sheet import SheetLine
+from packline_allocator.domain.wave_modes import WaveSchedule
 from packline_allocator.service_layer import intake, stock_changes, stock_moves, stock_upload, waves
 from packline_allocator.service_layer.batch import Batch
 from packline_allocator.service_layer.ports import Work
@@ -91,3 +93,19 @@ async def upload_stock(
 ) -> stock_changes.Moved:
     """재고 업로드: a checked file's lines as one batch (SheetRejected names refused rows)."""
     return await stock_upload.apply_sheet(AllocatorUnitOfWork(uow), seller_id, reason, found, by)
+
+
+async def wave_mode(uow: UnitOfWork, seller_id: str) -> WaveSchedule:
+    return (await AllocatorUnitOfWork(uow).wave_modes.of([seller_id]))[seller_id]
+
+
+async def set_wave_mode(uow: UnitOfWork, seller_id: str, schedule: WaveSchedule, by: str) -> None:
+    """연속 / 수동 / 예약: how the seller's waves run from now on."""
+    work = AllocatorUnitOfWork(uow)
+    await work.stock.lock_sellers([seller_id])
+    await waves.set_mode(work, seller_id, schedule, by)
+
+
+async def run_scheduled_waves(uow: UnitOfWork, now: datetime) -> int:
+    """The scheduler's tick: a wave for each seller whose schedule is due."""
+    return await waves.scheduled_waves(AllocatorUnitOfWork(uow), now)

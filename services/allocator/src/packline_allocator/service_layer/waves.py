@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from packline_allocator.domain.allocation import stock_allocated, wave
 from packline_allocator.domain.decisions import Trigger, to_record
 from packline_allocator.domain.ledger import StockBelowReserved, StockLedger, StockRefused
+from packline_allocator.domain.wave_modes import WaveSchedule
 from packline_allocator.service_layer.ports import AllocationWork
 
 
@@ -27,6 +28,8 @@ async def allocation_wave(
     availability did not grow still does not."""
     if skus is not None and not skus:
         return 0
+    if not (await work.wave_modes.of([seller_id]))[seller_id].runs(trigger):
+        return 0  # the seller allocates by 할당처리 or on its schedule only
     waiting = await work.bundles.waiting(seller_id, skus)
     if not waiting and trigger is not Trigger.MANUAL:
         return 0
@@ -71,3 +74,19 @@ async def run_wave_now(work: AllocationWork, seller_id: str) -> int:
     """할당처리: the console's button; a person asked, so every waiting bundle is considered."""
     await work.stock.lock_sellers([seller_id])
     return await allocation_wave(work, seller_id, None, Trigger.MANUAL)
+
+
+async def set_mode(work: AllocationWork, seller_id: str, schedule: WaveSchedule, by: str) -> None:
+    """How the seller's waves run from now on (the caller holds the seller's stock lock)."""
+    await work.wave_modes.save(seller_id, schedule, by)
+
+
+async def scheduled_waves(work: AllocationWork, now: datetime, limit: int = 20) -> int:
+    """One wave over every waiting bundle of each seller whose schedule is due; returns how many
+    sellers ran (the loop comes again at once while some did)."""
+    sellers = await work.wave_modes.due(now, limit)
+    for seller in sellers:
+        await work.stock.lock_sellers([seller])
+        await allocation_wave(work, seller, None, Trigger.SCHEDULED)
+        await work.wave_modes.ran(seller, now)
+    return len(sellers)
