@@ -97,3 +97,22 @@ async def test_the_owner_saves_a_rule_set_and_the_preview_follows_it(
     rows = saved.text[saved.text.index('id="preview"') :]
     assert rows.index(str(SECOND.bundle_id)[:8]) < rows.index(str(FIRST.bundle_id)[:8])
     assert empty.status_code == 422 and "기준을 하나 이상" in empty.text
+
+
+async def test_the_owner_makes_waves_manual_and_a_bad_interval_is_refused(
+    two_waiting: tuple[Harness, Any],
+) -> None:
+    harness, pool = two_waiting
+    async with harness.browser() as browser:
+        await browser.sign_in("op@s1.kr")
+        manual = await browser.post_form("/allocate/waves-mode", {"mode": "MANUAL"})
+        bad = await browser.post_form(
+            "/allocate/waves-mode", {"mode": "SCHEDULED", "every_minutes": "0"}
+        )
+        timed = await browser.post_form(
+            "/allocate/waves-mode", {"mode": "SCHEDULED", "every_minutes": "30"}
+        )
+    assert manual.status_code == 200 and "할당 방식을 바꿨습니다: 수동" in manual.text
+    assert bad.status_code == 422 and "1분에서 1440분" in bad.text
+    assert timed.status_code == 200 and "30분마다" in timed.text
+    assert await pool.fetchval("SELECT every_minutes FROM wave_modes WHERE seller_id = 's1'") == 30

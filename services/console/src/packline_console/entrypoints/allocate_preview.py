@@ -35,6 +35,11 @@ KINDS = {
 }
 SIZED = ("BUNDLE_SIZE", "QUANTITY", "AMOUNT")  # these take 큰 것 먼저 / 작은 것 먼저
 RULE_ROWS = 4
+MODES = {
+    "CONTINUOUS": "연속: 재고나 묶음이 들어올 때마다",
+    "MANUAL": "수동: 할당처리를 누를 때만",
+    "SCHEDULED": "예약: 정해진 간격마다",
+}
 
 
 def rule_text(criteria: list[dict[str, Any]]) -> str:
@@ -90,6 +95,11 @@ async def _preview(
         banners, console.services.get(user, "allocator", "/rules", seller_id=user.seller_id), {}
     )
     current = rules.get("current") if isinstance(rules, dict) else None
+    mode = await page_kit.read(
+        banners,
+        console.services.get(user, "allocator", "/settings/waves", seller_id=user.seller_id),
+        {},
+    )
     return render(
         request,
         "allocate_preview.html",
@@ -104,6 +114,8 @@ async def _preview(
         kinds=KINDS,
         sized=SIZED,
         rule_rows=RULE_ROWS,
+        mode=mode or {},
+        modes=MODES,
         **shown,
     )
 
@@ -172,3 +184,29 @@ async def why_page(
         for d in found.get("decisions", [])
     ]
     return render(request, "allocate_why.html", "allocate", bundle_id=bundle_id, rows=rows)
+
+
+@router.post("/waves-mode")
+async def save_mode(
+    request: Request,
+    console: ConsoleDep,
+    session: ChangeDep,
+    mode: Annotated[str, Form(max_length=20)],
+    every_minutes: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """할당 방식: 연속, 수동 or 예약 (every N minutes)."""
+    minutes = every_minutes.strip()
+    if mode == "SCHEDULED" and not (minutes.isdigit() and 1 <= int(minutes) <= 1440):
+        error = "예약 간격은 1분에서 1440분(하루) 사이의 숫자로 적어 주세요."
+        return await _preview(request, console, session, 422, error=error)
+    user = session.user
+    body = {
+        "seller_id": user.seller_id,
+        "mode": mode,
+        "every_minutes": int(minutes) if mode == "SCHEDULED" else None,
+    }
+    await page_kit.attempt(
+        console.services.call(user, "allocator", "PUT", "/settings/waves", json=body),
+        partial(_refused, request, console, session),
+    )
+    return said(request, "/allocate/preview", f"할당 방식을 바꿨습니다: {MODES.get(mode, mode)}")
