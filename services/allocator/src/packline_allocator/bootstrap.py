@@ -5,7 +5,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from packline_allocator.adapters import stats
-from packline_allocator.entrypoints import http, rules_http, stock_http, subscriber
+from packline_allocator.entrypoints import http, partial_http, rules_http, stock_http, subscriber
 from packline_runtime import flow
 from packline_runtime.service import ServiceRuntime
 from packline_runtime.settings import Settings
@@ -36,4 +36,5 @@ def create_app(settings: Settings) -> FastAPI:
         http.router(runtime),
         rules_http.router(runtime),
         stock_http.router(runtime),
+        partial_http.router(runtime),
     )
