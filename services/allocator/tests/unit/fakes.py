@@ -11,8 +11,8 @@ from packline_allocator.domain.bundle import Bundle, OrderNeeds
 from packline_allocator.domain.decisions import Decision, RecordedDecision, Trigger
 from packline_allocator.domain.ledger import StockLedger
 from packline_allocator.domain.movements import Movement
-from packline_allocator.domain.partial import PartialShipment, not_allowed
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus, OrderStatus
+from packline_allocator.domain.partial import PartialShipment, not_allowed
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet, default_rules
 from packline_contracts import BundleFormed, Event
