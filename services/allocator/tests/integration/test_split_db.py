@@ -93,6 +93,10 @@ async def test_split_ships_two_orders_and_the_backorder_after_a_receipt(new_sche
         box.bundle_id,
     )
     assert why == str(back)
+    async with unit_of_work(pool) as uow:
+        [recorded] = await AllocatorUnitOfWork(uow).waves.decisions_of("s1", box.bundle_id, 5)
+    assert (recorded.decision.part, recorded.decision.backorder_id) == ((one, three), back)
+    assert "the rest wait in backorder" in recorded.sentence
 
     assert await _feed(pool, _shipped(box, box.bundle_id, [0, 2], A=2)) == []
     assert await _stock(pool) == {"A": (3, 0), "B": (0, 0)}
