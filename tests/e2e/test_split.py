@@ -4,6 +4,7 @@ two that fit are allocated under the bundle's id, numbered and scanned (Shipped)
 waits in a backorder (a new bundle, split from the first) that allocates after a receipt
 (POST /stock/movements), gets its own number and ships on its own scan."""
 
+from functools import partial
 from typing import Any
 
 import pytest
@@ -78,21 +79,19 @@ def _bundles(stack: Stack) -> list[Any]:
 
 
 def _ship(api: Api, numbers: list[str]) -> None:
+    def found(number: str) -> bool:
+        return api.raw("GET", "shipper", f"/parcels/{number}").status_code == 200
+
+    def shipped(number: str) -> bool:
+        return bool(api.call("GET", "shipper", f"/parcels/{number}")["status"] == "SHIPPED")
+
     for number in numbers:
-        wait_until(
-            f"parcel {number} on the shipping line",
-            lambda n=number: api.raw("GET", "shipper", f"/parcels/{n}").status_code == 200,
-            30,
-        )
+        wait_until(f"parcel {number} on the shipping line", partial(found, number), 30)
     scan = {"seller_id": SELLER, "tracking_numbers": numbers, "scanned_by": "e2e"}
     done = api.call("POST", "shipper", "/scan", json=scan)
     assert [r["code"] for r in done["rows"]] == ["OK"] * len(numbers), done
     for number in numbers:
-        wait_until(
-            f"parcel {number} shipped",
-            lambda n=number: api.call("GET", "shipper", f"/parcels/{n}")["status"] == "SHIPPED",
-            30,
-        )
+        wait_until(f"parcel {number} shipped", partial(shipped, number), 30)
 
 
 def test_a_short_bundle_ships_two_orders_and_the_third_after_a_restock(stack: Stack) -> None:

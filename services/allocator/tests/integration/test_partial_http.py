@@ -20,7 +20,7 @@ from .test_rules_http import Allocator, Runtime
 @pytest.fixture
 async def allocator(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Allocator]:
     pool = await new_schema(MIGRATIONS, prefix="allocp")
-    app = guarded_app(partial_http.router(Runtime(pool)))  # type: ignore[arg-type]
+    app = guarded_app(partial_http.router(Runtime(pool)))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://allocator") as client:
         yield Allocator(client, pool, service_tokens)
