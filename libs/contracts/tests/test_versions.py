@@ -233,7 +233,7 @@ def test_stock_allocated_before_v3_shares_one_invoice() -> None:
         allocated=(SkuLine(sku="A", quantity=1),),
         separate_invoices=True,
     )
-    payload = _older(json.loads(allocated.model_dump_json()))
+    payload = _older(json.loads(allocated.model_dump_json(exclude={"split_from", "backorder_id"})))
     del payload["separate_invoices"]
     payload["schema_version"] = 2
     jsonschema.validate(payload, json.loads((SCHEMA_DIR / "StockAllocated.v2.json").read_text()))
@@ -340,3 +340,24 @@ def test_recipients_before_the_building_number_parse_without_one(index: int) -> 
 def test_a_building_number_is_digits_only() -> None:
     with pytest.raises(ValidationError):
         recipient(building_management_no="1168-0101")
+
+
+def test_stock_allocated_before_v5_carries_no_split() -> None:
+    formed = bundle(matched(collected(1), {"A": 1}))
+    backorder = uuid.uuid4()
+    allocated = StockAllocated(
+        **formed.follow_up(),
+        bundle_id=formed.bundle_id,
+        recipient=formed.recipient,
+        members=formed.members,
+        allocated=(SkuLine(sku="A", quantity=1),),
+        backorder_id=backorder,
+    )
+    assert allocated.schema_version == 5 and allocated.split_from is None
+    assert parse_event(allocated.model_dump_json()) == allocated
+    payload = json.loads(allocated.model_dump_json(exclude={"split_from", "backorder_id"}))
+    payload["schema_version"] = 4
+    jsonschema.validate(payload, json.loads((SCHEMA_DIR / "StockAllocated.v4.json").read_text()))
+    parsed = parse_event(json.dumps(payload))
+    assert isinstance(parsed, StockAllocated)
+    assert (parsed.split_from, parsed.backorder_id) == (None, None)

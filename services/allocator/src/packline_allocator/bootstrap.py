@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from packline_allocator.adapters import stats
 from packline_allocator.entrypoints import (
     http,
+    partial_http,
     rules_http,
     stock_http,
     subscriber,
@@ -53,4 +54,5 @@ def create_app(settings: Settings) -> FastAPI:
         rules_http.router(runtime),
         stock_http.router(runtime),
         wave_modes_http.router(runtime),
+        partial_http.router(runtime),
     )

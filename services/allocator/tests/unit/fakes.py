@@ -12,6 +12,7 @@ from packline_allocator.domain.decisions import Decision, RecordedDecision, Trig
 from packline_allocator.domain.ledger import StockLedger
 from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus, OrderStatus
+from packline_allocator.domain.partial import PartialShipment, not_allowed
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet, default_rules
 from packline_allocator.domain.wave_modes import WaveSchedule
@@ -80,6 +81,7 @@ class FakeBundles:
                 marketplace=m.order.marketplace.value,
                 amount_krw=m.amount_krw,
                 waiting_since=waiting_since or formed.occurred_at,
+                paid_at=m.paid_at,
             )
             for m in formed.members
         ]
@@ -116,6 +118,23 @@ class FakeBundles:
 
     async def formed(self, bundle_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, BundleFormed]:
         return {i: self.events[i] for i in bundle_ids}
+
+    async def add_backorders(self, backorders: Sequence[tuple[Bundle, BundleFormed]]) -> None:
+        for bundle, formed in backorders:
+            assert bundle.bundle_id not in self.stored
+            self.stored[bundle.bundle_id], self.events[bundle.bundle_id] = bundle, formed
+            bundle.changed = False
+
+
+class FakePartial:
+    def __init__(self) -> None:
+        self.saved: dict[str, PartialShipment] = {}
+
+    async def of(self, seller_id: str) -> PartialShipment:
+        return self.saved.get(seller_id) or not_allowed(seller_id)
+
+    async def save(self, setting: PartialShipment, by: str) -> None:
+        self.saved[setting.seller_id] = setting
 
 
 class FakeOrders:
@@ -296,6 +315,7 @@ class FakeWork:
         self.intake = NoIntake()
         self.movements = FakeMovements()
         self.wave_modes = FakeWaveModes()
+        self.partial = FakePartial()
         self.emitted: list[Event] = []
 
     def emit(self, event: Event) -> None:

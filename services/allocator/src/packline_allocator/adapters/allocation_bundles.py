@@ -14,7 +14,8 @@ from packline_runtime.db import Conn
 
 _COLUMNS = """
     SELECT b.bundle_id, b.seller_id, b.paid_at, b.status, o.order_uid, o.status AS order_status,
-           o.sku_lines::text AS sku_lines, o.marketplace, o.amount_krw, o.waiting_since
+           o.sku_lines::text AS sku_lines, o.marketplace, o.amount_krw, o.waiting_since,
+           o.paid_at AS order_paid_at, b.split_from
     FROM bundles b JOIN bundle_orders o ON o.bundle_id = b.bundle_id AND o.status = 'LIVE'
     WHERE b.seller_id = $1 AND b.status = 'WAITING'
 """
@@ -39,7 +40,11 @@ class PgBundleRepository:
             bundle = found.get(r["bundle_id"])
             if bundle is None:
                 bundle = found[r["bundle_id"]] = Bundle(
-                    r["bundle_id"], r["seller_id"], r["paid_at"], BundleStatus(r["status"])
+                    r["bundle_id"],
+                    r["seller_id"],
+                    r["paid_at"],
+                    BundleStatus(r["status"]),
+                    split_from=r["split_from"],
                 )
             needs = {sku: int(q) for sku, q in json.loads(r["sku_lines"]).items()}
             bundle.orders.append(
@@ -50,6 +55,7 @@ class PgBundleRepository:
                     marketplace=r["marketplace"],
                     amount_krw=r["amount_krw"],
                     waiting_since=r["waiting_since"],
+                    paid_at=r["order_paid_at"],
                 )
             )
         return list(found.values())
@@ -66,6 +72,33 @@ class PgBundleRepository:
             list(bundle_ids),
         )
         return {r["seller_id"]: set(r["skus"]) for r in rows}
+
+    async def add_backorders(self, backorders: Sequence[tuple[Bundle, BundleFormed]]) -> None:
+        if not backorders:
+            return
+        await self._conn.execute(
+            """
+            INSERT INTO bundles (bundle_id, seller_id, paid_at, event, split_from)
+            SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::jsonb[],
+                                 $5::uuid[])
+            """,
+            [b.bundle_id for b, _ in backorders],
+            [b.seller_id for b, _ in backorders],
+            [b.paid_at for b, _ in backorders],
+            [f.model_dump_json() for _, f in backorders],
+            [b.split_from for b, _ in backorders],
+        )
+        moved = [(o.order_uid, b.bundle_id) for b, _ in backorders for o in b.orders]
+        await self._conn.execute(
+            """
+            UPDATE bundle_orders o SET bundle_id = t.id
+            FROM unnest($1::text[], $2::uuid[]) AS t(uid, id) WHERE o.order_uid = t.uid
+            """,
+            [uid for uid, _ in moved],
+            [i for _, i in moved],
+        )
+        for b, _ in backorders:
+            b.changed = False
 
     async def save_allocated(self, allocated: Sequence[Allocated]) -> None:
         bundles = [a.bundle for a in allocated if a.bundle.changed]

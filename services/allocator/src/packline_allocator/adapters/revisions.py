@@ -45,6 +45,7 @@ class PgIntakeRepository:
                 status(m.order.uid),
                 m.order.marketplace.value,
                 m.amount_krw,
+                m.paid_at,
             )
             for b in bundles
             if b.bundle_id in new_ids
@@ -55,9 +56,9 @@ class PgIntakeRepository:
         await self._conn.execute(
             """
             INSERT INTO bundle_orders (order_uid, bundle_id, sku_lines, status, marketplace,
-                                       amount_krw)
+                                       amount_krw, paid_at)
             SELECT * FROM unnest($1::text[], $2::uuid[], $3::jsonb[], $4::text[], $5::text[],
-                                 $6::bigint[])
+                                 $6::bigint[], $7::timestamptz[])
             ON CONFLICT (order_uid) DO NOTHING
             """,
             *(list(column) for column in zip(*rows, strict=True)),

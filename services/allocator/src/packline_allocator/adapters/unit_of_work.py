@@ -4,6 +4,7 @@ of its aggregates on the same connection (`uow.stock`, `uow.bundles`, `uow.order
 from packline_allocator.adapters.allocation_bundles import PgBundleRepository
 from packline_allocator.adapters.movements import PgMovementRepository
 from packline_allocator.adapters.orders import PgOrderRepository
+from packline_allocator.adapters.partial import PgPartialRepository
 from packline_allocator.adapters.partial_cancels import PgClaimRepository
 from packline_allocator.adapters.revisions import PgIntakeRepository
 from packline_allocator.adapters.rules import PgRuleRepository
@@ -26,6 +27,7 @@ class AllocatorUnitOfWork:
         self.waves = PgWaveRepository(uow.conn)
         self.wave_modes = PgWaveModeRepository(uow.conn)
         self.movements = PgMovementRepository(uow.conn)
+        self.partial = PgPartialRepository(uow.conn)
 
     def emit(self, event: Event) -> None:
         self._uow.emit(event)

@@ -15,8 +15,14 @@ from packline_runtime.db import Conn
 
 
 def reason_json(decision: Decision) -> str:
+    split = (
+        {}
+        if decision.backorder_id is None
+        else {"split": {"orders": list(decision.part), "backorder_id": str(decision.backorder_id)}}
+    )
     return json.dumps(
         {
+            **split,
             "skus": [
                 {
                     "sku": n.sku,
@@ -26,7 +32,7 @@ def reason_json(decision: Decision) -> str:
                     "short": n.short,
                 }
                 for n in decision.needs
-            ]
+            ],
         }
     )
 
@@ -42,6 +48,13 @@ def _needs(reason: str) -> tuple[SkuNeed, ...]:
         )
         for s in skus
     )
+
+
+def _split(reason: str) -> tuple[tuple[str, ...], uuid.UUID | None]:
+    split: dict[str, Any] | None = json.loads(reason).get("split")
+    if split is None:
+        return (), None
+    return tuple(split["orders"]), uuid.UUID(split["backorder_id"])
 
 
 class PgWaveRepository:
@@ -121,7 +134,12 @@ class PgWaveRepository:
                 if r["criteria"] is None
                 else rule_set_of({**dict(r), "seller_id": seller_id, "version": r["rule_version"]}),
                 Decision(
-                    bundle_id, r["allocated"], r["position"], r["looked_at"], _needs(r["reason"])
+                    bundle_id,
+                    r["allocated"],
+                    r["position"],
+                    r["looked_at"],
+                    _needs(r["reason"]),
+                    *_split(r["reason"]),
                 ),
             )
             for r in rows

@@ -25,6 +25,8 @@ class Decision:
     position: int  # 1-based, in the rule set's order among the bundles the wave looked at
     of: int  # how many bundles the wave looked at
     needs: tuple[SkuNeed, ...]  # per SKU: needed, and on hand / reserved at its turn
+    part: tuple[str, ...] = ()  # a partial shipment: the order uids allocated
+    backorder_id: uuid.UUID | None = None  # ... and the new bundle the others wait in
 
     @property
     def short(self) -> list[SkuNeed]:
@@ -49,6 +51,11 @@ class RecordedDecision:
 def sentence(decision: Decision, version: int, order: str) -> str:
     """The decision in words; `order` is the rule set's ("by paid time")."""
     where = f"position {decision.position} of {decision.of} {order} under rule v{version}"
+    if decision.allocated and decision.backorder_id is not None:
+        return (
+            f"allocated {len(decision.part)} order(s) (partial shipment);"
+            f" the rest wait in backorder {decision.backorder_id}; {where}"
+        )
     if decision.allocated:
         return f"allocated; {where}"
     if not decision.needs:

@@ -127,6 +127,12 @@ class BundleDecision(BaseModel):
     of: int = Field(description="Bundles the wave looked at")
     skus: list[SkuAtTurn]
     reason: str = Field(description='"BONE-SOUP short by 3; position 12 of 40 by paid time …"')
+    split_orders: list[str] = Field(
+        default_factory=list, description="A partial shipment: the order uids allocated"
+    )
+    backorder_id: uuid.UUID | None = Field(
+        default=None, description="A partial shipment: the bundle the other orders wait in"
+    )
 
     @classmethod
     def fields_of(cls, d: Decision, rules: RuleSet) -> dict[str, object]:
@@ -146,6 +152,8 @@ class BundleDecision(BaseModel):
                 for n in d.needs
             ],
             "reason": sentence(d, rules.version, rules.text),
+            "split_orders": list(d.part),
+            "backorder_id": d.backorder_id,
         }
 
 

@@ -28,10 +28,12 @@ async def preview(work: AllocationWork, seller_id: str) -> Preview:
     """What a 할당처리 now would do to every waiting bundle of the seller, and why."""
     waiting = await work.bundles.waiting(seller_id, None)
     rules = await work.rules.current(seller_id)
+    partial = await work.partial.of(seller_id)
     ledgers = await work.stock.ledgers(seller_id, {sku for b in waiting for sku in b.demand})
     now = datetime.now(UTC)
     # copies: the repositories' objects (an identity map) stay as they were read
-    done = wave(copy.deepcopy(waiting), {s: copy.copy(v) for s, v in ledgers.items()}, now, rules)
+    copied = {s: copy.copy(v) for s, v in ledgers.items()}
+    done = wave(copy.deepcopy(waiting), copied, now, rules, partial)
     return Preview(rules, now, done.decisions)
 
 

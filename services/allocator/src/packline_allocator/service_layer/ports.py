@@ -12,6 +12,7 @@ from packline_allocator.domain.decisions import Decision, RecordedDecision, Trig
 from packline_allocator.domain.ledger import StockLedger
 from packline_allocator.domain.movements import Movement
 from packline_allocator.domain.order_stock import BundleOrder, BundleStatus
+from packline_allocator.domain.partial import PartialShipment
 from packline_allocator.domain.partial_cancel import PartialClaim, PartlyCancelled
 from packline_allocator.domain.rules import RuleSet
 from packline_allocator.domain.wave_modes import WaveSchedule
@@ -52,6 +53,17 @@ class BundleRepository(Protocol):
 
     async def formed(self, bundle_ids: Collection[uuid.UUID]) -> Mapping[uuid.UUID, BundleFormed]:
         """The BundleFormed (latest revision) each bundle was stored with."""
+
+    async def add_backorders(self, backorders: Sequence[tuple[Bundle, BundleFormed]]) -> None:
+        """New WAITING bundles split off (stored with their event and the bundle they came
+        from); their orders move to them, keeping everything else. Before save_allocated."""
+
+
+class PartialRepository(Protocol):
+    async def of(self, seller_id: str) -> PartialShipment:
+        """The seller's setting (none saved: not allowed)."""
+
+    async def save(self, setting: PartialShipment, by: str) -> None: ...
 
 
 class OrderRepository(Protocol):
@@ -164,6 +176,9 @@ class AllocationWork(Protocol):
 
     @property
     def wave_modes(self) -> WaveModeRepository: ...
+
+    @property
+    def partial(self) -> PartialRepository: ...
 
     def emit(self, event: Event) -> None: ...
 

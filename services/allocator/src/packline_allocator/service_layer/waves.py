@@ -6,7 +6,7 @@ console's button (할당처리) considers every waiting bundle."""
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
-from packline_allocator.domain.allocation import stock_allocated, wave
+from packline_allocator.domain.allocation import backorder_formed, stock_allocated, wave
 from packline_allocator.domain.decisions import Trigger, to_record
 from packline_allocator.domain.ledger import StockBelowReserved, StockLedger, StockRefused
 from packline_allocator.domain.wave_modes import WaveSchedule
@@ -34,21 +34,37 @@ async def allocation_wave(
     if not waiting and trigger is not Trigger.MANUAL:
         return 0
     rules = await work.rules.current(seller_id)
+    partial = await work.partial.of(seller_id)
     needed = {sku for b in waiting for sku in b.demand}
     ledgers = await work.stock.ledgers(seller_id, needed)
     now = datetime.now(UTC)
-    done = wave(waiting, ledgers, now, rules)
+    done = wave(waiting, ledgers, now, rules, partial)
     kept = to_record(done.decisions, trigger)
     waiting_now = len(done.decisions) - len(done.allocated)
     await work.waves.record(seller_id, trigger, now, rules.version, kept, waiting_now)
     if not done.allocated:
         return 0
     await work.stock.save(ledgers.values())
-    await work.bundles.save_allocated(done.allocated)
     formed = await work.bundles.formed([a.bundle.bundle_id for a in done.allocated])
+    await work.bundles.add_backorders(
+        [
+            (a.backorder, backorder_formed(formed[a.bundle.bundle_id], a.backorder))
+            for a in done.allocated
+            if a.backorder is not None
+        ]
+    )
+    await work.bundles.save_allocated(done.allocated)
     for a in done.allocated:
         live = {o.order_uid for o in a.bundle.live_orders}
-        work.emit(stock_allocated(formed[a.bundle.bundle_id], live, a.bundle.demand))
+        split_from, backorder = a.bundle.split_from, a.backorder
+        event = stock_allocated(
+            formed[a.bundle.bundle_id],
+            live,
+            a.bundle.demand,
+            split_from,
+            backorder.bundle_id if backorder else None,
+        )
+        work.emit(event)
     return len(done.allocated)
 
 
