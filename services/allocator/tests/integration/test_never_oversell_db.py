@@ -1,6 +1,7 @@
 """Never oversell (issue 13), property-based, on PostgreSQL: random interleavings of stock changes
 (입고, 조정, 실사), 안전재고 set / release, bundle arrivals, cancellations (heard, and decided
-CANCELLED by the shipper), shipments and 할당처리 waves, across TWO allocator replicas (two pools
+CANCELLED by the shipper), shipments and 할당처리 waves (seller s2 allows partial shipment, so
+its short bundles split into a shipped part and a backorder), across TWO allocator replicas (two pools
 on one schema, as two service processes), a step's two halves running concurrently where the
 step says so. After every step, read from the database:
 
@@ -403,6 +404,11 @@ async def _run(database_url: str, steps: list[tuple[Any, ...]]) -> None:
     try:
         async with replica_a.acquire() as conn:
             await migrate(conn, schema, MIGRATIONS)
+            # s2 lets a short bundle ship the orders that fit (미할당주문나누기): its waves split
+            await conn.execute(
+                "INSERT INTO partial_shipment (seller_id, allowed, updated_by) "
+                "VALUES ('s2', true, 'never-oversell')"
+            )
         model = Model()
         stock = await _check(replica_a, model, {}, set(), "start")
         for number, drawn in enumerate(steps, 1):
