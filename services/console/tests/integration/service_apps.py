@@ -58,11 +58,19 @@ class Apps:
 
 async def allocator(apps: Apps, new_schema: Callable[..., Any]) -> asyncpg.Pool:
     from packline_allocator.bootstrap import MIGRATIONS, SERVICE
-    from packline_allocator.entrypoints import http, rules_http, stock_http, wave_modes_http
+    from packline_allocator.entrypoints import (
+        http,
+        partial_http,
+        rules_http,
+        stock_http,
+        wave_modes_http,
+    )
 
     pool: asyncpg.Pool = await new_schema(MIGRATIONS, prefix="calloc")
     runtime = service_runtime(SERVICE, pool, MIGRATIONS)
-    routers = tuple(m.router(runtime) for m in (http, rules_http, stock_http, wave_modes_http))
+    routers = tuple(
+        m.router(runtime) for m in (http, partial_http, rules_http, stock_http, wave_modes_http)
+    )
     apps.add("allocator", pool, *routers)
     return pool
 

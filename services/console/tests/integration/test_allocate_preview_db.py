@@ -116,3 +116,27 @@ async def test_the_owner_makes_waves_manual_and_a_bad_interval_is_refused(
     assert bad.status_code == 422 and "1분에서 1440분" in bad.text
     assert timed.status_code == 200 and "30분마다" in timed.text
     assert await pool.fetchval("SELECT every_minutes FROM wave_modes WHERE seller_id = 's1'") == 30
+
+
+async def test_partial_shipment_turned_on_lets_the_preview_ship_what_fits(
+    new_schema: Any,
+) -> None:
+    """A two-order box, one order short: with 미할당주문나누기 on, the preview ships one."""
+    apps = Apps()
+    pool = await allocator(apps, new_schema)
+    rice = matched(collected(1, seller="s1"), {"A-1": 1})
+    soup = matched(collected(2, seller="s1"), {"B-2": 1})
+    box = bundle(rice, soup)
+    async with unit_of_work(pool) as uow:
+        await use_cases.handle_events(uow, [box])
+    await pool.execute("INSERT INTO stock (seller_id, sku, on_hand) VALUES ('s1', 'A-1', 1)")
+    console_pool = await new_schema(CONSOLE_MIGRATIONS, prefix="console")
+    async with running_console(console_pool, settings(**apps.urls), mounts=apps.mounts) as harness:
+        await harness.user("op@s1.kr", Role.OPERATOR)
+        async with harness.browser() as browser:
+            await browser.sign_in("op@s1.kr")
+            off = await browser.client.get("/allocate/preview")
+            on = await browser.post_form("/allocate/partial", {"allowed": "on"})
+    assert "꺼짐" in off.text and "<strong>0건</strong>" in off.text
+    assert on.status_code == 200 and "미할당주문나누기를 켰습니다" in on.text
+    assert "켜짐" in on.text and "<strong>1건</strong>" in on.text

@@ -100,6 +100,11 @@ async def _preview(
         console.services.get(user, "allocator", "/settings/waves", seller_id=user.seller_id),
         {},
     )
+    split = await page_kit.read(
+        banners,
+        console.services.get(user, "allocator", "/settings/partial", seller_id=user.seller_id),
+        {},
+    )
     return render(
         request,
         "allocate_preview.html",
@@ -115,6 +120,7 @@ async def _preview(
         sized=SIZED,
         rule_rows=RULE_ROWS,
         mode=mode or {},
+        split=split or {},
         modes=MODES,
         **shown,
     )
@@ -210,3 +216,21 @@ async def save_mode(
         partial(_refused, request, console, session),
     )
     return said(request, "/allocate/preview", f"할당 방식을 바꿨습니다: {MODES.get(mode, mode)}")
+
+
+@router.post("/partial")
+async def save_partial(
+    request: Request,
+    console: ConsoleDep,
+    session: ChangeDep,
+    allowed: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """미할당주문나누기: a short bundle ships the orders that fit; the rest wait as a backorder."""
+    user = session.user
+    body = {"seller_id": user.seller_id, "allowed": allowed == "on"}
+    await page_kit.attempt(
+        console.services.call(user, "allocator", "PUT", "/settings/partial", json=body),
+        partial(_refused, request, console, session),
+    )
+    said_now = "켰습니다" if allowed == "on" else "껐습니다"
+    return said(request, "/allocate/preview", f"미할당주문나누기를 {said_now}.")
