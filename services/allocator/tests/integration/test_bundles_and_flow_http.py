@@ -3,48 +3,20 @@ bundles and why each waits (a short SKU and by how much, a SKU nobody stocked, s
 cover it now), the search box of /bundles and /stock filtering in SQL, and /flow."""
 
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import asyncpg
-import httpx
 import pytest
 
-from packline_allocator.bootstrap import MIGRATIONS
-from packline_allocator.entrypoints import http
-from packline_allocator.service_layer import use_cases
 from packline_contracts import BundleFormed, OrderCancelled
 from packline_launcher.testing import bundle, collected, matched
-from packline_launcher.testing_http import guarded_app
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime import flow
 from packline_runtime.tokens import Role
-from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+from services.allocator.tests.integration.serving import Served, serving
 
 
-@dataclass
-class Runtime:
-    pool: asyncpg.Pool
-
-    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        return unit_of_work(self.pool)
-
-
-@dataclass
-class Allocator:
-    api: httpx.AsyncClient
-    pool: asyncpg.Pool
-    tokens: TestTokens
-
-    def of(self, seller: str, role: Role = Role.OWNER) -> dict[str, str]:
-        return self.tokens.headers(seller, role)
-
-    async def feed(self, *events: Any) -> None:
-        async with unit_of_work(self.pool) as uow:
-            await use_cases.handle_events(uow, list(events))
-
+class Allocator(Served):
     async def stock(self, seller: str, **levels: int) -> None:
         items = [{"sku": sku, "on_hand": n} for sku, n in levels.items()]
         answer = await self.api.put("/stock", headers=self.of(seller), json={"items": items})
@@ -62,11 +34,8 @@ class Allocator:
 
 @pytest.fixture
 async def allocator(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Allocator]:
-    pool = await new_schema(MIGRATIONS, prefix="allocb")
-    app = guarded_app(http.router(Runtime(pool)))  # type: ignore[arg-type]
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://allocator") as client:
-        yield Allocator(client, pool, service_tokens)
+    async with serving(new_schema, service_tokens, "allocb", Allocator) as served:
+        yield served
 
 
 def box(number: int, skus: dict[str, int], seller: str = "sa", orders: int = 1) -> BundleFormed:

@@ -5,52 +5,22 @@ changes no row (GET /waves/preview), and why a bundle got stock or waits (GET
 
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
-import httpx
 import pytest
 
-from packline_allocator.bootstrap import MIGRATIONS
-from packline_allocator.entrypoints import http, rules_http
-from packline_allocator.service_layer import use_cases
 from packline_contracts import BundleFormed, Marketplace
 from packline_launcher.testing import bundle, collected, line, matched
-from packline_launcher.testing_http import guarded_app
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.tokens import Role
-from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+from services.allocator.tests.integration.serving import Served, serving
 
 
-@dataclass
-class Runtime:
-    pool: asyncpg.Pool
-
-    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        return unit_of_work(self.pool)
-
-
-@dataclass
-class Allocator:
-    api: httpx.AsyncClient
-    pool: asyncpg.Pool
-    tokens: TestTokens
-
-    async def call(
-        self, method: str, path: str, seller: str = "sa", role: Role = Role.OWNER, **kw: Any
-    ) -> httpx.Response:
-        return await self.api.request(method, path, headers=self.tokens.headers(seller, role), **kw)
-
+class Allocator(Served):
     async def ok(self, method: str, path: str, seller: str = "sa", **kw: Any) -> Any:
         answer = await self.call(method, path, seller, **kw)
         assert answer.status_code == 200, answer.text
         return answer.json()
-
-    async def feed(self, *events: Any) -> None:
-        async with unit_of_work(self.pool) as uow:
-            await use_cases.handle_events(uow, list(events))
 
     async def rows(self) -> dict[str, list[Any]]:
         """Every row a wave or a stock change could write, to prove a preview wrote none."""
@@ -68,12 +38,8 @@ class Allocator:
 
 @pytest.fixture
 async def allocator(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Allocator]:
-    pool = await new_schema(MIGRATIONS, prefix="allocr")
-    runtime = Runtime(pool)
-    app = guarded_app(http.router(runtime), rules_http.router(runtime))  # type: ignore[arg-type]
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://allocator") as client:
-        yield Allocator(client, pool, service_tokens)
+    async with serving(new_schema, service_tokens, "allocr", Allocator) as served:
+        yield served
 
 
 def box(number: int, units: int = 1, marketplace: str = "COUPANG", **needs: int) -> BundleFormed:

@@ -5,47 +5,19 @@ person releases it, and another seller answered 404."""
 
 import io
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
-import httpx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from packline_allocator.bootstrap import MIGRATIONS
-from packline_allocator.entrypoints import http, stock_http
-from packline_allocator.service_layer import use_cases
 from packline_contracts import BundleFormed
 from packline_launcher.testing import bundle, collected, matched
-from packline_launcher.testing_http import guarded_app
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.tokens import Role
-from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
+from services.allocator.tests.integration.serving import Served, serving
 
 
-@dataclass
-class Runtime:
-    pool: asyncpg.Pool
-
-    def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
-        return unit_of_work(self.pool)
-
-
-@dataclass
-class Allocator:
-    api: httpx.AsyncClient
-    pool: asyncpg.Pool
-    tokens: TestTokens
-
-    def of(self, seller: str = "sa", role: Role = Role.OWNER) -> dict[str, str]:
-        return self.tokens.headers(seller, role, sub="kim")
-
-    async def feed(self, *events: Any) -> None:
-        async with unit_of_work(self.pool) as uow:
-            await use_cases.handle_events(uow, list(events))
-
+class Allocator(Served):
     async def move(self, reason: str, status: int = 201, **items: int) -> Any:
         body = {"reason": reason, "items": [{"sku": s, "quantity": q} for s, q in items.items()]}
         answer = await self.api.post("/stock/movements", headers=self.of(), json=body)
@@ -74,12 +46,8 @@ class Allocator:
 
 @pytest.fixture
 async def allocator(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Allocator]:
-    pool = await new_schema(MIGRATIONS, prefix="allocs")
-    runtime = Runtime(pool)
-    app = guarded_app(http.router(runtime), stock_http.router(runtime))  # type: ignore[arg-type, unused-ignore]
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://allocator") as client:
-        yield Allocator(client, pool, service_tokens)
+    async with serving(new_schema, service_tokens, "allocs", Allocator) as served:
+        yield served
 
 
 def box(number: int, **skus: int) -> BundleFormed:
