@@ -5,25 +5,18 @@ seller: 404), and the next wave applying it."""
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from packline_allocator.bootstrap import MIGRATIONS
-from packline_allocator.entrypoints import partial_http
-from packline_launcher.testing_http import guarded_app
 from packline_launcher.testing_tokens import TestTokens
 from packline_runtime.tokens import Role
-
-from .test_rules_http import Allocator, Runtime
+from services.allocator.tests.integration.serving import serving
+from services.allocator.tests.integration.test_rules_http import Allocator
 
 
 @pytest.fixture
 async def allocator(new_schema: Any, service_tokens: TestTokens) -> AsyncIterator[Allocator]:
-    pool = await new_schema(MIGRATIONS, prefix="allocp")
-    app = guarded_app(partial_http.router(Runtime(pool)))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://allocator") as client:
-        yield Allocator(client, pool, service_tokens)
+    async with serving(new_schema, service_tokens, "allocp", Allocator) as served:
+        yield served
 
 
 async def test_the_setting_is_off_until_saved_and_kept_per_marketplace(

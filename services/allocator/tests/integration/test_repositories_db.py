@@ -39,7 +39,10 @@ async def test_waiting_bundles_needing_given_skus_in_allocation_order(new_schema
         by_b = await work.bundles.waiting("s1", ["B"])
         every = await work.bundles.waiting("s1", None)
         other_seller = await work.bundles.waiting("s2", None)
-        needed = await work.bundles.skus_needed([d_and_cancelled_b.bundle_id, on_b.bundle_id])
+        named = await work.bundles.waiting("s1", ["B"], [on_a_late.bundle_id])
+        by_seller = await work.bundles.waiting_by_seller(
+            [d_and_cancelled_b.bundle_id, on_b.bundle_id]
+        )
     assert [b.bundle_id for b in by_a] == [on_a_and_c.bundle_id, on_a_late.bundle_id]
     assert by_a[0].demand == {"A": 1, "C": 1}
     assert [b.bundle_id for b in by_b] == [on_b.bundle_id]  # the cancelled order needs nothing
@@ -50,7 +53,9 @@ async def test_waiting_bundles_needing_given_skus_in_allocation_order(new_schema
         on_a_late.bundle_id,
     ]
     assert other_seller == []
-    assert needed == {"s1": {"B", "D"}}
+    # B's bundle and the one named, in allocation order
+    assert [b.bundle_id for b in named] == [on_b.bundle_id, on_a_late.bundle_id]
+    assert by_seller == {"s1": {d_and_cancelled_b.bundle_id, on_b.bundle_id}}
 
 
 async def test_ledgers_are_read_once_per_batch_and_only_changes_are_written(

@@ -66,6 +66,8 @@ class FakeBundles:
         self.stored: dict[uuid.UUID, Bundle] = {}
         self.events: dict[uuid.UUID, BundleFormed] = {}
         self.reservations: dict[str, dict[str, int]] = {}
+        # each wave's look-up: None (every waiting bundle) or (SKUs, bundle ids named)
+        self.loads: list[tuple[frozenset[str], frozenset[uuid.UUID]] | None] = []
 
     def add(
         self,
@@ -92,24 +94,32 @@ class FakeBundles:
         self.events[formed.bundle_id] = formed
         return bundle
 
-    async def waiting(self, seller_id: str, skus: Collection[str] | None) -> list[Bundle]:
+    async def waiting(
+        self,
+        seller_id: str,
+        skus: Collection[str] | None,
+        among: Collection[uuid.UUID] = (),
+    ) -> list[Bundle]:
+        self.loads.append(None if skus is None else (frozenset(skus), frozenset(among)))
         found = [
             b
             for b in self.stored.values()
             if b.seller_id == seller_id
             and b.status is BundleStatus.WAITING
             and b.demand
-            and (skus is None or set(b.demand) & set(skus))
+            and (skus is None or set(b.demand) & set(skus) or b.bundle_id in among)
         ]
         return sorted(found, key=lambda b: (b.paid_at, b.bundle_id))
 
-    async def skus_needed(self, bundle_ids: Collection[uuid.UUID]) -> dict[str, set[str]]:
-        needed: dict[str, set[str]] = {}
+    async def waiting_by_seller(
+        self, bundle_ids: Collection[uuid.UUID]
+    ) -> dict[str, set[uuid.UUID]]:
+        found: dict[str, set[uuid.UUID]] = {}
         for bundle_id in bundle_ids:
             b = self.stored[bundle_id]
             if b.status is BundleStatus.WAITING:
-                needed.setdefault(b.seller_id, set()).update(b.demand)
-        return needed
+                found.setdefault(b.seller_id, set()).add(bundle_id)
+        return found
 
     async def save_allocated(self, allocated: Sequence[Allocated]) -> None:
         for a in allocated:

@@ -137,3 +137,20 @@ async def test_a_cancel_that_took_effect_releases_its_stock_to_the_next_bundle()
         first.bundle_id,
         second.bundle_id,
     ]
+
+
+async def test_a_new_bundle_short_of_a_sku_does_not_make_the_wave_reread_its_whole_queue() -> None:
+    """Bundles waiting on a SKU nobody restocked stay unread when another arrives needing it:
+    only the arrival is looked at (a full wave would decide the same); a receipt reads them."""
+    work = FakeWork()
+    queue = [formed(n, A=1) for n in range(1, 4)]
+    late = formed(9, A=1)
+    for box in (*queue, late):
+        work.bundles.add(box)
+    assert await waves.allocation_wave(work, "s1", set(), among={late.bundle_id}) == 0
+    assert work.bundles.loads == [(frozenset(), frozenset({late.bundle_id}))]
+    [looked] = work.waves.recorded
+    assert [d.bundle_id for d in looked.decisions] == [late.bundle_id]
+    assert await waves.set_stock(work, "s1", {"A": 2}) == 2
+    assert work.bundles.loads[-1] == (frozenset({"A"}), frozenset())
+    assert [work.status(b) for b in (*queue, late)] == [ALLOCATED, ALLOCATED, WAITING, WAITING]

@@ -20,8 +20,9 @@ _COLUMNS = """
     WHERE b.seller_id = $1 AND b.status = 'WAITING'
 """
 _NEEDING = """
-      AND b.bundle_id IN (SELECT n.bundle_id FROM bundle_orders n
-                          WHERE n.status = 'LIVE' AND n.sku_lines ?| $2::text[])
+      AND (b.bundle_id = ANY($3::uuid[])
+           OR b.bundle_id IN (SELECT n.bundle_id FROM bundle_orders n
+                              WHERE n.status = 'LIVE' AND n.sku_lines ?| $2::text[]))
 """
 _ORDER = " ORDER BY b.paid_at, b.bundle_id, o.order_uid"
 
@@ -30,11 +31,17 @@ class PgBundleRepository:
     def __init__(self, conn: Conn) -> None:
         self._conn = conn
 
-    async def waiting(self, seller_id: str, skus: Collection[str] | None) -> list[Bundle]:
+    async def waiting(
+        self,
+        seller_id: str,
+        skus: Collection[str] | None,
+        among: Collection[uuid.UUID] = (),
+    ) -> list[Bundle]:
         if skus is None:
             rows = await self._conn.fetch(_COLUMNS + _ORDER, seller_id)
         else:
-            rows = await self._conn.fetch(_COLUMNS + _NEEDING + _ORDER, seller_id, sorted(skus))
+            query = _COLUMNS + _NEEDING + _ORDER
+            rows = await self._conn.fetch(query, seller_id, sorted(skus), list(among))
         found: dict[uuid.UUID, Bundle] = {}
         for r in rows:
             bundle = found.get(r["bundle_id"])
@@ -60,18 +67,17 @@ class PgBundleRepository:
             )
         return list(found.values())
 
-    async def skus_needed(self, bundle_ids: Collection[uuid.UUID]) -> dict[str, set[str]]:
+    async def waiting_by_seller(
+        self, bundle_ids: Collection[uuid.UUID]
+    ) -> dict[str, set[uuid.UUID]]:
         rows = await self._conn.fetch(
             """
-            SELECT b.seller_id, array_agg(DISTINCT k.sku) AS skus
-            FROM bundles b JOIN bundle_orders o USING (bundle_id),
-                 jsonb_object_keys(o.sku_lines) AS k(sku)
-            WHERE b.bundle_id = ANY($1::uuid[]) AND b.status = 'WAITING' AND o.status = 'LIVE'
-            GROUP BY b.seller_id
+            SELECT seller_id, array_agg(bundle_id) AS ids FROM bundles
+            WHERE bundle_id = ANY($1::uuid[]) AND status = 'WAITING' GROUP BY seller_id
             """,
             list(bundle_ids),
         )
-        return {r["seller_id"]: set(r["skus"]) for r in rows}
+        return {r["seller_id"]: set(r["ids"]) for r in rows}
 
     async def add_backorders(self, backorders: Sequence[tuple[Bundle, BundleFormed]]) -> None:
         if not backorders:

@@ -41,12 +41,20 @@ class MovementRepository(Protocol):
 
 
 class BundleRepository(Protocol):
-    async def waiting(self, seller_id: str, skus: Collection[str] | None) -> list[Bundle]:
+    async def waiting(
+        self,
+        seller_id: str,
+        skus: Collection[str] | None,
+        among: Collection[uuid.UUID] = (),
+    ) -> list[Bundle]:
         """The seller's WAITING bundles with their live orders, in allocation order (paid_at,
-        bundle id): only those needing any of `skus`, or all of them when `skus` is None."""
+        bundle id): those needing any of `skus` or named in `among`, or all of them when `skus`
+        is None."""
 
-    async def skus_needed(self, bundle_ids: Collection[uuid.UUID]) -> dict[str, set[str]]:
-        """Per seller, the SKUs the live orders of these bundles (still WAITING) need."""
+    async def waiting_by_seller(
+        self, bundle_ids: Collection[uuid.UUID]
+    ) -> dict[str, set[uuid.UUID]]:
+        """Those of these bundles still WAITING, per seller."""
 
     async def save_allocated(self, allocated: Sequence[Allocated]) -> None:
         """Bundles the wave allocated: their status, time and each order's reservations."""

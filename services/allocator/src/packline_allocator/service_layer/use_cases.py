@@ -40,13 +40,15 @@ async def handle(work: Work, events: Sequence[Event]) -> None:
     touched += [m.order.uid for e in batch.formed for m in e.members]
     if touched:
         await stock_moves.shrink_partly_cancelled(work, batch, touched)
-    # a wave looks only at SKUs whose availability changed: released stock, and what the
-    # bundles that arrived, were revised or lost orders need
-    if batch.bundles:
-        for seller, skus in (await work.bundles.skus_needed(batch.bundles)).items():
-            batch.skus[seller] |= skus
-    for seller in sorted(batch.skus):
-        await waves.allocation_wave(work, seller, batch.skus[seller])
+    # A wave looks at the bundles needing SKUs whose availability grew (released stock) and at
+    # the bundles that arrived, were revised or lost orders. Not at the others waiting on their
+    # SKUs: after every wave none of them fits, and with no more stock available none does now
+    # (a full wave would decide the same), so a queue short of a SKU is not read at every batch.
+    arrived = await work.bundles.waiting_by_seller(batch.bundles) if batch.bundles else {}
+    for seller in sorted(set(batch.skus) | set(arrived)):
+        await waves.allocation_wave(
+            work, seller, batch.skus.get(seller, set()), among=arrived.get(seller, set())
+        )
 
 
 async def set_stock(

@@ -3,6 +3,7 @@ domain/ledger.py, domain/rules.py). A wave considers only the SKUs whose availab
 and the waiting bundles that need them, in the seller's rule order, and is recorded; the
 console's button (할당처리) considers every waiting bundle."""
 
+import uuid
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
@@ -18,19 +19,21 @@ async def allocation_wave(
     seller_id: str,
     skus: Collection[str] | None,
     trigger: Trigger = Trigger.CONTINUOUS,
+    among: Collection[uuid.UUID] = (),
 ) -> int:
-    """Waiting bundles needing any of `skus` (all waiting bundles: None), in the order of the
-    seller's current rule set, get stock when they can ship whole. The caller holds the
+    """Waiting bundles needing any of `skus` (all waiting bundles: None) and those named in
+    `among` (arrived or revised), in the order of the seller's current rule set, get stock when
+    they can ship whole. The caller holds the
     seller's stock lock. The wave is recorded (its rule version, a decision per bundle it
     looked at) when it looked at any bundle, or when a person asked for it.
 
     Only changed SKUs matter: after every wave no waiting bundle fits, and a bundle whose SKUs'
     availability did not grow still does not."""
-    if skus is not None and not skus:
+    if skus is not None and not skus and not among:
         return 0
     if not (await work.wave_modes.of([seller_id]))[seller_id].runs(trigger):
         return 0  # the seller allocates by 할당처리 or on its schedule only
-    waiting = await work.bundles.waiting(seller_id, skus)
+    waiting = await work.bundles.waiting(seller_id, skus, among)
     if not waiting and trigger is not Trigger.MANUAL:
         return 0
     rules = await work.rules.current(seller_id)
