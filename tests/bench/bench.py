@@ -21,6 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import allocation
 import drive
 import relay
 import report
@@ -46,12 +47,20 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--relay-events", type=int, default=50_000)
     parser.add_argument("--rate", type=int, default=1_000, help="orders/s offered in (3)")
     parser.add_argument("--steady-seconds", type=float, default=30.0)
+    parser.add_argument(
+        "--waiting",
+        type=int,
+        nargs=2,
+        default=[10_000, 100_000],
+        help="bundles already waiting in the allocation cost runs (7)",
+    )
     parser.add_argument("--quick", action="store_true", help="5,000/10,000 orders, no 100k")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     if args.quick:
         args.orders, args.small, args.large = 10_000, 5_000, 10_000
         args.relay_events, args.steady_seconds = 10_000, 10.0
+        args.waiting = [1_000, 10_000]
     return args
 
 
@@ -124,6 +133,11 @@ def main() -> int:
             relay.run_relay(broker.bootstrap, postgres.url, args.relay_events)
         )
         relay_figures["cpu"] = meter.used(args.relay_events)
+        small, large = args.waiting
+        say(f"7. allocation cost per new bundle with {small:,} and {large:,} waiting …")
+        allocating = asyncio.run(allocation.flat_cost(postgres.url, small, large))
+        for n, run in allocating["runs"].items():
+            say(f"   {int(n):,} waiting: {run['ms_per_bundle']} ms per new bundle")
         say(f"   {relay_figures['events_per_s']:,.0f} events/s")
         env = {
             **ENV,
@@ -134,6 +148,7 @@ def main() -> int:
         stack.start()
         try:
             figures = measure(stack, args, relay_figures, infra)
+            figures["allocation"] = allocating
         finally:
             stack.stop()
     finally:

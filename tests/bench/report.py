@@ -14,6 +14,7 @@ TARGETS = {
     "idle_p50_ms": "< 100 ms",
     "rss_mb": "< 150 MB per service process",
     "scaling": "flat: orders/s at the large run ≥ ~0.9 × the small run",
+    "allocation": "flat: ms per new bundle with many waiting ≤ ~1.1 × with few",
 }
 KEYS = ("machine", "settings", "relay", "packline", "ratio", "steady", "idle", "rss_mb", "scaling")
 
@@ -143,6 +144,17 @@ def table(figures: dict[str, Any]) -> str:
         ),
     ]
     rows += _cost_rows(relay, packline)
+    if "allocation" in figures:
+        runs = figures["allocation"]["runs"]
+        ratio = figures["allocation"]["large_vs_small"]
+        rows.append(
+            (
+                "7. allocation, ms per new bundle by bundles waiting",
+                ", ".join(f"{int(n):,}: {r['ms_per_bundle']}" for n, r in runs.items()),
+                TARGETS["allocation"],
+                "not measured" if ratio is None else ("met" if ratio <= 1.1 else "MISSED"),
+            )
+        )
     width = max(len(r[0]) for r in rows)
     lines = [f"{'figure':<{width}} | measured | target | verdict"]
     lines += [f"{a:<{width}} | {b} | {c} | {d}" for a, b, c, d in rows]

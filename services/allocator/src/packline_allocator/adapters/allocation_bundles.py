@@ -20,9 +20,10 @@ _COLUMNS = """
     WHERE b.seller_id = $1 AND b.status = 'WAITING'
 """
 _NEEDING = """
-      AND (b.bundle_id = ANY($3::uuid[])
-           OR b.bundle_id IN (SELECT n.bundle_id FROM bundle_orders n
-                              WHERE n.status = 'LIVE' AND n.sku_lines ?| $2::text[]))
+      AND b.bundle_id IN (SELECT unnest($3::uuid[])
+                          UNION
+                          SELECT n.bundle_id FROM bundle_orders n
+                          WHERE n.status = 'LIVE' AND n.sku_lines ?| $2::text[])
 """
 _ORDER = " ORDER BY b.paid_at, b.bundle_id, o.order_uid"
 
