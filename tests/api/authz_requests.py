@@ -124,6 +124,7 @@ BODIES: dict[str, Body] = {
     },
     "allocator POST /allocation/waves": lambda w: {"json": {"seller_id": A}},
     "allocator PUT /settings/waves": lambda w: {"json": {"seller_id": A, "mode": "CONTINUOUS"}},
+    "allocator PUT /settings/partial": lambda w: {"json": {"seller_id": A, "allowed": False}},
     "allocator PUT /rules": lambda w: {
         "json": {"seller_id": A, "criteria": [{"kind": "PAID_AT"}], "note": "authorization test"}
     },
