@@ -2,7 +2,7 @@
 orders that fit and send the rest later, per seller and optionally per marketplace."""
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
 from packline_allocator.domain.partial import PartialShipment
@@ -14,9 +14,11 @@ from packline_runtime.service import ServiceRuntime
 
 
 class PartialSetting(BaseModel):
-    seller_id: str | None = Field(default=None, description="Default: the caller's seller")
-    allowed: bool = Field(description="A short bundle ships the orders that fit")
-    marketplaces: dict[Marketplace, bool] = Field(
+    seller_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Default: the caller's seller"
+    )
+    allowed: StrictBool = Field(description="A short bundle ships the orders that fit")
+    marketplaces: dict[Marketplace, StrictBool] = Field(
         default_factory=dict,
         description="Per marketplace, overriding `allowed`; a bundle splits only when every"
         " marketplace of its orders allows it",
