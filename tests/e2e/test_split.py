@@ -74,7 +74,8 @@ def _bundles(stack: Stack) -> list[Any]:
         f"""SELECT b.bundle_id, b.status, b.split_from,
                    array_agg(o.order_uid ORDER BY o.order_uid) AS orders
             FROM allocator.bundles b JOIN allocator.bundle_orders o USING (bundle_id)
-            WHERE b.seller_id = '{SELLER}' GROUP BY b.bundle_id ORDER BY b.received_at""",
+            WHERE b.seller_id = '{SELLER}' GROUP BY b.bundle_id
+            ORDER BY b.split_from IS NOT NULL, b.received_at""",
     )
 
 
