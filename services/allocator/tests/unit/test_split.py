@@ -11,7 +11,7 @@ from packline_allocator.domain.bundle import Bundle, IllegalBundleStep, OrderNee
 from packline_allocator.domain.decisions import sentence
 from packline_allocator.domain.order_stock import BundleStatus, OrderStatus
 from packline_allocator.domain.partial import PartialShipment
-from packline_allocator.service_layer import waves
+from packline_allocator.service_layer import stock_changes
 from packline_contracts import BundleFormed, Marketplace, OrderMatched, StockAllocated
 from packline_launcher.testing import bundle, collected, matched
 
@@ -74,7 +74,7 @@ async def test_forbidden_by_default_the_bundle_waits_whole() -> None:
     work = FakeWork()
     formed = three()
     work.bundles.add(formed)
-    assert await waves.set_stock(work, "s1", {"A": 5, "B": 0}) == 0
+    assert await stock_changes.set_levels(work, "s1", {"A": 5, "B": 0}) == 0
     assert work.status(formed) is WAITING and work.emitted == []
     assert len(work.bundles.stored) == 1
 
@@ -84,7 +84,7 @@ async def test_allowed_ships_the_orders_that_fit_and_the_rest_becomes_a_backorde
     allow(work)
     formed = three()
     work.bundles.add(formed)
-    assert await waves.set_stock(work, "s1", {"A": 5, "B": 0}) == 1
+    assert await stock_changes.set_levels(work, "s1", {"A": 5, "B": 0}) == 1
     assert work.status(formed) is ALLOCATED
     [event] = allocated(work)
     first, second, third = (m.order.uid for m in formed.members)
@@ -115,7 +115,7 @@ async def test_a_marketplace_that_forbids_it_keeps_its_bundles_whole() -> None:
     coupang, naver = three("COUPANG"), three("NAVER")
     work.bundles.add(coupang)
     work.bundles.add(naver)
-    await waves.set_stock(work, "s1", {"A": 5, "B": 0})
+    await stock_changes.set_levels(work, "s1", {"A": 5, "B": 0})
     assert (work.status(coupang), work.status(naver)) == (WAITING, ALLOCATED)
     [event] = allocated(work)
     assert event.bundle_id == naver.bundle_id and event.backorder_id is not None
@@ -124,7 +124,7 @@ async def test_a_marketplace_that_forbids_it_keeps_its_bundles_whole() -> None:
     allow(only, False, NAVER=True)
     mixed = bundle(order(1, "NAVER", A=1), order(2, "OWN_SHOP", B=1))
     only.bundles.add(mixed)
-    await waves.set_stock(only, "s1", {"A": 5, "B": 0})
+    await stock_changes.set_levels(only, "s1", {"A": 5, "B": 0})
     assert only.status(mixed) is WAITING and only.emitted == []  # OWN_SHOP falls back: no
 
 
@@ -133,7 +133,7 @@ async def test_nothing_fits_nothing_is_reserved_and_no_backorder() -> None:
     allow(work)
     formed = three()
     work.bundles.add(formed)
-    assert await waves.set_stock(work, "s1", {"A": 0, "B": 0}) == 0
+    assert await stock_changes.set_levels(work, "s1", {"A": 0, "B": 0}) == 0
     assert work.status(formed) is WAITING and len(work.bundles.stored) == 1
     assert work.stock.rows[("s1", "A")] == (0, 0)
 
@@ -143,7 +143,7 @@ async def test_all_fit_the_bundle_ships_whole() -> None:
     allow(work)
     formed = three()
     work.bundles.add(formed)
-    assert await waves.set_stock(work, "s1", {"A": 2, "B": 1}) == 1
+    assert await stock_changes.set_levels(work, "s1", {"A": 2, "B": 1}) == 1
     [event] = allocated(work)
     assert len(event.members) == 3 and event.backorder_id is None
     assert len(work.bundles.stored) == 1
@@ -154,7 +154,7 @@ async def test_greedy_in_paid_order_the_earlier_order_takes_the_last_unit() -> N
     allow(work)
     formed = bundle(order(1, A=1), order(2, A=1))
     work.bundles.add(formed)
-    await waves.set_stock(work, "s1", {"A": 1})
+    await stock_changes.set_levels(work, "s1", {"A": 1})
     [event] = allocated(work)
     assert [m.order.uid for m in event.members] == [formed.members[0].order.uid]
 
@@ -166,12 +166,12 @@ async def test_the_backorder_allocates_on_restock_in_rule_order() -> None:
     later = bundle(matched(collected(9), {"B": 1}))  # paid after the backorder's order
     work.bundles.add(formed)
     work.bundles.add(later)
-    await waves.set_stock(work, "s1", {"A": 5, "B": 0})
+    await stock_changes.set_levels(work, "s1", {"A": 5, "B": 0})
     [first] = allocated(work)
     assert first.backorder_id is not None
     work.emitted.clear()
 
-    assert await waves.set_stock(work, "s1", {"B": 1}) == 1  # one unit: the earlier paid
+    assert await stock_changes.set_levels(work, "s1", {"B": 1}) == 1  # one unit: the earlier paid
     [restocked] = allocated(work)
     assert restocked.bundle_id == first.backorder_id
     assert (restocked.split_from, restocked.backorder_id) == (formed.bundle_id, None)

@@ -9,7 +9,7 @@ import pytest
 from packline_allocator.domain.decisions import Trigger
 from packline_allocator.domain.order_stock import BundleStatus
 from packline_allocator.domain.wave_modes import ModeRefused, WaveMode, WaveSchedule
-from packline_allocator.service_layer import waves
+from packline_allocator.service_layer import stock_changes, waves
 from packline_launcher.testing import bundle, collected, matched
 
 from .fakes import FakeWork
@@ -26,7 +26,7 @@ def _waiting(work: FakeWork) -> object:
 async def test_continuous_by_default_allocates_as_stock_arrives() -> None:
     work = FakeWork()
     formed = _waiting(work)
-    assert await waves.set_stock(work, "s1", {"A": 1}) == 1
+    assert await stock_changes.set_levels(work, "s1", {"A": 1}) == 1
     assert work.status(formed) is BundleStatus.ALLOCATED  # type: ignore[arg-type]
 
 
@@ -34,7 +34,7 @@ async def test_manual_waits_through_stock_arrivals_until_a_person_runs_the_wave(
     work = FakeWork()
     formed = _waiting(work)
     await waves.set_mode(work, "s1", WaveSchedule(WaveMode.MANUAL), "kim")
-    assert await waves.set_stock(work, "s1", {"A": 1}) == 0
+    assert await stock_changes.set_levels(work, "s1", {"A": 1}) == 0
     assert work.status(formed) is BundleStatus.WAITING  # type: ignore[arg-type]
     assert work.waves.recorded == []  # no wave ran, none is recorded
     assert await waves.run_wave_now(work, "s1") == 1
@@ -45,7 +45,7 @@ async def test_scheduled_runs_when_due_and_not_before() -> None:
     work = FakeWork()
     formed = _waiting(work)
     await waves.set_mode(work, "s1", WaveSchedule(WaveMode.SCHEDULED, 30), "kim")
-    assert await waves.set_stock(work, "s1", {"A": 1}) == 0  # events start no wave
+    assert await stock_changes.set_levels(work, "s1", {"A": 1}) == 0  # events start no wave
     assert await waves.scheduled_waves(work, NOW) == 1  # never ran: due at once
     assert work.status(formed) is BundleStatus.ALLOCATED  # type: ignore[arg-type]
     assert work.waves.recorded[-1].trigger is Trigger.SCHEDULED

@@ -10,7 +10,7 @@ from packline_allocator.domain.decisions import Trigger
 from packline_allocator.domain.order_stock import BundleStatus
 from packline_allocator.domain.rules import Criterion, CriterionKind, RuleError
 from packline_allocator.domain.waiting import SkuNeed
-from packline_allocator.service_layer import explain, rule_sets, waves
+from packline_allocator.service_layer import explain, rule_sets, stock_changes, waves
 from packline_contracts import BundleFormed, Marketplace
 from packline_launcher.testing import bundle, collected, line, matched
 
@@ -36,7 +36,7 @@ def three(work: FakeWork) -> tuple[BundleFormed, BundleFormed, BundleFormed]:
 async def test_a_wave_is_recorded_with_its_rule_version_and_the_stock_each_bundle_met() -> None:
     work = FakeWork()
     first, second, third = three(work)
-    assert await waves.set_stock(work, "s1", {"A": 3}) == 2
+    assert await stock_changes.set_levels(work, "s1", {"A": 3}) == 2
     [row] = work.waves.recorded
     assert (row.seller_id, row.trigger, row.rule_version) == ("s1", Trigger.CONTINUOUS, 0)
     assert [(d.bundle_id, d.allocated, d.position, d.of) for d in row.decisions] == [
@@ -58,7 +58,7 @@ async def test_the_wave_applies_the_sellers_current_rule_set() -> None:
     saved = await rule_sets.save(work, "s1", [Criterion(CriterionKind.AMOUNT, True)], "kim")
     assert (saved.version, saved.created_by) == (1, "kim")
     assert saved.changes == ("removed paid time", "added amount (largest first)")
-    await waves.set_stock(work, "s1", {"A": 3})
+    await stock_changes.set_levels(work, "s1", {"A": 3})
     assert [work.status(b) for b in (first, second, third)] == [WAITING, ALLOCATED, ALLOCATED]
     [row] = work.waves.recorded
     assert row.rule_version == 1
@@ -78,13 +78,13 @@ async def test_marketplace_priority_gives_scarce_stock_to_the_first_ranked() -> 
     work.bundles.add(naver)
     ranking = Criterion(CriterionKind.MARKETPLACE_PRIORITY, ranking=("NAVER", "COUPANG"))
     await rule_sets.save(work, "s1", [ranking], "kim")
-    assert await waves.set_stock(work, "s1", {"A": 1}) == 1
+    assert await stock_changes.set_levels(work, "s1", {"A": 1}) == 1
     assert (work.status(naver), work.status(coupang)) == (ALLOCATED, WAITING)
 
 
 async def test_a_manual_wave_is_recorded_even_with_nothing_waiting_a_continuous_one_not() -> None:
     work = FakeWork()
-    assert await waves.set_stock(work, "s1", {"A": 3}) == 0
+    assert await stock_changes.set_levels(work, "s1", {"A": 3}) == 0
     assert work.waves.recorded == []
     assert await waves.run_wave_now(work, "s1") == 0
     [row] = work.waves.recorded
@@ -119,8 +119,8 @@ async def test_the_preview_decides_as_the_wave_would_and_changes_nothing() -> No
 async def test_why_is_newest_first_and_another_sellers_bundle_is_none() -> None:
     work = FakeWork()
     _, second, _ = three(work)
-    await waves.set_stock(work, "s1", {"A": 3})
-    await waves.set_stock(work, "s1", {"A": 5})
+    await stock_changes.set_levels(work, "s1", {"A": 3})
+    await stock_changes.set_levels(work, "s1", {"A": 5})
     found = await explain.why(work, "s1", second.bundle_id, 10) or []
     assert [(d.decision.allocated, d.decision.position, d.decision.of) for d in found] == [
         (True, 1, 1),  # the second wave looked at it alone
@@ -150,7 +150,7 @@ async def test_a_continuous_wave_writes_down_the_first_hundred_waiting_and_count
     boxes = [formed(n, A=1) for n in range(1, 131)]
     for b in boxes:
         work.bundles.add(b)
-    assert await waves.set_stock(work, "s1", {"A": 10}) == 10
+    assert await stock_changes.set_levels(work, "s1", {"A": 10}) == 10
     [row] = work.waves.recorded
     assert sum(d.allocated for d in row.decisions) == 10
     assert [d.position for d in row.decisions if not d.allocated] == list(range(11, 111))

@@ -3,11 +3,11 @@ unit of work's repositories: all or nothing per batch, one audit row per SKU, th
 exactly the SKUs whose availability grew (rules: domain/ledger.py, domain/movements.py)."""
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from packline_allocator.domain.ledger import StockLedger
+from packline_allocator.domain.ledger import StockBelowReserved, StockLedger
 from packline_allocator.domain.movements import (
     STOCK_REASONS,
     BatchRefused,
@@ -108,3 +108,17 @@ async def release_safety(
     return await _record(
         work, seller_id, MovementReason.SAFETY_RELEASE, lines, stamp, new_allowed=False
     )
+
+
+async def set_levels(
+    work: StockWork, seller_id: str, levels: Mapping[str, int], by: str = ""
+) -> int:
+    """재고 수정 (PUT /stock): the counted on-hand of each SKU (실사: all or nothing, each with
+    its audit row), then a wave; returns the bundles it allocated. A level below what is
+    reserved refuses the whole batch (StockBelowReserved, naming each SKU)."""
+    lines = [MoveLine(sku, quantity) for sku, quantity in levels.items()]
+    try:
+        moved = await move_stock(work, seller_id, MovementReason.STOCKTAKE, lines, by)
+    except BatchRefused as exc:
+        raise StockBelowReserved(f"on-hand below reserved stock: {exc}") from exc
+    return moved.bundles_allocated

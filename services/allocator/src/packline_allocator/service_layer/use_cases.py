@@ -6,8 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from packline_allocator.adapters.unit_of_work import AllocatorUnitOfWork
-from packline_allocator.domain.ledger import StockBelowReserved
-from packline_allocator.domain.movements import BatchRefused, MoveLine, MovementReason
+from packline_allocator.domain.movements import MoveLine, MovementReason
 from packline_allocator.domain.stock_sheet import SheetLine
 from packline_allocator.domain.wave_modes import WaveSchedule
 from packline_allocator.service_layer import intake, stock_changes, stock_moves, stock_upload, waves
@@ -56,14 +55,7 @@ async def set_stock(
 ) -> int:
     """Set on-hand quantities (실사: all or nothing, each with its audit row), then allocate
     what now fits."""
-    lines = [MoveLine(sku, quantity) for sku, quantity in levels.items()]
-    try:
-        moved = await stock_changes.move_stock(
-            AllocatorUnitOfWork(uow), seller_id, MovementReason.STOCKTAKE, lines, by
-        )
-    except BatchRefused as exc:
-        raise StockBelowReserved(f"on-hand below reserved stock: {exc}") from exc
-    return moved.bundles_allocated
+    return await stock_changes.set_levels(AllocatorUnitOfWork(uow), seller_id, levels, by)
 
 
 async def move_stock(

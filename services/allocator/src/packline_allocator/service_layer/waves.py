@@ -4,12 +4,11 @@ and the waiting bundles that need them, in the seller's rule order, and is recor
 console's button (할당처리) considers every waiting bundle."""
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 from packline_allocator.domain.allocation import backorder_formed, stock_allocated, wave
 from packline_allocator.domain.decisions import Trigger, to_record
-from packline_allocator.domain.ledger import StockBelowReserved, StockLedger, StockRefused
 from packline_allocator.domain.wave_modes import WaveSchedule
 from packline_allocator.service_layer.ports import AllocationWork
 
@@ -69,24 +68,6 @@ async def allocation_wave(
         )
         work.emit(event)
     return len(done.allocated)
-
-
-async def set_stock(work: AllocationWork, seller_id: str, levels: Mapping[str, int]) -> int:
-    """Set on-hand quantities (all or nothing: none below its reserved units), then allocate
-    what now fits on those SKUs."""
-    await work.stock.lock_sellers([seller_id])
-    ledgers = await work.stock.ledgers(seller_id, list(levels))
-    too_low = []
-    for sku, quantity in levels.items():
-        ledger = ledgers.setdefault(sku, StockLedger.new(seller_id, sku))
-        try:
-            ledger.set_on_hand(quantity)
-        except StockRefused as exc:
-            too_low.append(str(exc))
-    if too_low:
-        raise StockBelowReserved("on-hand below reserved stock: " + "; ".join(too_low))
-    await work.stock.save(ledgers.values())
-    return await allocation_wave(work, seller_id, list(levels))
 
 
 async def run_wave_now(work: AllocationWork, seller_id: str) -> int:
