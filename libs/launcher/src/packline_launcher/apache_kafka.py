@@ -15,7 +15,7 @@ from pathlib import Path
 from aiokafka.client import AIOKafkaClient
 
 from packline_launcher.embedded import free_port
-from packline_launcher.stack import die_with_parent
+from packline_launcher.processes import die_with_parent
 
 LOG4J2 = """rootLogger.level = INFO
 rootLogger.appenderRef.out.ref = out

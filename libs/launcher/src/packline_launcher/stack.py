@@ -5,10 +5,8 @@ starts. Service processes are started in their own sessions and stopped explicit
 """
 
 import asyncio
-import ctypes
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ import httpx
 
 from packline_launcher import keys
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
+from packline_launcher.processes import Migrations, ServiceProcess, die_with_parent
 from packline_launcher.simulator import COURIERS, MARKETPLACES, SimulatorProcess
 from packline_runtime import secret_box, tokens
 from packline_runtime.kafka import ensure_topics
@@ -26,37 +25,6 @@ from packline_runtime.roles import role_for, with_login
 
 SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
 CONSOLE = "console"  # the web console: beside the services when Stack(console=True)
-
-
-def die_with_parent() -> None:
-    """Linux: the child gets SIGTERM if the launcher itself is killed."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-@dataclass
-class ServiceProcess:
-    name: str
-    index: int
-    port: int
-    log_path: Path
-    process: subprocess.Popen[bytes] | None = None
-    log_offset: int = 0  # where this process's part of the (appended) log starts
-
-    def log_tail(self, chars: int = 3000) -> str:
-        with self.log_path.open("rb") as log:
-            log.seek(self.log_offset)
-            return log.read().decode(errors="replace")[-chars:]
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}-{self.index}"
 
 
 @dataclass
@@ -92,16 +60,13 @@ class Stack:
                 )
                 self.couriersim.start()
             schemas = [*SERVICES, *([CONSOLE] if self.console else [])]
-            migrating = [self._start_migration(name) for name in schemas]  # side by side
+            migrations = self._migrations(schemas)
             try:
                 asyncio.run(ensure_topics(self.kafka_bootstrap, self.partitions, self.replication))
-                for name, running in zip(schemas, migrating, strict=True):
-                    self._finish_migration(name, running)
-            finally:  # one failed: the others are not left running
-                for running in migrating:
-                    if running.poll() is None:
-                        running.kill()
-                        running.communicate()
+            except BaseException:
+                migrations.stop()
+                raise
+            migrations.wait()  # they ran while the topics were made
             for name in SERVICES:
                 for index in range(self.replicas):
                     self.processes.append(self._spawn(name, index))
@@ -195,33 +160,17 @@ class Stack:
         return keys.mint(self.workdir, seller_id, role)
 
     def _migrate(self, name: str) -> None:
-        self._finish_migration(name, self._start_migration(name))
+        self._migrations([name]).wait()
 
-    def _start_migration(self, name: str) -> subprocess.Popen[str]:
-        """`python -m packline_<name> migrate`; each service owns its schema and role, so the
-        services' migrations run side by side (a stack starts in half the time on two cores)."""
-        command = [sys.executable, "-m", f"packline_{name}", "migrate"]
-        if self.broker is not None and not self.fresh and name != CONSOLE:
-            command.append("--replay-outbox")  # the embedded broker started empty
-        return subprocess.Popen(
-            command,
-            env=self.child_env(0, name, admin=True),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            preexec_fn=die_with_parent,
-        )
-
-    def _finish_migration(self, name: str, running: subprocess.Popen[str]) -> None:
-        try:
-            _, stderr = running.communicate(timeout=120)
-        except subprocess.TimeoutExpired:
-            running.kill()
-            running.communicate()
-            raise RuntimeError(f"migrating {name} took over 120 s") from None
-        if running.returncode != 0:
-            raise RuntimeError(f"migrating {name} failed:\n{stderr[-3000:]}")
+    def _migrations(self, names: list[str]) -> Migrations:
+        """Their `migrate` commands started side by side, each with the admin's DSN."""
+        commands = {}
+        for name in names:
+            command = [sys.executable, "-m", f"packline_{name}", "migrate"]
+            if self.broker is not None and not self.fresh and name != CONSOLE:
+                command.append("--replay-outbox")  # the embedded broker started empty
+            commands[name] = (command, self.child_env(0, name, admin=True))
+        return Migrations(commands)
 
     def _spawn(self, name: str, index: int, port: int | None = None) -> ServiceProcess:
         port = port or free_port()
