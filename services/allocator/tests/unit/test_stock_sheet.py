@@ -56,3 +56,14 @@ def test_every_broken_row_is_listed_and_no_line_is_taken() -> None:
         RowError(7, "수량", "is empty"),
         RowError(8, "수량", "'True' is not a whole number"),
     ]
+
+
+def test_a_control_character_is_named_by_row_and_column() -> None:
+    header = ["상품코드", "수량", "메모"]
+    rows = [(2, ["A\x00-1", 3, ""]), (3, ["B-2", 1, "입고\x01"]), (4, ["C-3", 2, "탭\t줄"])]
+    with pytest.raises(SheetRejected) as rejected:
+        lines(header, rows)
+    assert rejected.value.errors == [
+        RowError(2, "상품코드", "holds the control character U+0000; remove it"),
+        RowError(3, "메모", "holds the control character U+0001; remove it"),
+    ]

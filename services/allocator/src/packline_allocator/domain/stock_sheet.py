@@ -21,6 +21,7 @@ TEMPLATE = ("상품코드", "수량", "메모")
 MAX_ROWS = 10_000
 MAX_SKU = 64
 MAX_NOTE = 500
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WHOLE = re.compile(r"[+-]?\d{1,3}(,\d{3})+|[+-]?\d+")
 
 
@@ -60,6 +61,12 @@ def columns(header: Sequence[Any]) -> dict[str, int]:
             [RowError(1, "-", f"no {f} column: name one {' / '.join(HEADERS[f])}") for f in missing]
         )
     return found
+
+
+def _control(text: str) -> str | None:
+    """The first control character in a cell, as U+XXXX (PostgreSQL text cannot hold NUL)."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def _text(value: Any) -> str | None:
@@ -112,6 +119,8 @@ def lines(header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]]) -> l
             problems.append(("sku", "is empty"))
         elif len(sku) > MAX_SKU:
             problems.append(("sku", f"is longer than {MAX_SKU} characters"))
+        elif bad := _control(sku):
+            problems.append(("sku", f"holds the control character {bad}; remove it"))
         elif sku in first_row:
             problems.append(("sku", f"{sku} is on row {first_row[sku]} already"))
         if quantity is None:
@@ -123,6 +132,8 @@ def lines(header: Sequence[Any], rows: Iterable[tuple[int, Sequence[Any]]]) -> l
             problems.append(("quantity", f"{quantity:,} is over {MAX_ON_HAND:,}"))
         if len(note) > MAX_NOTE:
             problems.append(("note", f"is longer than {MAX_NOTE} characters"))
+        elif bad := _control(note):
+            problems.append(("note", f"holds the control character {bad}; remove it"))
         errors += [RowError(number, label[f], why) for f, why in problems]
         if sku and sku not in first_row:
             first_row[sku] = number
