@@ -61,9 +61,14 @@ def test_a_sheet_without_a_name_column_says_which_headers_it_accepts() -> None:
         catalogue_excel.read(_xlsx(("SKU", "가격"), ("A", 1000)))
 
 
-def test_a_file_that_is_not_xlsx_is_refused_with_what_to_do() -> None:
-    with pytest.raises(CatalogueRejected, match=r"save as \.xlsx"):
-        catalogue_excel.read(b"sku,name\nA,B\n")
+def test_a_file_neither_xlsx_nor_csv_is_refused_with_what_to_do() -> None:
+    with pytest.raises(CatalogueRejected, match=r"Excel Workbook"):
+        catalogue_excel.read(b"PK\x03\x04 not a zip at all")
+
+
+def test_a_csv_saved_by_korean_excel_reads_as_the_xlsx_does() -> None:
+    content = "SKU,상품명,옵션\nRICE-5KG,유기농 현미,5kg\n,,\n".encode("cp949")
+    assert catalogue_excel.read(content) == [CatalogueItem("RICE-5KG", "유기농 현미", "5kg", "")]
 
 
 def test_suggestions_rank_the_sku_whose_name_and_option_read_like_the_line() -> None:

@@ -1,10 +1,10 @@
-"""Reads a catalogue from an Excel file (.xlsx): columns found by header text, not position."""
+"""Reads a catalogue from a spreadsheet (.xlsx, or .csv in UTF-8/CP949, read the one way every
+service reads uploads: packline_sheets): columns found by header text, not position."""
 
-import io
-import zipfile
+from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import load_workbook
+import packline_sheets
 from openpyxl.utils import get_column_letter
 
 from packline_matcher.domain.catalogue import (
@@ -40,7 +40,7 @@ def _text(value: Any, row: int, column: str, errors: list[RowError]) -> str:
     return " ".join(str(value).split())
 
 
-def _columns(header: tuple[Any, ...]) -> dict[str, int]:
+def _columns(header: Sequence[Any]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, cell in enumerate(header):
         label = " ".join(str(cell or "").split()).lower()
@@ -53,14 +53,9 @@ def _columns(header: tuple[Any, ...]) -> dict[str, int]:
 def read(content: bytes) -> list[CatalogueItem]:
     """Every non-empty row as an item; every problem of the file reported at once, or none."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise CatalogueRejected(
-            [RowError(0, "-", f"not a readable .xlsx file ({type(exc).__name__}); save as .xlsx")]
-        ) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, ())
+        header, rows = packline_sheets.read(content)
+    except packline_sheets.UnreadableFile as exc:
+        raise CatalogueRejected([RowError(0, "-", str(exc))]) from exc
     columns = _columns(header)
     missing = [f for f in REQUIRED if f not in columns]
     if missing:
@@ -71,11 +66,9 @@ def read(content: bytes) -> list[CatalogueItem]:
     }
     items: list[tuple[int, CatalogueItem, dict[str, str]]] = []
     errors: list[RowError] = []
-    for number, values in enumerate(rows, start=2):
-        if not any(v not in (None, "") for v in values):
-            continue
+    for number, values in rows:
 
-        def cell(field: str, row: int = number, vals: tuple[Any, ...] = values) -> str:
+        def cell(field: str, row: int = number, vals: list[Any] = values) -> str:
             index = columns.get(field)
             if index is None or index >= len(vals):
                 return ""
@@ -83,7 +76,6 @@ def read(content: bytes) -> list[CatalogueItem]:
 
         item = CatalogueItem(cell("sku"), cell("name"), cell("option"), cell("barcode"))
         items.append((number, item, labels))
-    book.close()
     try:
         return check_items(items, errors)
     except CatalogueRejected as exc:

@@ -95,7 +95,8 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             str | None, Query(min_length=1, max_length=64, description=IGNORED_BY)
         ] = None,
     ) -> dict[str, Any]:
-        """Excel (.xlsx) body; columns by header (SKU/상품코드, 상품명, 옵션, 바코드)."""
+        """Excel (.xlsx) body, or .csv (UTF-8 or CP949); columns by header (SKU/상품코드, 상품명, 옵션,
+        바코드)."""
         seller = auth.own_seller(caller, seller_id)
         try:
             items = catalogue_excel.read(content)
