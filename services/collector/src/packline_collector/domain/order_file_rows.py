@@ -58,6 +58,12 @@ def _skip_reason(source: Source, found: Recognised, values: dict[str, Any]) -> s
         if gone and ordered - gone <= 0:
             names = ", ".join(found.headers[f] for f in source.subtract if f in found.headers)
             return f"cancelled on {source.marketplace.value} ({names})"
+        if gone and ordered:  # what is left of the line's payment, as the API adapter reads it
+            try:
+                paid = cells.whole(values.get("amount"), 0)
+                values["amount"] = paid * (ordered - gone) // ordered
+            except cells.CellError:
+                pass  # named when the row is read
         values["quantity"] = ordered - gone
     return ""
 
