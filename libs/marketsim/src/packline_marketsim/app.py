@@ -6,7 +6,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from packline_marketsim import admin_api, coupang_api, coupang_claims, naver_api
+from packline_marketsim import admin_api, coupang_api, coupang_claims, naver_api, order_files
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
 from packline_simkit import simulator_app, validation_problems
@@ -43,6 +43,7 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
             coupang_claims.router(sim),
             naver_api.router(sim),
             admin_api.router(sim),
+            order_files.router(sim),
         ],
         record,
     )
