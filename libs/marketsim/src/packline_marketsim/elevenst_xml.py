@@ -23,7 +23,6 @@ OPTIONAL = (
     "typeBilNo",
     "plcodrCnfDt",
     "slctPrdOptNm",
-    "sellerStockCd",
     "ordPrtblTel",
 )
 ODD_MESSAGE = "똠방각하 댁 문 앞에 놓아주세요"  # CP949-only syllables under an euc-kr label
@@ -72,7 +71,7 @@ def order_row(line: ElevenstLine, malformed: bool = False) -> dict[str, Any]:
         rng = random.Random(f"elevenst:{line.ord_no}:{line.ord_prd_seq}")
         for key in OPTIONAL:
             if rng.random() < 0.4:
-                del row[key]
+                row.pop(key, None)
             else:
                 row[key] = ""
     if malformed:
