@@ -123,28 +123,6 @@ def test_the_production_overlay_carries_no_secret() -> None:
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
-def test_every_deployment_of_packline_is_hardened_and_probed(overlay: str) -> None:
-    deployments = {
-        name: d
-        for name, d in of_kind(build(overlay), "Deployment").items()
-        if d["metadata"].get("labels", {}).get("app.kubernetes.io/part-of") == "packline"
-    }
-    assert set(deployments) >= {f"packline-{app}" for app in APPS}
-    for name, deployment in deployments.items():
-        pod = deployment["spec"]["template"]["spec"]
-        assert pod["automountServiceAccountToken"] is False, name
-        assert pod["securityContext"]["runAsNonRoot"] is True, name
-        for container in pod["containers"]:
-            security = container["securityContext"]
-            assert security["readOnlyRootFilesystem"] is True, name
-            assert security["allowPrivilegeEscalation"] is False, name
-            assert security["capabilities"]["drop"] == ["ALL"], name
-            assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
-            assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
-            assert container["startupProbe"]["httpGet"]["path"] == "/health/live", name
-
-
-@pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_the_console_runs_beside_the_services_and_calls_their_services(overlay: str) -> None:
     docs = build(overlay)
     console = of_kind(docs, "Deployment")["packline-console"]
