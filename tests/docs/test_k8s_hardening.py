@@ -90,12 +90,12 @@ def _selects(selector: dict[str, Any], labels: dict[str, str]) -> bool:
 def _least_replicas(overlay: str, deployment: Doc) -> int:
     """The fewest pods the Deployment runs: its replicas, or its ScaledObject's minimum."""
     name = deployment["metadata"]["name"]
-    scaled = [
-        s["spec"].get("minReplicaCount", 0)
+    scaled: list[int] = [
+        int(s["spec"].get("minReplicaCount", 0))
         for s in of_kind(build(overlay), "ScaledObject").values()
         if s["spec"]["scaleTargetRef"]["name"] == name
     ]
-    return min([deployment["spec"].get("replicas", 1), *scaled])
+    return min([int(deployment["spec"].get("replicas", 1)), *scaled])
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
