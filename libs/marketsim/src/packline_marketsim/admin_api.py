@@ -16,12 +16,15 @@ from packline_simkit import add_script_routes
 
 class NewAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    marketplace: Literal["COUPANG", "NAVER"]
+    marketplace: Literal["COUPANG", "NAVER", "ESM"]
     vendor_id: str = ""
     access_key: str = ""
     secret_key: str = ""
     client_id: str = ""
     client_secret: str = ""
+    master_id: str = Field(default="", description="ESM+ master id (the JWT's kid)")
+    gmarket_seller_id: str | None = Field(default=None, description='ESM: "" for no Gmarket')
+    auction_seller_id: str | None = Field(default=None, description='ESM: "" for no Auction')
 
 
 class Seed(BaseModel):
@@ -31,6 +34,9 @@ class Seed(BaseModel):
     count: int = Field(ge=1, le=100_000)
     coupang: str | None = Field(default=None, description="vendorId to put Coupang orders on")
     naver: str | None = Field(default=None, description="client_id to put Naver orders on")
+    esm: str | None = Field(
+        default=None, description="ESM master id to put Gmarket and Auction orders on"
+    )
     seed: int = 20261128
     paid_from: datetime | None = None
     spacing_seconds: float = Field(default=20.0, ge=0)
@@ -73,13 +79,34 @@ def router(sim: Simulator) -> APIRouter:
                 "access_key": c.access_key,
                 "secret_key": c.secret_key,
             }
+        if body.marketplace == "ESM":
+            e = sim.add_esm(
+                body.master_id, body.secret_key, body.gmarket_seller_id, body.auction_seller_id
+            )
+            return {
+                "marketplace": "ESM",
+                "master_id": e.master_id,
+                "secret_key": e.secret_key,
+                "gmarket_seller_id": e.gmarket_seller_id,
+                "auction_seller_id": e.auction_seller_id,
+            }
         n = sim.add_naver(body.client_id, body.client_secret)
         return {"marketplace": "NAVER", "client_id": n.client_id, "client_secret": n.client_secret}
 
     @api.post("/orders/generate", status_code=201)
     async def seed_orders(body: Seed) -> dict[str, Any]:
         accounts = {"COUPANG": body.coupang, "NAVER": body.naver}
+        if body.esm is not None:
+            esm = sim.esm.get(body.esm)
+            if esm is None:
+                raise HTTPException(404, f"no ESM account {body.esm}; POST /_sim/accounts first")
+            if esm.gmarket_seller_id:
+                accounts["GMARKET"] = body.esm
+            if esm.auction_seller_id:
+                accounts["AUCTION"] = body.esm
         for marketplace, account in accounts.items():
+            if marketplace in ("GMARKET", "AUCTION"):
+                continue
             known = sim.coupang if marketplace == "COUPANG" else sim.naver
             if account is not None and account not in known:
                 raise HTTPException(
@@ -87,7 +114,7 @@ def router(sim: Simulator) -> APIRouter:
                 )
         marketplaces = tuple(m for m, a in accounts.items() if a)
         if not marketplaces:
-            raise HTTPException(422, "name a coupang vendorId, a naver client_id, or both")
+            raise HTTPException(422, "name a coupang vendorId, a naver client_id or an esm master")
         orders = generate(
             body.count,
             marketplaces=marketplaces,
@@ -216,9 +243,10 @@ def router(sim: Simulator) -> APIRouter:
 
     @api.get("/pushes")
     async def pushes(
-        marketplace: Literal["COUPANG", "NAVER"] | None = None, account: str | None = None
+        marketplace: Literal["COUPANG", "NAVER", "ESM"] | None = None, account: str | None = None
     ) -> list[dict[str, Any]]:
-        """Every tracking-number row pushed (Coupang invoice, Naver dispatch) with its answer,
+        """Every tracking-number row pushed (Coupang invoice, Naver dispatch, ESM 발송처리) with
+        its answer,
         oldest first: one row per line and call."""
         return [
             p.view()

@@ -6,7 +6,15 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from packline_marketsim import admin_api, coupang_api, coupang_claims, naver_api
+from packline_marketsim import (
+    admin_api,
+    coupang_api,
+    coupang_claims,
+    esm_admin,
+    esm_api,
+    naver_api,
+)
+from packline_marketsim.esm_auth import EsmAuthError
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
 from packline_simkit import simulator_app, validation_problems
@@ -36,13 +44,15 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
         sim.calls.append(Call(marketplace, account, operation, status, sim.now()))
 
     app = simulator_app(
-        "Packline marketplace simulator (Coupang WING, Naver Commerce)",
+        "Packline marketplace simulator (Coupang WING, Naver Commerce, ESM)",
         sim,
         [
             coupang_api.router(sim),
             coupang_claims.router(sim),
             naver_api.router(sim),
+            esm_api.router(sim),
             admin_api.router(sim),
+            esm_admin.router(sim),
         ],
         record,
     )
@@ -50,6 +60,11 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
     @app.exception_handler(NaverError)
     async def naver_error(request: Request, exc: NaverError) -> JSONResponse:
         return _error(request, exc.status, exc.message, exc.code)
+
+    @app.exception_handler(EsmAuthError)
+    async def esm_refused(request: Request, exc: EsmAuthError) -> JSONResponse:
+        body = {"status": {"message": exc.message, "status_code": 401}}
+        return JSONResponse(body, status_code=401)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

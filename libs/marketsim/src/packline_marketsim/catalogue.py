@@ -17,6 +17,9 @@ class Product:
     coupang_item_id: str  # vendorItemId: the option id Coupang orders are matched on
     naver_product_id: str  # productId (channel product number)
     naver_option_code: str  # optionCode
+    gmarket_goods_no: str = ""  # ESM SiteGoodsNo on Gmarket (digits)
+    auction_goods_no: str = ""  # ESM SiteGoodsNo on Auction (a letter and digits)
+    esm_option_code: str = ""  # ItemOptionCode of the option chosen (ItemOptionSelectList)
 
     def listing(self, marketplace: str) -> tuple[str, str]:
         """(listing_id, option_id) as the collector reads them from that marketplace."""
@@ -24,6 +27,10 @@ class Product:
             return self.coupang_product_id, self.coupang_item_id
         if marketplace == "NAVER":
             return self.naver_product_id, self.naver_option_code
+        if marketplace == "GMARKET":
+            return self.gmarket_goods_no, self.esm_option_code
+        if marketplace == "AUCTION":
+            return self.auction_goods_no, self.esm_option_code
         raise ValueError(f"the simulator has no marketplace {marketplace!r}")
 
 
@@ -40,6 +47,9 @@ def _p(
         f"7005123450{n}",
         f"881234567{n // 10}",
         f"3456120{n}",
+        f"29461{n // 10:03d}05",
+        f"E60{n // 10:03d}1563",
+        f"IOC{n:03d}",
     )
 
 

@@ -21,9 +21,16 @@ Operation = Literal[
     "query",
     "confirm",
     "dispatch",
+    # ESM (Gmarket and Auction)
+    "RequestOrders",
+    "OrderCheck",
+    "ShippingInfo",
+    "Cancels",
 ]
 Action = Literal[
-    "rate_limit",  # 429 with Retry-After and rate-limit headers (Naver: code GW.RATE_LIMIT)
+    # 429 with Retry-After and rate-limit headers (Naver: code GW.RATE_LIMIT); ESM: HTTP 200
+    # with ResultCode 3000, as its order listing answers more than one call in 5 seconds
+    "rate_limit",
     "server_error",  # `status` (5xx) with an error body
     "slow",  # wait `delay_seconds`, then answer normally
     "malformed_row",  # one row of the answer loses a field's type
@@ -41,8 +48,10 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Action
-    marketplace: Literal["COUPANG", "NAVER"] | None = None
-    account: str | None = Field(default=None, description="vendorId or Naver client_id")
+    marketplace: Literal["COUPANG", "NAVER", "ESM"] | None = None
+    account: str | None = Field(
+        default=None, description="vendorId, Naver client_id or ESM master id"
+    )
     operation: Operation | None = None
     times: int = Field(default=1, ge=1)
     skip: int = Field(default=0, ge=0)
