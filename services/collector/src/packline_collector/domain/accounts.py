@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-MarketplaceWithApi = Literal["COUPANG", "NAVER"]
+MarketplaceWithApi = Literal["COUPANG", "NAVER", "ESM"]  # ESM: one account, Gmarket and Auction
 
 
 def mask(value: str) -> str:
@@ -17,7 +17,9 @@ def mask(value: str) -> str:
 
 
 class NewAccount(BaseModel):
-    """Coupang: vendor_id, access_key, secret_key. Naver: client_id, client_secret."""
+    """Coupang: vendor_id, access_key, secret_key. Naver: client_id, client_secret. ESM
+    (Gmarket and Auction): master_id, secret_key, and gmarket_seller_id and/or
+    auction_seller_id."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
@@ -33,6 +35,9 @@ class NewAccount(BaseModel):
     secret_key: SecretStr = SecretStr("")
     client_id: str = Field(default="", max_length=64)
     client_secret: SecretStr = SecretStr("")
+    master_id: str = Field(default="", max_length=64, description="ESM+ master id (ESM)")
+    gmarket_seller_id: str = Field(default="", max_length=64, description="ESM: Gmarket id")
+    auction_seller_id: str = Field(default="", max_length=64, description="ESM: Auction id")
     base_url: str = Field(default="", max_length=300, description="Empty: the real API host")
     interval_minutes: int = Field(default=10, strict=True, ge=1, le=1440)
 
@@ -45,6 +50,19 @@ class NewAccount(BaseModel):
                     ("vendor_id", self.vendor_id),
                     ("access_key", self.access_key.get_secret_value()),
                     ("secret_key", self.secret_key.get_secret_value()),
+                )
+                if not v
+            ]
+        elif self.marketplace == "ESM":
+            missing = [
+                n
+                for n, v in (
+                    ("master_id", self.master_id),
+                    ("secret_key", self.secret_key.get_secret_value()),
+                    (
+                        "gmarket_seller_id or auction_seller_id",
+                        self.gmarket_seller_id + self.auction_seller_id,
+                    ),
                 )
                 if not v
             ]
@@ -63,11 +81,13 @@ class NewAccount(BaseModel):
 
     @property
     def login_id(self) -> str:
+        if self.marketplace == "ESM":
+            return self.master_id
         return self.vendor_id if self.marketplace == "COUPANG" else self.client_id
 
     @property
     def secret(self) -> str:
-        value = self.secret_key if self.marketplace == "COUPANG" else self.client_secret
+        value = self.client_secret if self.marketplace == "NAVER" else self.secret_key
         return value.get_secret_value()
 
 
@@ -95,11 +115,13 @@ class Account:
     interval_minutes: int
     keys: SealedKeys = field(repr=False)
     claims_read_to: datetime | None = None  # where the last full claims read ended
+    gmarket_seller_id: str = ""  # ESM only
+    auction_seller_id: str = ""  # ESM only
 
     @property
     def who(self) -> str:
         """How errors name the account: label, marketplace and public id, never a key."""
-        id_name = "vendorId" if self.marketplace == "COUPANG" else "client_id"
+        id_name = {"COUPANG": "vendorId", "ESM": "master id"}.get(self.marketplace, "client_id")
         return f"{self.marketplace} account '{self.name}' ({id_name} {self.login_id})"
 
     @classmethod
@@ -114,6 +136,8 @@ class Account:
             row["interval_minutes"],
             SealedKeys(row["secret_sealed"], row["access_key_sealed"]),
             row.get("claims_read_to"),
+            row.get("gmarket_seller_id") or "",
+            row.get("auction_seller_id") or "",
         )
 
 
@@ -141,6 +165,13 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
         shown |= {
             "vendor_id": row["login_id"],
             "access_key": row["access_key_hint"],
+            "secret_key": "********",
+        }
+    elif row["marketplace"] == "ESM":
+        shown |= {
+            "master_id": row["login_id"],
+            "gmarket_seller_id": row.get("gmarket_seller_id") or "",
+            "auction_seller_id": row.get("auction_seller_id") or "",
             "secret_key": "********",
         }
     else:

@@ -35,7 +35,9 @@ class CollectRequest(BaseModel):
     seller_id: str | None = Field(
         default=None, min_length=1, max_length=64, description="Default: the signed-in seller"
     )
-    marketplaces: list[str] = Field(default_factory=lambda: ["COUPANG", "NAVER"], min_length=1)
+    marketplaces: list[str] = Field(
+        default_factory=lambda: ["COUPANG", "NAVER", "ESM"], min_length=1
+    )
     period_from: AwareDatetime = Field(description="With offset, e.g. 2026-11-27T00:00:00+09:00")
     period_to: AwareDatetime | None = Field(default=None, description="Default: now")
 
@@ -51,7 +53,7 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
         seller = auth.own_seller(caller, request.seller_id)
         end = request.period_to or datetime.now(UTC)
         start = request.period_from
-        unknown = sorted(set(request.marketplaces) - {"COUPANG", "NAVER"})
+        unknown = sorted(set(request.marketplaces) - {"COUPANG", "NAVER", "ESM"})
         if unknown:
             raise HTTPException(
                 422, f"no API collection for {', '.join(unknown)}: register those orders by Excel"
