@@ -10,7 +10,8 @@ from packline_marketsim.catalogue import CATALOGUE, Product, by_code
 
 UNMAPPED = by_code("LAVER-200G")  # left for a person to match once orders wait for it
 SHORT_SKU = "BONE-SOUP"  # kept short, so some bundles wait for stock
-MARKETPLACES = ("COUPANG", "NAVER", "ELEVENST")
+MARKETPLACES = ("COUPANG", "NAVER", "ELEVENST", "GMARKET", "AUCTION")  # where orders come from
+COLLECTED = ("COUPANG", "NAVER", "ELEVENST", "ESM")  # the accounts collected (ESM: both sites)
 
 Call = Callable[..., Any]  # (service, path, **httpx kwargs) -> JSON
 
@@ -41,11 +42,12 @@ def mapped_products() -> tuple[Product, ...]:
 
 
 def open_accounts(call: Call, seller_id: str, market_url: str) -> dict[str, dict[str, str]]:
-    """One Coupang, one Naver and one 11st account on the simulator, registered with the
-    collector."""
+    """One Coupang, one Naver, one 11st and one ESM account (Gmarket and Auction) on the
+    simulator, registered with the collector."""
     coupang = call("marketsim", "/_sim/accounts", json={"marketplace": "COUPANG"})
     naver = call("marketsim", "/_sim/accounts", json={"marketplace": "NAVER"})
     elevenst = call("marketsim", "/_sim/accounts", json={"marketplace": "ELEVENST"})
+    esm = call("marketsim", "/_sim/accounts", json={"marketplace": "ESM"})
     for body in (
         {
             "marketplace": "COUPANG",
@@ -66,11 +68,19 @@ def open_accounts(call: Call, seller_id: str, market_url: str) -> dict[str, dict
             "seller_login": elevenst["seller_id"],
             "api_key": elevenst["api_key"],
         },
+        {
+            "marketplace": "ESM",
+            "name": "G마켓·옥션 (simulated)",
+            "master_id": esm["master_id"],
+            "secret_key": esm["secret_key"],
+            "gmarket_seller_id": esm["gmarket_seller_id"],
+            "auction_seller_id": esm["auction_seller_id"],
+        },
     ):
         call(
             "collector", "/accounts", json={"seller_id": seller_id, "base_url": market_url, **body}
         )
-    return {"COUPANG": coupang, "NAVER": naver, "ELEVENST": elevenst}
+    return {"COUPANG": coupang, "NAVER": naver, "ELEVENST": elevenst, "ESM": esm}
 
 
 def seed_orders(call: Call, accounts: dict[str, dict[str, str]], count: int) -> dict[str, Any]:
@@ -86,6 +96,7 @@ def seed_orders(call: Call, accounts: dict[str, dict[str, str]], count: int) -> 
                 "coupang": accounts["COUPANG"]["vendor_id"],
                 "naver": accounts["NAVER"]["client_id"],
                 "elevenst": accounts["ELEVENST"]["seller_id"],
+                "esm": accounts["ESM"]["master_id"],
                 "paid_from": paid_from.isoformat(),
                 "spacing_seconds": spacing,
             },
@@ -96,12 +107,12 @@ def seed_orders(call: Call, accounts: dict[str, dict[str, str]], count: int) -> 
 def collect(
     call: Call, seller_id: str, say: Callable[[str], None], timeout: float = 120.0
 ) -> dict[str, Any]:
-    """주문통합수집 over the last day from every marketplace; polls the job until it ends."""
+    """주문통합수집 over the last day from every account; polls the job until it ends."""
     start = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     job = call(
         "collector",
         "/collections",
-        json={"seller_id": seller_id, "marketplaces": list(MARKETPLACES), "period_from": start},
+        json={"seller_id": seller_id, "marketplaces": list(COLLECTED), "period_from": start},
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

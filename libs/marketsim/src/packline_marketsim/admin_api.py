@@ -16,7 +16,7 @@ from packline_simkit import add_script_routes
 
 class NewAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    marketplace: Literal["COUPANG", "NAVER", "ELEVENST"]
+    marketplace: Literal["COUPANG", "NAVER", "ELEVENST", "ESM"]
     vendor_id: str = ""
     access_key: str = ""
     secret_key: str = ""
@@ -27,6 +27,9 @@ class NewAccount(BaseModel):
     encoding: Literal["euc-kr", "utf-8"] = Field(
         default="euc-kr", description="11st: how the account's answers are encoded"
     )
+    master_id: str = Field(default="", description="ESM+ master id (the JWT's kid)")
+    gmarket_seller_id: str | None = Field(default=None, description='ESM: "" for no Gmarket')
+    auction_seller_id: str | None = Field(default=None, description='ESM: "" for no Auction')
 
 
 class Seed(BaseModel):
@@ -37,6 +40,9 @@ class Seed(BaseModel):
     coupang: str | None = Field(default=None, description="vendorId to put Coupang orders on")
     naver: str | None = Field(default=None, description="client_id to put Naver orders on")
     elevenst: str | None = Field(default=None, description="11st seller ID to put orders on")
+    esm: str | None = Field(
+        default=None, description="ESM master id to put Gmarket and Auction orders on"
+    )
     seed: int = 20261128
     paid_from: datetime | None = None
     spacing_seconds: float = Field(default=20.0, ge=0)
@@ -87,18 +93,39 @@ def router(sim: Simulator) -> APIRouter:
                 "api_key": e.api_key,
                 "encoding": e.encoding,
             }
+        if body.marketplace == "ESM":
+            m = sim.add_esm(
+                body.master_id, body.secret_key, body.gmarket_seller_id, body.auction_seller_id
+            )
+            return {
+                "marketplace": "ESM",
+                "master_id": m.master_id,
+                "secret_key": m.secret_key,
+                "gmarket_seller_id": m.gmarket_seller_id,
+                "auction_seller_id": m.auction_seller_id,
+            }
         n = sim.add_naver(body.client_id, body.client_secret)
         return {"marketplace": "NAVER", "client_id": n.client_id, "client_secret": n.client_secret}
 
     @api.post("/orders/generate", status_code=201)
     async def seed_orders(body: Seed) -> dict[str, Any]:
         accounts = {"COUPANG": body.coupang, "NAVER": body.naver, "ELEVENST": body.elevenst}
+        if body.esm is not None:
+            esm = sim.esm.get(body.esm)
+            if esm is None:
+                raise HTTPException(404, f"no ESM account {body.esm}; POST /_sim/accounts first")
+            if esm.gmarket_seller_id:
+                accounts["GMARKET"] = body.esm
+            if esm.auction_seller_id:
+                accounts["AUCTION"] = body.esm
         known = {
             "COUPANG": set(sim.coupang),
             "NAVER": set(sim.naver),
             "ELEVENST": set(sim.elevenst),
         }
         for marketplace, account in accounts.items():
+            if marketplace in ("GMARKET", "AUCTION"):
+                continue
             if account is not None and account not in known[marketplace]:
                 raise HTTPException(
                     404, f"no {marketplace} account {account}; POST /_sim/accounts first"
@@ -106,7 +133,8 @@ def router(sim: Simulator) -> APIRouter:
         marketplaces = tuple(m for m, a in accounts.items() if a)
         if not marketplaces:
             raise HTTPException(
-                422, "name a coupang vendorId, a naver client_id or an 11st seller ID"
+                422,
+                "name a coupang vendorId, a naver client_id, an 11st seller ID or an esm master",
             )
         orders = generate(
             body.count,
@@ -236,11 +264,11 @@ def router(sim: Simulator) -> APIRouter:
 
     @api.get("/pushes")
     async def pushes(
-        marketplace: Literal["COUPANG", "NAVER", "ELEVENST"] | None = None,
+        marketplace: Literal["COUPANG", "NAVER", "ELEVENST", "ESM"] | None = None,
         account: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Every tracking-number row pushed (Coupang invoice, Naver dispatch, 11st 발송처리)
-        with its answer,
+        """Every tracking-number row pushed (Coupang invoice, Naver dispatch, 11st and ESM
+        발송처리) with its answer,
         oldest first: one row per line and call."""
         return [
             p.view()

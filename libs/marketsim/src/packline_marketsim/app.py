@@ -12,9 +12,12 @@ from packline_marketsim import (
     coupang_claims,
     elevenst_admin,
     elevenst_api,
+    esm_admin,
+    esm_api,
     naver_api,
     order_files,
 )
+from packline_marketsim.esm_auth import EsmAuthError
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
 from packline_simkit import simulator_app, validation_problems
@@ -44,7 +47,7 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
         sim.calls.append(Call(marketplace, account, operation, status, sim.now()))
 
     app = simulator_app(
-        "Packline marketplace simulator (Coupang WING, Naver Commerce, 11st Open API)",
+        "Packline marketplace simulator (Coupang WING, Naver Commerce, 11st Open API, ESM)",
         sim,
         [
             coupang_api.router(sim),
@@ -52,7 +55,9 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
             naver_api.router(sim),
             elevenst_api.router(sim),
             elevenst_admin.router(sim),  # before the admin API's /_sim/orders/{marketplace}
+            esm_api.router(sim),
             admin_api.router(sim),
+            esm_admin.router(sim),
             order_files.router(sim),
         ],
         record,
@@ -61,6 +66,11 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
     @app.exception_handler(NaverError)
     async def naver_error(request: Request, exc: NaverError) -> JSONResponse:
         return _error(request, exc.status, exc.message, exc.code)
+
+    @app.exception_handler(EsmAuthError)
+    async def esm_refused(request: Request, exc: EsmAuthError) -> JSONResponse:
+        body = {"status": {"message": exc.message, "status_code": 401}}
+        return JSONResponse(body, status_code=401)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:

@@ -19,6 +19,9 @@ class Product:
     naver_option_code: str  # optionCode
     elevenst_product_id: str = ""  # 11st prdNo
     elevenst_option_id: str = ""  # 11st prdStckNo (the ordered option's stock number)
+    gmarket_goods_no: str = ""  # ESM SiteGoodsNo on Gmarket (digits)
+    auction_goods_no: str = ""  # ESM SiteGoodsNo on Auction (a letter and digits)
+    esm_option_code: str = ""  # ItemOptionCode of the option chosen (ItemOptionSelectList)
 
     def listing(self, marketplace: str) -> tuple[str, str]:
         """(listing_id, option_id) as the collector reads them from that marketplace."""
@@ -28,6 +31,10 @@ class Product:
             return self.naver_product_id, self.naver_option_code
         if marketplace == "ELEVENST":
             return self.elevenst_product_id, self.elevenst_option_id
+        if marketplace == "GMARKET":
+            return self.gmarket_goods_no, self.esm_option_code
+        if marketplace == "AUCTION":
+            return self.auction_goods_no, self.esm_option_code
         raise ValueError(f"the simulator has no marketplace {marketplace!r}")
 
 
@@ -46,6 +53,9 @@ def _p(
         f"3456120{n}",
         f"29{n // 10}70295",
         f"88{n}120034",
+        f"29461{n // 10:03d}05",
+        f"E60{n // 10:03d}1563",
+        f"IOC{n:03d}",
     )
 
 

@@ -24,6 +24,10 @@ class Faults:
 
 
 def _rate_limited(marketplace: str, rule: Rule) -> JSONResponse:
+    if marketplace == "ESM":  # ESM's order listing answers its limit in the body, with 200
+        return JSONResponse(
+            {"ResultCode": 3000, "Message": "주문조회는 5초에 1회 호출 가능합니다.", "Data": None}
+        )
     headers = {"Retry-After": str(math.ceil(rule.retry_after))}
     if marketplace == "NAVER":
         # header names as seen on Naver's gateway (unverified); Retry-After is what we honour

@@ -28,9 +28,16 @@ Operation = Literal[
     "reqdelivery",
     "cancelorders",
     "orderlistalladdr",
+    # ESM (Gmarket and Auction)
+    "RequestOrders",
+    "OrderCheck",
+    "ShippingInfo",
+    "Cancels",
 ]
 Action = Literal[
-    "rate_limit",  # 429 with Retry-After and rate-limit headers (Naver: code GW.RATE_LIMIT)
+    # 429 with Retry-After and rate-limit headers (Naver: code GW.RATE_LIMIT); ESM: HTTP 200
+    # with ResultCode 3000, as its order listing answers more than one call in 5 seconds
+    "rate_limit",
     "server_error",  # `status` (5xx) with an error body
     "slow",  # wait `delay_seconds`, then answer normally
     "malformed_row",  # one row of the answer loses a field's type
@@ -50,9 +57,9 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Action
-    marketplace: Literal["COUPANG", "NAVER", "ELEVENST"] | None = None
+    marketplace: Literal["COUPANG", "NAVER", "ELEVENST", "ESM"] | None = None
     account: str | None = Field(
-        default=None, description="vendorId, Naver client_id or 11st seller ID"
+        default=None, description="vendorId, Naver client_id, 11st seller ID or ESM master id"
     )
     operation: Operation | None = None
     times: int = Field(default=1, ge=1)

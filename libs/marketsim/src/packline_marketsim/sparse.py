@@ -47,6 +47,25 @@ NAVER_PRODUCT_ORDER = (
     "claimType",
     "claimStatus",
 )
+ESM_ORDER = (
+    "GroupNo",
+    "OrderDate",
+    "OrderConfirmDate",
+    "TransDate",
+    "TransDueDate",
+    "OutGoodsNo",
+    "BuyerId",
+    "BuyerMobileTel",
+    "TelNo",
+    "DelBackAddress",
+    "DelFullAddress",
+    "DelMemo",
+    "TakbaeName",
+    "NoSongjang",
+    "ShippingFee",
+    "ItemOptionSelectList",
+    "ItemOptionAdditionList",
+)
 NAVER_ADDRESS = ("tel2", "detailedAddress", "buildingManagementNo", "isRoadNameAddress")
 # amounts, counts, flags, a box's invoice and an order's claim are left out only when they do
 # not apply (zero, false, empty): a real API does not hide a number it holds or a claim it made
@@ -66,12 +85,18 @@ ZERO_ONLY = {
     "splitShipping",
     "ableSplitShipping",
     "deliveryFeeAmount",
+    "TakbaeName",
+    "NoSongjang",
+    "ItemOptionSelectList",
+    "ShippingFee",
 }
 
 
 def _zero(value: Any) -> bool:
     if isinstance(value, dict):  # v5 money
         return not value.get("units") and not value.get("nanos")
+    if isinstance(value, str) and value.replace(".", "").isdigit():  # ESM "0.0000"
+        return not float(value)
     return not value
 
 
@@ -112,4 +137,9 @@ def naver(row: dict[str, Any], product_order_id: str) -> dict[str, Any]:
     for key in ("delivery", "currentClaim"):
         if row.get(key) is None and rng.random() < 0.3:
             row.pop(key, None)
+    return row
+
+
+def esm(row: dict[str, Any], order_no: int) -> dict[str, Any]:
+    _blank(row, ESM_ORDER, random.Random(f"esm:{order_no}"))
     return row

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import bcrypt
 
-from packline_marketsim import coupang_state, elevenst_state, naver_state, sparse
+from packline_marketsim import coupang_state, elevenst_state, esm_state, naver_state, sparse
 from packline_marketsim.coupang_state import CoupangBox
 from packline_marketsim.elevenst_state import ElevenstAccount, ElevenstLine
+from packline_marketsim.esm_state import EsmOrder
 from packline_marketsim.generator import GeneratedOrder
 from packline_marketsim.naver_state import NaverProductOrder
 from packline_marketsim.pushes import PushRecord
@@ -29,6 +30,19 @@ class CoupangAccount:
 class NaverAccount:
     client_id: str
     client_secret: str  # a bcrypt salt, `$2a$04$` + 22 characters, as Naver issues them
+
+
+@dataclass(frozen=True)
+class EsmAccount:
+    """One ESM+ master id holding a Gmarket and/or an Auction seller id ("" when none)."""
+
+    master_id: str
+    secret_key: str
+    gmarket_seller_id: str
+    auction_seller_id: str
+
+    def seller(self, site: int) -> str:
+        return self.gmarket_seller_id if site == esm_state.GMARKET else self.auction_seller_id
 
 
 @dataclass(frozen=True)
@@ -70,6 +84,11 @@ class Simulator:
     pushes: list[PushRecord] = field(default_factory=list)
     elevenst: dict[str, ElevenstAccount] = field(default_factory=dict)
     elevenst_lines: dict[str, dict[tuple[str, int], ElevenstLine]] = field(default_factory=dict)
+    esm: dict[str, EsmAccount] = field(default_factory=dict)
+    esm_orders: dict[str, dict[int, EsmOrder]] = field(default_factory=dict)  # by master id
+    # ESM answers a second order listing within this many seconds per site seller with
+    # ResultCode 3000; 0 (the default) lets tests and the demo call at will
+    esm_order_interval: float = 0.0
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -77,6 +96,7 @@ class Simulator:
         self._next_naver = 2026_1128_0000_0001 + self.seed * 1_000_000
         self._sequence = 0
         self._next_elevenst = 2026_1128_0000_001 + self.seed * 1_000_000
+        self._next_esm = 3_000_000_000 + self.seed * 1_000_000
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -117,8 +137,57 @@ class Simulator:
         found = self.elevenst_lines.get(seller_id, {})
         return found.get((ord_no, int(seq))) if seq.isdigit() else None
 
+    def add_esm(
+        self,
+        master_id: str = "",
+        secret_key: str = "",
+        gmarket_seller_id: str | None = None,
+        auction_seller_id: str | None = None,
+    ) -> EsmAccount:
+        """Both sites unless a seller id is given as "" (None: a generated one)."""
+        master = master_id or f"esm{self.rng.randint(10**5, 10**6 - 1)}"
+        account = EsmAccount(
+            master,
+            secret_key or _token(24),
+            f"g{master}" if gmarket_seller_id is None else gmarket_seller_id,
+            f"a{master}" if auction_seller_id is None else auction_seller_id,
+        )
+        self.esm[master] = account
+        self.esm_orders.setdefault(master, {})
+        return account
+
+    def _place_esm(self, order: GeneratedOrder, master_id: str) -> list[str]:
+        site = esm_state.SITE_OF[order.marketplace]
+        seller = self.esm[master_id].seller(site)
+        if not seller:
+            raise ValueError(f"ESM master {master_id} has no {order.marketplace} seller id")
+        found = esm_state.orders_from(
+            order, master_id, site, seller, self._next_esm + 1, self._next_esm, self.rng
+        )
+        self._next_esm += 10
+        for o in found:
+            o.sparse = sparse.chosen(self.seed, str(o.order_no), self.null_share)
+            self.esm_orders[master_id][o.order_no] = o
+        return [str(o.order_no) for o in found]
+
+    def cancel_esm(self, o: EsmOrder) -> None:
+        """A buyer's cancel (취소요청): done at once before 주문확인, else it waits for the
+        seller (CancelStatus 1 요청, 3 완료)."""
+        if o.cancel is not None or o.status not in (esm_state.NEW, esm_state.PREPARING):
+            return
+        done = o.status == esm_state.NEW
+        now = self.now()
+        o.cancel = {
+            "CancelStatus": 3 if done else 1,
+            "CancelReason": "구매자 취소",
+            "RequestDate": now,
+            "CompleteDate": now if done else None,
+        }
+
     def place(self, order: GeneratedOrder, account: str) -> list[str]:
         """Put a generated order on the account's marketplace; returns its shipping-unit ids."""
+        if order.marketplace in esm_state.SITE_OF:
+            return self._place_esm(order, account)
         if order.marketplace == "ELEVENST":
             ord_no, dlv_no = str(self._next_elevenst), str(self._next_elevenst % 10**9 + 4 * 10**8)
             self._next_elevenst += 1

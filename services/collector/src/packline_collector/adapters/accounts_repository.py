@@ -12,7 +12,7 @@ from packline_runtime.db import Conn
 COLUMNS = """account_id, seller_id, marketplace, name, login_id, access_key_sealed,
              secret_sealed, access_key_hint, base_url, interval_minutes, enabled,
              next_collect_at, last_collected_at, last_error, last_error_at, created_at,
-             claims_read_to"""
+             claims_read_to, gmarket_seller_id, auction_seller_id"""
 
 
 class PlaintextKeys(NamedTuple):
@@ -36,8 +36,9 @@ async def add(
         f"""
         INSERT INTO marketplace_accounts (account_id, seller_id, marketplace, name, login_id,
                                           access_key_sealed, secret_sealed, access_key_hint,
-                                          base_url, interval_minutes)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                          base_url, interval_minutes, gmarket_seller_id,
+                                          auction_seller_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
         ON CONFLICT (seller_id, marketplace, login_id) DO NOTHING
         RETURNING {COLUMNS}
         """,
@@ -51,6 +52,8 @@ async def add(
         access_key_hint,
         base_url,
         account.interval_minutes,
+        account.gmarket_seller_id,
+        account.auction_seller_id,
     )
     return dict(row) if row else None
 

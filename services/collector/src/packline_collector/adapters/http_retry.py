@@ -46,6 +46,9 @@ def error_text(response: httpx.Response) -> str:
         body = response.json()
     except ValueError:
         return response.text[:200]
+    if isinstance(body, dict) and isinstance(body.get("status"), dict):  # ESM's gateway
+        status = body["status"]
+        return f"{status.get('status_code', '')}: {status.get('message', '')}"[:300]
     if isinstance(body, dict):
         code, message = body.get("code", ""), body.get("message", body.get("detail", ""))
         return f"{code}: {message}"[:300] if code else str(message)[:300]

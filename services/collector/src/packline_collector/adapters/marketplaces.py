@@ -1,5 +1,6 @@
-"""Builds the marketplace gateway for an account: Coupang (HMAC per request) or Naver (a token
-kept per account between collections, since one lasts 3 hours), and the tracking-number
+"""Builds the marketplace gateway for an account: Coupang (HMAC per request), Naver (a token
+kept per account between collections, since one lasts 3 hours) or ESM (a self-signed JWT per
+request, Gmarket and Auction in one account), and the tracking-number
 pusher for the same account. The only place an account's sealed keys are opened."""
 
 import hashlib
@@ -12,6 +13,9 @@ from packline_collector.adapters.coupang_invoices import CoupangInvoices
 from packline_collector.adapters.elevenst_client import ElevenstClient
 from packline_collector.adapters.elevenst_dispatch import ElevenstDispatch, ElevenstStatus
 from packline_collector.adapters.elevenst_gateway import ElevenstGateway
+from packline_collector.adapters.esm_client import AUCTION, GMARKET, EsmClient
+from packline_collector.adapters.esm_gateway import EsmGateway
+from packline_collector.adapters.esm_shipping import EsmShipping, EsmStatus
 from packline_collector.adapters.http_retry import MarketplaceError, RetryPolicy
 from packline_collector.adapters.naver_client import NaverClient
 from packline_collector.adapters.naver_dispatch import NaverDispatch
@@ -46,6 +50,7 @@ class Gateways:
         self.policy = policy
         self.endpoints = endpoints
         self.box = box
+        self.esm_listing_interval = 5.0  # ESM's order listing: one call in 5 s per site seller
         self._naver: dict[tuple[str, str], NaverClient] = {}
 
     def _opened(self, account: Account, column: str) -> str:
@@ -98,8 +103,23 @@ class Gateways:
         key = self._opened(account, "secret")
         return ElevenstClient(self.http, base, key, account.who, self.policy)
 
+    def _esm(self, account: Account, base: str) -> EsmClient:
+        sellers = {GMARKET: account.gmarket_seller_id, AUCTION: account.auction_seller_id}
+        return EsmClient(
+            self.http,
+            base,
+            account.login_id,
+            self._opened(account, "secret"),
+            sellers,
+            account.who,
+            self.policy,
+            self.esm_listing_interval,
+        )
+
     def for_account(self, account: Account) -> Gateway:
         base = self._base(account, "collected")
+        if account.marketplace == "ESM":
+            return EsmGateway(self._esm(account, base), account.seller_id)
         if account.marketplace == "COUPANG":
             return CoupangGateway(self._coupang(account, base), account.seller_id)
         if account.marketplace == "ELEVENST":
@@ -109,6 +129,8 @@ class Gateways:
     def pusher_for(self, account: Account) -> TrackingPusher:
         """Tracking-number pushes with the same keys, token and endpoint checks as collection."""
         base = self._base(account, "pushed")
+        if account.marketplace == "ESM":
+            return EsmShipping(self._esm(account, base))
         if account.marketplace == "COUPANG":
             return CoupangInvoices(self._coupang(account, base))
         if account.marketplace == "ELEVENST":
@@ -118,6 +140,8 @@ class Gateways:
     def status_reader_for(self, account: Account) -> StatusReader:
         """Orders read again for the mismatch check, with the same keys and endpoint checks."""
         base = self._base(account, "checked")
+        if account.marketplace == "ESM":
+            return EsmStatus(self._esm(account, base))
         if account.marketplace == "COUPANG":
             return CoupangStatus(self._coupang(account, base))
         if account.marketplace == "ELEVENST":

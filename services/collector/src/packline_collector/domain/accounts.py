@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-MarketplaceWithApi = Literal["COUPANG", "NAVER", "ELEVENST"]
+MarketplaceWithApi = Literal["COUPANG", "NAVER", "ELEVENST", "ESM"]  # ESM: Gmarket and Auction
 
 
 def mask(value: str) -> str:
@@ -18,7 +18,8 @@ def mask(value: str) -> str:
 
 class NewAccount(BaseModel):
     """Coupang: vendor_id, access_key, secret_key. Naver: client_id, client_secret. 11st:
-    seller_login (the 판매자 ID), api_key (the openapikey)."""
+    seller_login (the 판매자 ID), api_key (the openapikey). ESM (Gmarket and Auction):
+    master_id, secret_key, and gmarket_seller_id and/or auction_seller_id."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
@@ -38,6 +39,9 @@ class NewAccount(BaseModel):
         default="", max_length=64, description="11st: the seller ID (판매자 ID) of the key"
     )
     api_key: SecretStr = SecretStr("")
+    master_id: str = Field(default="", max_length=64, description="ESM+ master id (ESM)")
+    gmarket_seller_id: str = Field(default="", max_length=64, description="ESM: Gmarket id")
+    auction_seller_id: str = Field(default="", max_length=64, description="ESM: Auction id")
     base_url: str = Field(default="", max_length=300, description="Empty: the real API host")
     interval_minutes: int = Field(default=10, strict=True, ge=1, le=1440)
 
@@ -62,6 +66,19 @@ class NewAccount(BaseModel):
                 )
                 if not v
             ]
+        elif self.marketplace == "ESM":
+            missing = [
+                n
+                for n, v in (
+                    ("master_id", self.master_id),
+                    ("secret_key", self.secret_key.get_secret_value()),
+                    (
+                        "gmarket_seller_id or auction_seller_id",
+                        self.gmarket_seller_id + self.auction_seller_id,
+                    ),
+                )
+                if not v
+            ]
         else:
             missing = [
                 n
@@ -79,13 +96,15 @@ class NewAccount(BaseModel):
     def login_id(self) -> str:
         if self.marketplace == "ELEVENST":
             return self.seller_login
+        if self.marketplace == "ESM":
+            return self.master_id
         return self.vendor_id if self.marketplace == "COUPANG" else self.client_id
 
     @property
     def secret(self) -> str:
         if self.marketplace == "ELEVENST":
             return self.api_key.get_secret_value()
-        value = self.secret_key if self.marketplace == "COUPANG" else self.client_secret
+        value = self.client_secret if self.marketplace == "NAVER" else self.secret_key
         return value.get_secret_value()
 
 
@@ -113,11 +132,13 @@ class Account:
     interval_minutes: int
     keys: SealedKeys = field(repr=False)
     claims_read_to: datetime | None = None  # where the last full claims read ended
+    gmarket_seller_id: str = ""  # ESM only
+    auction_seller_id: str = ""  # ESM only
 
     @property
     def who(self) -> str:
         """How errors name the account: label, marketplace and public id, never a key."""
-        id_name = {"COUPANG": "vendorId", "ELEVENST": "seller ID"}.get(
+        id_name = {"COUPANG": "vendorId", "ELEVENST": "seller ID", "ESM": "master id"}.get(
             self.marketplace, "client_id"
         )
         return f"{self.marketplace} account '{self.name}' ({id_name} {self.login_id})"
@@ -134,6 +155,8 @@ class Account:
             row["interval_minutes"],
             SealedKeys(row["secret_sealed"], row["access_key_sealed"]),
             row.get("claims_read_to"),
+            row.get("gmarket_seller_id") or "",
+            row.get("auction_seller_id") or "",
         )
 
 
@@ -165,6 +188,13 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
         }
     elif row["marketplace"] == "ELEVENST":
         shown |= {"seller_login": row["login_id"], "api_key": "********"}
+    elif row["marketplace"] == "ESM":
+        shown |= {
+            "master_id": row["login_id"],
+            "gmarket_seller_id": row.get("gmarket_seller_id") or "",
+            "auction_seller_id": row.get("auction_seller_id") or "",
+            "secret_key": "********",
+        }
     else:
         shown |= {"client_id": row["login_id"], "client_secret": "********"}
     return shown

@@ -11,6 +11,7 @@ OFFICIAL_HOSTS = {
     "COUPANG": "api-gateway.coupang.com",
     "NAVER": "api.commerce.naver.com",
     "ELEVENST": "api.11st.co.kr",
+    "ESM": "sa2.esmplus.com",  # the ESM Trading API host (the JWT's aud stays sa.esmplus.com)
 }
 _UNSAFE_CHARACTERS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 

@@ -120,17 +120,27 @@ async def add_account(
     client_secret: Text = "",
     seller_login: Text = "",
     api_key: Text = "",
+    master_id: Text = "",
+    esm_secret_key: Text = "",
+    gmarket_seller_id: Text = "",
+    auction_seller_id: Text = "",
 ) -> Response:
     if marketplace not in collect.API_MARKETPLACES:
-        raise Refused(422, "API로 수집하는 판매처는 쿠팡, 네이버 스마트스토어, 11번가입니다.")
+        raise Refused(
+            422,
+            "API로 수집하는 판매처는 쿠팡, 네이버 스마트스토어, 11번가, G마켓·옥션(ESM)입니다.",
+        )
     keys = {
         "vendor_id": vendor_id.strip(),
         "access_key": access_key.strip(),
-        "secret_key": secret_key.strip(),
+        "secret_key": (esm_secret_key if marketplace == "ESM" else secret_key).strip(),
         "client_id": client_id.strip(),
         "client_secret": client_secret.strip(),
         "seller_login": seller_login.strip(),
         "api_key": api_key.strip(),
+        "master_id": master_id.strip(),
+        "gmarket_seller_id": gmarket_seller_id.strip(),
+        "auction_seller_id": auction_seller_id.strip(),
     }
     added = await attempt(
         collect.add_account(console.services, session.user, marketplace, name.strip(), keys),

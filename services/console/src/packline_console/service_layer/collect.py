@@ -8,7 +8,12 @@ from typing import Any
 from packline_console.adapters.services import Services
 from packline_console.domain.accounts import User
 
-API_MARKETPLACES = {"COUPANG": "쿠팡", "NAVER": "네이버 스마트스토어", "ELEVENST": "11번가"}
+API_MARKETPLACES = {
+    "COUPANG": "쿠팡",
+    "NAVER": "네이버 스마트스토어",
+    "ELEVENST": "11번가",
+    "ESM": "G마켓·옥션 (ESM)",
+}
 JOB_STATUS = {
     "RUNNING": "진행 중",
     "SUCCEEDED": "완료",
@@ -25,6 +30,7 @@ KEY_FIELDS = {
     "COUPANG": ("vendor_id", "access_key", "secret_key"),
     "NAVER": ("client_id", "client_secret"),
     "ELEVENST": ("seller_login", "api_key"),
+    "ESM": ("master_id", "secret_key", "gmarket_seller_id", "auction_seller_id"),
 }
 
 
