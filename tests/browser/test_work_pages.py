@@ -1,7 +1,7 @@
-"""할당 · 송장 · 배송 · CS in a real browser against a running stack: a seller sets stock and runs
-할당처리, adds a courier account as the default with 가배송, downloads the courier file for a
-bundle the allocator handed on, looks through the shipping lists and tries a cancellation; a
-viewer sees no change buttons on these pages. A screenshot of each page is kept."""
+"""할당 · 송장 · 배송 · CS in a real browser against a running stack: a seller sets stock, runs
+할당처리 and records a 입고, adds a courier account as the default with 가배송, downloads the
+courier file for a bundle the allocator handed on, looks through the shipping lists and tries a
+cancellation; a viewer sees no change buttons on these pages. A screenshot of each page is kept."""
 
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,6 +87,15 @@ def test_a_seller_works_through_allocate_waybill_shipping_and_cs(
     page.click("#run-wave")
     expect(page.locator(".notice-ok")).to_contain_text("할당처리: 묶음 0건")
     _shot(page, artifacts, "allocate")
+    page.click("#to-moves")
+    moves = page.locator("#move-form")
+    moves.locator("select[name=reason]").select_option(label="입고")
+    moves.locator("input[name=sku]").fill("B")
+    moves.locator("input[name=quantity]").fill("4")
+    moves.locator("#save-moves").click()
+    expect(page.locator(".notice-ok")).to_contain_text("입고 · SKU 1건을 반영했습니다 (B +4")
+    expect(page.locator("#movements tbody tr").first).to_contain_text("입고")
+    _shot(page, artifacts, "allocate-moves")
 
     page.click("nav.menus >> text=송장")
     page.click("text=택배 계정 · 대역 · 설정")
@@ -145,7 +154,14 @@ def test_a_viewer_sees_these_pages_without_change_buttons(
     stack: Stack, browser: Browser, artifacts: Path
 ) -> None:
     page = _signed_in(browser, stack, VIEWER)
-    for path in ("/allocate", "/waybill", "/shipping?view=pushes", "/cs", "/cs?view=dead"):
+    for path in (
+        "/allocate",
+        "/allocate/moves",
+        "/waybill",
+        "/shipping?view=pushes",
+        "/cs",
+        "/cs?view=dead",
+    ):
         page.goto(f"{stack.url(CONSOLE)}{path}")
         expect(page.locator("h1")).to_be_visible()
         expect(page.locator(".change")).to_have_count(0)

@@ -139,6 +139,17 @@ async def test_the_audit_trail_pages_and_searches(allocator: Allocator) -> None:
         "/stock/movements", headers=allocator.of(), params={"q": "반품"}
     )
     assert [m["reason"] for m in found.json()["items"]] == ["RETURN_RESTOCK"]
+    receipts = await allocator.api.get(
+        "/stock/movements", headers=allocator.of(), params={"reason": "RECEIPT"}
+    )
+    assert [(m["sku"], m["reason"]) for m in receipts.json()["items"]] == [
+        ("B", "RECEIPT"),
+        ("A", "RECEIPT"),
+    ]
+    odd = {"reason": "THEFT"}
+    assert (
+        await allocator.api.get("/stock/movements", headers=allocator.of(), params=odd)
+    ).status_code == 422
     later = await allocator.api.get(
         "/stock/movements", headers=allocator.of(), params={"since": "2999-01-01T00:00:00+09:00"}
     )

@@ -29,6 +29,8 @@ from packline_console.entrypoints import (
     settings_page,
     shipping_page,
     sre_page,
+    stock_moves_page,
+    stock_safety,
     users_page,
     waybill_accounts_page,
     waybill_page,
@@ -109,6 +111,8 @@ def create_app(
         app.include_router(router)
     app.include_router(allocate_preview.router)  # /allocate/preview before /allocate
     app.include_router(allocate_page.router)
+    app.include_router(stock_moves_page.router)  # 재고 입출고 · 이력 on 할당
+    app.include_router(stock_safety.router)
     app.include_router(cs_page.router)
     app.include_router(shipping_page.router)
     app.include_router(waybill_page.router)

@@ -45,9 +45,10 @@ async def listing(
     q: str | None,
     limit: int,
     offset: int,
+    reason: str | None = None,
 ) -> list[dict[str, Any]]:
     """The seller's stock movements, newest first; `sku`: of that SKU only; `since`: from then
-    on; `q`: the SKU, the note or who did it contains a term."""
+    on; `q`: the SKU, the note or who did it contains a term; `reason`: of that reason only."""
     rows = await conn.fetch(
         f"""
         SELECT id, batch_id, sku, reason, delta, on_hand_after, safety_after, note,
@@ -56,6 +57,7 @@ async def listing(
         WHERE seller_id = $1 AND ($2::text IS NULL OR sku = $2)
           AND ($3::timestamptz IS NULL OR moved_at >= $3)
           AND {search.matching(4, "sku", "note", "moved_by")}
+          AND ($7::text IS NULL OR reason = $7)
         ORDER BY moved_at DESC, id DESC LIMIT $5 OFFSET $6
         """,
         seller_id,
@@ -64,5 +66,6 @@ async def listing(
         search.patterns(q),
         limit,
         offset,
+        reason,
     )
     return [dict(r) for r in rows]

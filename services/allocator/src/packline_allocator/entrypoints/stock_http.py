@@ -156,12 +156,14 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         q: search.Search = None,
         limit: Limit = 100,
         offset: Offset = 0,
+        reason: Annotated[MovementReason | None, Query(description="Only this reason")] = None,
     ) -> Page[MovementRow]:
         """The seller's stock changes, newest first: `sku` one SKU's; `since` from then on;
-        `q` searches the SKU, the note and who did it."""
+        `q` searches the SKU, the note and who did it; `reason` one reason's."""
         seller = auth.own_seller(caller, seller_id)
+        chosen = reason.value if reason else None
         async with runtime.pool.acquire() as conn:
-            rows = await audit.listing(conn, seller, sku, since, q, limit + 1, offset)
+            rows = await audit.listing(conn, seller, sku, since, q, limit + 1, offset, chosen)
         return page([MovementRow.model_validate(r) for r in rows], limit, offset)
 
     @api.post(

@@ -1,5 +1,5 @@
-"""할당: stock levels (재고) with search and the Excel download, setting stock from pasted lines
-or a file, the 할당처리 button, the allocator's counts, and the bundles waiting for stock with
+"""할당: stock levels (재고, with 안전재고) with search and the Excel download, setting stock from
+pasted lines or a file, the 할당처리 button, the allocator's counts, and the bundles waiting for stock with
 why each waits (which SKU is short and by how much, a SKU never stocked, or the next wave)."""
 
 from functools import partial
@@ -28,6 +28,7 @@ STOCK_COLUMNS = (
     ("sku", "SKU"),
     ("on_hand", "현재고"),
     ("allocated", "할당됨"),
+    ("safety", "안전재고"),
     ("available", "가용재고"),
     ("updated_at", "변경일시"),
 )
@@ -94,7 +95,7 @@ def why(row: dict[str, Any]) -> str:
     return "재고 충분: 다음 할당처리에서 할당됩니다 (먼저 결제된 묶음이 우선)"
 
 
-async def _page(
+async def show(
     request: Request, console: Console, session: Session, status: int = 200, **said: Any
 ) -> Response:
     lq = ListQuery.of(request, default_preset="all")
@@ -127,7 +128,7 @@ async def _page(
 async def allocate_page(request: Request, console: ConsoleDep, session: SessionDep) -> Response:
     lq = ListQuery.of(request, default_preset="all")
     if not lq.export:
-        return await _page(request, console, session)
+        return await show(request, console, session)
     view = _view(request)
     rows = await page_kit.attempt(
         page_kit.every(_fetch(console, session, lq, view)),
@@ -152,14 +153,14 @@ async def set_stock(
     if stock_file is not None and stock_file.filename:
         content = await stock_file.read(MAX_FILE_BYTES + 1)
         if len(content) > MAX_FILE_BYTES:
-            return await _page(request, console, session, 413, error="파일이 너무 큽니다(5MB까지).")
+            return await show(request, console, session, 413, error="파일이 너무 큽니다(5MB까지).")
         text = page_kit.decoded(content)
     pairs, errors = page_kit.quantity_lines(text, "SKU")
     seen = {sku for sku, _ in pairs}
     if len(seen) != len(pairs):
         errors.append("같은 SKU가 두 번 있습니다. 한 SKU는 한 줄에만 적어 주세요.")
     if errors:
-        return await _page(request, console, session, 422, errors=errors, lines=text[:20_000])
+        return await show(request, console, session, 422, errors=errors, lines=text[:20_000])
     user = session.user
     call = console.services.call(
         user,
@@ -203,4 +204,4 @@ async def _failed(
     **said: Any,
 ) -> Response:
     status, message = page_kit.failure(exc)
-    return await _page(request, console, session, status, error=message, **said)
+    return await show(request, console, session, status, error=message, **said)

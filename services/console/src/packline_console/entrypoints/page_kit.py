@@ -174,9 +174,11 @@ def for_excel(row: Mapping[str, Any], named: Mapping[str, Mapping[str, str]]) ->
     return shown
 
 
-def quantity_lines(text: str, what: str) -> tuple[list[tuple[str, int]], list[str]]:
-    """Lines of `code,quantity` (a comma or a tab between; a header line is skipped). Errors
-    name the line and what to fix."""
+def quantity_lines(
+    text: str, what: str, signed: bool = False
+) -> tuple[list[tuple[str, int]], list[str]]:
+    """Lines of `code,quantity` (a comma or a tab between; a header line is skipped; `signed`:
+    a quantity may be `-3` or `+3`). Errors name the line and what to fix."""
     pairs: list[tuple[str, int]] = []
     errors: list[str] = []
     lines = text.splitlines()
@@ -189,10 +191,12 @@ def quantity_lines(text: str, what: str) -> tuple[list[tuple[str, int]], list[st
         if len(cells) != 2 or not cells[0]:
             errors.append(f"{number}번째 줄: '{what},수량' 두 칸이어야 합니다.")
             continue
-        if not cells[1].isdigit():
-            if number == 1 and not pairs:  # a header such as 'SKU,수량'
+        digits = cells[1][1:] if signed and cells[1][:1] in ("-", "+") else cells[1]
+        if not (digits.isascii() and digits.isdigit()):
+            if number == 1 and not any(c.isdigit() for c in cells[1]):  # a header: 'SKU,수량'
                 continue
-            errors.append(f"{number}번째 줄: 수량은 0 이상의 정수여야 합니다 ({cells[1][:20]}).")
+            rule = "정수(줄이면 -3처럼)" if signed else "0 이상의 정수"
+            errors.append(f"{number}번째 줄: 수량은 {rule}여야 합니다 ({cells[1][:20]}).")
             continue
         pairs.append((cells[0], int(cells[1])))
     if not pairs and not errors:
