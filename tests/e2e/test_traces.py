@@ -15,7 +15,7 @@ from packline_contracts import Topic
 from packline_launcher import sample_orders
 from packline_launcher.stack import SERVICES, Stack
 
-from .helpers import Api, jsonl, read_topic, wait_until
+from .helpers import Api, jsonl, read_topics, wait_until
 from .otlp_receiver import OtlpReceiver, ReceivedSpan
 
 pytestmark = pytest.mark.e2e
@@ -92,19 +92,23 @@ def _ship(api: Api, order: dict[str, Any]) -> None:
 def _hops(stack: Stack, marketplace_order_id: str) -> list[tuple[str, str, str, str]]:
     """(event type, event id, trace id, parent span id) of the order's event on each topic,
     from the Kafka record's payload and its traceparent header."""
+    records = read_topics(stack.kafka_bootstrap, [t.value for t, _, _ in CHAIN], idle_seconds=3)
+    payloads = [(r.topic, json.loads(r.value), dict(r.headers or ())) for r in records]
+    [correlation] = [
+        p["correlation_id"]
+        for t, p, _ in payloads
+        if t == Topic.ORDER_COLLECTED and p["order"]["marketplace_order_id"] == marketplace_order_id
+    ]
     found: list[tuple[str, str, str, str]] = []
-    correlation = ""
     for topic, event_type, _ in CHAIN:
-        records = read_topic(stack.kafka_bootstrap, topic, idle_seconds=2)
-        payloads = [(json.loads(r.value), dict(r.headers or ())) for r in records]
-        if not correlation:
-            [(collected, _)] = [
-                p for p in payloads if p[0]["order"]["marketplace_order_id"] == marketplace_order_id
-            ]
-            correlation = collected["correlation_id"]
-        mine = [(p, h) for p, h in payloads if p["correlation_id"] == correlation]
-        assert len(mine) == 1, f"{topic}: {len(mine)} record(s) of the order"
-        [(payload, headers)] = mine
+        # a relay's re-send repeats an event id and its headers: one event
+        mine = {
+            p["event_id"]: (p, h)
+            for t, p, h in payloads
+            if t == topic and p["correlation_id"] == correlation
+        }
+        assert len(mine) == 1, f"{topic}: {len(mine)} event(s) of the order"
+        [(payload, headers)] = mine.values()
         assert payload["event_type"] == event_type
         assert "traceparent" in headers, f"no trace context in the headers on {topic}"
         _, trace_id, parent_id, _ = headers["traceparent"].decode().split("-")
