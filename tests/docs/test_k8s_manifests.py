@@ -2,23 +2,27 @@
 lag trigger per topic its consumer group reads (a topic without one never scales the service),
 and topics.yaml declares every topic (the cluster does not create topics on first use)."""
 
-import functools
 import importlib
 import re
-import shutil
-import subprocess
-from collections.abc import Iterable
-from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
 from packline_contracts import Topic
 from packline_runtime import secret_box, tokens
 
-K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s" / "base"
-SERVICES = ("collector", "matcher", "bundler", "allocator", "waybill", "shipper")
+from .k8s import (
+    APPS,
+    EXAMPLE_SECRETS,
+    K8S,
+    OVERLAY_NAMES,
+    SERVICES,
+    build,
+    env_from_secrets,
+    of_kind,
+    pods,
+    secret_keys,
+    secrets_read,
+)
 
 
 def _triggers(service: str) -> dict[str, set[str]]:
@@ -48,223 +52,95 @@ def test_topics_yaml_declares_every_topic() -> None:
     assert declared == {t.value for t in Topic}
 
 
-# --- Rendered overlays: tokens, secrets and the console ---------------------------------------
-# With kubectl on the machine the overlays are rendered by `kubectl kustomize` (patches,
-# generators, namespaces applied); without it the resources they list are parsed as YAML,
-# which checks the same references but not kustomize's own errors.
+# --- Built overlays: tokens, secrets and the console ------------------------------------------
+# Each overlay is built by Kustomize (tests/docs/k8s.py), patches, generators and namespaces
+# applied, as a cluster would receive it.
 
-OVERLAYS = K8S.parent / "overlays"
-APPS = (*SERVICES, "console")
 TOKENS_SECRET = "packline-tokens"
 PRIVATE_KEY = "PACKLINE_TOKEN_PRIVATE_KEY"
 PUBLIC_KEY = "PACKLINE_TOKEN_PUBLIC_KEY"
 SECRETS_KEY = "PACKLINE_SECRETS_KEY"
-Doc = dict[str, Any]
-
-
-def _parsed(kustomization_dir: Path) -> list[Doc]:
-    """The resources a kustomization lists, read as YAML (the fallback without kubectl)."""
-    spec = yaml.safe_load((kustomization_dir / "kustomization.yaml").read_text(encoding="utf-8"))
-    docs: list[Doc] = []
-    for resource in spec.get("resources", []):
-        path = kustomization_dir / resource
-        if path.is_dir():
-            docs.extend(_parsed(path))
-        else:
-            docs.extend(d for d in yaml.safe_load_all(path.read_text(encoding="utf-8")) if d)
-    return docs
-
-
-@functools.cache
-def _rendered(overlay: str) -> tuple[Doc, ...]:
-    kubectl = shutil.which("kubectl")
-    if kubectl is None:
-        return tuple(_parsed(OVERLAYS / overlay))
-    result = subprocess.run(
-        [kubectl, "kustomize", str(OVERLAYS / overlay)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, f"kubectl kustomize {overlay}: {result.stderr}"
-    return tuple(d for d in yaml.safe_load_all(result.stdout) if d)
-
-
-def _of_kind(docs: Iterable[Doc], kind: str) -> dict[str, Doc]:
-    return {d["metadata"]["name"]: d for d in docs if d["kind"] == kind}
-
-
-def _secret_keys(docs: Iterable[Doc]) -> dict[str, set[str]]:
-    return {
-        name: set(s.get("stringData", {})) | set(s.get("data", {}))
-        for name, s in _of_kind(docs, "Secret").items()
-    }
-
-
-EXAMPLE_SECRETS = _secret_keys(
-    d for d in yaml.safe_load_all((K8S / "secret.example.yaml").read_text(encoding="utf-8")) if d
-)
-
-
-def _pods(docs: Iterable[Doc]) -> dict[str, Doc]:
-    """Workload name → pod spec, for every Deployment and Job."""
-    return {
-        d["metadata"]["name"]: d["spec"]["template"]["spec"]
-        for d in docs
-        if d["kind"] in ("Deployment", "Job", "StatefulSet", "DaemonSet")
-    }
-
-
-def _containers(pod: Doc) -> list[Doc]:
-    return [*pod.get("initContainers", []), *pod["containers"]]
-
-
-def _secrets_read(pod: Doc) -> set[tuple[str, str]]:
-    """(secret, key) pairs a pod can read, by env, envFrom or a mounted volume; a whole
-    Secret counts as every key the example Secret of that name has (or "*" if unknown)."""
-
-    def whole(name: str) -> set[tuple[str, str]]:
-        return {(name, key) for key in EXAMPLE_SECRETS.get(name, {"*"})}
-
-    read: set[tuple[str, str]] = set()
-    for container in _containers(pod):
-        for source in container.get("envFrom", []):
-            if "secretRef" in source:
-                read |= whole(source["secretRef"]["name"])
-        for env in container.get("env", []):
-            ref = env.get("valueFrom", {}).get("secretKeyRef")
-            if ref:
-                read.add((ref["name"], ref["key"]))
-    for volume in pod.get("volumes", []):
-        sources = [volume, *volume.get("projected", {}).get("sources", [])]
-        for source in sources:
-            secret = source.get("secret")
-            if secret is None:
-                continue
-            name = secret.get("secretName") or secret["name"]
-            items = secret.get("items")
-            read |= {(name, i["key"]) for i in items} if items else whole(name)
-    return read
-
-
-def _env_from_secrets(pod: Doc) -> dict[str, tuple[str, str]]:
-    """Environment variable → the (secret, key) it comes from, over the pod's containers."""
-    found: dict[str, tuple[str, str]] = {}
-    for container in _containers(pod):
-        for source in container.get("envFrom", []):
-            if "secretRef" in source:
-                name = source["secretRef"]["name"]
-                found |= {key: (name, key) for key in EXAMPLE_SECRETS.get(name, set())}
-        for env in container.get("env", []):
-            ref = env.get("valueFrom", {}).get("secretKeyRef")
-            if ref:
-                found[env["name"]] = (ref["name"], ref["key"])
-    return found
-
-
-OVERLAY_NAMES = sorted(p.name for p in OVERLAYS.iterdir() if p.is_dir())
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_every_service_pod_gets_the_token_public_key(overlay: str) -> None:
-    pods = _pods(_rendered(overlay))
+    by_name = pods(build(overlay))
     for service in SERVICES:
-        env = _env_from_secrets(pods[f"packline-{service}"])
+        env = env_from_secrets(by_name[f"packline-{service}"])
         assert env.get(PUBLIC_KEY) == (TOKENS_SECRET, PUBLIC_KEY), service
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_only_the_console_can_read_the_token_private_key(overlay: str) -> None:
-    pods = _pods(_rendered(overlay))
+    by_name = pods(build(overlay))
     readers = {
         name
-        for name, pod in pods.items()
-        if (TOKENS_SECRET, PRIVATE_KEY) in _secrets_read(pod)
-        or PRIVATE_KEY in _env_from_secrets(pod)
+        for name, pod in by_name.items()
+        if (TOKENS_SECRET, PRIVATE_KEY) in secrets_read(pod) or PRIVATE_KEY in env_from_secrets(pod)
     }
     assert readers == {"packline-console"}
-    assert _env_from_secrets(pods["packline-console"])[PRIVATE_KEY] == (TOKENS_SECRET, PRIVATE_KEY)
+    assert env_from_secrets(by_name["packline-console"])[PRIVATE_KEY] == (
+        TOKENS_SECRET,
+        PRIVATE_KEY,
+    )
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_only_the_collector_and_the_waybill_get_the_secrets_key(overlay: str) -> None:
-    pods = _pods(_rendered(overlay))
+    by_name = pods(build(overlay))
     readers = {
         name
-        for name, pod in pods.items()
-        if any(secret == "packline-secrets-key" for secret, _ in _secrets_read(pod))
-        or SECRETS_KEY in _env_from_secrets(pod)
+        for name, pod in by_name.items()
+        if any(secret == "packline-secrets-key" for secret, _ in secrets_read(pod))
+        or SECRETS_KEY in env_from_secrets(pod)
     }
     assert readers == {"packline-collector", "packline-waybill"}
     for name in readers:
-        assert _env_from_secrets(pods[name])[SECRETS_KEY] == ("packline-secrets-key", SECRETS_KEY)
+        assert env_from_secrets(by_name[name])[SECRETS_KEY] == ("packline-secrets-key", SECRETS_KEY)
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_no_pod_reads_single_account_marketplace_keys(overlay: str) -> None:
     """Marketplace accounts live in the collector's database now, sealed with the secrets key."""
-    docs = _rendered(overlay)
-    assert "packline-marketplaces" not in _of_kind(docs, "Secret")
-    for name, pod in _pods(docs).items():
-        assert not {s for s, _ in _secrets_read(pod)} & {"packline-marketplaces"}, name
+    docs = build(overlay)
+    assert "packline-marketplaces" not in of_kind(docs, "Secret")
+    for name, pod in pods(docs).items():
+        assert not {s for s, _ in secrets_read(pod)} & {"packline-marketplaces"}, name
     assert "packline-marketplaces" not in EXAMPLE_SECRETS
 
 
 def test_the_local_overlay_carries_every_secret_a_pod_reads_in_the_example_shape() -> None:
-    docs = _rendered("local")
-    local = _secret_keys(docs)
+    docs = build("local")
+    local = secret_keys(docs)
     assert local == EXAMPLE_SECRETS
-    for name, pod in _pods(docs).items():
-        for secret, key in _secrets_read(pod):
+    for name, pod in pods(docs).items():
+        for secret, key in secrets_read(pod):
             assert key in local.get(secret, set()), f"{name} reads {secret}/{key}"
 
 
 def test_the_production_overlay_carries_no_secret() -> None:
-    assert not _of_kind(_rendered("production"), "Secret")
-
-
-@pytest.mark.parametrize("overlay", OVERLAY_NAMES)
-def test_every_deployment_of_packline_is_hardened_and_probed(overlay: str) -> None:
-    deployments = {
-        name: d
-        for name, d in _of_kind(_rendered(overlay), "Deployment").items()
-        if d["metadata"].get("labels", {}).get("app.kubernetes.io/part-of") == "packline"
-    }
-    assert set(deployments) >= {f"packline-{app}" for app in APPS}
-    for name, deployment in deployments.items():
-        pod = deployment["spec"]["template"]["spec"]
-        assert pod["automountServiceAccountToken"] is False, name
-        assert pod["securityContext"]["runAsNonRoot"] is True, name
-        for container in pod["containers"]:
-            security = container["securityContext"]
-            assert security["readOnlyRootFilesystem"] is True, name
-            assert security["allowPrivilegeEscalation"] is False, name
-            assert security["capabilities"]["drop"] == ["ALL"], name
-            assert container["livenessProbe"]["httpGet"]["path"] == "/health/live", name
-            assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready", name
-            assert container["startupProbe"]["httpGet"]["path"] == "/health/live", name
+    assert not of_kind(build("production"), "Secret")
 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_the_console_runs_beside_the_services_and_calls_their_services(overlay: str) -> None:
-    docs = _rendered(overlay)
-    console = _of_kind(docs, "Deployment")["packline-console"]
+    docs = build(overlay)
+    console = of_kind(docs, "Deployment")["packline-console"]
     container = console["spec"]["template"]["spec"]["containers"][0]
     assert container["command"] == ["python", "-m", "packline_console"]
     assert container["args"] == ["serve"]
-    assert _of_kind(docs, "Service")["packline-console"]["spec"]["ports"][0]["targetPort"] == "http"
-    assert "packline-console" in _of_kind(docs, "PodDisruptionBudget")
+    assert of_kind(docs, "Service")["packline-console"]["spec"]["ports"][0]["targetPort"] == "http"
+    assert "packline-console" in of_kind(docs, "PodDisruptionBudget")
     # It consumes no topic: nothing to scale on lag.
-    scaled = {s["spec"]["scaleTargetRef"]["name"] for s in _of_kind(docs, "ScaledObject").values()}
+    scaled = {s["spec"]["scaleTargetRef"]["name"] for s in of_kind(docs, "ScaledObject").values()}
     assert "packline-console" not in scaled
     env = {e["name"]: e.get("value") for e in container.get("env", [])}
-    services = _of_kind(docs, "Service")
+    services = of_kind(docs, "Service")
     for service in SERVICES:
         ports = services[f"packline-{service}"]["spec"]["ports"]
         port = next(p["port"] for p in ports if p["name"] == "http")
         assert env[f"PACKLINE_{service.upper()}_URL"] == f"http://packline-{service}:{port}"
-    assert _env_from_secrets(console["spec"]["template"]["spec"])["PACKLINE_DATABASE_URL"] == (
+    assert env_from_secrets(console["spec"]["template"]["spec"])["PACKLINE_DATABASE_URL"] == (
         "packline-database-console",
         "PACKLINE_DATABASE_URL",
     )
@@ -272,10 +148,10 @@ def test_the_console_runs_beside_the_services_and_calls_their_services(overlay: 
 
 @pytest.mark.parametrize("overlay", OVERLAY_NAMES)
 def test_the_migrate_job_migrates_every_app_as_its_own_role(overlay: str) -> None:
-    job = _of_kind(_rendered(overlay), "Job")["packline-migrate"]
+    job = of_kind(build(overlay), "Job")["packline-migrate"]
     pod = job["spec"]["template"]["spec"]
     script = "\n".join(pod["containers"][0]["args"])
-    env = _env_from_secrets(pod)
+    env = env_from_secrets(pod)
     for app in APPS:
         variable = f"DATABASE_URL_{app.upper()}"
         assert f'PACKLINE_DATABASE_URL="${variable}" python -m packline_{app} migrate' in script
@@ -285,7 +161,7 @@ def test_the_migrate_job_migrates_every_app_as_its_own_role(overlay: str) -> Non
 def test_the_local_overlays_keys_are_usable() -> None:
     """A pair that does not match would answer every console call 401; a malformed secrets
     key stops the collector and the waybill at start."""
-    secrets = _of_kind(_rendered("local"), "Secret")
+    secrets = of_kind(build("local"), "Secret")
     pair = secrets[TOKENS_SECRET]["stringData"]
     assert tokens.public_pem_of(pair[PRIVATE_KEY]).strip() == pair[PUBLIC_KEY].strip()
     caller = tokens.Caller(sub="someone", seller_id="seller-a", role=tokens.Role.OWNER)
@@ -298,7 +174,7 @@ def test_the_local_overlays_keys_are_usable() -> None:
 def test_the_production_console_sets_secure_cookies() -> None:
     """Behind a TLS-terminating ingress the pod sees http, so `unset: when the request came
     over https` would leave the session cookie without Secure."""
-    console = _of_kind(_rendered("production"), "Deployment")["packline-console"]
+    console = of_kind(build("production"), "Deployment")["packline-console"]
     env = {
         e["name"]: e.get("value")
         for e in console["spec"]["template"]["spec"]["containers"][0]["env"]

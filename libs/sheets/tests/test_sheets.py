@@ -6,7 +6,15 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from packline_sheets import Column, UnreadableFile, read, template, template_csv
+from packline_sheets import (
+    Column,
+    UnreadableFile,
+    encrypt,
+    read,
+    read_grid,
+    template,
+    template_csv,
+)
 
 
 def _xlsx(*rows: list[object]) -> bytes:
@@ -75,3 +83,24 @@ def test_a_template_keeps_codes_as_text_and_shades_what_is_required() -> None:
         ["상품코드", "예", "SKU"],
     ]
     assert template_csv(columns) == "\ufeff상품코드,메모\r\n".encode()
+
+
+def test_a_password_protected_xlsx_is_read_with_its_password_and_refused_without() -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["안내: 이 파일은 개인정보를 담고 있습니다"])
+    sheet.append(["상품주문번호", "수량"])
+    sheet.append(["2026112800000002", 2])
+    out = io.BytesIO()
+    book.save(out)
+    locked = encrypt(out.getvalue(), "1234")
+    assert list(read_grid(locked, "1234")) == [
+        (1, ["안내: 이 파일은 개인정보를 담고 있습니다", None]),
+        (2, ["상품주문번호", "수량"]),
+        (3, ["2026112800000002", 2]),
+    ]
+    with pytest.raises(UnreadableFile, match="password-protected"):
+        read_grid(locked)
+    with pytest.raises(UnreadableFile, match="password is wrong"):
+        read_grid(locked, "4321")

@@ -84,12 +84,13 @@ class Demo:
         placed = seeded["placed"]
         self.say(
             f"판매처: {self.count} buyers' orders on the simulated marketplaces "
-            f"({len(placed['COUPANG'])} Coupang boxes, {len(placed['NAVER'])} Naver product orders)"
+            f"({len(placed['COUPANG'])} Coupang boxes, {len(placed['NAVER'])} Naver product orders, "
+            f"{len(placed.get('ELEVENST', []))} 11st shipping units)"
         )
         job = market.collect(self.call, SELLER, self.say)
         self.say(
-            f"주문수집: {job['created']} orders collected through the Coupang WING and Naver Commerce "
-            f"APIs ({job['acknowledged']} acknowledged, {job['unchanged']} already known)"
+            f"주문수집: {job['created']} orders collected through the Coupang WING, Naver Commerce "
+            f"and 11st APIs ({job['acknowledged']} acknowledged, {job['unchanged']} already known)"
         )
         # a buyer cancels on the marketplace; the next collection turns it into OrderCancelled
         client_id, cancelled = self.accounts["NAVER"]["client_id"], placed["NAVER"][0]

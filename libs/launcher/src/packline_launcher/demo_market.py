@@ -10,7 +10,7 @@ from packline_marketsim.catalogue import CATALOGUE, Product, by_code
 
 UNMAPPED = by_code("LAVER-200G")  # left for a person to match once orders wait for it
 SHORT_SKU = "BONE-SOUP"  # kept short, so some bundles wait for stock
-MARKETPLACES = ("COUPANG", "NAVER")
+MARKETPLACES = ("COUPANG", "NAVER", "ELEVENST")
 
 Call = Callable[..., Any]  # (service, path, **httpx kwargs) -> JSON
 
@@ -41,9 +41,11 @@ def mapped_products() -> tuple[Product, ...]:
 
 
 def open_accounts(call: Call, seller_id: str, market_url: str) -> dict[str, dict[str, str]]:
-    """One Coupang and one Naver account on the simulator, registered with the collector."""
+    """One Coupang, one Naver and one 11st account on the simulator, registered with the
+    collector."""
     coupang = call("marketsim", "/_sim/accounts", json={"marketplace": "COUPANG"})
     naver = call("marketsim", "/_sim/accounts", json={"marketplace": "NAVER"})
+    elevenst = call("marketsim", "/_sim/accounts", json={"marketplace": "ELEVENST"})
     for body in (
         {
             "marketplace": "COUPANG",
@@ -58,11 +60,17 @@ def open_accounts(call: Call, seller_id: str, market_url: str) -> dict[str, dict
             "client_id": naver["client_id"],
             "client_secret": naver["client_secret"],
         },
+        {
+            "marketplace": "ELEVENST",
+            "name": "11번가 (simulated)",
+            "seller_login": elevenst["seller_id"],
+            "api_key": elevenst["api_key"],
+        },
     ):
         call(
             "collector", "/accounts", json={"seller_id": seller_id, "base_url": market_url, **body}
         )
-    return {"COUPANG": coupang, "NAVER": naver}
+    return {"COUPANG": coupang, "NAVER": naver, "ELEVENST": elevenst}
 
 
 def seed_orders(call: Call, accounts: dict[str, dict[str, str]], count: int) -> dict[str, Any]:
@@ -77,6 +85,7 @@ def seed_orders(call: Call, accounts: dict[str, dict[str, str]], count: int) -> 
                 "count": count,
                 "coupang": accounts["COUPANG"]["vendor_id"],
                 "naver": accounts["NAVER"]["client_id"],
+                "elevenst": accounts["ELEVENST"]["seller_id"],
                 "paid_from": paid_from.isoformat(),
                 "spacing_seconds": spacing,
             },
@@ -87,7 +96,7 @@ def seed_orders(call: Call, accounts: dict[str, dict[str, str]], count: int) -> 
 def collect(
     call: Call, seller_id: str, say: Callable[[str], None], timeout: float = 120.0
 ) -> dict[str, Any]:
-    """주문통합수집 over the last day from both marketplaces; polls the job until it ends."""
+    """주문통합수집 over the last day from every marketplace; polls the job until it ends."""
     start = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     job = call(
         "collector",

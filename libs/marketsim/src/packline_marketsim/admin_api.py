@@ -16,12 +16,17 @@ from packline_simkit import add_script_routes
 
 class NewAccount(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    marketplace: Literal["COUPANG", "NAVER"]
+    marketplace: Literal["COUPANG", "NAVER", "ELEVENST"]
     vendor_id: str = ""
     access_key: str = ""
     secret_key: str = ""
     client_id: str = ""
     client_secret: str = ""
+    seller_id: str = Field(default="", description="11st seller ID (판매자 ID)")
+    api_key: str = Field(default="", description="11st openapikey")
+    encoding: Literal["euc-kr", "utf-8"] = Field(
+        default="euc-kr", description="11st: how the account's answers are encoded"
+    )
 
 
 class Seed(BaseModel):
@@ -31,6 +36,7 @@ class Seed(BaseModel):
     count: int = Field(ge=1, le=100_000)
     coupang: str | None = Field(default=None, description="vendorId to put Coupang orders on")
     naver: str | None = Field(default=None, description="client_id to put Naver orders on")
+    elevenst: str | None = Field(default=None, description="11st seller ID to put orders on")
     seed: int = 20261128
     paid_from: datetime | None = None
     spacing_seconds: float = Field(default=20.0, ge=0)
@@ -73,21 +79,35 @@ def router(sim: Simulator) -> APIRouter:
                 "access_key": c.access_key,
                 "secret_key": c.secret_key,
             }
+        if body.marketplace == "ELEVENST":
+            e = sim.add_elevenst(body.seller_id, body.api_key, body.encoding)
+            return {
+                "marketplace": "ELEVENST",
+                "seller_id": e.seller_id,
+                "api_key": e.api_key,
+                "encoding": e.encoding,
+            }
         n = sim.add_naver(body.client_id, body.client_secret)
         return {"marketplace": "NAVER", "client_id": n.client_id, "client_secret": n.client_secret}
 
     @api.post("/orders/generate", status_code=201)
     async def seed_orders(body: Seed) -> dict[str, Any]:
-        accounts = {"COUPANG": body.coupang, "NAVER": body.naver}
+        accounts = {"COUPANG": body.coupang, "NAVER": body.naver, "ELEVENST": body.elevenst}
+        known = {
+            "COUPANG": set(sim.coupang),
+            "NAVER": set(sim.naver),
+            "ELEVENST": set(sim.elevenst),
+        }
         for marketplace, account in accounts.items():
-            known = sim.coupang if marketplace == "COUPANG" else sim.naver
-            if account is not None and account not in known:
+            if account is not None and account not in known[marketplace]:
                 raise HTTPException(
                     404, f"no {marketplace} account {account}; POST /_sim/accounts first"
                 )
         marketplaces = tuple(m for m, a in accounts.items() if a)
         if not marketplaces:
-            raise HTTPException(422, "name a coupang vendorId, a naver client_id, or both")
+            raise HTTPException(
+                422, "name a coupang vendorId, a naver client_id or an 11st seller ID"
+            )
         orders = generate(
             body.count,
             marketplaces=marketplaces,
@@ -216,9 +236,11 @@ def router(sim: Simulator) -> APIRouter:
 
     @api.get("/pushes")
     async def pushes(
-        marketplace: Literal["COUPANG", "NAVER"] | None = None, account: str | None = None
+        marketplace: Literal["COUPANG", "NAVER", "ELEVENST"] | None = None,
+        account: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Every tracking-number row pushed (Coupang invoice, Naver dispatch) with its answer,
+        """Every tracking-number row pushed (Coupang invoice, Naver dispatch, 11st 발송처리)
+        with its answer,
         oldest first: one row per line and call."""
         return [
             p.view()

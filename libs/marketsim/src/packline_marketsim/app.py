@@ -6,7 +6,15 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from packline_marketsim import admin_api, coupang_api, coupang_claims, naver_api
+from packline_marketsim import (
+    admin_api,
+    coupang_api,
+    coupang_claims,
+    elevenst_admin,
+    elevenst_api,
+    naver_api,
+    order_files,
+)
 from packline_marketsim.naver_auth import NaverError
 from packline_marketsim.state import Call, Simulator
 from packline_simkit import simulator_app, validation_problems
@@ -36,13 +44,16 @@ def create_app(sim: Simulator | None = None) -> FastAPI:
         sim.calls.append(Call(marketplace, account, operation, status, sim.now()))
 
     app = simulator_app(
-        "Packline marketplace simulator (Coupang WING, Naver Commerce)",
+        "Packline marketplace simulator (Coupang WING, Naver Commerce, 11st Open API)",
         sim,
         [
             coupang_api.router(sim),
             coupang_claims.router(sim),
             naver_api.router(sim),
+            elevenst_api.router(sim),
+            elevenst_admin.router(sim),  # before the admin API's /_sim/orders/{marketplace}
             admin_api.router(sim),
+            order_files.router(sim),
         ],
         record,
     )

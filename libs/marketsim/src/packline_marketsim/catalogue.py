@@ -17,6 +17,8 @@ class Product:
     coupang_item_id: str  # vendorItemId: the option id Coupang orders are matched on
     naver_product_id: str  # productId (channel product number)
     naver_option_code: str  # optionCode
+    elevenst_product_id: str = ""  # 11st prdNo
+    elevenst_option_id: str = ""  # 11st prdStckNo (the ordered option's stock number)
 
     def listing(self, marketplace: str) -> tuple[str, str]:
         """(listing_id, option_id) as the collector reads them from that marketplace."""
@@ -24,6 +26,8 @@ class Product:
             return self.coupang_product_id, self.coupang_item_id
         if marketplace == "NAVER":
             return self.naver_product_id, self.naver_option_code
+        if marketplace == "ELEVENST":
+            return self.elevenst_product_id, self.elevenst_option_id
         raise ValueError(f"the simulator has no marketplace {marketplace!r}")
 
 
@@ -40,6 +44,8 @@ def _p(
         f"7005123450{n}",
         f"881234567{n // 10}",
         f"3456120{n}",
+        f"29{n // 10}70295",
+        f"88{n}120034",
     )
 
 

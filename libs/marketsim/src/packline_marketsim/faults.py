@@ -17,6 +17,8 @@ class Faults:
     response: JSONResponse | None = None
     malformed: bool = False
     ack_retry: bool = False
+    odd_encoding: bool = False  # 11st: CP949-only text, and a Content-Type naming UTF-8
+    broken_xml: bool = False  # 11st: the document is cut off
     change_address: list[Rule] = field(default_factory=list)
     cancel: list[Rule] = field(default_factory=list)
 
@@ -58,6 +60,10 @@ async def take(
             found.malformed = True
         elif rule.action == "ack_retry":
             found.ack_retry = True
+        elif rule.action == "odd_encoding":
+            found.odd_encoding = True
+        elif rule.action == "broken_xml":
+            found.broken_xml = True
         elif rule.action == "change_address":
             found.change_address.append(rule)
         elif rule.action == "cancel":

@@ -21,6 +21,13 @@ Operation = Literal[
     "query",
     "confirm",
     "dispatch",
+    # 11st
+    "complete",
+    "packaging",
+    "reqpackaging",
+    "reqdelivery",
+    "cancelorders",
+    "orderlistalladdr",
 ]
 Action = Literal[
     "rate_limit",  # 429 with Retry-After and rate-limit headers (Naver: code GW.RATE_LIMIT)
@@ -30,6 +37,8 @@ Action = Literal[
     "change_address",  # the buyer moves the order to another address, then the call runs
     "cancel",  # the buyer cancels the order (Coupang cancel/hold counts, Naver claim) first
     "ack_retry",  # Coupang acknowledgement: the box fails with retryRequired=true
+    "odd_encoding",  # 11st: CP949-only syllables under euc-kr, the Content-Type saying UTF-8
+    "broken_xml",  # 11st: the XML document is cut off
 ]
 
 
@@ -41,8 +50,10 @@ class Rule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     action: Action
-    marketplace: Literal["COUPANG", "NAVER"] | None = None
-    account: str | None = Field(default=None, description="vendorId or Naver client_id")
+    marketplace: Literal["COUPANG", "NAVER", "ELEVENST"] | None = None
+    account: str | None = Field(
+        default=None, description="vendorId, Naver client_id or 11st seller ID"
+    )
     operation: Operation | None = None
     times: int = Field(default=1, ge=1)
     skip: int = Field(default=0, ge=0)

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 import bcrypt
 
-from packline_marketsim import coupang_state, naver_state, sparse
+from packline_marketsim import coupang_state, elevenst_state, naver_state, sparse
 from packline_marketsim.coupang_state import CoupangBox
+from packline_marketsim.elevenst_state import ElevenstAccount, ElevenstLine
 from packline_marketsim.generator import GeneratedOrder
 from packline_marketsim.naver_state import NaverProductOrder
 from packline_marketsim.pushes import PushRecord
@@ -67,12 +68,15 @@ class Simulator:
     calls: list[Call] = field(default_factory=list)
     null_share: float = 0.2  # orders whose optional fields come null or missing (sparse.py)
     pushes: list[PushRecord] = field(default_factory=list)
+    elevenst: dict[str, ElevenstAccount] = field(default_factory=dict)
+    elevenst_lines: dict[str, dict[tuple[str, int], ElevenstLine]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
         self._next_box = 642_538_970_006_400_001 + self.seed * 1_000_000
         self._next_naver = 2026_1128_0000_0001 + self.seed * 1_000_000
         self._sequence = 0
+        self._next_elevenst = 2026_1128_0000_001 + self.seed * 1_000_000
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -97,8 +101,31 @@ class Simulator:
         self.changes.setdefault(account.client_id, [])
         return account
 
+    def add_elevenst(
+        self, seller_id: str = "", api_key: str = "", encoding: str = "euc-kr"
+    ) -> ElevenstAccount:
+        account = ElevenstAccount(
+            seller_id or f"seller{self.rng.randint(10**4, 10**5 - 1)}",
+            api_key or secrets.token_hex(16),
+            encoding,
+        )
+        self.elevenst[account.seller_id] = account
+        self.elevenst_lines.setdefault(account.seller_id, {})
+        return account
+
+    def elevenst_line(self, seller_id: str, ord_no: str, seq: str) -> ElevenstLine | None:
+        found = self.elevenst_lines.get(seller_id, {})
+        return found.get((ord_no, int(seq))) if seq.isdigit() else None
+
     def place(self, order: GeneratedOrder, account: str) -> list[str]:
         """Put a generated order on the account's marketplace; returns its shipping-unit ids."""
+        if order.marketplace == "ELEVENST":
+            ord_no, dlv_no = str(self._next_elevenst), str(self._next_elevenst % 10**9 + 4 * 10**8)
+            self._next_elevenst += 1
+            for line in elevenst_state.lines_from(order, account, ord_no, dlv_no, self.rng):
+                line.sparse = sparse.chosen(self.seed, ord_no, self.null_share)
+                self.elevenst_lines[account][line.line_key] = line
+            return [dlv_no]
         if order.marketplace == "COUPANG":
             box = coupang_state.box_from(
                 order,

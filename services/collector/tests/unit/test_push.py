@@ -36,13 +36,14 @@ def _leased(attempts: int) -> PushLine:
 def test_a_line_collected_through_a_marketplace_account_awaits_its_push() -> None:
     assert _new("COUPANG", uuid.uuid4()).state is PushState.PENDING
     assert _new("NAVER", uuid.uuid4()).state is PushState.PENDING
+    assert _new("ELEVENST", uuid.uuid4()).state is PushState.PENDING
 
 
 def test_an_order_registered_by_hand_or_on_a_marketplace_we_cannot_push_to_is_not_applicable() -> (
     None
 ):
     assert _new("COUPANG", None).state is PushState.NOT_APPLICABLE  # Excel, no account
-    assert _new("ELEVENST", uuid.uuid4()).state is PushState.NOT_APPLICABLE
+    assert _new("GMARKET", uuid.uuid4()).state is PushState.NOT_APPLICABLE
 
 
 def test_an_unavailable_marketplace_is_retried_until_a_person_must_look() -> None:

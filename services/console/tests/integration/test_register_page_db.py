@@ -141,3 +141,23 @@ async def test_the_upload_template_comes_from_the_collector(new_schema: Any) -> 
     assert sheet is not None and "주문번호" in [c.value for c in next(sheet.iter_rows())]
     assert csv_file.status_code == 200 and "주문번호" in csv_file.content.decode("utf-8-sig")
     assert odd.status_code == 422
+
+
+async def test_the_page_names_the_accepted_files_and_an_unknown_file_gets_their_headers(
+    new_schema: Any,
+) -> None:
+    async with work_console(new_schema) as work, work.console.browser() as operator:
+        await operator.sign_in(OPERATOR)
+        page = await operator.client.get("/register")
+        unknown = await _upload(operator, "창고,품번\r\nA,1\r\n".encode())
+
+    accepted = re.search(r'id="accepted-files">(.*?)</p>', page.text, re.S)
+    assert accepted, page.text[:3000]
+    for name in ("쿠팡 WING", "네이버 스마트스토어", "11번가", "Packline 양식"):
+        assert name in accepted.group(1)
+    assert unknown.status_code == 422
+    expected = re.search(r'id="expected">(.*?)</table>', unknown.text, re.S)
+    assert expected, unknown.text[:3000]
+    cells = html.unescape(expected.group(1))
+    for header in ("묶음배송번호", "상품주문번호", "배송번호", "판매처"):
+        assert header in cells

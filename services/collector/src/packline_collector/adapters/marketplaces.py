@@ -9,6 +9,9 @@ import httpx
 from packline_collector.adapters.coupang_client import CoupangClient
 from packline_collector.adapters.coupang_gateway import CoupangGateway
 from packline_collector.adapters.coupang_invoices import CoupangInvoices
+from packline_collector.adapters.elevenst_client import ElevenstClient
+from packline_collector.adapters.elevenst_dispatch import ElevenstDispatch, ElevenstStatus
+from packline_collector.adapters.elevenst_gateway import ElevenstGateway
 from packline_collector.adapters.http_retry import MarketplaceError, RetryPolicy
 from packline_collector.adapters.naver_client import NaverClient
 from packline_collector.adapters.naver_dispatch import NaverDispatch
@@ -91,10 +94,16 @@ class Gateways:
             self._naver[key] = naver
         return naver
 
+    def _elevenst(self, account: Account, base: str) -> ElevenstClient:
+        key = self._opened(account, "secret")
+        return ElevenstClient(self.http, base, key, account.who, self.policy)
+
     def for_account(self, account: Account) -> Gateway:
         base = self._base(account, "collected")
         if account.marketplace == "COUPANG":
             return CoupangGateway(self._coupang(account, base), account.seller_id)
+        if account.marketplace == "ELEVENST":
+            return ElevenstGateway(self._elevenst(account, base), account.seller_id)
         return NaverGateway(self._naver_client(account, base), account.seller_id)
 
     def pusher_for(self, account: Account) -> TrackingPusher:
@@ -102,6 +111,8 @@ class Gateways:
         base = self._base(account, "pushed")
         if account.marketplace == "COUPANG":
             return CoupangInvoices(self._coupang(account, base))
+        if account.marketplace == "ELEVENST":
+            return ElevenstDispatch(self._elevenst(account, base))
         return NaverDispatch(self._naver_client(account, base))
 
     def status_reader_for(self, account: Account) -> StatusReader:
@@ -109,4 +120,6 @@ class Gateways:
         base = self._base(account, "checked")
         if account.marketplace == "COUPANG":
             return CoupangStatus(self._coupang(account, base))
+        if account.marketplace == "ELEVENST":
+            return ElevenstStatus(self._elevenst(account, base))
         return NaverStatus(self._naver_client(account, base))

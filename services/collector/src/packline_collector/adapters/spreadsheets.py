@@ -1,13 +1,13 @@
 """주문 일괄등록 files, read and templated through packline_sheets (.xlsx, or .csv in UTF-8 or
 CP949); which columns mean what is domain/excel_columns.py's."""
 
-from packline_sheets import Column, UnreadableFile, read
+from packline_sheets import Column, UnreadableFile, read, read_grid
 from packline_sheets import template as sheet_template
 from packline_sheets import template_csv as sheet_template_csv
 
 from packline_collector.domain.excel_columns import COLUMNS, REQUIRED, TEMPLATE
 
-__all__ = ["UnreadableFile", "read", "template", "template_csv"]
+__all__ = ["UnreadableFile", "read", "read_grid", "template", "template_csv"]
 
 TEXT_COLUMNS = ("order_id", "mobile", "phone", "postcode", "listing_id", "option_id")
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-MarketplaceWithApi = Literal["COUPANG", "NAVER"]
+MarketplaceWithApi = Literal["COUPANG", "NAVER", "ELEVENST"]
 
 
 def mask(value: str) -> str:
@@ -17,7 +17,8 @@ def mask(value: str) -> str:
 
 
 class NewAccount(BaseModel):
-    """Coupang: vendor_id, access_key, secret_key. Naver: client_id, client_secret."""
+    """Coupang: vendor_id, access_key, secret_key. Naver: client_id, client_secret. 11st:
+    seller_login (the 판매자 ID), api_key (the openapikey)."""
 
     model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
@@ -33,6 +34,10 @@ class NewAccount(BaseModel):
     secret_key: SecretStr = SecretStr("")
     client_id: str = Field(default="", max_length=64)
     client_secret: SecretStr = SecretStr("")
+    seller_login: str = Field(
+        default="", max_length=64, description="11st: the seller ID (판매자 ID) of the key"
+    )
+    api_key: SecretStr = SecretStr("")
     base_url: str = Field(default="", max_length=300, description="Empty: the real API host")
     interval_minutes: int = Field(default=10, strict=True, ge=1, le=1440)
 
@@ -45,6 +50,15 @@ class NewAccount(BaseModel):
                     ("vendor_id", self.vendor_id),
                     ("access_key", self.access_key.get_secret_value()),
                     ("secret_key", self.secret_key.get_secret_value()),
+                )
+                if not v
+            ]
+        elif self.marketplace == "ELEVENST":
+            missing = [
+                n
+                for n, v in (
+                    ("seller_login", self.seller_login),
+                    ("api_key", self.api_key.get_secret_value()),
                 )
                 if not v
             ]
@@ -63,10 +77,14 @@ class NewAccount(BaseModel):
 
     @property
     def login_id(self) -> str:
+        if self.marketplace == "ELEVENST":
+            return self.seller_login
         return self.vendor_id if self.marketplace == "COUPANG" else self.client_id
 
     @property
     def secret(self) -> str:
+        if self.marketplace == "ELEVENST":
+            return self.api_key.get_secret_value()
         value = self.secret_key if self.marketplace == "COUPANG" else self.client_secret
         return value.get_secret_value()
 
@@ -80,7 +98,7 @@ def key_context(account_id: uuid.UUID, column: str) -> str:
 class SealedKeys:
     """An account's keys as stored (packline_runtime.secret_box values)."""
 
-    secret: bytes = field(repr=False)  # Coupang secretKey, Naver client_secret
+    secret: bytes = field(repr=False)  # Coupang secretKey, Naver client_secret, 11st API key
     access_key: bytes | None = field(default=None, repr=False)  # Coupang only
 
 
@@ -99,7 +117,9 @@ class Account:
     @property
     def who(self) -> str:
         """How errors name the account: label, marketplace and public id, never a key."""
-        id_name = "vendorId" if self.marketplace == "COUPANG" else "client_id"
+        id_name = {"COUPANG": "vendorId", "ELEVENST": "seller ID"}.get(
+            self.marketplace, "client_id"
+        )
         return f"{self.marketplace} account '{self.name}' ({id_name} {self.login_id})"
 
     @classmethod
@@ -143,6 +163,8 @@ def view(row: dict[str, Any]) -> dict[str, Any]:
             "access_key": row["access_key_hint"],
             "secret_key": "********",
         }
+    elif row["marketplace"] == "ELEVENST":
+        shown |= {"seller_login": row["login_id"], "api_key": "********"}
     else:
         shown |= {"client_id": row["login_id"], "client_secret": "********"}
     return shown

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 OFFICIAL_HOSTS = {
     "COUPANG": "api-gateway.coupang.com",
     "NAVER": "api.commerce.naver.com",
+    "ELEVENST": "api.11st.co.kr",
 }
 _UNSAFE_CHARACTERS = re.compile(r"[\s\\\x00-\x1f\x7f]")
 

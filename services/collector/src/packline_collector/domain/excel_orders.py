@@ -33,18 +33,18 @@ class Parsed:
     notes: list[dict[str, Any]] = field(default_factory=list)
     error_count: int = 0
     rows: int = 0
+    # field -> the header this file gives it (a marketplace's own file); else the template's
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def column(self, fld: str) -> str:
+        return self.headers.get(fld) or (COLUMNS[fld][0] if fld in COLUMNS else fld)
 
     def error(self, row: int, fld: str, problem: str) -> None:
         self.error_count += 1
-        fld = fld.rsplit(".", 1)[-1] if fld.rsplit(".", 1)[-1] in COLUMNS else fld
+        last = fld.rsplit(".", 1)[-1]
+        fld = last if last in COLUMNS or last in self.headers else fld
         if len(self.errors) < MAX_ERRORS:
-            self.errors.append(
-                {
-                    "row": row,
-                    "column": COLUMNS[fld][0] if fld in COLUMNS else fld,
-                    "problem": problem,
-                }
-            )
+            self.errors.append({"row": row, "column": self.column(fld), "problem": problem})
 
 
 def _read_row(
@@ -79,8 +79,9 @@ def _read_row(
         if isinstance(found, tuple):
             found, note = found
             if note:
-                parsed.notes.append({"row": row, "column": COLUMNS[fld][0], "note": note})
+                parsed.notes.append({"row": row, "column": parsed.column(fld), "note": note})
         out[fld] = found
+    out["line_id"] = cells.text(values.get("line_id"))  # a marketplace file's own line id
     for fld in ("order_id", "name", "address1", "product_name"):
         if ok and not out.get(fld):
             parsed.error(row, fld, "empty; this column is required")
@@ -91,8 +92,13 @@ def _read_row(
     return out if ok else None
 
 
-def parse_rows(seller_id: str, rows: Iterable[tuple[int, dict[str, Any]]], now: datetime) -> Parsed:
-    parsed = Parsed()
+def parse_rows(
+    seller_id: str,
+    rows: Iterable[tuple[int, dict[str, Any]]],
+    now: datetime,
+    parsed: Parsed | None = None,
+) -> Parsed:
+    parsed = parsed or Parsed()
     groups: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     for row, values in rows:
         parsed.rows += 1
@@ -113,7 +119,7 @@ def parse_rows(seller_id: str, rows: Iterable[tuple[int, dict[str, Any]]], now: 
                     )
         lines = [
             {
-                "line_id": str(n),
+                "line_id": v["line_id"] or str(n),
                 "listing_id": (v["listing_id"] or v["product_name"])[:64],
                 "option_id": (v["option_id"] or v["option_name"])[:64],
                 "product_name": v["product_name"][:300],

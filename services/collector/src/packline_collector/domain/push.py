@@ -14,7 +14,7 @@ from packline_contracts import OrderRef
 
 # Marketplaces Packline can push to; an order of another, or one registered by hand or Excel
 # (no account), has nowhere to be pushed: NOT_APPLICABLE, never a failure.
-PUSHABLE = frozenset({"COUPANG", "NAVER"})
+PUSHABLE = frozenset({"COUPANG", "NAVER", "ELEVENST"})
 MAX_TRANSIENT_ATTEMPTS = 8  # ticks of "unavailable" before a line is FAILED for a person
 T = TypeVar("T")
 CANCELLED_AT_MARKETPLACE = "CANCELLED_AT_MARKETPLACE"  # order_attention kind (CS)

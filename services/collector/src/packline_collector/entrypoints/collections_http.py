@@ -3,13 +3,14 @@ the orders it found needing a person (확인 필요) and marking one handled (�
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from packline_collector.adapters import jobs_repository as jobs
 from packline_collector.adapters import order_changes_repository as changes
+from packline_collector.domain.accounts import MarketplaceWithApi
 from packline_collector.domain.attention import (
     AlreadyResolved,
     AttentionItem,
@@ -35,7 +36,9 @@ class CollectRequest(BaseModel):
     seller_id: str | None = Field(
         default=None, min_length=1, max_length=64, description="Default: the signed-in seller"
     )
-    marketplaces: list[str] = Field(default_factory=lambda: ["COUPANG", "NAVER"], min_length=1)
+    marketplaces: list[str] = Field(
+        default_factory=lambda: list(get_args(MarketplaceWithApi)), min_length=1
+    )
     period_from: AwareDatetime = Field(description="With offset, e.g. 2026-11-27T00:00:00+09:00")
     period_to: AwareDatetime | None = Field(default=None, description="Default: now")
 
@@ -51,7 +54,7 @@ def router(runtime: ServiceRuntime, collection: Collection) -> APIRouter:
         seller = auth.own_seller(caller, request.seller_id)
         end = request.period_to or datetime.now(UTC)
         start = request.period_from
-        unknown = sorted(set(request.marketplaces) - {"COUPANG", "NAVER"})
+        unknown = sorted(set(request.marketplaces) - set(get_args(MarketplaceWithApi)))
         if unknown:
             raise HTTPException(
                 422, f"no API collection for {', '.join(unknown)}: register those orders by Excel"

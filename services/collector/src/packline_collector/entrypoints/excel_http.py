@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from pydantic import AwareDatetime, BaseModel, Field
 
 from packline_collector.adapters import order_changes_repository as changes
@@ -65,10 +65,22 @@ def router(runtime: ServiceRuntime) -> APIRouter:
 
     @api.post("/excel", status_code=201)
     async def upload(
-        caller: auth.CallerDep, request: Request, seller_id: SellerId = None
+        caller: auth.CallerDep,
+        request: Request,
+        seller_id: SellerId = None,
+        x_file_password: Annotated[
+            str | None,
+            Header(
+                max_length=256,
+                description="The password of a protected .xlsx (Naver's download); never kept",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
-        """Body: the .xlsx or .csv file itself. One bad cell rejects the file, with every
-        problem named by row and column."""
+        """Body: the .xlsx or .csv file itself: Packline's template, or the order file
+        downloaded from 쿠팡 WING, 네이버 스마트스토어 or 11번가, known by its header row. One
+        bad cell rejects the file, with every problem named by row and column; rows the
+        marketplace's file marks cancelled or shipped are skipped (`skipped`, with reasons).
+        An unknown file is refused with `expected`: each source's required headers."""
         seller = auth.own_seller(caller, seller_id)
         data = await request.body()
         if len(data) > MAX_BYTES:
@@ -78,11 +90,22 @@ def router(runtime: ServiceRuntime) -> APIRouter:
         try:
             async with runtime.unit_of_work() as uow:
                 return await excel.register_file(
-                    uow, seller, data, datetime.now(UTC), registered_by=caller.sub
+                    uow,
+                    seller,
+                    data,
+                    datetime.now(UTC),
+                    registered_by=caller.sub,
+                    password=x_file_password,
                 )
         except excel.FileRejected as exc:
             raise HTTPException(
-                422, {"message": str(exc), "problems": exc.total, "rows": exc.errors}
+                422,
+                {
+                    "message": str(exc),
+                    "problems": exc.total,
+                    "rows": exc.errors,
+                    "expected": exc.expected,
+                },
             ) from exc
 
     @api.get("/excel/batches")

@@ -1,7 +1,9 @@
 """엑셀등록: a whole file of orders registered in one transaction, or none of it; the list of
 uploaded files; and 일괄삭제 of one file's orders while no stage past matching has them."""
 
+import itertools
 import uuid
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -10,16 +12,31 @@ from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.adapters import spreadsheets
 from packline_collector.domain.excel_columns import map_headers
-from packline_collector.domain.excel_orders import parse_rows
+from packline_collector.domain.excel_orders import Parsed, parse_rows
+from packline_collector.domain.order_file_rows import SOURCES, rows_as_template
+from packline_collector.domain.order_files import (
+    HEADER_SEARCH_ROWS,
+    NotRecognised,
+    Recognised,
+    recognise,
+)
+from packline_collector.domain.order_template import TEMPLATE_SOURCE
 from packline_collector.service_layer.use_cases import register_orders
 from packline_contracts import Marketplace, OrderCancelled, OrderRef
 from packline_runtime.unit_of_work import UnitOfWork
 
 
 class FileRejected(ValueError):
-    def __init__(self, message: str, errors: list[dict[str, Any]], total: int) -> None:
+    def __init__(
+        self,
+        message: str,
+        errors: list[dict[str, Any]],
+        total: int,
+        expected: dict[str, list[str]] | None = None,
+    ) -> None:
         super().__init__(message)
         self.errors, self.total = errors, total
+        self.expected = expected or {}  # an unknown file: each source's required headers
 
 
 class BatchNotFound(LookupError):
@@ -35,21 +52,32 @@ class DeleteRefused(ValueError):
 
 
 async def register_file(
-    uow: UnitOfWork, seller_id: str, data: bytes, now: datetime, registered_by: str = ""
+    uow: UnitOfWork,
+    seller_id: str,
+    data: bytes,
+    now: datetime,
+    registered_by: str = "",
+    password: str | None = None,
 ) -> dict[str, Any]:
+    """Packline's template, or a marketplace's own order file (쿠팡 WING, 네이버 스마트스토어,
+    11번가) known by its header row; all of it registered, or none."""
     try:
-        header, rows = spreadsheets.read(data)
+        grid = spreadsheets.read_grid(data, password)
+        top = list(itertools.islice(grid, HEADER_SEARCH_ROWS))
+        found = recognise(top, (*SOURCES, TEMPLATE_SOURCE))
+        parsed, skipped = Parsed(), list[dict[str, Any]]()
+        rows = itertools.chain(top, grid)
+        parsed = parse_rows(seller_id, _rows(found, rows, parsed, skipped), now, parsed)
     except spreadsheets.UnreadableFile as exc:
         raise FileRejected(str(exc), [], 1) from exc
-    mapping, problems = map_headers(header)
-    if problems:
-        errors = [{"row": 1, "column": "", "problem": p} for p in problems]
-        raise FileRejected("the header row is not usable; nothing registered", errors, len(errors))
-    by_field = (
-        (n, {f: values[i] if i < len(values) else None for f, i in mapping.items()})
-        for n, values in rows
-    )
-    parsed = parse_rows(seller_id, by_field, now)
+    except NotRecognised as exc:
+        errors = [{"row": 0, "column": "", "problem": str(exc)}]
+        raise FileRejected(str(exc), errors, 1, exc.expected) from exc
+    except _HeaderProblems as exc:
+        errors = [{"row": found.header_row, "column": "", "problem": p} for p in exc.problems]
+        raise FileRejected(
+            "the header row is not usable; nothing registered", errors, len(errors)
+        ) from exc
     if parsed.error_count:
         raise FileRejected(
             f"{parsed.error_count} problem(s) in {parsed.rows} row(s); nothing registered — fix them and upload the whole file again",
@@ -57,20 +85,50 @@ async def register_file(
             parsed.error_count,
         )
     if not parsed.orders:
-        raise FileRejected("the file holds no orders", [], 0)
+        raise FileRejected(
+            "the file holds no orders" + (f" ({len(skipped)} row(s) skipped)" if skipped else ""),
+            skipped[:200],
+            0,
+        )
     batch_id = uuid.uuid4()
     result = await register_orders(
         uow, parsed.orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
     )
     return {
         "batch_id": str(batch_id),
-        "rows": parsed.rows,
+        "source": found.source.key,
+        "rows": parsed.rows + len(skipped),
         "orders": len(parsed.orders),
         "created": len(result.created),
         "duplicates": len(result.duplicates),
         "repaired": parsed.notes[:100],
         "repaired_count": len(parsed.notes),
+        "skipped": skipped[:200],
+        "skipped_count": len(skipped),
     }
+
+
+class _HeaderProblems(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _rows(
+    found: Recognised,
+    rows: Iterable[tuple[int, list[Any]]],
+    parsed: Parsed,
+    skipped: list[dict[str, Any]],
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    if found.source is not TEMPLATE_SOURCE:
+        yield from rows_as_template(found, rows, parsed, skipped)
+        return
+    header = next(values for n, values in rows if n == found.header_row)
+    mapping, problems = map_headers([str(h if h is not None else "").strip() for h in header])
+    if problems:
+        raise _HeaderProblems(problems)
+    for n, values in rows:
+        yield n, {f: values[i] if i < len(values) else None for f, i in mapping.items()}
 
 
 def _ref(row: dict[str, Any]) -> OrderRef:

@@ -118,15 +118,19 @@ async def add_account(
     secret_key: Text = "",
     client_id: Text = "",
     client_secret: Text = "",
+    seller_login: Text = "",
+    api_key: Text = "",
 ) -> Response:
     if marketplace not in collect.API_MARKETPLACES:
-        raise Refused(422, "API로 수집하는 판매처는 쿠팡과 네이버 스마트스토어입니다.")
+        raise Refused(422, "API로 수집하는 판매처는 쿠팡, 네이버 스마트스토어, 11번가입니다.")
     keys = {
         "vendor_id": vendor_id.strip(),
         "access_key": access_key.strip(),
         "secret_key": secret_key.strip(),
         "client_id": client_id.strip(),
         "client_secret": client_secret.strip(),
+        "seller_login": seller_login.strip(),
+        "api_key": api_key.strip(),
     }
     added = await attempt(
         collect.add_account(console.services, session.user, marketplace, name.strip(), keys),

@@ -69,6 +69,16 @@ def row_errors(exc: ServiceProblem) -> list[dict[str, Any]]:
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
 
+def expected_headers(exc: ServiceProblem) -> dict[str, list[str]]:
+    """An unknown file's 422 lists each source's required headers (`expected`)."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    inner = body.get("detail") if isinstance(body.get("detail"), dict) else {}
+    found = body.get("expected", inner.get("expected") if isinstance(inner, dict) else None)
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): [str(h) for h in v] for k, v in found.items() if isinstance(v, list)}
+
+
 @dataclass
 class Sections:
     """Loads a page's parts one by one: a part whose service fails is None and a banner."""

@@ -15,6 +15,7 @@ from packline_console.entrypoints.page_kit import (
     KST,
     Sections,
     attempt,
+    expected_headers,
     failure,
     field_errors,
     kst_moment,
@@ -58,6 +59,7 @@ async def _page(
         batches=batches or ([], False),
         marketplaces=register.MARKETPLACES,
         sources=register.SOURCES,
+        file_sources=register.FILE_SOURCES,
         now=console.clock().astimezone(KST).strftime("%Y-%m-%dT%H:%M"),
         banners=sections.banners,
         **said,
@@ -176,12 +178,14 @@ async def upload_excel(
     console: ConsoleDep,
     session: ChangeDep,
     orders: Annotated[UploadFile, File()],
+    password: Annotated[str, Form(max_length=256)] = "",
 ) -> Response:
     content = await upload_bytes(orders)
     try:
-        done = await register.upload(console.services, session.user, content)
+        done = await register.upload(console.services, session.user, content, password)
     except ServiceProblem as exc:
         problems = row_errors(exc)
+        expected = expected_headers(exc)
         header, rows = rows_of(
             content, (p["row"] for p in problems if isinstance(p.get("row"), int))
         )
@@ -193,13 +197,18 @@ async def upload_excel(
             problems=problems,
             header=header,
             bad_rows=rows,
+            expected=expected,
             filename=orders.filename or "",
         )
     except ServiceDown as exc:
         return await _failed(request, console, session, exc)
+    source = register.FILE_SOURCES.get(str(done.get("source", "")), "")
+    skipped = done.get("skipped_count", 0)
     notice = (
-        f"{orders.filename or '파일'}: {done.get('rows', 0)}줄에서 주문 {done.get('orders', 0)}건, "
-        f"새로 등록 {done.get('created', 0)}건, 이미 있던 주문 {done.get('duplicates', 0)}건."
+        f"{orders.filename or '파일'}{f' ({source})' if source else ''}: "
+        f"{done.get('rows', 0)}줄에서 주문 {done.get('orders', 0)}건, "
+        f"새로 등록 {done.get('created', 0)}건, 이미 있던 주문 {done.get('duplicates', 0)}건"
+        + (f", 취소·출고된 줄 {skipped}개는 건너뜀." if skipped else ".")
     )
     return said(request, PAGE, notice)
 

@@ -8,7 +8,7 @@ from typing import Any
 from packline_console.adapters.services import Services
 from packline_console.domain.accounts import User
 
-API_MARKETPLACES = {"COUPANG": "쿠팡", "NAVER": "네이버 스마트스토어"}
+API_MARKETPLACES = {"COUPANG": "쿠팡", "NAVER": "네이버 스마트스토어", "ELEVENST": "11번가"}
 JOB_STATUS = {
     "RUNNING": "진행 중",
     "SUCCEEDED": "완료",
@@ -24,6 +24,7 @@ ATTENTION_KINDS = {
 KEY_FIELDS = {
     "COUPANG": ("vendor_id", "access_key", "secret_key"),
     "NAVER": ("client_id", "client_secret"),
+    "ELEVENST": ("seller_login", "api_key"),
 }
 
 

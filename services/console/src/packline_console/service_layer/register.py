@@ -61,9 +61,28 @@ async def register_one(services: Services, user: User, order: dict[str, Any]) ->
     return bool(done.get("created"))
 
 
-async def upload(services: Services, user: User, content: bytes) -> dict[str, Any]:
+# the files the collector's 엑셀등록 reads, as its answer's `source` names them
+FILE_SOURCES = {
+    "TEMPLATE": "Packline 양식",
+    "COUPANG_WING": "쿠팡 WING 주문 목록 (배송관리 엑셀)",
+    "NAVER_SMARTSTORE": "네이버 스마트스토어 주문 엑셀 (발주발송관리/주문통합검색, 비밀번호 파일 가능)",
+    "ELEVENST": "11번가 발송처리 주문 엑셀",
+}
+
+
+async def upload(
+    services: Services, user: User, content: bytes, password: str = ""
+) -> dict[str, Any]:
+    """The file as the collector reads it; a protected file's password goes in a header (never
+    a query parameter, which access logs keep)."""
     done: dict[str, Any] = await services.call(
-        user, "collector", "POST", "/orders/excel", params=_seller(user), content=content
+        user,
+        "collector",
+        "POST",
+        "/orders/excel",
+        params=_seller(user),
+        content=content,
+        headers={"x-file-password": password} if password else None,
     )
     return done
 
