@@ -63,9 +63,9 @@ def wait_until(what: str, check: Callable[[], bool], timeout: float, every: floa
         time.sleep(every)
 
 
-async def _read(bootstrap: str, topic: str, idle_seconds: float) -> list[Any]:
+async def _read(bootstrap: str, topics: list[str], idle_seconds: float) -> list[Any]:
     consumer = AIOKafkaConsumer(
-        topic,
+        *topics,
         bootstrap_servers=bootstrap,
         group_id=f"e2e-reader-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
@@ -88,7 +88,12 @@ async def _read(bootstrap: str, topic: str, idle_seconds: float) -> list[Any]:
 
 def read_topic(bootstrap: str, topic: str, idle_seconds: float = 8.0) -> list[Any]:
     """Every record of a topic, from the beginning, through an ordinary Kafka consumer."""
-    return asyncio.run(_read(bootstrap, topic, idle_seconds))
+    return asyncio.run(_read(bootstrap, [topic], idle_seconds))
+
+
+def read_topics(bootstrap: str, topics: list[str], idle_seconds: float = 8.0) -> list[Any]:
+    """Every record of several topics through one consumer (one group join, not one each)."""
+    return asyncio.run(_read(bootstrap, topics, idle_seconds))
 
 
 async def _republish(bootstrap: str, records: list[Any]) -> None:

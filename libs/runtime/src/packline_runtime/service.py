@@ -33,7 +33,7 @@ from packline_runtime.kafka import bootstrap_servers, ensure_topics, make_broker
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
 from packline_runtime.settings import Settings
-from packline_runtime.telemetry import setup_telemetry
+from packline_runtime.telemetry import flush_telemetry, setup_telemetry
 from packline_runtime.unit_of_work import UnitOfWork, unit_of_work
 
 log = logging.getLogger(__name__)
@@ -257,6 +257,7 @@ class ServiceRuntime:
         self.watch.close()
         await self._pool.close()
         self._pool = None
+        await asyncio.to_thread(flush_telemetry)  # blocking HTTP; the loop still runs
 
     async def broker_check(self) -> str:
         """ok, unreachable, or recovering (back as a new incarnation, not yet refilled)."""

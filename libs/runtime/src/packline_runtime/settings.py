@@ -64,7 +64,11 @@ class Settings(BaseSettings):
     )
     prune_batch_size: int = Field(default=5_000, ge=1, le=100_000)
     log_level: str = "INFO"
-    otlp_endpoint: str = Field(default="", description="OTLP/HTTP traces endpoint; empty = off")
+    otlp_endpoint: str = Field(
+        default="",
+        description="OTLP/HTTP collector base URL (http://collector:4318; /v1/traces is "
+        "appended unless given); empty = no traces exported (docs/traces.md)",
+    )
     token_public_key: str = Field(
         default="",
         description="PEM of the console's Ed25519 public key; every API but health and "

@@ -10,12 +10,25 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
+log = logging.getLogger(__name__)
+
+TRACES_PATH = "/v1/traces"
+FLUSH_TIMEOUT_MILLIS = 5_000
+
 _configured = False
+_tracer_provider: TracerProvider | None = None
+
+
+def traces_endpoint(otlp_endpoint: str) -> str:
+    """The OTLP/HTTP traces URL for a collector's base URL (`http://collector:4318`, as
+    OTEL_EXPORTER_OTLP_ENDPOINT is given); a URL already ending in /v1/traces is kept."""
+    base = otlp_endpoint.strip().rstrip("/")
+    return base if base.endswith(TRACES_PATH) else base + TRACES_PATH
 
 
 def setup_telemetry(service: str, *, otlp_endpoint: str = "", log_level: str = "INFO") -> None:
     """Call once per process, from the composition root, before anything is consumed."""
-    global _configured
+    global _configured, _tracer_provider
     if _configured:
         return
     _configured = True
@@ -26,10 +39,13 @@ def setup_telemetry(service: str, *, otlp_endpoint: str = "", log_level: str = "
     if otlp_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
+        # headers, compression, timeout and TLS files come from the standard
+        # OTEL_EXPORTER_OTLP_TRACES_* variables, which the exporter reads itself
         tracer_provider.add_span_processor(
-            BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{otlp_endpoint}/v1/traces"))
+            BatchSpanProcessor(OTLPSpanExporter(endpoint=traces_endpoint(otlp_endpoint)))
         )
     trace.set_tracer_provider(tracer_provider)
+    _tracer_provider = tracer_provider
     metrics.set_meter_provider(
         MeterProvider(resource=resource, metric_readers=[PrometheusMetricReader()])
     )
@@ -40,3 +56,13 @@ def setup_telemetry(service: str, *, otlp_endpoint: str = "", log_level: str = "
     )
     # aiokafka reports every rebalance step at INFO; keep the service's own lines readable
     logging.getLogger("aiokafka").setLevel(logging.WARNING)
+    if otlp_endpoint:
+        log.info("%s: exporting traces to %s", service, traces_endpoint(otlp_endpoint))
+
+
+def flush_telemetry() -> None:
+    """Send the spans still queued for export. Called when the service shuts down: uvicorn
+    re-raises SIGTERM after a graceful shutdown, so the SDK's exit hook never runs and the
+    batch processor's queue would be lost."""
+    if _tracer_provider is not None and not _tracer_provider.force_flush(FLUSH_TIMEOUT_MILLIS):
+        log.warning("spans not exported within %d ms of shutdown", FLUSH_TIMEOUT_MILLIS)
