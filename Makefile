@@ -32,6 +32,7 @@ up: install ## run every service until Ctrl-C
 HAVE_JAVA_MVN := $(shell command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 && echo yes)
 
 HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo yes)
+HAVE_PROMETHEUS := $(shell command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && echo yes)
 # Each run keeps its servers' data under its own temporary directory, removed afterwards: another
 # pytest on the same machine (pytest prunes old /tmp/pytest-of-<user> directories) cannot delete
 # a database or broker directory under a running test.
@@ -41,6 +42,10 @@ test: install lint ## lint, unit, integration, end-to-end (embedded broker, and 
 ifneq ($(HAVE_CHROMIUM),yes)
 	@echo "chromium not on PATH: SKIPPING the console's browser tests (tests/browser, marker browser)."
 	@echo "Install Debian's chromium and fonts-nanum (apt-get install chromium fonts-nanum)."
+endif
+ifneq ($(HAVE_PROMETHEUS),yes)
+	@echo "prometheus/promtool not on PATH: SKIPPING the Prometheus rule checks (tests/ops) and"
+	@echo "the Prometheus integration test (tests/e2e/test_prometheus.py). apt-get install prometheus"
 endif
 ifeq ($(HAVE_JAVA_MVN),yes)
 	$(PY) scripts/kafka/kafka.py fetch

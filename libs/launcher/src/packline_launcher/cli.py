@@ -10,6 +10,9 @@ from types import FrameType
 
 from packline_launcher.console_users import sign_in_lines
 from packline_launcher.demo import SELLER, Demo
+from packline_launcher.prometheus import MISSING as PROMETHEUS_MISSING
+from packline_launcher.prometheus import PrometheusServer
+from packline_launcher.prometheus import binary as prometheus_binary
 from packline_launcher.stack import CONSOLE, Stack
 
 
@@ -40,6 +43,9 @@ def _print_stack(stack: Stack) -> list[str]:
     for sp in stack.processes:
         if sp.name != CONSOLE:
             print(f"{sp.label:<12} {sp.url}   (docs {sp.url}/docs, metrics {sp.url}/metrics)")
+    if stack.prometheus is not None and stack.prometheus.process is not None:
+        url = stack.prometheus.url
+        print(f"prometheus   {url}   (rules from deploy/prometheus; alerts {url}/alerts)")
     print(f"logs     {stack.workdir / 'logs'}")
     print(
         f"token    packline token --data-dir {stack.workdir} --seller SELLER_ID [--role owner]"
@@ -52,7 +58,19 @@ def _print_stack(stack: Stack) -> list[str]:
 
 
 def up(args: argparse.Namespace) -> int:
-    stack = Stack(Path(args.data_dir), replicas=args.replicas, fresh=args.fresh, console=True)
+    prometheus = None
+    if args.prometheus:
+        if prometheus_binary() is None:
+            print(PROMETHEUS_MISSING, flush=True)
+        else:
+            prometheus = PrometheusServer()
+    stack = Stack(
+        Path(args.data_dir),
+        replicas=args.replicas,
+        fresh=args.fresh,
+        console=True,
+        prometheus=prometheus,
+    )
     _stop_on_signals()
     try:
         print("starting Packline ...", flush=True)
@@ -146,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     p_up.add_argument("--replicas", type=int, default=1, help="processes per service")
     p_up.add_argument("--data-dir", default=".packline", help="embedded database and logs")
     p_up.add_argument("--fresh", action="store_true", help="start with an empty embedded database")
+    p_up.add_argument(
+        "--prometheus",
+        action="store_true",
+        help="also run Debian's prometheus on deploy/prometheus (the console's SRE page reads it)",
+    )
     p_up.set_defaults(func=up)
     p_demo = sub.add_parser("demo", help="run the pipeline on sample orders and print a summary")
     p_demo.add_argument("--orders", type=int, default=300)

@@ -18,6 +18,7 @@ import httpx
 from packline_launcher import keys
 from packline_launcher.embedded import EmbeddedBroker, EmbeddedPostgres, free_port, stop_process
 from packline_launcher.processes import Migrations, ServiceProcess, die_with_parent
+from packline_launcher.prometheus import PrometheusServer
 from packline_launcher.simulator import COURIERS, MARKETPLACES, SimulatorProcess
 from packline_runtime import secret_box, tokens
 from packline_runtime.kafka import ensure_topics
@@ -44,6 +45,7 @@ class Stack:
     marketsim: SimulatorProcess | None = None
     couriersim: SimulatorProcess | None = None
     console: bool = False
+    prometheus: PrometheusServer | None = None  # started beside the services; the console reads it
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -71,6 +73,8 @@ class Stack:
                 for index in range(self.replicas):
                     self.processes.append(self._spawn(name, index))
             self.wait_ready(self.processes)
+            if self.prometheus is not None:
+                self.prometheus.start(self.workdir / "prometheus", self.processes)
             if self.console:  # it needs the services' URLs, known only now
                 self.processes.append(self._spawn(CONSOLE, 0))
                 self.wait_ready(self.processes[-1:])
@@ -148,6 +152,8 @@ class Stack:
             for name in SERVICES:
                 if self.urls(name):
                     env[f"PACKLINE_{name.upper()}_URL"] = self.url(name)
+            if self.prometheus is not None and self.prometheus.process is not None:
+                env["PACKLINE_PROMETHEUS_URL"] = self.prometheus.url
         else:
             env.pop(tokens.PRIVATE_KEY_ENV, None)
         return env
@@ -268,6 +274,8 @@ class Stack:
             assert sp.process is not None
             stop_process(sp.process, sp.label, grace=15.0)
         self.processes.clear()
+        if self.prometheus is not None:
+            self.prometheus.stop()
         if self.marketsim is not None:
             self.marketsim.stop()
             self.marketsim = None

@@ -1,7 +1,7 @@
 """Samples for the observable gauges in `metrics`, taken by `ServiceRuntime` in the background
 (a database or broker query cannot run inside the exporter's synchronous callback): outbox
 backlog and consumer lag every 5 s, and the oldest unprocessed age: per queue of a stage, when
-the oldest item still waiting arrived, across sellers. A service registers the query that tells
+the oldest item still waiting arrived, across sellers; and whether the database answers. A service registers the query that tells
 it (its /flow adapter, through `flow.oldest_of`); it runs every `oldest_sample_seconds`."""
 
 import asyncio
@@ -21,9 +21,26 @@ log = logging.getLogger(__name__)
 OldestQuery = Callable[[Conn], Awaitable[dict[str, datetime | None]]]
 
 
+async def sample_database(service: str, pool: asyncpg.Pool, timeout: float = 2.0) -> bool:
+    """Can this process reach its database now? Noted for the `packline_dependency_up` gauge."""
+    try:
+        async with asyncio.timeout(timeout), pool.acquire() as conn:
+            await conn.fetchval("SELECT 1")
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        metrics.note_dependency(service, "database", False)
+        return False
+    metrics.note_dependency(service, "database", True)
+    return True
+
+
 async def sample_backlog_and_lag(
-    service: str, relay: OutboxRelay | None, kafka_subscribers: Sequence[Any]
+    service: str, pool: asyncpg.Pool, relay: OutboxRelay | None, kafka_subscribers: Sequence[Any]
 ) -> int:
+    """Database reachability, then (the backlog needs the database) backlog and lag."""
+    if not await sample_database(service, pool):
+        return 0
     if relay is not None:
         metrics.SAMPLES["backlog"][(("service", service),)] = await relay.backlog()
     lag: dict[str, float] = {}

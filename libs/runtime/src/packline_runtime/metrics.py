@@ -80,3 +80,64 @@ _meter.create_observable_gauge(
     unit="s",
     description="Age of the oldest item still waiting, per service and queue (0: none waits)",
 )
+
+# Tracking numbers pushed back to marketplaces (송장 전송), per line, by what the answer meant
+# (sent, failed, retry, cancelled, by_hand): the push-failure alert's ratio of failed+retry.
+MARKETPLACE_PUSHES = _meter.create_counter(
+    "packline_marketplace_pushes",
+    unit="1",
+    description="Marketplace order lines a tracking push was tried for, by marketplace, outcome",
+)
+
+# per (service, dependency): 1 when the last check reached the broker / database, 0 when not
+DEPENDENCY_UP: dict[tuple[tuple[str, str], ...], float] = {}
+
+
+def note_dependency(service: str, dependency: str, up: bool) -> None:
+    """What the last reachability check of `dependency` (broker, database) found."""
+    DEPENDENCY_UP[(("service", service), ("dependency", dependency))] = 1.0 if up else 0.0
+
+
+def _observe_dependencies(_options: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(up, dict(labels)) for labels, up in list(DEPENDENCY_UP.items())]
+
+
+_meter.create_observable_gauge(
+    "packline_dependency_up",
+    callbacks=[_observe_dependencies],
+    description="1: the last check reached this dependency (broker, database); 0: it did not",
+)
+
+
+def start_counters(service: str) -> None:
+    """Export the alerting counters at 0 from the start: a series born at 1 would hide its first
+    increment from increase() (Prometheus needs a sample before the rise)."""
+    DEAD_LETTERS.add(0, {"service": service})
+    OUTBOX_PUBLISHED.add(0, {"service": service})
+
+
+# per (service, deadline): the earliest deadline an item still waiting must meet (None: nothing
+# waits), as last sampled; exported as seconds past it (0 until it passes), taken at export time
+DEADLINES: dict[tuple[tuple[str, str], ...], datetime | None] = {}
+
+
+def overdue_ages(now: datetime | None = None) -> list[tuple[dict[str, str], float]]:
+    """Seconds since each sampled earliest deadline passed; 0 when it has not or nothing waits."""
+    moment = now or datetime.now(UTC)
+    return [
+        (dict(labels), 0.0 if due is None else max(0.0, (moment - due).total_seconds()))
+        for labels, due in list(DEADLINES.items())
+    ]
+
+
+def _observe_overdue(_options: CallbackOptions) -> Iterable[Observation]:
+    return [Observation(age, labels) for labels, age in overdue_ages()]
+
+
+_meter.create_observable_gauge(
+    "packline_overdue_seconds",
+    callbacks=[_observe_overdue],
+    unit="s",
+    description="Seconds the earliest deadline of an item still waiting has been missed, per "
+    "service and deadline (e.g. collector, shipping_cutoff); 0: none missed",
+)

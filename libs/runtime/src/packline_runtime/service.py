@@ -23,7 +23,15 @@ from faststream.specification import AsyncAPI
 from pydantic import SkipValidation
 
 from packline_contracts import DeadLettered, Event, topic_of
-from packline_runtime import auth, dead_letters_http, gauges, operations_http, problems, retention
+from packline_runtime import (
+    auth,
+    dead_letters_http,
+    gauges,
+    metrics,
+    operations_http,
+    problems,
+    retention,
+)
 from packline_runtime.body_limits import BodyLimits
 from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
@@ -113,6 +121,9 @@ class ServiceRuntime:
             await self._confirm_incarnation()
         except BrokerUnreachable as exc:
             log.warning("%s: broker unreachable (%s)", self.service, exc)
+            metrics.note_dependency(self.service, "broker", False)
+            return 0
+        metrics.note_dependency(self.service, "broker", True)
         return 0
 
     async def _confirm_incarnation(self) -> None:
@@ -151,9 +162,9 @@ class ServiceRuntime:
             return await retention.prune(conn, self._retention)
 
     async def _sample_gauges(self) -> int:
-        """Outbox backlog and consumer lag, for the observable gauges in `metrics`."""
+        """Database reachability, outbox backlog and consumer lag, for the gauges in `metrics`."""
         return await gauges.sample_backlog_and_lag(
-            self.service, self._relay, self._kafka_subscribers
+            self.service, self.pool, self._relay, self._kafka_subscribers
         )
 
     def oldest_waiting(self, query: OldestQuery) -> None:
@@ -223,6 +234,7 @@ class ServiceRuntime:
     async def lifespan(self, _app: FastAPI) -> AsyncIterator[None]:
         s = self.settings
         setup_telemetry(self.service, otlp_endpoint=s.otlp_endpoint, log_level=s.log_level)
+        metrics.start_counters(self.service)
         self._pool = await create_pool(
             s.database_url, self.service, min_size=s.db_pool_min, max_size=s.db_pool_max
         )

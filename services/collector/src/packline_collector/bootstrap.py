@@ -19,6 +19,7 @@ from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.domain.mismatch import StatusReader
 from packline_collector.domain.push import TrackingPusher
 from packline_collector.domain.remote import Gateway
+from packline_collector.domain.shipping_cutoff import parse_cutoff
 from packline_collector.entrypoints import (
     accounts_http,
     collections_http,
@@ -30,7 +31,7 @@ from packline_collector.entrypoints import (
     stats_http,
     subscriber,
 )
-from packline_collector.service_layer import account_keys
+from packline_collector.service_layer import account_keys, shipping_overdue
 from packline_collector.service_layer.collection import Collection
 from packline_collector.service_layer.mismatches import Checker
 from packline_collector.service_layer.push import Pusher
@@ -54,11 +55,22 @@ class CollectorSettings(Settings):
     push_lease_seconds: float = 300.0
     mismatch_check_seconds: float = 3600.0  # how often shipped orders are read again
     mismatch_lookback_days: int = Field(default=14, ge=1, le=31)
+    shipping_cutoff: str = Field(
+        default="15:00",
+        description="출고 마감, HH:MM Asia/Seoul: an order collected before it ships that day, "
+        "one collected after it by the next day's (the overdue-shipping alert's deadline)",
+    )
     marketplace_allowed_hosts: str = Field(
         default="",
         description="Comma-separated host:port a marketplace account may point at besides the "
         "marketplaces' own https hosts (simulators; http allowed there)",
     )
+
+    @field_validator("shipping_cutoff")
+    @classmethod
+    def _cutoff(cls, value: str) -> str:
+        parse_cutoff(value)
+        return value
 
     @field_validator("marketplace_allowed_hosts")
     @classmethod
@@ -149,6 +161,8 @@ def create_app(settings: Settings) -> FastAPI:
     runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
     pusher = Pusher(lambda: runtime.pool, marketplaces.pusher_for, s.push_lease_seconds)
     runtime.every(s.push_tick_seconds, "tracking-push", pusher.push_due)
+    overdue = shipping_overdue.sampler(lambda: runtime.pool, parse_cutoff(s.shipping_cutoff))
+    runtime.every(s.oldest_sample_seconds, "shipping-overdue", overdue)
     checker = Checker(
         lambda: runtime.pool,
         marketplaces.status_reader_for,

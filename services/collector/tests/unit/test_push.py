@@ -9,10 +9,12 @@ from packline_collector.domain.push import (
     LineKey,
     NewPush,
     PushLine,
+    PushResult,
     PushState,
     Verdict,
     after_retry,
     backoff,
+    outcomes,
 )
 
 
@@ -59,3 +61,25 @@ def test_the_wait_between_tries_grows_and_is_capped() -> None:
     waits = [backoff(n) for n in range(1, 12)]
     assert waits == sorted(waits) and waits[0] == timedelta(seconds=30)
     assert waits[-1] == timedelta(minutes=30)
+
+
+def test_push_outcomes_are_counted_per_marketplace_and_verdict() -> None:
+    naver, coupang = (
+        _leased(0),
+        PushLine(
+            LineKey("s1", "COUPANG", "2002", "1"), uuid.uuid4(), "CJGLS", "612345678902", 0, ""
+        ),
+    )
+    done = [
+        (naver, PushResult(Verdict.SENT)),
+        (naver, PushResult(Verdict.RETRY, "UNAVAILABLE")),
+        (coupang, PushResult(Verdict.FAILED, "REFUSED")),
+        (coupang, PushResult(Verdict.FAILED, "REFUSED")),
+        (coupang, PushResult(Verdict.BY_HAND)),
+    ]
+    assert outcomes(done) == {
+        ("NAVER", "sent"): 1,
+        ("NAVER", "retry"): 1,
+        ("COUPANG", "failed"): 2,
+        ("COUPANG", "by_hand"): 1,
+    }

@@ -171,3 +171,13 @@ class PushView(BaseModel):
     result_message: str
     cancelled_at_marketplace: bool = Field(description="A CS case: not retried in bulk")
     sent_at: datetime | None
+
+
+def outcomes(done: Sequence[tuple[PushLine, PushResult]]) -> dict[tuple[str, str], int]:
+    """Lines per (marketplace, outcome) of one push, the outcome being the verdict in lower case
+    (sent, failed, retry, cancelled, by_hand): what `packline_marketplace_pushes_total` counts."""
+    counted: dict[tuple[str, str], int] = {}
+    for line, result in done:
+        key = (line.key.marketplace, result.verdict.value.lower())
+        counted[key] = counted.get(key, 0) + 1
+    return counted

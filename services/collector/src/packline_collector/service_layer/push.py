@@ -30,8 +30,10 @@ from packline_collector.domain.push import (
     by_hand_detail,
     cancelled_detail,
     cs_detail,
+    outcomes,
 )
 from packline_contracts import Event, OrderRef, Shipped, WaybillIssued
+from packline_runtime import metrics
 from packline_runtime.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -157,6 +159,15 @@ class Pusher:
             async with conn.transaction():
                 await pushes.save_results(conn, done, datetime.now(UTC))
                 await changes.add_attention(conn, cases)
+        _count_outcomes(done)
+
+
+def _count_outcomes(done: Sequence[tuple[PushLine, PushResult]]) -> None:
+    """Per marketplace and outcome, once saved: the push-failure alert's numbers."""
+    for (marketplace, outcome), lines in outcomes(done).items():
+        metrics.MARKETPLACE_PUSHES.add(
+            lines, {"service": "collector", "marketplace": marketplace, "outcome": outcome}
+        )
 
 
 async def cancel_pushes(uow: UnitOfWork, refs: Sequence[OrderRef]) -> int:

@@ -14,39 +14,20 @@ from packline_console.settings import SERVICES
 HOUR = timedelta(hours=1)
 STEP = timedelta(seconds=30)
 
-# key, title, unit, the PromQL that gives the same line per service
+# key, title, unit, and the series Prometheus records for the same line per service
+# (deploy/prometheus/rules/recording.yml: the alerts read the same names)
 CHARTS = (
-    (
-        "events",
-        "단계별 처리 이벤트 (초당)",
-        "/s",
-        "sum by (service) (rate(packline_events_in_total[1m]))",
-    ),
-    (
-        "p50",
-        "핸들러 처리시간 p50 (배치 1건)",
-        "s",
-        "histogram_quantile(0.5, sum by (service, le) (rate(packline_handler_seconds_bucket[1m])))",
-    ),
-    (
-        "p99",
-        "핸들러 처리시간 p99 (배치 1건)",
-        "s",
-        "histogram_quantile(0.99, sum by (service, le) (rate(packline_handler_seconds_bucket[1m])))",
-    ),
-    ("lag", "컨슈머 랙 (밀린 레코드 수)", "", "sum by (service) (packline_consumer_lag)"),
-    ("backlog", "아웃박스 적체 (미발행 행)", "", "sum by (service) (packline_outbox_backlog)"),
-    (
-        "dead",
-        "새 데드레터 (구간마다)",
-        "",
-        "sum by (service) (increase(packline_dead_letters_total[1m]))",
-    ),
+    ("events", "단계별 처리 이벤트 (초당)", "/s", "service:packline_events_in:rate1m"),
+    ("p50", "핸들러 처리시간 p50 (배치 1건)", "s", "service:packline_handler_seconds:p50_1m"),
+    ("p99", "핸들러 처리시간 p99 (배치 1건)", "s", "service:packline_handler_seconds:p99_1m"),
+    ("lag", "컨슈머 랙 (밀린 레코드 수)", "", "service:packline_consumer_lag:sum"),
+    ("backlog", "아웃박스 적체 (미발행 행)", "", "service:packline_outbox_backlog:sum"),
+    ("dead", "새 데드레터 (구간마다)", "", "service:packline_dead_letters:increase1m"),
     (
         "oldest",
         "가장 오래 기다린 건 (초)",
         "",
-        "max by (service) (packline_oldest_unprocessed_age_seconds)",
+        "service:packline_oldest_unprocessed_age_seconds:max",
     ),
 )
 NOTES = (
