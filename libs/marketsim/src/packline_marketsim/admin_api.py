@@ -264,7 +264,8 @@ def router(sim: Simulator) -> APIRouter:
 
     @api.get("/pushes")
     async def pushes(
-        marketplace: Literal["COUPANG", "NAVER", "ELEVENST", "ESM"] | None = None,
+        marketplace: Literal["COUPANG", "NAVER", "ELEVENST", "GMARKET", "AUCTION", "ESM"]
+        | None = None,
         account: str | None = None,
     ) -> list[dict[str, Any]]:
         """Every tracking-number row pushed (Coupang invoice, Naver dispatch, 11st and ESM

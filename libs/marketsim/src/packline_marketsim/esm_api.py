@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 
 from packline_marketsim import esm_auth, esm_state, faults
-from packline_marketsim.esm_state import SEOUL, EsmOrder
+from packline_marketsim.esm_state import SEOUL, SITE_NAMES, EsmOrder
 from packline_marketsim.state import EsmAccount, Simulator
 
 ORDERS = "/shipping/v1/Order"
@@ -169,8 +169,10 @@ def router(sim: Simulator) -> APIRouter:
             refusal = "유효하지 않은 송장번호입니다."
         elif when is None or abs(sim.now() - when) > timedelta(days=2):
             refusal = "발송일은 호출 시점 기준 2일 이내여야 합니다."
+        # recorded under the order's site, as the seller's order ids are (GMARKET/AUCTION)
+        site = "ESM" if o is None else SITE_NAMES[o.site]
         sim.record_push(
-            "ESM", account.master_id, order_no, order_no, str(company), number,
+            site, account.master_id, order_no, order_no, str(company), number,
             "OK" if not refusal else refusal, "ShippingInfo",
         )  # fmt: skip
         if refusal or o is None:

@@ -16,6 +16,7 @@ from packline_marketsim.people import masked_name, safe_number
 SEOUL = ZoneInfo("Asia/Seoul")
 AUCTION, GMARKET = 1, 2  # siteType of the order API
 SITE_OF = {"AUCTION": AUCTION, "GMARKET": GMARKET}
+SITE_NAMES = {site: name for name, site in SITE_OF.items()}
 # OrderStatus: 1 결제완료 (not yet confirmed), 2 배송준비중, 3 배송중, 4 배송완료, 5 구매결정완료
 NEW, PREPARING, SHIPPING, DELIVERED, DECIDED = 1, 2, 3, 4, 5
 

@@ -291,12 +291,11 @@ async def test_shipping_is_pushed_recorded_and_read_back(
     verdicts = [results[line.key].verdict for line in lines]
     assert verdicts == [Verdict.SENT, Verdict.SENT, Verdict.CANCELLED, Verdict.FAILED]
     assert results[lines[3].key].code == "NO_COURIER_CODE"
-    pushed = (await http.get(f"{market.url}/_sim/pushes", params={"marketplace": "ESM"})).json()
-    assert [
-        (p["order_id"], p["courier_code"], p["tracking_number"], p["result_code"]) for p in pushed
-    ][:2] == [
-        (str(nos[0]), "10013", "123456789012", "OK"),
-        (str(nos[1]), "10008", "612345678901", "OK"),
+    found = await http.get(f"{market.url}/_sim/pushes", params={"account": account.master_id})
+    pushed = [(p["marketplace"], p["order_id"], p["courier_code"], p["tracking_number"], p["result_code"]) for p in found.json()]  # fmt: skip
+    assert pushed[:2] == [  # recorded under the order's site, as our order ids are
+        (lines[0].key.marketplace, str(nos[0]), "10013", "123456789012", "OK"),
+        (lines[1].key.marketplace, str(nos[1]), "10008", "612345678901", "OK"),
     ]
     assert placed[nos[0]].status == 3 and placed[nos[0]].invoice == "123456789012"
     # pushed again (a retried tick): ESM refuses, the order holds our number: SENT
