@@ -169,7 +169,9 @@ def _mismatches_reported(
     }, found
 
     # the day's reconciliation per account agrees with all of the above
-    totals: dict[str, Counter[str]] = {"COUPANG": Counter(), "NAVER": Counter()}
+    # every marketplace an order came from (Coupang, Naver, 11st, Gmarket and Auction through
+    # the one ESM account), each with its own line
+    totals: dict[str, Counter[str]] = {name: Counter() for name in collected}
     for day in sorted(days):  # one day, or two when the test runs over midnight in Seoul
         answer = loop.collector(f"/reconciliation?date={day.isoformat()}")
         for account in answer["accounts"]:

@@ -165,8 +165,8 @@ class Simulator:
             order, master_id, site, seller, self._next_esm + 1, self._next_esm, self.rng
         )
         self._next_esm += 10
-        for o in found:
-            o.sparse = sparse.chosen(self.seed, str(o.order_no), self.null_share)
+        for o in found:  # drawn per payment: the orders of one cart share their recipient
+            o.sparse = sparse.chosen(self.seed, str(o.pay_no), self.null_share)
             self.esm_orders[master_id][o.order_no] = o
         return [str(o.order_no) for o in found]
 
@@ -213,7 +213,8 @@ class Simulator:
         )
         self._next_naver += 10
         for po in found:
-            po.sparse = sparse.chosen(self.seed, po.product_order_id, self.null_share)
+            # drawn per order: its product orders share the buyer's address, blanks included
+            po.sparse = sparse.chosen(self.seed, po.order_id, self.null_share)
             self.product_orders[account][po.product_order_id] = po
             self.log_change(po, "PAYED", order.paid_at)
         return [po.product_order_id for po in found]
