@@ -52,7 +52,7 @@ def client(
     )
 
 
-async def _nothing(_: int) -> None:
+async def _nothing(fetched: int) -> None:
     return None
 
 
