@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from packline_collector.adapters import batches_repository as batches
+from packline_collector.adapters import options_repository as options
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.adapters import spreadsheets
+from packline_collector.domain import known_ids
 from packline_collector.domain.excel_columns import map_headers
 from packline_collector.domain.excel_orders import Parsed, parse_rows
 from packline_collector.domain.order_file_rows import SOURCES, rows_as_template
@@ -90,9 +92,16 @@ async def register_file(
             skipped[:200],
             0,
         )
+    orders, learned, by_text = parsed.orders, 0, 0
+    need = known_ids.wanted(orders, parsed.stand_ins)
+    if need:  # one look-up of what API collections named, for the ids the file lacks
+        market = found.source.marketplace.value
+        known = await options.lookup(uow.conn, seller_id, market, need.listing_ids, need.option_ids)
+        resolved = known_ids.resolve(orders, parsed.stand_ins, known)
+        orders, learned, by_text = resolved.orders, resolved.learned, resolved.by_text
     batch_id = uuid.uuid4()
     result = await register_orders(
-        uow, parsed.orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
+        uow, orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
     )
     return {
         "batch_id": str(batch_id),
@@ -105,6 +114,8 @@ async def register_file(
         "repaired_count": len(parsed.notes),
         "skipped": skipped[:200],
         "skipped_count": len(skipped),
+        "ids_from_api_orders": learned,
+        "ids_from_file_text": by_text,
     }
 
 
