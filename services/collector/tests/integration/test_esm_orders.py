@@ -29,7 +29,6 @@ def _listed(bodies: list[dict[str, Any]], site: int, status: int) -> list[dict[s
     ]
 
 
-
 async def test_a_70_day_period_is_three_windows_per_site_and_every_order_is_collected(
     market: RunningSimulator,
 ) -> None:
@@ -82,7 +81,6 @@ async def test_the_lines_keep_listing_option_and_integer_won(
         assert line.unit_price_krw == kept.unit_price and line.quantity == kept.quantity
         assert remote.order.marketplace_order_no == str(kept.pay_no)
         assert remote.ref.marketplace.value == ("GMARKET" if kept.site == GMARKET else "AUCTION")
-
 
 
 async def test_a_window_longer_than_31_days_is_refused_by_the_simulator(
@@ -209,6 +207,3 @@ async def test_cancellations_and_a_changed_address_are_seen(
     assert moved is not None
     assert moved.recipient.address1 == placed[second].receiver["DelFrontAddress"]
     assert fetched.acknowledged == len(placed) - 1
-
-
-

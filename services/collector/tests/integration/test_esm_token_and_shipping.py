@@ -97,7 +97,6 @@ async def test_a_tampered_payload_is_refused(
     assert answer.json()["status"]["message"] == "invalid signature"
 
 
-
 def _line(order_no: int, site: int, number: str, courier: str = "CJGLS") -> PushLine:
     marketplace = "GMARKET" if site == GMARKET else "AUCTION"
     key = LineKey("s1", marketplace, str(order_no), str(order_no))

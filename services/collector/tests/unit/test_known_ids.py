@@ -32,7 +32,7 @@ def _parsed(*rows: dict[str, Any]) -> Parsed:
 def _ids(parsed: Parsed, known: list[KnownOption]) -> tuple[list[tuple[str, str]], int, int]:
     done = known_ids.resolve(parsed.orders, parsed.stand_ins, known)
     lines = [(li.listing_id, li.option_id) for o in done.orders for li in o.lines]
-    return lines, done.learned, done.by_text
+    return lines, *done.counts(o.ref.uid for o in parsed.orders)
 
 
 def test_stand_ins_are_the_ids_not_read_from_the_apis_own_column() -> None:

@@ -14,6 +14,7 @@ one whose ids came from the file's text."""
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -50,8 +51,18 @@ class Wanted:
 @dataclass(frozen=True)
 class Resolved:
     orders: list[NewOrder]
-    learned: int  # lines whose stand-ins were all replaced by ids the API gave
-    by_text: int  # lines left with a stand-in (nothing known)
+    # order uid -> its lines whose stand-ins were all replaced by ids the API gave
+    learned: Counter[str]
+    # order uid -> its lines left with a stand-in (nothing known)
+    by_text: Counter[str]
+
+    def counts(self, uids: Iterable[str]) -> tuple[int, int]:
+        """(learned, by_text) lines of these orders (those the upload registered)."""
+        chosen = set(uids)
+        return (
+            sum(n for uid, n in self.learned.items() if uid in chosen),
+            sum(n for uid, n in self.by_text.items() if uid in chosen),
+        )
 
 
 def wording(text: str) -> str:
@@ -81,7 +92,9 @@ def resolve(
     for k in known:
         by_option.setdefault(k.option_id, k.listing_id)
         by_wording.setdefault((k.listing_id, wording(k.option_name)), k.option_id)
-    out, learned, by_text = [], 0, 0
+    out: list[NewOrder] = []
+    learned: Counter[str] = Counter()
+    by_text: Counter[str] = Counter()
     for order in orders:
         lines, changed = [], False
         for line in order.lines:
@@ -96,9 +109,9 @@ def resolve(
             if OPTION in which and (listing, wording(line.option_name)) in by_wording:
                 update[OPTION] = by_wording[(listing, wording(line.option_name))]
             if len(update) == len(which):
-                learned += 1
+                learned[order.ref.uid] += 1
             else:
-                by_text += 1
+                by_text[order.ref.uid] += 1
             lines.append(line.model_copy(update=update) if update else line)
             changed = changed or bool(update)
         out.append(order.model_copy(update={"lines": tuple(lines)}) if changed else order)

@@ -92,17 +92,18 @@ async def register_file(
             skipped[:200],
             0,
         )
-    orders, learned, by_text = parsed.orders, 0, 0
+    orders, resolved = parsed.orders, None
     need = known_ids.wanted(orders, parsed.stand_ins)
     if need:  # one look-up of what API collections named, for the ids the file lacks
         market = found.source.marketplace.value
         known = await options.lookup(uow.conn, seller_id, market, need.listing_ids, need.option_ids)
         resolved = known_ids.resolve(orders, parsed.stand_ins, known)
-        orders, learned, by_text = resolved.orders, resolved.learned, resolved.by_text
+        orders = resolved.orders
     batch_id = uuid.uuid4()
     result = await register_orders(
         uow, orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
     )
+    learned, by_text = resolved.counts(result.created) if resolved else (0, 0)
     return {
         "batch_id": str(batch_id),
         "source": found.source.key,
