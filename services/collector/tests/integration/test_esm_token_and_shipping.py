@@ -36,7 +36,7 @@ async def test_a_wrong_secret_fails_naming_the_account(
 
 def _forged(account: EsmAccount, **change: Any) -> str:
     """A token as the guide describes, with one part changed."""
-    jwt = token(
+    jwt: str = token(
         account.master_id,
         account.secret_key,
         {GMARKET: account.gmarket_seller_id},

@@ -132,14 +132,15 @@ async def _upload(
     assert response.status_code == 200, response.text
     data = _without(response.content, drop) if drop else response.content
     async with unit_of_work(pool) as uow:
-        return await excel.register_file(
+        answer: dict[str, Any] = await excel.register_file(
             uow, "s1", data, datetime.now(UTC), password=password or None
         )
+    return answer
 
 
 def _without(data: bytes, header: str) -> bytes:
     """The workbook with one column left out, as a newer download lacks it."""
-    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
     at = rows[0].index(header)
     book = Workbook()
     sheet = book.active
