@@ -79,6 +79,10 @@ def lines_from(
     b = who.building
     road = order.road_address
     mobile = safe_number(rng) if rng.random() < 0.6 else who.mobile
+    # one recipient per dlvNo: the phone and postcode are drawn once, not per line
+    phone = "" if rng.random() < 0.7 else who.mobile
+    # 11st still sends many postcodes in the old 6-digit form (unverified share)
+    postcode = b.postcode if rng.random() < 0.5 else b.old_postcode.replace("-", "")
     lines = []
     for seq, (p, quantity) in enumerate(order.items, start=1):
         lines.append(
@@ -101,11 +105,10 @@ def lines_from(
                 orderer_mobile=who.mobile,
                 rcvr_nm=who.name,
                 rcvr_prtbl_no=mobile,
-                rcvr_tlphn="" if rng.random() < 0.7 else who.mobile,
+                rcvr_tlphn=phone,
                 base_addr=b.road if road else b.lot,
                 dtls_addr=who.unit(order.unit_style),
-                # 11st still sends many postcodes in the old 6-digit form (unverified share)
-                mail_no=b.postcode if rng.random() < 0.5 else b.old_postcode.replace("-", ""),
+                mail_no=postcode,
                 type_bil_no=b.management_no,
                 message=order.message,
             )

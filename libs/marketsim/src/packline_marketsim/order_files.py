@@ -1,7 +1,7 @@
 """The order files sellers download from each seller centre (쿠팡 WING 주문 목록 DeliveryList,
-네이버 스마트스토어 발주발송관리 엑셀), rendered from the same state the APIs serve:
-GET /_sim/files/{marketplace}/{account}.xlsx, with ?password= for a protected one as Naver
-writes it. Column sets are the ones public integrations show; see README for what is unverified."""
+네이버 스마트스토어 발주발송관리 엑셀, 11번가 발송처리 엑셀), rendered from the same state the
+APIs serve: GET /_sim/files/{COUPANG|NAVER|ELEVENST}/{account}.xlsx, with ?password= for a
+protected one as Naver writes it. Column sets are the ones public integrations show; see README for what is unverified."""
 
 import io
 from datetime import datetime
@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from packline_sheets import encrypt
 
 from packline_marketsim.coupang_state import CoupangBox
+from packline_marketsim.elevenst_files import ELEVENST_COLUMNS, elevenst_rows
 from packline_marketsim.naver_state import NaverProductOrder
 from packline_marketsim.state import Simulator
 
@@ -217,6 +218,9 @@ def order_file(sim: Simulator, marketplace: str, account: str, password: str = "
     elif marketplace == "NAVER" and account in sim.product_orders:
         orders = list(sim.product_orders[account].values())
         data = workbook(list(NAVER_COLUMNS), naver_rows(orders), NAVER_NOTICE)
+    elif marketplace == "ELEVENST" and account in sim.elevenst_lines:
+        lines = list(sim.elevenst_lines[account].values())
+        data = workbook(list(ELEVENST_COLUMNS), elevenst_rows(lines))
     else:
         raise KeyError(f"no {marketplace} account {account}")
     return encrypt(data, password) if password else data

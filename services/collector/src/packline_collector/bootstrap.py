@@ -60,6 +60,13 @@ class CollectorSettings(Settings):
         description="출고 마감, HH:MM Asia/Seoul: an order collected before it ships that day, "
         "one collected after it by the next day's (the overdue-shipping alert's deadline)",
     )
+    esm_listing_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=600,
+        description="Seconds between two ESM order listings (주문조회) of one site seller: ESM "
+        "allows one call in 5 s and answers a faster one ResultCode 3000",
+    )
     marketplace_allowed_hosts: str = Field(
         default="",
         description="Comma-separated host:port a marketplace account may point at besides the "
@@ -118,7 +125,9 @@ class _Marketplaces:
             attempts=s.marketplace_attempts, base_delay=s.marketplace_backoff_seconds
         )
         async with httpx.AsyncClient(timeout=s.marketplace_timeout_seconds) as client:
-            self.gateways = Gateways(client, policy, s.endpoints, self.box)
+            self.gateways = Gateways(
+                client, policy, s.endpoints, self.box, esm_listing_seconds=s.esm_listing_seconds
+            )
             yield
             self.gateways = None
 

@@ -1,9 +1,11 @@
 """The marketplaces' own order files on PostgreSQL against the simulator over HTTP: the same
-Coupang and Naver orders collected by API and uploaded from the file the seller centre gives
-(either first) are one order each, with one OrderCollected; a protected Naver file needs its
-password; cancelled rows are skipped with their reason."""
+Coupang, Naver and 11st orders collected by API and uploaded from the file the seller centre
+gives (either first) are one order each, with one OrderCollected; ids a file lacks are taken
+from earlier API orders of the same options; a protected Naver file needs its password;
+cancelled rows are skipped with their reason."""
 
 import asyncio
+import io
 import json
 import os
 from collections import Counter
@@ -14,6 +16,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from packline_collector.adapters.http_retry import RetryPolicy
 from packline_collector.adapters.marketplaces import Gateways
@@ -23,7 +26,7 @@ from packline_collector.domain.endpoints import EndpointPolicy
 from packline_collector.service_layer import account_keys
 from packline_collector.service_layer import excel_registration as excel
 from packline_collector.service_layer.collection import Collection
-from packline_marketsim import coupang_state
+from packline_marketsim import coupang_state, elevenst_state
 from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
@@ -47,12 +50,27 @@ async def http() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def _accounts(pool: asyncpg.Pool, market: RunningSimulator) -> dict[str, str]:
+MARKETPLACES = ["COUPANG", "NAVER", "ELEVENST"]
+
+
+def _place(market: RunningSimulator, accounts: dict[str, str], count: int, seed: int) -> None:
+    for order in generate(
+        count, marketplaces=tuple(MARKETPLACES), seed=seed, spacing=timedelta(seconds=30)
+    ):
+        market.sim.place(order, accounts[order.marketplace])
+
+
+async def _accounts(
+    pool: asyncpg.Pool, market: RunningSimulator, count: int = 18
+) -> dict[str, str]:
     coupang, naver = market.sim.add_coupang(), market.sim.add_naver()
-    for order in generate(16, seed=16, spacing=timedelta(seconds=30)):
-        market.sim.place(
-            order, coupang.vendor_id if order.marketplace == "COUPANG" else naver.client_id
-        )
+    elevenst = market.sim.add_elevenst()
+    accounts = {
+        "COUPANG": coupang.vendor_id,
+        "NAVER": naver.client_id,
+        "ELEVENST": elevenst.seller_id,
+    }
+    _place(market, accounts, count, seed=16)
     bodies = [
         {
             "marketplace": "COUPANG",
@@ -67,20 +85,26 @@ async def _accounts(pool: asyncpg.Pool, market: RunningSimulator) -> dict[str, s
             "client_id": naver.client_id,
             "client_secret": naver.client_secret,
         },
+        {
+            "marketplace": "ELEVENST",
+            "name": "11번가",
+            "seller_login": elevenst.seller_id,
+            "api_key": elevenst.api_key,
+        },
     ]
     async with pool.acquire() as conn:
         for body in bodies:
             await account_keys.add_account(
                 conn, BOX, NewAccount.model_validate({"seller_id": "s1", **body}), market.url
             )
-    return {"COUPANG": coupang.vendor_id, "NAVER": naver.client_id}
+    return accounts
 
 
 async def _collect(pool: asyncpg.Pool, market: RunningSimulator, http: httpx.AsyncClient) -> None:
     policy = EndpointPolicy.from_setting(market.url.removeprefix("http://"))
     collection = Collection(lambda: pool, Gateways(http, FAST, policy, BOX).for_account)
     now = datetime.now(UTC)
-    job_id = await collection.start_manual("s1", ["COUPANG", "NAVER"], now - timedelta(days=2), now)
+    job_id = await collection.start_manual("s1", MARKETPLACES, now - timedelta(days=2), now)
     for _ in range(600):
         async with pool.acquire() as conn:
             status = await conn.fetchval(
@@ -99,16 +123,33 @@ async def _upload(
     http: httpx.AsyncClient,
     marketplace: str,
     account: str,
+    drop: str = "",
 ) -> dict[str, Any]:
     password = PASSWORD if marketplace == "NAVER" else ""
     response = await http.get(
         f"{market.url}/_sim/files/{marketplace}/{account}.xlsx", params={"password": password}
     )
     assert response.status_code == 200, response.text
+    data = _without(response.content, drop) if drop else response.content
     async with unit_of_work(pool) as uow:
-        return await excel.register_file(
-            uow, "s1", response.content, datetime.now(UTC), password=password or None
+        answer: dict[str, Any] = await excel.register_file(
+            uow, "s1", data, datetime.now(UTC), password=password or None
         )
+    return answer
+
+
+def _without(data: bytes, header: str) -> bytes:
+    """The workbook with one column left out, as a newer download lacks it."""
+    rows = list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
+    at = rows[0].index(header)
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append([v for i, v in enumerate(row) if i != at])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 async def _orders(pool: asyncpg.Pool) -> dict[tuple[str, str], dict[str, Any]]:
@@ -117,22 +158,26 @@ async def _orders(pool: asyncpg.Pool) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["marketplace"], r["marketplace_order_id"]): dict(r) for r in rows}
 
 
-async def _collected(pool: asyncpg.Pool) -> Counter[tuple[str, str]]:
+async def _events(pool: asyncpg.Pool) -> list[dict[str, Any]]:
     async with pool.acquire() as conn:
         rows = await conn.fetch("SELECT payload FROM outbox ORDER BY id")
+    events = [json.loads(row["payload"]) for row in rows]
+    return [e for e in events if e["event_type"] == "OrderCollected"]
+
+
+async def _collected(pool: asyncpg.Pool) -> Counter[tuple[str, str]]:
     found: Counter[tuple[str, str]] = Counter()
-    for row in rows:
-        event = json.loads(row["payload"])
-        if event["event_type"] == "OrderCollected":
-            order = event["order"]
-            found[(order["marketplace"], order["marketplace_order_id"])] += 1
+    for event in await _events(pool):
+        order = event["order"]
+        found[(order["marketplace"], order["marketplace_order_id"])] += 1
     return found
 
 
 def _expected(market: RunningSimulator) -> set[tuple[str, str]]:
     boxes = {("COUPANG", str(b)) for a in market.sim.boxes.values() for b in a}
     naver = {("NAVER", p) for a in market.sim.product_orders.values() for p in a}
-    return boxes | naver
+    lines = [line for a in market.sim.elevenst_lines.values() for line in a.values()]
+    return boxes | naver | {("ELEVENST", line.dlv_no) for line in lines}
 
 
 @pytest.mark.parametrize("api_first", [True, False])
@@ -142,13 +187,13 @@ async def test_an_order_collected_by_api_and_uploaded_from_its_file_is_one_order
     pool = await new_schema(MIGRATIONS)
     accounts = await _accounts(pool, market)
     expected = _expected(market)
-    assert {m for m, _ in expected} == {"COUPANG", "NAVER"}
+    assert {m for m, _ in expected} == set(MARKETPLACES)
     if api_first:
         await _collect(pool, market, http)
     uploads = [await _upload(pool, market, http, m, a) for m, a in accounts.items()]
     if not api_first:
         await _collect(pool, market, http)
-    assert [u["source"] for u in uploads] == ["COUPANG_WING", "NAVER_SMARTSTORE"]
+    assert [u["source"] for u in uploads] == ["COUPANG_WING", "NAVER_SMARTSTORE", "ELEVENST"]
     assert sum(u["orders"] for u in uploads) == len(expected)
     assert sum(u["created"] for u in uploads) == (0 if api_first else len(expected))
     orders = await _orders(pool)
@@ -167,12 +212,23 @@ async def test_cancelled_rows_are_skipped_and_a_protected_file_needs_its_passwor
     market.sim.cancel_naver(po)
     box = next(iter(market.sim.boxes[accounts["COUPANG"]].values()))
     coupang_state.cancel(box, None, None)
+    eleven = list(market.sim.elevenst_lines[accounts["ELEVENST"]].values())
+    dlv_no = eleven[0].dlv_no
+    for line in eleven:
+        if line.dlv_no == dlv_no:
+            elevenst_state.cancel(line, datetime.now(UTC))
     response = await http.get(f"{market.url}/_sim/files/NAVER/{accounts['NAVER']}.xlsx?password=x")
     async with unit_of_work(pool) as uow:
         with pytest.raises(excel.FileRejected, match="password-protected"):
             await excel.register_file(uow, "s1", response.content, datetime.now(UTC))
     naver = await _upload(pool, market, http, "NAVER", accounts["NAVER"])
     coupang = await _upload(pool, market, http, "COUPANG", accounts["COUPANG"])
+    elevenst = await _upload(pool, market, http, "ELEVENST", accounts["ELEVENST"])
+    assert {s["order"] for s in elevenst["skipped"]} == {dlv_no}
+    assert all(
+        s["reason"].startswith("주문상태: not awaiting shipment on 11st (주문상태: 주문취소")
+        for s in elevenst["skipped"]
+    )
     assert [(s["order"], s["reason"][:8]) for s in naver["skipped"]] == [
         (po.product_order_id, "주문상태: no")
     ]
@@ -180,4 +236,71 @@ async def test_cancelled_rows_are_skipped_and_a_protected_file_needs_its_passwor
     orders = await _orders(pool)
     assert ("NAVER", po.product_order_id) not in orders
     assert ("COUPANG", str(box.shipment_box_id)) not in orders
-    assert len(orders) == len(_expected(market)) - 2
+    assert ("ELEVENST", dlv_no) not in orders
+    assert len(orders) == len(_expected(market)) - 3
+
+
+def _api_ids(market: RunningSimulator) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+    """(marketplace, order id) -> each line's (line id, listing id, option id) as the API
+    adapters read them from the simulator's state."""
+    found: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for boxes in market.sim.boxes.values():
+        for box in boxes.values():
+            found[("COUPANG", str(box.shipment_box_id))] = [
+                (i.vendor_item_id, i.seller_product_id, i.vendor_item_id) for i in box.items
+            ]
+    for orders in market.sim.product_orders.values():
+        for po in orders.values():
+            ids = (po.product_order_id, po.product_id, po.option_code)
+            found[("NAVER", po.product_order_id)] = [ids]
+    for lines in market.sim.elevenst_lines.values():
+        for n in lines.values():
+            ids = (f"{n.ord_no}-{n.ord_prd_seq}", n.prd_no, n.prd_stck_no)
+            found.setdefault(("ELEVENST", n.dlv_no), []).append(ids)
+    return found
+
+
+async def test_ids_a_file_lacks_are_taken_from_earlier_api_orders_of_the_same_options(
+    new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
+) -> None:
+    """Orders collected by API teach the options; orders placed later, uploaded from files
+    without 업체상품 아이디 (Coupang), 옵션코드 (Naver) or a stock number (11st), get the API's
+    listing and option ids where the option was seen, the file's stand-in where not."""
+    pool = await new_schema(MIGRATIONS)
+    market.sim.null_share = 0.0  # every API row names its ids
+    accounts = await _accounts(pool, market, count=12)
+    await _collect(pool, market, http)
+    first = _api_ids(market)
+    seen = {(m, listing, option) for (m, _), lines in first.items() for _, listing, option in lines}
+    _place(market, accounts, 12, seed=99)
+    later = {key: lines for key, lines in _api_ids(market).items() if key not in first}
+    assert {m for m, _ in later} == set(MARKETPLACES)
+    drops = {"COUPANG": "업체상품 아이디"}
+    answers = {
+        m: await _upload(pool, market, http, m, accounts[m], drop=drops.get(m, ""))
+        for m in MARKETPLACES
+    }
+    files = {
+        (e["order"]["marketplace"], e["order"]["marketplace_order_id"]): e
+        for e in await _events(pool)
+        if e["source"] == "EXCEL"
+    }
+    assert set(files) == set(later)  # the earlier orders were duplicates
+    learned: Counter[str] = Counter()
+    by_text: Counter[str] = Counter()
+    for (marketplace, order_id), lines in later.items():
+        got = {
+            li["line_id"]: (li["listing_id"], li["option_id"])
+            for li in files[(marketplace, order_id)]["lines"]
+        }
+        for line_id, listing, option in lines:
+            if (marketplace, listing, option) in seen:
+                learned[marketplace] += 1
+                assert got[line_id] == (listing, option), (marketplace, order_id)
+            else:
+                by_text[marketplace] += 1
+                assert got[line_id] != (listing, option), (marketplace, order_id)
+    for m in MARKETPLACES:
+        assert learned[m] > 0, m
+        assert answers[m]["ids_from_api_orders"] == learned[m]
+        assert answers[m]["ids_from_file_text"] == by_text[m]

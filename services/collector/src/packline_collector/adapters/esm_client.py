@@ -1,21 +1,21 @@
 """ESM Trading API (Gmarket and Auction) over httpx. Every request carries a JWT the caller signs
-itself (HS256 with the secret key; header kid = ESM+ master id; payload sub "sell", aud
-"sa.esmplus.com", iat, ssi "A:<auction seller>,G:<gmarket seller>"). Answers are
+itself with PyJWT (HS256 with the secret key; header kid = ESM+ master id; payload sub "sell",
+aud "sa.esmplus.com", iat, ssi "A:<auction seller>,G:<gmarket seller>"). Answers are
 `{"ResultCode", "Message", "Data"}`: a non-zero ResultCode is a refusal, 3000 on the order
-listing means "at most one call in 5 seconds per site seller" and is waited out."""
+listing means "at most one call in 5 seconds per site seller" and is waited out (the pace is
+PACKLINE_ESM_LISTING_SECONDS)."""
 
 import asyncio
-import base64
-import hashlib
-import hmac
-import json
 import time
+import warnings
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import jwt
+from jwt.warnings import InsecureKeyLengthWarning
 
 from packline_collector.adapters.http_retry import (
     MarketplaceError,
@@ -43,19 +43,13 @@ class EsmRefused(MarketplaceError):
         self.code, self.message = code, message
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 def token(master_id: str, secret: str, sellers: dict[int, str], issued: int) -> str:
-    header = {"alg": "HS256", "typ": "JWT", "kid": master_id}
     ssi = ",".join(f"{SITE_LETTERS[s]}:{seller}" for s, seller in sorted(sellers.items()))
     payload = {"iss": ISSUER, "sub": "sell", "aud": AUDIENCE, "iat": issued, "ssi": ssi}
-    signed = ".".join(
-        _b64(json.dumps(p, separators=(",", ":")).encode()) for p in (header, payload)
-    )
-    signature = hmac.new(secret.encode(), signed.encode(), hashlib.sha256).digest()
-    return f"{signed}.{_b64(signature)}"
+    with warnings.catch_warnings():
+        # the secret key is the one ESM issued, whatever its length: nothing to warn the log of
+        warnings.simplefilter("ignore", InsecureKeyLengthWarning)
+        return jwt.encode(payload, secret, algorithm="HS256", headers={"kid": master_id})
 
 
 def day_minute(moment: datetime) -> str:
@@ -98,12 +92,12 @@ class EsmClient:
                 await self._pace(listing_site)
 
             def build() -> httpx.Request:
-                jwt = token(self.master_id, self._secret, self.sellers, int(time.time()))
+                signed = token(self.master_id, self._secret, self.sellers, int(time.time()))
                 return self._http.build_request(
                     "POST",
                     f"{self._base}{path}",
                     json=body,
-                    headers={"Authorization": f"Bearer {jwt}"},
+                    headers={"Authorization": f"Bearer {signed}"},
                 )
 
             response = await send(self._http, build, who=self.who, what=what, policy=self._policy)

@@ -13,7 +13,7 @@ from packline_collector.adapters.coupang_invoices import CoupangInvoices
 from packline_collector.adapters.elevenst_client import ElevenstClient
 from packline_collector.adapters.elevenst_dispatch import ElevenstDispatch, ElevenstStatus
 from packline_collector.adapters.elevenst_gateway import ElevenstGateway
-from packline_collector.adapters.esm_client import AUCTION, GMARKET, EsmClient
+from packline_collector.adapters.esm_client import AUCTION, GMARKET, LISTING_INTERVAL, EsmClient
 from packline_collector.adapters.esm_gateway import EsmGateway
 from packline_collector.adapters.esm_shipping import EsmShipping, EsmStatus
 from packline_collector.adapters.http_retry import MarketplaceError, RetryPolicy
@@ -45,12 +45,14 @@ class Gateways:
         policy: RetryPolicy,
         endpoints: EndpointPolicy,
         box: SecretBox | None,
+        esm_listing_seconds: float = LISTING_INTERVAL,
     ) -> None:
         self.http = http
         self.policy = policy
         self.endpoints = endpoints
         self.box = box
-        self.esm_listing_interval = 5.0  # ESM's order listing: one call in 5 s per site seller
+        # ESM's order listing: one call in 5 s per site seller (PACKLINE_ESM_LISTING_SECONDS)
+        self.esm_listing_interval = esm_listing_seconds
         self._naver: dict[tuple[str, str], NaverClient] = {}
 
     def _opened(self, account: Account, column: str) -> str:

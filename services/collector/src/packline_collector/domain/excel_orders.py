@@ -35,6 +35,8 @@ class Parsed:
     rows: int = 0
     # field -> the header this file gives it (a marketplace's own file); else the template's
     headers: dict[str, str] = field(default_factory=dict)
+    # (order uid, line id) -> its ids that are a marketplace file's stand-ins (known_ids.py)
+    stand_ins: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
     def column(self, fld: str) -> str:
         return self.headers.get(fld) or (COLUMNS[fld][0] if fld in COLUMNS else fld)
@@ -82,6 +84,7 @@ def _read_row(
                 parsed.notes.append({"row": row, "column": parsed.column(fld), "note": note})
         out[fld] = found
     out["line_id"] = cells.text(values.get("line_id"))  # a marketplace file's own line id
+    out["stand_ins"] = frozenset(values.get("stand_ins") or ())
     for fld in ("order_id", "name", "address1", "product_name"):
         if ok and not out.get(fld):
             parsed.error(row, fld, "empty; this column is required")
@@ -132,22 +135,24 @@ def parse_rows(
             for n, (_, v) in enumerate(rows_of_order, start=1)
         ]
         try:
-            parsed.orders.append(
-                NewOrder.model_validate(
-                    {
-                        "seller_id": seller_id,
-                        "marketplace": first["marketplace"],
-                        "marketplace_order_id": first["order_id"],
-                        "ordered_at": first["paid_at"],
-                        "paid_at": first["paid_at"],
-                        "orderer_name": first["orderer_name"][:100],
-                        "recipient": {f: first[f] for f in RECIPIENT}
-                        | {"message": first["message"][:300]},
-                        "lines": lines,
-                        "shipping_fee_krw": first["shipping_fee"],
-                    }
-                )
+            order = NewOrder.model_validate(
+                {
+                    "seller_id": seller_id,
+                    "marketplace": first["marketplace"],
+                    "marketplace_order_id": first["order_id"],
+                    "ordered_at": first["paid_at"],
+                    "paid_at": first["paid_at"],
+                    "orderer_name": first["orderer_name"][:100],
+                    "recipient": {f: first[f] for f in RECIPIENT}
+                    | {"message": first["message"][:300]},
+                    "lines": lines,
+                    "shipping_fee_krw": first["shipping_fee"],
+                }
             )
+            parsed.orders.append(order)
+            for line, (_, v) in zip(order.lines, rows_of_order, strict=True):
+                if v["stand_ins"]:
+                    parsed.stand_ins[(order.ref.uid, line.line_id)] = v["stand_ins"]
         except ValidationError as exc:
             for e in exc.errors()[:5]:
                 field = (e.get("ctx") or {}).get("field")  # a control character's field

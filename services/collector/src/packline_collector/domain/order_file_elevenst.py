@@ -1,6 +1,7 @@
 """11번가 셀러오피스 발송처리 / 주문내역 엑셀: one row per order line (주문번호 + 주문순번), lines
 sharing 배송번호 (dlvNo, the shipping unit the 11st adapter uses as order id). The column
-list is not verified against a real download (see docs/marketplace-files.md)."""
+list is not verified against a real download (see docs/marketplace-files.md); without an
+option stock number (prdStckNo) the option id is looked up from 11st API orders (known_ids.py)."""
 
 from packline_collector.domain.order_files import Skip, Source
 from packline_contracts import Marketplace
@@ -16,6 +17,8 @@ SOURCE = Source(
         "listing_id": ("상품번호",),  # prdNo
         "product_name": ("상품명",),
         "option_name": ("옵션", "옵션명", "옵션정보"),
+        # prdStckNo: not in the download as we know it (unverified); read when a file has it
+        "stock_no": ("옵션재고번호", "재고번호"),
         "seller_sku_code": ("판매자상품코드", "판매자 상품코드"),
         "quantity": ("수량", "주문수량"),
         "amount": ("결제금액", "주문금액"),
@@ -46,7 +49,7 @@ SOURCE = Source(
     signature=("order_id", "order_seq"),
     line_id=("order_no", "order_seq"),
     listing_id=("listing_id",),
-    option_id=("option_name",),
+    option_id=("stock_no", "option_name"),
     skips=(
         Skip(
             "status",

@@ -1,6 +1,8 @@
 """A marketplace order file's rows read into the template's fields (which excel_orders.py turns
 into orders), ids made as the API adapters make them; rows the file marks cancelled or past
-shipping are skipped, each with its row and reason."""
+shipping are skipped, each with its row and reason. A listing or option id read from a later
+field than the source's first (not the API's id, e.g. Naver's option wording) is named in the
+row's `stand_ins`, to be looked up from API orders (known_ids.py)."""
 
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -106,8 +108,12 @@ def rows_as_template(
             except cells.CellError as exc:
                 parsed.error(number, fld, str(exc))
         out["line_id"] = "-".join(parts)
+        stand_ins = []
         for target, fields in (("listing_id", source.listing_id), ("option_id", source.option_id)):
             fld, text = _first(values, fields)
             out[target] = text
             parsed.headers.setdefault(target, found.headers.get(fld, fld))
+            if text and fld != fields[0]:  # not the API's id: looked up from API orders later
+                stand_ins.append(target)
+        out["stand_ins"] = tuple(stand_ins)
         yield number, out

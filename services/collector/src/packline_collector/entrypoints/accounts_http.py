@@ -1,7 +1,7 @@
 """Marketplace accounts (판매처 계정 관리): add, list, enable/disable. Keys go in, never out."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from packline_collector.adapters import accounts_repository as repo
 from packline_collector.domain.accounts import NewAccount, view
 from packline_collector.domain.endpoints import EndpointPolicy, UnsafeBaseUrl
+from packline_collector.entrypoints.account_views import AccountView, shown
 from packline_collector.service_layer import account_keys
 from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
@@ -47,7 +48,7 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy, box: SecretBox | 
     @api.post("", status_code=201)
     async def add_account(
         caller: auth.OwnerDep, account: Annotated[NewAccount, Body()]
-    ) -> dict[str, Any]:
+    ) -> AccountView:
         """The seller's owner only. Collected automatically every `interval_minutes` (paid
         orders of the last 12 hours); `seller_id` may be omitted (the signed-in seller's).
 
@@ -68,7 +69,7 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy, box: SecretBox | 
                 409,
                 f"seller {account.seller_id} already has {account.marketplace} account {account.login_id}",
             )
-        return view(row)
+        return shown(view(row))
 
     @api.get("")
     async def list_accounts(
@@ -76,17 +77,17 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy, box: SecretBox | 
         seller_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
         limit: Limit = 100,
         offset: Offset = 0,
-    ) -> Page[dict[str, Any]]:
+    ) -> Page[AccountView]:
         """The seller's accounts, keys masked."""
         seller = auth.own_seller(caller, seller_id)
         async with runtime.pool.acquire() as conn:
             rows = await repo.list_for(conn, seller, limit + 1, offset)
-        return page([view(r) for r in rows], limit, offset)
+        return page([shown(view(r)) for r in rows], limit, offset)
 
     @api.patch("/{account_id}")
     async def change_account(
         caller: auth.OwnerDep, account_id: uuid.UUID, change: Annotated[AccountChange, Body()]
-    ) -> dict[str, Any]:
+    ) -> AccountView:
         """The seller's owner only; another seller's account is answered 404. Disable (enabled=false) stops automatic and manual collection of the account; a new
         `base_url` is checked as when the account was added."""
         async with runtime.pool.acquire() as conn:
@@ -106,6 +107,6 @@ def router(runtime: ServiceRuntime, endpoints: EndpointPolicy, box: SecretBox | 
             )
         if row is None:
             raise HTTPException(404, f"no account {account_id}")
-        return view(row)
+        return shown(view(row))
 
     return api

@@ -3,7 +3,7 @@ marketplace, the uploaded batches, and deleting one of them."""
 
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
@@ -15,6 +15,7 @@ from packline_collector.service_layer import excel_registration as excel
 from packline_contracts import Marketplace
 from packline_runtime import auth
 from packline_runtime.paging import Limit, Offset, Page, page
+from packline_runtime.problems import MEDIA_TYPE, Problem
 from packline_runtime.service import ServiceRuntime
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -41,6 +42,61 @@ class BatchView(BaseModel):
     )
 
 
+class RepairedCell(BaseModel):
+    row: int
+    column: str = Field(description="The file's own header")
+    note: str = Field(description="What was changed, e.g. a phone number's lost leading 0")
+
+
+class SkippedRow(BaseModel):
+    row: int
+    order: str = Field(description="The row's order id (shipping unit)")
+    reason: str = Field(description="Why the marketplace's file marks it not to ship")
+
+
+class Uploaded(BaseModel):
+    batch_id: uuid.UUID = Field(description="DELETE /orders/excel/batches/{batch_id} undoes it")
+    source: Literal["TEMPLATE", "COUPANG_WING", "NAVER_SMARTSTORE", "ELEVENST"] = Field(
+        description="Which file it was, known by its header row"
+    )
+    rows: int = Field(description="Data rows read, skipped ones included")
+    orders: int = Field(description="Orders in the file (rows of one shipping unit are one)")
+    created: int = Field(description="Orders registered now")
+    duplicates: int = Field(description="Orders already registered (by API or an earlier file)")
+    repaired: list[RepairedCell] = Field(description="The first 100 cells repaired")
+    repaired_count: int
+    skipped: list[SkippedRow] = Field(description="The first 200 rows not registered")
+    skipped_count: int
+    ids_from_api_orders: int = Field(
+        description="Registered lines whose listing/option id the file lacks (Naver 옵션코드, "
+        "Coupang 업체상품 아이디, 11st stock number) were taken from orders the marketplace's "
+        "API gave for the same option"
+    )
+    ids_from_file_text: int = Field(
+        description="Registered lines that kept the file's stand-in (the option wording, or "
+        "Coupang's 노출상품ID) for such an id: no API order of that option is known; map them "
+        "once more"
+    )
+
+
+class RejectedRow(BaseModel):
+    row: int = Field(description="0: the file as a whole")
+    column: str = ""
+    problem: str = ""
+    order: str = Field(default="", description="A skipped row's order (a file of none left)")
+    reason: str = Field(default="", description="Why that row was skipped")
+
+
+class Rejected(Problem):
+    """The file was not registered (nothing of it); every problem is named by row and column."""
+
+    problems: int = Field(description="How many problems (rows lists the first 200)")
+    rows: list[RejectedRow]
+    expected: dict[str, list[str]] = Field(
+        description="An unknown file: each source's required headers, by the source's title"
+    )
+
+
 def router(runtime: ServiceRuntime) -> APIRouter:
     api = APIRouter(prefix="/orders", tags=["registration (주문등록)"])
 
@@ -63,7 +119,17 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             headers={"Content-Disposition": 'attachment; filename="packline-orders.xlsx"'},
         )
 
-    @api.post("/excel", status_code=201)
+    @api.post(
+        "/excel",
+        status_code=201,
+        responses={
+            422: {
+                "model": Rejected,
+                "content": {MEDIA_TYPE: {}},
+                "description": "Nothing registered: unreadable, unknown or broken file",
+            }
+        },
+    )
     async def upload(
         caller: auth.CallerDep,
         request: Request,
@@ -75,7 +141,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                 description="The password of a protected .xlsx (Naver's download); never kept",
             ),
         ] = None,
-    ) -> dict[str, Any]:
+    ) -> Uploaded:
         """Body: the .xlsx or .csv file itself: Packline's template, or the order file
         downloaded from 쿠팡 WING, 네이버 스마트스토어 or 11번가, known by its header row. One
         bad cell rejects the file, with every problem named by row and column; rows the
@@ -89,7 +155,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
             raise HTTPException(422, "empty body: send the .xlsx or .csv file as the request body")
         try:
             async with runtime.unit_of_work() as uow:
-                return await excel.register_file(
+                done = await excel.register_file(
                     uow,
                     seller,
                     data,
@@ -107,6 +173,7 @@ def router(runtime: ServiceRuntime) -> APIRouter:
                     "expected": exc.expected,
                 },
             ) from exc
+        return Uploaded.model_validate(done)
 
     @api.get("/excel/batches")
     async def batches(

@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from packline_collector.adapters import batches_repository as batches
+from packline_collector.adapters import options_repository as options
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.adapters import spreadsheets
+from packline_collector.domain import known_ids
 from packline_collector.domain.excel_columns import map_headers
 from packline_collector.domain.excel_orders import Parsed, parse_rows
 from packline_collector.domain.order_file_rows import SOURCES, rows_as_template
@@ -90,10 +92,18 @@ async def register_file(
             skipped[:200],
             0,
         )
+    orders, resolved = parsed.orders, None
+    need = known_ids.wanted(orders, parsed.stand_ins)
+    if need:  # one look-up of what API collections named, for the ids the file lacks
+        market = found.source.marketplace.value
+        known = await options.lookup(uow.conn, seller_id, market, need.listing_ids, need.option_ids)
+        resolved = known_ids.resolve(orders, parsed.stand_ins, known)
+        orders = resolved.orders
     batch_id = uuid.uuid4()
     result = await register_orders(
-        uow, parsed.orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
+        uow, orders, source="EXCEL", batch_id=batch_id, registered_by=registered_by
     )
+    learned, by_text = resolved.counts(result.created) if resolved else (0, 0)
     return {
         "batch_id": str(batch_id),
         "source": found.source.key,
@@ -105,6 +115,8 @@ async def register_file(
         "repaired_count": len(parsed.notes),
         "skipped": skipped[:200],
         "skipped_count": len(skipped),
+        "ids_from_api_orders": learned,
+        "ids_from_file_text": by_text,
     }
 
 

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from packline_collector.adapters import options_repository as options
 from packline_collector.adapters import order_changes_repository as changes
 from packline_collector.adapters import orders_repository as repo
 from packline_collector.domain.accounts import Account
@@ -54,6 +55,8 @@ async def apply(uow: UnitOfWork, account: Account, remotes: Iterable[RemoteOrder
         and r.state == AWAITING_SHIPMENT
         and not r.from_claim
     ]
+    # the ids the API gave, for order files that lack some (known_ids.py)
+    await options.remember(uow.conn, [r.order for r in found.values() if r.order is not None])
     if fresh:
         result = await register_orders(uow, fresh, source="API", account_id=account.account_id)
         counts["created"] += len(result.created)

@@ -210,6 +210,9 @@ async def upload_excel(
         f"새로 등록 {done.get('created', 0)}건, 이미 있던 주문 {done.get('duplicates', 0)}건"
         + (f", 취소·출고된 줄 {skipped}개는 건너뜀." if skipped else ".")
     )
+    by_text = done.get("ids_from_file_text", 0)
+    if by_text:  # no API order names their option: they need mapping (매칭) once more
+        notice += f" 파일에 없는 상품·옵션 ID를 API 주문에서 찾지 못한 줄 {by_text}개 (매칭 필요)."
     return said(request, PAGE, notice)
 
 
