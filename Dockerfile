@@ -41,6 +41,12 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --all-packages --no-editable
 
 # --- runtime: the interpreter, the venv and an unprivileged user ----------------------------
+# Nothing from deploy/ is copied (.dockerignore keeps it out of the context): a container runs
+# one service or the console, never the launcher (`packline up` starts embedded PostgreSQL,
+# Tansu and Debian's prometheus binary, none of which is in this image, so `--prometheus` there
+# only prints the install hint). The console reads Prometheus over HTTP (PACKLINE_PROMETHEUS_URL)
+# and its SRE page names the recorded series in code; the Prometheus that scrapes the pods
+# takes deploy/prometheus/prometheus-k8s.yml and rules/ from the repository, not from the image.
 FROM ${PYTHON_IMAGE} AS runtime
 # A numeric UID, so Kubernetes' runAsNonRoot can check it without resolving a name.
 RUN groupadd --system --gid 10001 packline \

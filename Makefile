@@ -45,7 +45,7 @@ ifneq ($(HAVE_CHROMIUM),yes)
 endif
 ifneq ($(HAVE_PROMETHEUS),yes)
 	@echo "prometheus/promtool not on PATH: SKIPPING the Prometheus rule checks (tests/ops) and"
-	@echo "the Prometheus integration test (tests/e2e/test_prometheus.py). apt-get install prometheus"
+	@echo "the Prometheus integration test (tests/e2e/observed/test_prometheus.py). apt-get install prometheus"
 endif
 ifeq ($(HAVE_JAVA_MVN),yes)
 	$(PY) scripts/kafka/kafka.py fetch

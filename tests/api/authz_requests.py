@@ -101,6 +101,9 @@ BODIES: dict[str, Body] = {
             "period_from": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
         }
     },
+    "collector PUT /settings/shipping-cutoff": lambda w: {
+        "json": {"seller_id": A, "cutoff": "15:00"}
+    },
     "matcher POST /mappings": lambda w: {"json": w.mapping},
     "matcher POST /catalogue": lambda w: {
         "json": {"seller_id": A, "items": [{"sku": "AUTHZ-SKU", "name": "권한시험"}]}

@@ -62,6 +62,13 @@ class PrometheusServer:
         executable = binary()
         if executable is None:
             raise FileNotFoundError(MISSING)
+        self.prepare(workdir, processes)
+        self.port = self.port or free_port()
+        self._spawn(executable, workdir)
+
+    def prepare(self, workdir: Path, processes: Sequence[ServiceProcess]) -> None:
+        """What Prometheus reads, in `workdir`: the rules, the config at `scrape_seconds`, and
+        the target file; no binary needed."""
         source = config_dir()
         self.workdir = workdir
         workdir.mkdir(parents=True, exist_ok=True)
@@ -75,7 +82,8 @@ class PrometheusServer:
             config = config.replace(f"{key}: 15s", f"{key}: {interval}")
         (workdir / "prometheus.yml").write_text(config)
         self.write_targets(processes)
-        self.port = self.port or free_port()
+
+    def _spawn(self, executable: str, workdir: Path) -> None:
         log = (workdir / "prometheus.log").open("ab")
         self.process = subprocess.Popen(
             [

@@ -2,6 +2,8 @@
 
 A service's `bootstrap.py` builds one `ServiceRuntime`, registers its subscription and HTTP
 routes on it, and hands `app` to uvicorn. Nothing connects until the app's lifespan starts.
+Its repeating jobs are `background.repeating`; the broker's incarnation (recovery from a broker
+that came back empty, reachability) is `incarnation.Incarnation`.
 """
 
 import asyncio
@@ -25,6 +27,7 @@ from pydantic import SkipValidation
 from packline_contracts import DeadLettered, Event, topic_of
 from packline_runtime import (
     auth,
+    background,
     dead_letters_http,
     gauges,
     metrics,
@@ -33,11 +36,11 @@ from packline_runtime import (
     retention,
 )
 from packline_runtime.body_limits import BodyLimits
-from packline_runtime.broker_watch import BrokerUnreachable, BrokerWatch
 from packline_runtime.consumer import BatchConsumer, Subscription
 from packline_runtime.db import create_pool
 from packline_runtime.gauges import OldestQuery, OldestWaiting
-from packline_runtime.kafka import bootstrap_servers, ensure_topics, make_broker, make_producer
+from packline_runtime.incarnation import Incarnation
+from packline_runtime.kafka import make_broker, make_producer
 from packline_runtime.migrations import migrate
 from packline_runtime.outbox_relay import OutboxRelay
 from packline_runtime.settings import Settings
@@ -61,13 +64,14 @@ class ServiceRuntime:
         self.subscriptions: list[Subscription] = []
         self._kafka_subscribers: list[Any] = []
         self.consumers: dict[str, BatchConsumer] = {}  # by consumer group, for redrives
-        self.watch = BrokerWatch(bootstrap_servers(settings), f"packline-{service}-watch")
-        self._incarnation: str | None = None  # the broker's cluster id as this process knows it
-        self._incarnation_lock = asyncio.Lock()
+        self._incarnation = Incarnation(
+            service, settings, self._kafka_subscribers, lambda: self._relay
+        )
+        self.watch = self._incarnation.watch
         self._retention = retention.Retention.from_settings(settings)
         self._oldest = OldestWaiting(service)
         self.every(5.0, "metrics-sampler", self._sample_gauges)
-        self.every(settings.broker_check_seconds, "broker-watch", self._watch_broker)
+        self.every(settings.broker_check_seconds, "broker-watch", self._incarnation.watch_broker)
         self.every(60.0, "prune", self._prune)
 
     @property
@@ -89,7 +93,7 @@ class ServiceRuntime:
         async def handle_batch(body: Any, message: KafkaMessage) -> None:
             await consumer.process(message.raw_message)
             # the offsets about to be committed must belong to the broker they came from
-            await self._confirm_incarnation()
+            await self._incarnation.confirm()
 
         # documents the payload in AsyncAPI; validation is ours, per message, inside process()
         handle_batch.__annotations__["body"] = list[SkipValidation[payload]]
@@ -115,47 +119,6 @@ class ServiceRuntime:
         emitted: tuple[type[Event], ...] = (*subscription.publishes, DeadLettered)
         for model in emitted:
             self.document_publisher(model)
-
-    async def _watch_broker(self) -> int:
-        try:
-            await self._confirm_incarnation()
-        except BrokerUnreachable as exc:
-            log.warning("%s: broker unreachable (%s)", self.service, exc)
-            metrics.note_dependency(self.service, "broker", False)
-            return 0
-        metrics.note_dependency(self.service, "broker", True)
-        return 0
-
-    async def _confirm_incarnation(self) -> None:
-        """Ask the broker for its cluster id; on a new incarnation (it came back empty) recover:
-        topics, the outbox sent again, every consumer back to the beginning of its partitions.
-        Raises BrokerUnreachable (transient: a batch is redelivered, not committed)."""
-        cluster_id = await self.watch.cluster_id()
-        if cluster_id == self._incarnation:
-            return
-        async with self._incarnation_lock:
-            if cluster_id == self._incarnation or self._relay is None:
-                return
-            first = self._incarnation is None
-            if not first:
-                s = self.settings
-                await ensure_topics(s.kafka_bootstrap, s.kafka_partitions)
-            await self._relay.note_incarnation(cluster_id)
-            if not first:
-                # offsets from the old incarnation mean nothing here; inboxes make replays no-ops
-                self._rewind_consumers()
-                log.warning(
-                    "%s: broker came back as %s; consumers rewound", self.service, cluster_id
-                )
-            self._incarnation = cluster_id
-
-    def _rewind_consumers(self) -> None:
-        for kafka_subscriber in self._kafka_subscribers:
-            consumer = getattr(kafka_subscriber, "consumer", None)
-            if consumer is None:
-                continue
-            for tp in consumer.assignment():
-                consumer.seek(tp, 0)
 
     async def _prune(self) -> int:
         async with self.pool.acquire() as conn:
@@ -201,30 +164,7 @@ class ServiceRuntime:
     def every(self, seconds: float, name: str, job: Callable[[], Awaitable[int]]) -> None:
         """Run `job` repeatedly while the service is up: again at once while it reports work
         done, otherwise after `seconds`. Failures are logged and retried, never fatal."""
-
-        async def loop() -> None:
-            while True:
-                try:
-                    done = await job()
-                except asyncio.CancelledError:
-                    raise
-                except Exception:
-                    log.exception("%s: %s failed; retrying in %.1fs", self.service, name, seconds)
-                    done = 0
-                if not done:
-                    await asyncio.sleep(seconds)
-
-        @contextlib.asynccontextmanager
-        async def hook(_: "ServiceRuntime") -> AsyncIterator[None]:
-            task = asyncio.create_task(loop(), name=f"{self.service}-{name}")
-            try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-        self._background.append(hook)
+        self._background.append(background.repeating(self.service, seconds, name, job))
 
     def in_background(self, hook: Hook) -> None:
         """A context manager entered after startup and left before shutdown (e.g. a sealer loop)."""
@@ -266,18 +206,14 @@ class ServiceRuntime:
         with contextlib.suppress(asyncio.CancelledError):
             await relay_task
         await producer.stop()
-        self.watch.close()
+        self._incarnation.close()
         await self._pool.close()
         self._pool = None
         await asyncio.to_thread(flush_telemetry)  # blocking HTTP; the loop still runs
 
     async def broker_check(self) -> str:
         """ok, unreachable, or recovering (back as a new incarnation, not yet refilled)."""
-        try:
-            cluster_id = await self.watch.cluster_id()
-        except BrokerUnreachable:
-            return "unreachable"
-        return "ok" if cluster_id == self._incarnation else "recovering"
+        return await self._incarnation.check()
 
     async def outbox_backlog(self, seller_id: str | None) -> int:
         assert self._relay is not None

@@ -28,6 +28,7 @@ from packline_collector.entrypoints import (
     mismatch_http,
     orders_list_http,
     push_http,
+    shipping_cutoff_http,
     stats_http,
     subscriber,
 )
@@ -57,8 +58,9 @@ class CollectorSettings(Settings):
     mismatch_lookback_days: int = Field(default=14, ge=1, le=31)
     shipping_cutoff: str = Field(
         default="15:00",
-        description="출고 마감, HH:MM Asia/Seoul: an order collected before it ships that day, "
-        "one collected after it by the next day's (the overdue-shipping alert's deadline)",
+        description="출고 마감, HH:MM Asia/Seoul, for sellers who set none of their own (PUT "
+        "/settings/shipping-cutoff): an order collected before it ships that day, one collected "
+        "after it by the next day's (the overdue-shipping alert's deadline)",
     )
     esm_listing_seconds: float = Field(
         default=5.0,
@@ -170,7 +172,8 @@ def create_app(settings: Settings) -> FastAPI:
     runtime.every(s.collect_tick_seconds, "auto-collect", collection.collect_due)
     pusher = Pusher(lambda: runtime.pool, marketplaces.pusher_for, s.push_lease_seconds)
     runtime.every(s.push_tick_seconds, "tracking-push", pusher.push_due)
-    overdue = shipping_overdue.sampler(lambda: runtime.pool, parse_cutoff(s.shipping_cutoff))
+    cutoff = parse_cutoff(s.shipping_cutoff)  # for sellers who set none of their own
+    overdue = shipping_overdue.sampler(shipping_overdue.reader(lambda: runtime.pool), cutoff)
     runtime.every(s.oldest_sample_seconds, "shipping-overdue", overdue)
     checker = Checker(
         lambda: runtime.pool,
@@ -190,4 +193,5 @@ def create_app(settings: Settings) -> FastAPI:
         collections_http.router(runtime, collection),
         push_http.router(runtime),
         mismatch_http.router(runtime, checker),
+        shipping_cutoff_http.router(runtime, cutoff),
     )

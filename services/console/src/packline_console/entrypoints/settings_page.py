@@ -1,7 +1,9 @@
-"""설정: the seller's rules. 합포 마감 (sealing: hold window, cut-off times or the button only)
-and 합포 제외, changed by the owner only; everyone of the seller may read them. Links to the
+"""설정: the seller's rules. 출고 마감 (the shipping cut-off orders must ship by), 합포 마감
+(sealing: hold window, cut-off times or the button only) and 합포 제외, changed by the owner
+only; everyone of the seller may read them. Links to the
 users page and to the waybill settings on the 송장 page; the allocator offers no settings."""
 
+import re
 from functools import partial
 from typing import Annotated, Literal
 
@@ -26,6 +28,7 @@ Mode = Annotated[Literal["HOLD", "CUTOFF", "MANUAL"], Form()]
 Kind = Annotated[Literal["SKU", "MARKETPLACE"], Form()]
 Reason = Annotated[str, Form(max_length=300)]
 Value = Annotated[str, Form(min_length=1, max_length=64)]
+HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def _seller(session: SessionDep) -> str:
@@ -85,6 +88,29 @@ async def save_sealing(
     )
     notice = f"합포 마감 설정을 저장했습니다. 열린 묶음 {moved}개의 마감 시각을 다시 잡았습니다."
     return said(request, PAGE, notice)
+
+
+@router.post("/shipping-cutoff")
+async def save_shipping_cutoff(
+    request: Request,
+    console: ConsoleDep,
+    session: OwnerChangeDep,
+    cutoff: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """An empty field: back to the collector's default."""
+    given = cutoff.strip()
+    if given and not HH_MM.fullmatch(given):
+        error = "출고 마감은 00:00부터 23:59까지 HH:MM으로 적어 주세요 (예: 15:00)."
+        return await _page(request, console, session, 422, error=error)
+    saved = await attempt(
+        seller_settings.save_shipping_cutoff(
+            console.services, session.user, _seller(session), given or None
+        ),
+        partial(_failed, request, console, session),
+    )
+    if saved.own:
+        return said(request, PAGE, f"출고 마감을 {saved.cutoff}(으)로 저장했습니다.")
+    return said(request, PAGE, f"출고 마감을 기본값({saved.cutoff})으로 되돌렸습니다.")
 
 
 @router.post("/exclusions")

@@ -1,6 +1,7 @@
 """설정 (seller rules): the bundler's sealing rule (보류 시간 / 마감 시각 / 버튼으로만) and its
-합포 제외 list, read and changed through the bundler's API as the signed-in person. The
-allocator offers no settings yet; waybill settings live on the 송장 page."""
+합포 제외 list, and the collector's 출고 마감 (the seller's shipping cut-off), read and changed
+through the services' APIs as the signed-in person. The allocator offers no settings yet;
+waybill settings live on the 송장 page."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,7 @@ MODES = {
     "MANUAL": "묶음 마감 버튼을 누를 때만",
 }
 KINDS = {"SKU": "상품(SKU)", "MARKETPLACE": "판매처"}
+CUTOFF_PATH = "/settings/shipping-cutoff"
 
 
 @dataclass(frozen=True)
@@ -35,18 +37,51 @@ class Exclusion:
     created_at: datetime | None
 
 
+@dataclass(frozen=True)
+class ShippingCutoff:
+    cutoff: str  # HH:MM Asia/Seoul, the one in force
+    own: bool  # False: the collector's default applies
+    default: str
+    updated_by: str
+    updated_at: datetime | None
+
+
 @dataclass
 class SellerSettings:
     sealing: Sealing | None = None  # None: the bundler did not answer
     exclusions: list[Exclusion] = field(default_factory=list)
     banners: list[str] = field(default_factory=list)
+    shipping_cutoff: ShippingCutoff | None = None  # None: the collector did not answer
 
 
 def _when(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) and value else None
 
 
+def _cutoff_of(found: dict[str, Any]) -> ShippingCutoff:
+    return ShippingCutoff(
+        cutoff=str(found["cutoff"]),
+        own=found.get("source") == "SELLER",
+        default=str(found["default_cutoff"]),
+        updated_by=str(found.get("updated_by") or ""),
+        updated_at=_when(found.get("updated_at")),
+    )
+
+
 async def load(services: Services, user: User, seller_id: str) -> SellerSettings:
+    banners: list[str] = []
+    try:
+        answer = await services.get(user, "collector", CUTOFF_PATH, seller_id=seller_id)
+        cutoff: ShippingCutoff | None = _cutoff_of(answer)
+    except (ServiceDown, ServiceProblem) as exc:
+        cutoff, banners = None, [str(exc)]
+    found = await _sealing(services, user, seller_id)
+    found.shipping_cutoff = cutoff
+    found.banners = banners + found.banners
+    return found
+
+
+async def _sealing(services: Services, user: User, seller_id: str) -> SellerSettings:
     try:
         found = await services.get(user, "bundler", f"/settings/{seller_id}")
     except (ServiceDown, ServiceProblem) as exc:
@@ -110,3 +145,11 @@ async def exclude(
 async def include(services: Services, user: User, seller_id: str, kind: str, value: str) -> None:
     params = {"seller_id": seller_id, "kind": kind, "value": value, "decided_by": user.email}
     await services.call(user, "bundler", "DELETE", "/exclusions", params=params)
+
+
+async def save_shipping_cutoff(
+    services: Services, user: User, seller_id: str, cutoff: str | None
+) -> ShippingCutoff:
+    """The seller's 출고 마감 (HH:MM); None: back to the collector's default."""
+    body = {"seller_id": seller_id, "cutoff": cutoff}
+    return _cutoff_of(await services.call(user, "collector", "PUT", CUTOFF_PATH, json=body))

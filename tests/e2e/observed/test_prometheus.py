@@ -7,9 +7,11 @@ Here both look at the same 60 s window [t_a, t_b], and every event happens insid
 away from its edges: the orders go in 5 s after t_a and the pipeline has settled 5+ s before
 t_b. Prometheus' rate over [1m] is then the rise between its first and last scrape in the
 window divided by their distance; at a 1 s scrape interval that distance is 58–60 s, so its
-rate is the console's × 60/span: at most 3.5 % above it, never below. Tolerance: 5 %."""
+rate is the console's × 60/span: at most 3.5 % above it, never below. Tolerance: 5 %.
 
-import shutil
+The stack is the one test_traces.py also uses (conftest.py); nothing of that test happens before
+this one ends, so every event in the window is this test's."""
+
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -19,10 +21,9 @@ import pytest
 
 from packline_console.domain.metrics import Snapshot, between, parse
 from packline_launcher import sample_orders
-from packline_launcher.prometheus import PrometheusServer
 from packline_launcher.stack import SERVICES, Stack
 
-from .helpers import Api, jsonl, wait_until
+from ..helpers import Api, jsonl, wait_until
 
 pytestmark = pytest.mark.e2e
 SELLER = "seller-prometheus"
@@ -30,24 +31,9 @@ WINDOW = 60.0
 TOLERANCE = 0.05
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    if shutil.which("prometheus") is None:
-        pytest.skip(
-            "PROMETHEUS NOT INSTALLED: the Prometheus integration test needs Debian's "
-            "`prometheus` package (apt-get install prometheus); .ci/run installs it"
-        )
-    s = Stack(
-        tmp_path_factory.mktemp("prometheus"),
-        fresh=True,
-        env={"PACKLINE_BUNDLE_HOLD_SECONDS": "1"},
-        prometheus=PrometheusServer(scrape_seconds=1),
-    )
-    s.start()
-    try:
-        yield s
-    finally:
-        s.stop()
+@pytest.fixture
+def stack(prometheus_stack: Stack) -> Stack:
+    return prometheus_stack
 
 
 def _snapshots(stack: Stack) -> dict[str, Snapshot]:
