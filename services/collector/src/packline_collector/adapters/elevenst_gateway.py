@@ -14,18 +14,10 @@ from packline_collector.adapters.elevenst_mapping import (
     line_id,
     read_bundle,
 )
-from packline_collector.domain.remote import Fetched, MappingError, Progress
+from packline_collector.domain.remote import Fetched, MappingError, Progress, windows
 
 WINDOW = timedelta(days=7)
 CLAIMS_WINDOW = timedelta(days=30)
-
-
-def windows(start: datetime, end: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
-    found = []
-    while start < end:
-        found.append((start, min(end, start + size)))
-        start += size
-    return found
 
 
 class ElevenstGateway:

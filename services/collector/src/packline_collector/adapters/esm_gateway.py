@@ -9,19 +9,17 @@ from typing import Any
 
 from packline_collector.adapters.esm_client import EsmClient, EsmRefused
 from packline_collector.adapters.esm_mapping import cancelled, read_order
-from packline_collector.domain.remote import AWAITING_SHIPMENT, Fetched, MappingError, Progress
+from packline_collector.domain.remote import (
+    AWAITING_SHIPMENT,
+    Fetched,
+    MappingError,
+    Progress,
+    windows,
+)
 
 WINDOW = timedelta(days=31)
 CANCEL_WINDOW = timedelta(days=7)
 NEW, PREPARING = 1, 2  # OrderStatus
-
-
-def windows(start: datetime, end: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
-    found, cursor = [], start
-    while cursor < end:
-        found.append((cursor, min(end, cursor + size)))
-        cursor += size
-    return found
 
 
 class EsmGateway:

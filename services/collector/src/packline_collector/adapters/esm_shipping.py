@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from packline_collector.adapters.esm_client import AUCTION, GMARKET, EsmClient, EsmRefused
-from packline_collector.adapters.esm_gateway import CANCEL_WINDOW, windows
+from packline_collector.adapters.esm_gateway import CANCEL_WINDOW
 from packline_collector.adapters.http_retry import MarketplaceError, MarketplaceUnavailable
 from packline_collector.domain.mismatch import Observed, ShippedLine
 from packline_collector.domain.push import LineKey, PushLine, PushResult, Verdict
+from packline_collector.domain.remote import windows
 
 # ESM's 택배사 코드 (GET /item/v1/shipping/delivery-company) for Packline's couriers
 COURIERS = {"KGB": 10003, "EPOST": 10005, "HANJIN": 10007, "HYUNDAI": 10008, "CJGLS": 10013}

@@ -1,7 +1,7 @@
 """What a marketplace says about one shipping unit, read into our terms, and what went wrong."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from packline_collector.domain.orders import NewOrder
@@ -69,3 +69,13 @@ class Gateway(Protocol):
         progress: Progress,
         claims_from: datetime | None = None,
     ) -> Fetched: ...
+
+
+def windows(start: datetime, end: datetime, size: timedelta) -> list[tuple[datetime, datetime]]:
+    """[start, end) cut into the marketplace's longest listing period, in order; the last may be
+    shorter. A period that is empty or reversed has none."""
+    found = []
+    while start < end:
+        found.append((start, min(end, start + size)))
+        start += size
+    return found
