@@ -33,10 +33,10 @@ HAVE_JAVA_MVN := $(shell command -v java >/dev/null 2>&1 && command -v mvn >/dev
 
 HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo yes)
 HAVE_PROMETHEUS := $(shell command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && echo yes)
-# Each run keeps its servers' data under its own temporary directory, removed afterwards: another
-# pytest on the same machine (pytest prunes old /tmp/pytest-of-<user> directories) cannot delete
-# a database or broker directory under a running test.
-PYTEST = d=$$(mktemp -d /tmp/packline-test-XXXXXX) && $(PY) -m pytest -q -p no:cacheprovider --basetemp=$$d $(1); rc=$$?; rm -rf $$d; exit $$rc
+# scripts/test_lanes.py runs the tests in two pytest lanes side by side (unit/integration/API/
+# browser/docs, and the end-to-end stacks), each keeping its servers' data under its own
+# temporary directory, removed afterwards: another pytest on the same machine (pytest prunes old
+# /tmp/pytest-of-<user> directories) cannot delete a database or broker directory under a test.
 
 test: install lint ## lint, unit, integration, end-to-end (embedded broker, and Apache Kafka with java+mvn)
 ifneq ($(HAVE_CHROMIUM),yes)
@@ -49,11 +49,11 @@ ifneq ($(HAVE_PROMETHEUS),yes)
 endif
 ifeq ($(HAVE_JAVA_MVN),yes)
 	$(PY) scripts/kafka/kafka.py fetch
-	$(call PYTEST,)
+	$(PY) scripts/test_lanes.py
 else
 	@echo "java and/or mvn not on PATH: SKIPPING the Apache Kafka tests (tests/kafka, marker kafka)."
 	@echo "Install a JDK 17+ and Maven to run them; see README 'Apache Kafka'."
-	$(call PYTEST,-m "not kafka")
+	$(PY) scripts/test_lanes.py -m "not kafka"
 endif
 
 test-unit: install
