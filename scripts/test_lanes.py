@@ -24,11 +24,12 @@ LANES = {
 }
 
 
-def _relay(name: str, stream: IO[str], lock: threading.Lock) -> None:
+def _relay(name: str, stream: IO[str], lock: threading.Lock, ended: dict[str, float]) -> None:
     for line in stream:
         with lock:
             sys.stdout.write(f"[{name}] {line}")
             sys.stdout.flush()
+    ended[name] = time.monotonic()  # the lane's pytest closed its output: it has finished
 
 
 def _start(name: str, args: list[str], extra: list[str], basetemp: str) -> subprocess.Popen[str]:
@@ -44,32 +45,32 @@ def main(extra: list[str]) -> int:
     serial = os.environ.get("PACKLINE_TEST_LANES") == "1"
     lock = threading.Lock()
     codes: dict[str, int] = {}
-    spent: dict[str, float] = {}
+    ended: dict[str, float] = {}
+    started: dict[str, float] = {}
     temps = {name: tempfile.mkdtemp(prefix=f"packline-test-{name}-") for name in LANES}
     try:
-        running: list[tuple[str, subprocess.Popen[str], threading.Thread, float]] = []
+        running: list[tuple[str, subprocess.Popen[str], threading.Thread]] = []
         for name, args in LANES.items():
+            started[name] = time.monotonic()
             process = _start(name, args, extra, temps[name])
             assert process.stdout is not None
-            relay = threading.Thread(target=_relay, args=(name, process.stdout, lock))
+            relay = threading.Thread(target=_relay, args=(name, process.stdout, lock, ended))
             relay.start()
-            running.append((name, process, relay, time.monotonic()))
+            running.append((name, process, relay))
             if serial:
                 codes[name] = process.wait()
                 relay.join()
-                spent[name] = time.monotonic() - running[-1][3]
-        for name, process, relay, started in running:
+        for name, process, relay in running:
             if name not in codes:
                 codes[name] = process.wait()
                 relay.join()
-                spent[name] = time.monotonic() - started
     finally:
         for path in temps.values():
             shutil.rmtree(path, ignore_errors=True)
     for name, code in codes.items():
         # pytest's 5 is "nothing collected": a lane whose tests were all deselected
         verdict = "passed" if code in (0, 5) else f"FAILED (exit {code})"
-        print(f"lane {name}: {verdict} in {spent[name]:.0f} s", flush=True)
+        print(f"lane {name}: {verdict} in {ended[name] - started[name]:.0f} s", flush=True)
     return 0 if all(code in (0, 5) for code in codes.values()) else 1
 
 
