@@ -4,13 +4,11 @@ gives (either first) are one order each, with one OrderCollected; ids a file lac
 from earlier API orders of the same options; a protected Naver file needs its password;
 cancelled rows are skipped with their reason."""
 
-import asyncio
 import io
 import json
-import os
 from collections import Counter
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -18,24 +16,14 @@ import httpx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from packline_collector.adapters.http_retry import RetryPolicy
-from packline_collector.adapters.marketplaces import Gateways
 from packline_collector.bootstrap import MIGRATIONS
-from packline_collector.domain.accounts import NewAccount
-from packline_collector.domain.endpoints import EndpointPolicy
-from packline_collector.service_layer import account_keys
 from packline_collector.service_layer import excel_registration as excel
-from packline_collector.service_layer.collection import Collection
 from packline_marketsim import coupang_state, elevenst_state
-from packline_marketsim.generator import generate
 from packline_marketsim.server import RunningSimulator, running
 from packline_marketsim.state import Simulator
-from packline_runtime.secret_box import SecretBox
 from packline_runtime.unit_of_work import unit_of_work
 
-BOX = SecretBox(os.urandom(32))
-FAST = RetryPolicy(attempts=3, base_delay=0.05, max_delay=1.0)
-PASSWORD = "naver-1234"
+from .order_files_setup import MARKETPLACES, PASSWORD, collect, open_accounts, place
 
 
 @pytest.fixture
@@ -48,73 +36,6 @@ async def market() -> AsyncIterator[RunningSimulator]:
 async def http() -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(timeout=10) as client:
         yield client
-
-
-MARKETPLACES = ["COUPANG", "NAVER", "ELEVENST"]
-
-
-def _place(market: RunningSimulator, accounts: dict[str, str], count: int, seed: int) -> None:
-    for order in generate(
-        count, marketplaces=tuple(MARKETPLACES), seed=seed, spacing=timedelta(seconds=30)
-    ):
-        market.sim.place(order, accounts[order.marketplace])
-
-
-async def _accounts(
-    pool: asyncpg.Pool, market: RunningSimulator, count: int = 18
-) -> dict[str, str]:
-    coupang, naver = market.sim.add_coupang(), market.sim.add_naver()
-    elevenst = market.sim.add_elevenst()
-    accounts = {
-        "COUPANG": coupang.vendor_id,
-        "NAVER": naver.client_id,
-        "ELEVENST": elevenst.seller_id,
-    }
-    _place(market, accounts, count, seed=16)
-    bodies = [
-        {
-            "marketplace": "COUPANG",
-            "name": "쿠팡",
-            "vendor_id": coupang.vendor_id,
-            "access_key": coupang.access_key,
-            "secret_key": coupang.secret_key,
-        },
-        {
-            "marketplace": "NAVER",
-            "name": "스마트스토어",
-            "client_id": naver.client_id,
-            "client_secret": naver.client_secret,
-        },
-        {
-            "marketplace": "ELEVENST",
-            "name": "11번가",
-            "seller_login": elevenst.seller_id,
-            "api_key": elevenst.api_key,
-        },
-    ]
-    async with pool.acquire() as conn:
-        for body in bodies:
-            await account_keys.add_account(
-                conn, BOX, NewAccount.model_validate({"seller_id": "s1", **body}), market.url
-            )
-    return accounts
-
-
-async def _collect(pool: asyncpg.Pool, market: RunningSimulator, http: httpx.AsyncClient) -> None:
-    policy = EndpointPolicy.from_setting(market.url.removeprefix("http://"))
-    collection = Collection(lambda: pool, Gateways(http, FAST, policy, BOX).for_account)
-    now = datetime.now(UTC)
-    job_id = await collection.start_manual("s1", MARKETPLACES, now - timedelta(days=2), now)
-    for _ in range(600):
-        async with pool.acquire() as conn:
-            status = await conn.fetchval(
-                "SELECT status FROM collection_jobs WHERE job_id = $1", job_id
-            )
-        if status != "RUNNING":
-            assert status == "SUCCEEDED"
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("collection did not finish")
 
 
 async def _upload(
@@ -185,14 +106,14 @@ async def test_an_order_collected_by_api_and_uploaded_from_its_file_is_one_order
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient, api_first: bool
 ) -> None:
     pool = await new_schema(MIGRATIONS)
-    accounts = await _accounts(pool, market)
+    accounts = await open_accounts(pool, market)
     expected = _expected(market)
     assert {m for m, _ in expected} == set(MARKETPLACES)
     if api_first:
-        await _collect(pool, market, http)
+        await collect(pool, market, http)
     uploads = [await _upload(pool, market, http, m, a) for m, a in accounts.items()]
     if not api_first:
-        await _collect(pool, market, http)
+        await collect(pool, market, http)
     assert [u["source"] for u in uploads] == ["COUPANG_WING", "NAVER_SMARTSTORE", "ELEVENST"]
     assert sum(u["orders"] for u in uploads) == len(expected)
     assert sum(u["created"] for u in uploads) == (0 if api_first else len(expected))
@@ -207,7 +128,7 @@ async def test_cancelled_rows_are_skipped_and_a_protected_file_needs_its_passwor
     new_schema: Any, market: RunningSimulator, http: httpx.AsyncClient
 ) -> None:
     pool = await new_schema(MIGRATIONS)
-    accounts = await _accounts(pool, market)
+    accounts = await open_accounts(pool, market)
     po = next(iter(market.sim.product_orders[accounts["NAVER"]].values()))
     market.sim.cancel_naver(po)
     box = next(iter(market.sim.boxes[accounts["COUPANG"]].values()))
@@ -268,11 +189,11 @@ async def test_ids_a_file_lacks_are_taken_from_earlier_api_orders_of_the_same_op
     listing and option ids where the option was seen, the file's stand-in where not."""
     pool = await new_schema(MIGRATIONS)
     market.sim.null_share = 0.0  # every API row names its ids
-    accounts = await _accounts(pool, market, count=12)
-    await _collect(pool, market, http)
+    accounts = await open_accounts(pool, market, count=12)
+    await collect(pool, market, http)
     first = _api_ids(market)
     seen = {(m, listing, option) for (m, _), lines in first.items() for _, listing, option in lines}
-    _place(market, accounts, 12, seed=99)
+    place(market, accounts, 12, seed=99)
     later = {key: lines for key, lines in _api_ids(market).items() if key not in first}
     assert {m for m, _ in later} == set(MARKETPLACES)
     drops = {"COUPANG": "업체상품 아이디"}
